@@ -1,0 +1,51 @@
+import { validateProvisionRequest } from '@ondemand/core';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parseJsonInput } from '../json-input.js';
+import { parseArgs } from '../parse-args.js';
+import { readInput } from '../read-input.js';
+import { styleFor } from '../style.js';
+
+export const validateUsage = `Usage: ondemand validate [FILE|-] [--json]
+
+Checks a provisionOnDemand request body before it is sent: the "parameters" wrapper, ruleId,
+subjects, object type names, distinguished names, and the documented limits (one group per call,
+at most 5 members).
+
+Options:
+  --json      print { "valid": bool, "issues": [{ "path", "message" }] }
+  -h, --help  show this help
+
+Examples:
+  ondemand validate body.json
+  echo '{"parameters":[{"ruleId":"r","subjects":[]}]}' | ondemand validate -
+Exit codes: 0 valid, 2 invalid (every problem is listed with its path).`;
+
+/** `ondemand validate`: check a request body and list every problem with its path. */
+export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { json: { type: 'boolean' } }, validateUsage, { maxPositionals: 1 });
+  if (args.help) {
+    io.stdout.write(`${validateUsage}\n`);
+    return ExitCode.success;
+  }
+  const { text, source } = await readInput(args.positionals[0], io, validateUsage);
+  const checked = validateProvisionRequest(parseJsonInput(text, source, 'request'));
+  if (args.values.json) {
+    io.stdout.write(
+      `${JSON.stringify({ valid: checked.ok, issues: checked.ok ? [] : checked.issues }, null, 2)}\n`,
+    );
+    return checked.ok ? ExitCode.success : ExitCode.badInput;
+  }
+  const style = styleFor(io);
+  if (checked.ok) {
+    const subjects = checked.value.parameters.flatMap((parameter) => parameter.subjects);
+    io.stdout.write(
+      `${style.green('✓')} ${source} is a valid provisionOnDemand body (${subjects.length} subject${subjects.length === 1 ? '' : 's'})\n`,
+    );
+    return ExitCode.success;
+  }
+  const count = checked.issues.length;
+  io.stdout.write(`${style.red('✗')} ${source} has ${count} problem${count === 1 ? '' : 's'}:\n`);
+  for (const issue of checked.issues) io.stdout.write(`  ${style.bold(issue.path)}: ${issue.message}\n`);
+  return ExitCode.badInput;
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { badInput } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Reads a command's input: a file, or standard input for `-` or no argument. A terminal on standard
+ * input with no file is a mistake (the command would wait forever), so it is refused with the usage.
+ */
+export async function readInput(
+  file: string | undefined,
+  io: CliIo,
+  usage: string,
+): Promise<{ text: string; source: string }> {
+  if (file === undefined || file === '-') {
+    if (file === undefined && io.stdin.isTTY)
+      throw badInput(`no input: give a FILE, or pipe JSON into the command\n\n${usage}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return { text: Buffer.concat(chunks).toString('utf8'), source: 'standard input' };
+  }
+  try {
+    return { text: await readFile(resolve(io.cwd, file), 'utf8'), source: file };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code);
+    throw badInput(`cannot read ${file}: ${reason}`, { cause: error });
+  }
+}

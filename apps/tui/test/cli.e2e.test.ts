@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fixturesDir } from '@ondemand/test-utils';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+function ondemand(args: string[], input?: string) {
+  const run = spawnSync(process.execPath, [cli, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('the built ondemand command', () => {
+  it('explains the large documented answer from a pipe', () => {
+    const input = readFileSync(`${fixturesDir}documented/2-cloud-sync-ad-user.json`, 'utf8');
+    const { code, out } = ondemand(['explain', '-'], input);
+    expect(code).toBe(0);
+    expect(out.startsWith('Success: Update of [email protected]')).toBe(true);
+    expect(out).toContain('Modified properties (37)');
+  });
+
+  it('validates with exit 2 and a message, never a stack', () => {
+    const { code, out, err } = ondemand(['validate', '-'], '{"parameters":[{"ruleId":"r","subjects":[]}]}');
+    expect(code).toBe(2);
+    expect(out).toContain('parameters[0].subjects: subjects cannot be empty');
+    expect(err).toBe('');
+  });
+
+  it('lists its commands with --help and refuses unknown ones', () => {
+    expect(ondemand(['--help']).out).toMatch(/explain\s+print a provisionOnDemand answer/);
+    const unknown = ondemand(['provisoin']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown command "provisoin"');
+  });
+});

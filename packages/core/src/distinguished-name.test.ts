@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  formatDistinguishedName,
+  looksLikeDistinguishedName,
+  parseDistinguishedName,
+} from './distinguished-name.js';
+
+describe('parseDistinguishedName', () => {
+  it.each([
+    ['CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com', ['AdeleV', 'Users', 'corp', 'chicago', 'com']],
+    ['CN=Vest\\, Adele,OU=Sales,DC=corp', ['Vest, Adele', 'Sales', 'corp']],
+    ['CN=Vest\\2C Adele,OU=Sales', ['Vest, Adele', 'Sales']],
+    ['CN=Ren\\C3\\A9e,OU=Sales', ['Renée', 'Sales']],
+    ['CN = Spaced , OU=Sales', ['Spaced', 'Sales']],
+    ['CN=\\ lead,OU=x', [' lead', 'x']],
+  ])('reads %s', (text, values) => {
+    const parsed = parseDistinguishedName(text);
+    expect(parsed.ok && parsed.value.map((part) => part.value)).toEqual(values);
+  });
+
+  it.each([
+    ['', /empty/],
+    ['CN=a,', /ends with a separator/],
+    ['CN=a,OU', /has no "="/],
+    ['CN=,OU=x', /has no value/],
+    ['C N=a', /not an attribute type/],
+    ['CN=a\\', /lone "\\"/],
+  ])('refuses %j', (text, message) => {
+    const parsed = parseDistinguishedName(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(message);
+  });
+
+  it('reads back whatever it writes', () => {
+    const part = fc.record({
+      type: fc.constantFrom('CN', 'OU', 'DC', 'O', 'L'),
+      value: fc
+        .string({ minLength: 1, maxLength: 20, unit: 'grapheme' })
+        .filter((value) => value.trim() !== ''),
+    });
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = formatDistinguishedName(parts);
+        expect(parseDistinguishedName(text)).toEqual({ ok: true, value: parts });
+        expect(looksLikeDistinguishedName(text)).toBe(parts.length > 1);
+      }),
+    );
+  });
+
+  it('tells names from object ids', () => {
+    expect(looksLikeDistinguishedName('9bb0f679-a883-4a6f-8260-35b491b8b8c8')).toBe(false);
+    expect(looksLikeDistinguishedName('CN=AdeleV,CN=Users,DC=corp')).toBe(true);
+  });
+});

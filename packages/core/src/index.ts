@@ -1,0 +1,74 @@
+export type { DecodedProvisionResponse, ResponseShape } from './decode-response.js';
+export {
+  decodeProvisionResponse,
+  ResponseDecodeError,
+  tryDecodeProvisionResponse,
+} from './decode-response.js';
+export type { ParseDistinguishedNameResult, RelativeDistinguishedName } from './distinguished-name.js';
+export {
+  formatDistinguishedName,
+  looksLikeDistinguishedName,
+  parseDistinguishedName,
+} from './distinguished-name.js';
+export type { GraphErrorInfo, HeaderSource } from './graph-error.js';
+export { parseGraphError, RETRYABLE_STATUSES } from './graph-error.js';
+export type { InputIssue } from './issue-path.js';
+export { formatIssuePath } from './issue-path.js';
+export type { Clock } from './limiter/clock.js';
+export { systemClock } from './limiter/clock.js';
+export type { AcquireAttempt, LimiterStore, WindowUsage } from './limiter/limiter-store.js';
+export { MemoryLimiterStore } from './limiter/limiter-store.js';
+export type { LimiterSnapshot, SlidingWindowLimiterOptions } from './limiter/sliding-window-limiter.js';
+export {
+  LimiterStoreError,
+  PROVISION_ON_DEMAND_LIMIT,
+  SlidingWindowLimiter,
+} from './limiter/sliding-window-limiter.js';
+export type {
+  ModifiedProperty,
+  ProvisioningReport,
+  ProvisioningResult,
+  ProvisioningStep,
+  ProvisioningStepType,
+  ProvisionOutcome,
+} from './provisioning-report.js';
+export {
+  modifiedPropertySchema,
+  PROVISIONING_RESULTS,
+  PROVISIONING_STEP_TYPES,
+  provisioningReportSchema,
+  provisioningStepSchema,
+  provisionOutcomeSchema,
+} from './provisioning-report.js';
+export type { PropertyChange, StatusMark, StepView } from './report-views.js';
+export {
+  orderedSteps,
+  propertyChanges,
+  recommendedAction,
+  statusMark,
+  summarizeOutcome,
+} from './report-views.js';
+export {
+  distinguishedNameRequest,
+  groupRequest,
+  RequestBuildError,
+  userRequest,
+} from './request-builders.js';
+export type {
+  LinkedSubject,
+  ObjectTypeName,
+  ProvisionOnDemandRequest,
+  ProvisionSubject,
+  RequestValidationResult,
+} from './request-schema.js';
+export {
+  applicationParametersSchema,
+  linkedSubjectSchema,
+  MAX_GROUP_MEMBERS_PER_CALL,
+  OBJECT_TYPE_NAMES,
+  provisionOnDemandRequestSchema,
+  subjectSchema,
+  toInputIssue,
+  validateProvisionRequest,
+} from './request-schema.js';
+export { parseRetryAfter } from './retry-after.js';

@@ -1,0 +1,84 @@
+import { parseDistinguishedName } from './distinguished-name.js';
+import {
+  type LinkedSubject,
+  MAX_GROUP_MEMBERS_PER_CALL,
+  type ProvisionOnDemandRequest,
+  type ProvisionSubject,
+} from './request-schema.js';
+
+/** Thrown by the builders when called with arguments that can never make a valid request. */
+export class RequestBuildError extends Error {
+  override readonly name = 'RequestBuildError';
+  readonly code = 'invalid_request';
+}
+
+function single(ruleId: string, subject: ProvisionSubject): ProvisionOnDemandRequest {
+  if (ruleId.trim() === '') {
+    throw new RequestBuildError(
+      'ruleId cannot be empty: take it from the job schema (synchronizationRules[].id)',
+    );
+  }
+  return { parameters: [{ ruleId, subjects: [subject] }] };
+}
+
+/**
+ * A request that provisions one Entra ID user (or a Workday worker with `objectTypeName: 'Worker'`).
+ *
+ * @example userRequest({ ruleId: 'ea807875-…', userId: '9bb0f679-…' })
+ */
+export function userRequest(options: {
+  ruleId: string;
+  userId: string;
+  objectTypeName?: 'User' | 'Worker';
+  manager?: string;
+}): ProvisionOnDemandRequest {
+  const subject: ProvisionSubject = {
+    objectId: options.userId,
+    objectTypeName: options.objectTypeName ?? 'User',
+  };
+  if (options.manager) subject.links = { manager: [{ objectId: options.manager, objectTypeName: 'User' }] };
+  return single(options.ruleId, subject);
+}
+
+/**
+ * A request that provisions one group and up to five of its member users.
+ *
+ * @example groupRequest({ ruleId: '33f7c90d-…#V2', groupId: '8213fd99-…', memberIds: ['cbc86211-…'] })
+ */
+export function groupRequest(options: {
+  ruleId: string;
+  groupId: string;
+  memberIds?: readonly string[];
+}): ProvisionOnDemandRequest {
+  const memberIds = options.memberIds ?? [];
+  if (memberIds.length > MAX_GROUP_MEMBERS_PER_CALL) {
+    throw new RequestBuildError(
+      `at most ${MAX_GROUP_MEMBERS_PER_CALL} members can be provisioned with a group on demand (got ${memberIds.length}): split them across calls`,
+    );
+  }
+  const subject: ProvisionSubject = { objectId: options.groupId, objectTypeName: 'Group' };
+  if (memberIds.length > 0) {
+    subject.links = {
+      members: memberIds.map((objectId): LinkedSubject => ({ objectId, objectTypeName: 'User' })),
+    };
+  }
+  return single(options.ruleId, subject);
+}
+
+/**
+ * A request that syncs one Active Directory user to Entra ID (cloud sync), named by distinguished name.
+ *
+ * @example distinguishedNameRequest({ ruleId: '6c409270-…', distinguishedName: 'CN=AdeleV,CN=Users,DC=corp,DC=com' })
+ */
+export function distinguishedNameRequest(options: {
+  ruleId: string;
+  distinguishedName: string;
+}): ProvisionOnDemandRequest {
+  const parsed = parseDistinguishedName(options.distinguishedName);
+  if (!parsed.ok) {
+    throw new RequestBuildError(
+      `"${options.distinguishedName}" is not a distinguished name: ${parsed.error}`,
+    );
+  }
+  return single(options.ruleId, { objectId: options.distinguishedName, objectTypeName: 'user' });
+}

@@ -1,0 +1,23 @@
+import { PassThrough } from 'node:stream';
+
+/** Streams for running a command in-process: give it standard input, read what it wrote. */
+export function memoryIo(
+  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {},
+) {
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false });
+  const stdout = Object.assign(new PassThrough(), { isTTY: false, columns: 100 });
+  const stderr = new PassThrough();
+  const written = { stdout: '', stderr: '' };
+  stdout.on('data', (chunk) => {
+    written.stdout += String(chunk);
+  });
+  stderr.on('data', (chunk) => {
+    written.stderr += String(chunk);
+  });
+  stdin.end(options.stdin ?? '');
+  return {
+    io: { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? process.cwd() },
+    output: () => written.stdout,
+    errors: () => written.stderr,
+  };
+}
