@@ -1,0 +1,35 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, for the built commands. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Starts a command that prints one JSON ready line on stdout (as `ondemand-sim` and `ondemand-proxy`
+ * do) and resolves with that line and a way to stop it. Benchmarks run servers in their own process
+ * so the load generator does not share their event loop.
+ */
+export async function startReadyProcess<T>(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ ready: T; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
+    );
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { ready: JSON.parse(line) as T, child, stop };
+}

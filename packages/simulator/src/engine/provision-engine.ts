@@ -1,0 +1,503 @@
+import { randomUUID } from 'node:crypto';
+import type { ProvisionOnDemandRequest, ProvisionSubject } from '@ondemand/core';
+import type { ObjectMapping, SeedRule, TargetObject } from '../seed/seed-schema.js';
+import type { JobState, Tenant } from '../tenant.js';
+import { evaluateScopingFilter } from './scoping.js';
+
+/** A request Graph refuses before any provisioning (400 with Graph's error body). */
+export class ProvisionRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Graph's answer body: `key` and `value` are JSON inside strings, as documented. */
+export interface ProvisionAnswer {
+  key: string;
+  value: string;
+}
+
+type Result = 'Success' | 'Skipped' | 'Failure';
+type Attributes = Record<string, string>;
+
+interface Step {
+  name: string;
+  type: string;
+  status: string;
+  description: string;
+  timestamp: string;
+  details: Record<string, string>;
+}
+
+interface ObjectOutcome {
+  result: Result;
+  errorCode: string | null;
+  errorMessage: string | null;
+  report: Record<string, unknown>;
+}
+
+interface SourceObject {
+  id: string;
+  /** `User`, `user` (AD) or `Group`: how the report names the source type. */
+  type: string;
+  label: string;
+  attributes: Attributes;
+  assigned: boolean;
+  active: boolean;
+}
+
+const skipMessages = {
+  RedundantExport: (noun: string) =>
+    `The state of the ${noun} in both the source and target systems already match.`,
+  NotEffectivelyEntitled: (noun: string) => `The ${noun} is not in scope for provisioning.`,
+  SourceObjectNotFound: (noun: string) => `The ${noun} was not found in the source system.`,
+};
+
+/**
+ * The synchronization engine behind provisionOnDemand: import the subject from the job's source,
+ * evaluate assignment and scoping, match it in the target by the rule's matching attribute, then
+ * export (create, update what changed, or skip). Answers shaped like the API reference's examples.
+ */
+export class ProvisionEngine {
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  provision(jobState: JobState, body: ProvisionOnDemandRequest): ProvisionAnswer {
+    const outcomes: ObjectOutcome[] = [];
+    let groupCall = false;
+    for (const parameter of body.parameters) {
+      const rule = jobState.job.rules.find((candidate) => candidate.id === parameter.ruleId);
+      if (!rule) {
+        throw new ProvisionRequestError(
+          400,
+          'RequestParameterInvalid',
+          `The rule id '${parameter.ruleId}' is not valid for job '${jobState.job.id}'. Read the valid ids from GET …/jobs/${jobState.job.id}/schema (synchronizationRules[].id).`,
+        );
+      }
+      for (const subject of parameter.subjects) {
+        if (subject.objectTypeName === 'Group') {
+          groupCall = true;
+          outcomes.push(...this.#provisionGroup(jobState, rule, subject));
+        } else {
+          outcomes.push(this.#provisionOne(jobState, rule, this.#source(jobState, subject), subject));
+        }
+      }
+    }
+    const worst =
+      outcomes.find((outcome) => outcome.result === 'Failure') ??
+      outcomes.find((outcome) => outcome.result === 'Skipped');
+    const first = outcomes[0]!;
+    const headline = groupCall
+      ? outcomes.some((outcome) => outcome.result === 'Failure')
+        ? worst!
+        : { ...first, result: 'Success' as Result, errorCode: null }
+      : first;
+    const details = headline.errorCode
+      ? { errorCode: headline.errorCode, errorMessage: headline.errorMessage }
+      : {};
+    return {
+      key: JSON.stringify({ result: headline.result, details }),
+      // For a group, Graph answers an empty report: each object's outcome goes to the provisioning logs.
+      value: groupCall ? '{}' : JSON.stringify(first.report),
+    };
+  }
+
+  #source(
+    jobState: JobState,
+    subject: ProvisionSubject | { objectId: string; objectTypeName: string },
+  ): SourceObject | undefined {
+    const { servicePrincipal, job } = jobState;
+    if (job.kind === 'cloudSync') {
+      const adUser = this.tenant.adUser(subject.objectId);
+      if (!adUser) return undefined;
+      const attributes: Attributes = { distinguishedName: adUser.distinguishedName, ...adUser.attributes };
+      return {
+        id: adUser.id,
+        type: 'user',
+        label: attributes.userPrincipalName ?? adUser.distinguishedName,
+        attributes,
+        assigned: true,
+        active: attributes.accountDisabled?.toLowerCase() !== 'true',
+      };
+    }
+    const user = this.tenant.users.get(subject.objectId);
+    if (!user) return undefined;
+    const assigned =
+      servicePrincipal.assignedTo.includes(user.id) ||
+      this.tenant.groupsOf(user.id).some((group) => servicePrincipal.assignedTo.includes(group.id));
+    const attributes: Attributes = { objectId: user.id };
+    for (const [name, value] of Object.entries(user)) {
+      if (name === 'id' || name === 'directoryRoles' || value === undefined) continue;
+      attributes[name] = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+    }
+    attributes.IsSoftDeleted = 'False';
+    attributes.appRoleAssignments = assigned ? 'User' : '';
+    return {
+      id: user.id,
+      type: 'User',
+      label: user.userPrincipalName,
+      attributes,
+      assigned,
+      active: user.accountEnabled,
+    };
+  }
+
+  #provisionGroup(jobState: JobState, rule: SeedRule, subject: ProvisionSubject): ObjectOutcome[] {
+    const group = this.tenant.groups.get(subject.objectId);
+    const groupSource: SourceObject | undefined = group && {
+      id: group.id,
+      type: 'Group',
+      label: group.displayName,
+      attributes: {
+        objectId: group.id,
+        displayName: group.displayName,
+        mailNickname: group.mailNickname,
+        members: String(group.members.length),
+      },
+      assigned: jobState.servicePrincipal.assignedTo.includes(group.id),
+      active: true,
+    };
+    const outcomes = [this.#provisionOne(jobState, rule, groupSource, subject)];
+    for (const member of subject.links?.members ?? []) {
+      const source = this.#source(jobState, member);
+      if (source && group && !group.members.includes(source.id)) {
+        outcomes.push(
+          this.#failure(
+            jobState,
+            source,
+            'MemberNotInGroup',
+            `The ${source.label} is not a member of the group ${group.displayName}.`,
+          ),
+        );
+        continue;
+      }
+      // A member of an assigned group is in scope through it.
+      outcomes.push(
+        this.#provisionOne(
+          jobState,
+          rule,
+          source && { ...source, assigned: source.assigned || groupSource!.assigned },
+          member,
+        ),
+      );
+    }
+    return outcomes;
+  }
+
+  #provisionOne(
+    jobState: JobState,
+    rule: SeedRule,
+    source: SourceObject | undefined,
+    subject: { objectId: string; objectTypeName: string },
+  ): ObjectOutcome {
+    const { job } = jobState;
+    const sourceSystem = rule.sourceDirectoryName;
+    const targetSystem = rule.targetDirectoryName;
+    const noun = subject.objectTypeName === 'Group' ? 'group' : 'user';
+    const started = this.now().toISOString();
+    const steps: Step[] = [];
+    const step = (
+      name: string,
+      type: string,
+      status: string,
+      description: string,
+      details: Record<string, string> = {},
+    ) => steps.push({ name, type, status, description, timestamp: this.now().toISOString(), details });
+
+    const mapping =
+      source &&
+      rule.objectMappings.find(
+        (candidate) => candidate.sourceObjectName.toLowerCase() === source.type.toLowerCase(),
+      );
+    if (!source || !mapping) {
+      step(
+        'EntryImport',
+        'Import',
+        'Failure',
+        `The ${noun} '${subject.objectId}' was not found in ${sourceSystem}`,
+      );
+      return this.#finish({
+        jobState,
+        rule,
+        started,
+        steps,
+        source,
+        subject,
+        result: 'Skipped',
+        errorCode: 'SourceObjectNotFound',
+        errorMessage: skipMessages.SourceObjectNotFound(noun),
+        action: 'Other',
+        modified: [],
+        recommendedAction: `Check that the object id is right and that the ${noun} exists in ${sourceSystem}.`,
+      });
+    }
+
+    if (job.kind === 'cloudSync') {
+      step(
+        'EntryImportAdd',
+        'Import',
+        'Success',
+        `Received ${noun} '${source.label}' change of type (Add) from ${sourceSystem}`,
+        source.attributes,
+      );
+    }
+    step(
+      'EntryImport',
+      'Import',
+      'Success',
+      `Retrieved ${source.type} '${source.label}' from ${sourceSystem}`,
+      source.attributes,
+    );
+
+    const desired = mapAttributes(mapping, source.attributes);
+    const matchingMapping = mapping.attributeMappings.find((each) => each.matching)!;
+    const match = [...jobState.target.values()].find(
+      (object) =>
+        object.objectType.toLowerCase() === noun &&
+        object.attributes[matchingMapping.target]?.toLowerCase() ===
+          desired[matchingMapping.target]?.toLowerCase(),
+    );
+    if (job.kind === 'app') {
+      step(
+        'EntryImport',
+        'Matching',
+        'Success',
+        match
+          ? `Retrieved '${source.label}' from ${targetSystem}`
+          : `No ${noun} with ${matchingMapping.target} '${desired[matchingMapping.target] ?? ''}' was found in ${targetSystem}`,
+        match ? { ...match.attributes, id: match.id } : {},
+      );
+    }
+
+    const scope = evaluateScopingFilter(mapping.scopingFilter, source.attributes);
+    const entitled = source.active && source.assigned && scope.inScope;
+    step(
+      'EntrySynchronizationScoping',
+      'Scoping',
+      'Success',
+      `Determine if ${source.type} in scope by evaluating against each scoping filter`,
+      {
+        IsActive: bool(source.active),
+        Assigned: bool(source.assigned),
+        IsEffectivelyEntitledForProvisioning: bool(entitled),
+        IsInProvisioningScopeDisplayName: bool(scope.inScope),
+        ScopeEvaluationResult: JSON.stringify(scope.evaluation),
+      },
+    );
+
+    if (!entitled) {
+      const why = !source.active
+        ? 'it is disabled in the source'
+        : !source.assigned
+          ? 'it is not assigned to the application'
+          : 'it does not pass the scoping filter';
+      step(
+        'EntrySynchronizationSkip',
+        'Export',
+        'Skipped',
+        `The ${noun} '${source.label}' will be skipped: ${why}.`,
+        { SkipReason: 'NotEffectivelyEntitled' },
+      );
+      return this.#finish({
+        jobState,
+        rule,
+        started,
+        steps,
+        source,
+        subject,
+        result: 'Skipped',
+        errorCode: 'NotEffectivelyEntitled',
+        errorMessage: `${skipMessages.NotEffectivelyEntitled(noun)} (${why})`,
+        action: 'Other',
+        modified: [],
+        recommendedAction: !source.assigned
+          ? 'Assign the user or one of its groups to the application.'
+          : !source.active
+            ? 'Enable the account in the source system.'
+            : 'Change the object or the scoping filter so that it is in scope.',
+        target: match,
+      });
+    }
+
+    if (!match) {
+      const created: TargetObject = {
+        id: randomUUID(),
+        objectType: noun === 'group' ? 'Group' : 'User',
+        attributes: desired,
+      };
+      jobState.target.set(created.id, created);
+      step(
+        'EntryExportAdd',
+        'Export',
+        'Success',
+        `${capitalize(noun)} '${source.label}' was created in ${targetSystem}`,
+      );
+      const modified = Object.entries(desired).map(([name, value]) => ({
+        displayName: name,
+        oldValue: null,
+        newValue: value,
+      }));
+      return this.#finish({
+        jobState,
+        rule,
+        started,
+        steps,
+        source,
+        subject,
+        result: 'Success',
+        action: 'Create',
+        modified,
+        target: created,
+      });
+    }
+
+    const changed = Object.entries(desired).filter(([name, value]) => match.attributes[name] !== value);
+    if (changed.length === 0) {
+      step(
+        'EntrySynchronizationSkip',
+        'Export',
+        'Skipped',
+        `${skipMessages.RedundantExport(noun)} No change to the ${source.type} '${source.label}' currently needs to be made.`,
+        { SkipReason: 'RedundantExport' },
+      );
+      // Graph lists the mapped values of a redundant export with no old value (first documented example).
+      const modified = Object.entries(desired).map(([name, value]) => ({
+        displayName: name,
+        oldValue: null,
+        newValue: value,
+      }));
+      return this.#finish({
+        jobState,
+        rule,
+        started,
+        steps,
+        source,
+        subject,
+        result: 'Skipped',
+        errorCode: 'RedundantExport',
+        errorMessage: skipMessages.RedundantExport(noun),
+        action: 'Other',
+        modified,
+        target: match,
+      });
+    }
+    const modified = changed.map(([name, value]) => ({
+      displayName: name,
+      oldValue: match.attributes[name] ?? null,
+      newValue: value,
+    }));
+    match.attributes = { ...match.attributes, ...Object.fromEntries(changed) };
+    step(
+      'EntryExportUpdate',
+      'Export',
+      'Success',
+      `${capitalize(noun)} '${source.label}' was updated in ${targetSystem}`,
+    );
+    return this.#finish({
+      jobState,
+      rule,
+      started,
+      steps,
+      source,
+      subject,
+      result: 'Success',
+      action: 'Update',
+      modified,
+      target: match,
+    });
+  }
+
+  #failure(jobState: JobState, source: SourceObject, errorCode: string, message: string): ObjectOutcome {
+    return this.#finish({
+      jobState,
+      rule: jobState.job.rules[0]!,
+      started: this.now().toISOString(),
+      steps: [],
+      source,
+      subject: { objectId: source.id, objectTypeName: source.type },
+      result: 'Failure',
+      errorCode,
+      errorMessage: message,
+      action: 'Other',
+      modified: [],
+      recommendedAction: 'Add the user to the group, or leave it out of links.members.',
+    });
+  }
+
+  #finish(run: {
+    jobState: JobState;
+    rule: SeedRule;
+    started: string;
+    steps: Step[];
+    source: SourceObject | undefined;
+    subject: { objectId: string; objectTypeName: string };
+    result: Result;
+    errorCode?: string;
+    errorMessage?: string;
+    action: string;
+    modified: Array<{ displayName: string; oldValue: string | null; newValue: string }>;
+    recommendedAction?: string;
+    target?: TargetObject | undefined;
+  }): ObjectOutcome {
+    const report = {
+      action: run.action,
+      changeId: randomUUID(),
+      endTime: this.now().toISOString(),
+      modifiedProperties: run.modified,
+      provisioningSteps: run.steps,
+      reportableIdentifier: run.source?.label ?? run.subject.objectId,
+      startTime: run.started,
+      statusInfo: {
+        status: run.result,
+        errorCode: run.result === 'Success' ? null : (run.errorCode ?? null),
+        reason: run.result === 'Success' ? null : (run.errorMessage ?? null),
+        additionalDetails: null,
+        errorCategory: run.result === 'Failure' ? 'NonServiceFailure' : null,
+        recommendedAction: run.recommendedAction ?? null,
+      },
+      sourceIdentity: {
+        id: run.source?.id ?? run.subject.objectId,
+        type: run.source?.type ?? run.subject.objectTypeName,
+        displayName: null,
+        details: null,
+      },
+      sourceSystem: { id: null, name: run.rule.sourceDirectoryName, details: null },
+      targetIdentity: {
+        id: run.target?.id ?? null,
+        type: run.jobState.job.targetIdentityType,
+        displayName: null,
+        details: null,
+      },
+      targetSystem: { id: null, name: run.rule.targetDirectoryName, details: null },
+    };
+    return {
+      result: run.result,
+      errorCode: run.errorCode ?? null,
+      errorMessage: run.errorMessage ?? null,
+      report,
+    };
+  }
+}
+
+function mapAttributes(mapping: ObjectMapping, source: Attributes): Attributes {
+  const mapped: Attributes = {};
+  for (const each of mapping.attributeMappings) {
+    const value = source[each.source];
+    if (value !== undefined) mapped[each.target] = value;
+  }
+  return mapped;
+}
+
+function bool(value: boolean): string {
+  return value ? 'True' : 'False';
+}
+
+function capitalize(text: string): string {
+  return text[0]!.toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,87 @@
+import { MemoryLimiterStore } from '@ondemand/core';
+import { ProvisionEngine } from '../engine/provision-engine.js';
+import type { Seed } from '../seed/seed-schema.js';
+import { Tenant } from '../tenant.js';
+import { FaultPlan } from './faults.js';
+import { TokenService } from './token-service.js';
+import { TrafficStats } from './traffic-stats.js';
+
+/** One entry of `GET /_sim/requests`. */
+export interface RequestLogEntry {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  requestId: string;
+  clientRequestId: string | undefined;
+  clientId: string | undefined;
+}
+
+export interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface SimulatorOptions {
+  seed: Seed;
+  /** How many times faster than real time the rate windows run (10: the 10 s window lasts 1 s). */
+  timeScale?: number;
+  controlToken: string;
+}
+
+/** Everything the simulator's routes share: tenant, tokens, engine, limits, faults, logs. */
+export class SimulatorContext {
+  readonly tenant: Tenant;
+  readonly engine: ProvisionEngine;
+  readonly faults = new FaultPlan();
+  readonly timeScale: number;
+  readonly controlToken: string;
+  /** Graph's provisionOnDemand limit, per app (null: off, for benchmarks). */
+  provisionLimit: Limit | null;
+  /** A looser limit for every other Graph call, per client. */
+  readLimit: Limit;
+  limiterStore = new MemoryLimiterStore();
+  stats: TrafficStats;
+  requestLog: RequestLogEntry[] = [];
+  readonly deviceCodes = new Map<
+    string,
+    { userCode: string; clientId: string; expiresAt: number; userId?: string; denied?: boolean }
+  >();
+  readonly refreshTokens = new Map<string, { clientId: string; userId: string }>();
+
+  private constructor(
+    options: SimulatorOptions,
+    readonly tokens: TokenService,
+  ) {
+    this.tenant = new Tenant(options.seed);
+    this.engine = new ProvisionEngine(this.tenant);
+    this.timeScale = options.timeScale ?? 1;
+    this.controlToken = options.controlToken;
+    this.provisionLimit = { limit: 5, windowMs: 10_000 / this.timeScale };
+    this.readLimit = { limit: 2_000, windowMs: 10_000 / this.timeScale };
+    this.stats = new TrafficStats(this.provisionLimit.windowMs);
+  }
+
+  static async create(options: SimulatorOptions): Promise<SimulatorContext> {
+    return new SimulatorContext(options, await TokenService.create());
+  }
+
+  /** Back to the seed: objects, targets, counters, faults and limits. */
+  reset(): void {
+    this.tenant.reset();
+    this.faults.clear();
+    this.limiterStore = new MemoryLimiterStore();
+    this.provisionLimit = { limit: 5, windowMs: 10_000 / this.timeScale };
+    this.stats = new TrafficStats(this.provisionLimit.windowMs);
+    this.requestLog = [];
+    this.deviceCodes.clear();
+    this.refreshTokens.clear();
+  }
+
+  log(entry: RequestLogEntry): void {
+    this.requestLog.push(entry);
+    // Trim in batches: a splice per request made logging the simulator's slowest part under load.
+    if (this.requestLog.length > 10_000) this.requestLog = this.requestLog.slice(-5_000);
+  }
+}

@@ -1,0 +1,83 @@
+/** Counts that tests and benchmarks read from `GET /_sim/stats`. */
+export interface StatsSnapshot {
+  callsByEndpoint: Record<string, number>;
+  throttled: number;
+  provisionOnDemand: {
+    accepted: number;
+    /** The most accepted calls for one app within any one window. */
+    maxInWindow: number;
+    /** The most calls received (throttled or not) for one app within any one window. */
+    maxReceivedInWindow: number;
+    windowMs: number;
+  };
+}
+
+/** Sliding count of events per key within a window; remembers the highest count it ever saw. */
+class WindowPeak {
+  // Times per key, oldest first from `start`; compacted now and then instead of shifted each time,
+  // which kept the simulator at a fraction of its speed with the limit off.
+  #windows = new Map<string, { times: number[]; start: number }>();
+  peak = 0;
+
+  constructor(readonly windowMs: number) {}
+
+  record(key: string, now: number): void {
+    let window = this.#windows.get(key);
+    if (!window) {
+      window = { times: [], start: 0 };
+      this.#windows.set(key, window);
+    }
+    while (window.start < window.times.length && window.times[window.start]! + this.windowMs <= now)
+      window.start += 1;
+    if (window.start > 1024 && window.start * 2 > window.times.length) {
+      window.times = window.times.slice(window.start);
+      window.start = 0;
+    }
+    window.times.push(now);
+    this.peak = Math.max(this.peak, window.times.length - window.start);
+  }
+}
+
+/** What the simulator answered: calls per endpoint, 429s, and the busiest provisionOnDemand window. */
+export class TrafficStats {
+  #calls = new Map<string, number>();
+  #throttled = 0;
+  #accepted = 0;
+  #acceptedPeak: WindowPeak;
+  #receivedPeak: WindowPeak;
+
+  constructor(readonly windowMs: number) {
+    this.#acceptedPeak = new WindowPeak(windowMs);
+    this.#receivedPeak = new WindowPeak(windowMs);
+  }
+
+  call(endpoint: string): void {
+    this.#calls.set(endpoint, (this.#calls.get(endpoint) ?? 0) + 1);
+  }
+
+  throttledCall(): void {
+    this.#throttled += 1;
+  }
+
+  provisionReceived(app: string, now: number): void {
+    this.#receivedPeak.record(app, now);
+  }
+
+  provisionAccepted(app: string, now: number): void {
+    this.#accepted += 1;
+    this.#acceptedPeak.record(app, now);
+  }
+
+  snapshot(): StatsSnapshot {
+    return {
+      callsByEndpoint: Object.fromEntries(this.#calls),
+      throttled: this.#throttled,
+      provisionOnDemand: {
+        accepted: this.#accepted,
+        maxInWindow: this.#acceptedPeak.peak,
+        maxReceivedInWindow: this.#receivedPeak.peak,
+        windowMs: this.windowMs,
+      },
+    };
+  }
+}
