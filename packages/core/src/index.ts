@@ -18,7 +18,11 @@ export type { Clock } from './limiter/clock.js';
 export { systemClock } from './limiter/clock.js';
 export type { AcquireAttempt, LimiterStore, WindowUsage } from './limiter/limiter-store.js';
 export { MemoryLimiterStore } from './limiter/limiter-store.js';
-export type { LimiterSnapshot, SlidingWindowLimiterOptions } from './limiter/sliding-window-limiter.js';
+export type {
+  Grant,
+  LimiterSnapshot,
+  SlidingWindowLimiterOptions,
+} from './limiter/sliding-window-limiter.js';
 export {
   LimiterStoreError,
   PROVISION_ON_DEMAND_LIMIT,

@@ -22,4 +22,4 @@ export type { RunningSimulator, StartSimulatorOptions } from './server.js';
 export { startSimulator } from './server.js';
 export { Tenant } from './tenant.js';
 export type { ServerCertificates } from './tls/certificates.js';
-export { createServerCertificates } from './tls/certificates.js';
+export { createClientCertificate, createServerCertificates } from './tls/certificates.js';

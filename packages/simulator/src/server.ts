@@ -40,7 +40,7 @@ export interface RunningSimulator {
   /** The ready line's content, as `ondemand-sim` prints it. */
   readyInfo(): {
     url: string;
-    caFile: string | undefined;
+    caFile: string | null;
     tenantId: string;
     clientId: string;
     clientSecret: string;
@@ -96,7 +96,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const demoClient = seed.clients[0]!;
   const info = {
     url,
-    caFile,
+    caFile: caFile ?? null,
     tenantId: seed.tenantId,
     clientId: demoClient.clientId,
     clientSecret: demoClient.secret ?? '',
@@ -105,6 +105,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
   return {
     ...info,
+    caFile,
     caPem: certificates?.caPem,
     context,
     readyInfo: () => info,

@@ -1,5 +1,7 @@
 /** The answer to "may one more call go now?". */
-export type AcquireAttempt = { granted: true } | { granted: false; retryInMs: number };
+export type AcquireAttempt =
+  | { granted: true /** The store's time of the grant, when it keeps its own clock. */; at?: number }
+  | { granted: false; retryInMs: number };
 
 /** How full a window is right now. */
 export interface WindowUsage {
@@ -27,6 +29,11 @@ export interface LimiterStore {
   /** Holds every grant for `key` until `until` (a server's `Retry-After`); an earlier pause never shortens a later one. */
   pauseUntil(key: string, until: number): void | Promise<void>;
   usage(key: string, limit: number, windowMs: number, now: number): WindowUsage | Promise<WindowUsage>;
+  /**
+   * Moves a grant made at `from` to the later time `to`: when the call it paid for actually left
+   * (after a connection was set up, say), which is when the server starts counting it.
+   */
+  retime?(key: string, from: number, to: number): void | Promise<void>;
 }
 
 interface KeyState {
@@ -46,12 +53,23 @@ export class MemoryLimiterStore implements LimiterStore {
     const waitMs = this.#waitMs(state, limit, windowMs, now);
     if (waitMs > 0) return { granted: false, retryInMs: waitMs };
     state.grants.push(now);
-    return { granted: true };
+    return { granted: true, at: now };
   }
 
   pauseUntil(key: string, until: number): void {
     const state = this.#state(key);
     state.pausedUntil = Math.max(state.pausedUntil, until);
+  }
+
+  retime(key: string, from: number, to: number): void {
+    if (to <= from) return;
+    const grants = this.#state(key).grants;
+    const index = grants.lastIndexOf(from);
+    if (index === -1) return;
+    grants.splice(index, 1);
+    let insertAt = grants.length;
+    while (insertAt > 0 && grants[insertAt - 1]! > to) insertAt -= 1;
+    grants.splice(insertAt, 0, to);
   }
 
   usage(key: string, limit: number, windowMs: number, now: number): WindowUsage {

@@ -136,3 +136,26 @@ describe('SlidingWindowLimiter', () => {
     expect(() => new SlidingWindowLimiter({ windowMs: -1 })).toThrow(/windowMs must be/);
   });
 });
+
+describe('Grant.retime', () => {
+  it('counts a call from when it actually left, so the next grant waits for that', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter({ limit: 1, windowMs: 100, clock });
+    const first = await limiter.acquire();
+    await clock.advance(30);
+    await first.retime(30);
+    expect(first.at).toBe(30);
+    const next = limiter.acquire().then((grant) => grant.at);
+    await clock.runAll();
+    expect(await next).toBe(130);
+  });
+
+  it('never moves a grant earlier', async () => {
+    const clock = new FakeClock(50);
+    const limiter = new SlidingWindowLimiter({ limit: 1, windowMs: 100, clock });
+    const grant = await limiter.acquire();
+    await grant.retime(10);
+    expect(grant.at).toBe(50);
+    expect((await limiter.snapshot()).nextFreeInMs).toBe(100);
+  });
+});

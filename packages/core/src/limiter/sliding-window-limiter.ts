@@ -35,8 +35,19 @@ export class LimiterStoreError extends Error {
   readonly code = 'limiter_store_unavailable';
 }
 
+/** One permission to call, with the time it counts from. */
+export interface Grant {
+  /** When the window counts this call from. */
+  readonly at: number;
+  /**
+   * Counts the call from a later time (when it actually left), so a call held up by a new
+   * connection is not counted as earlier than the server saw it.
+   */
+  retime(at: number): Promise<void>;
+}
+
 interface Waiter {
-  grant: () => void;
+  grant: (at: number) => void;
   fail: (error: unknown) => void;
 }
 
@@ -71,18 +82,18 @@ export class SlidingWindowLimiter {
   }
 
   /** Resolves when the caller may make one call; rejects with the signal's reason if aborted first. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<Grant> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Grant>((resolve, reject) => {
       const onAbort = () => {
         const index = this.#queue.indexOf(waiter);
         if (index !== -1) this.#queue.splice(index, 1);
         reject(signal!.reason);
       };
       const waiter: Waiter = {
-        grant: () => {
+        grant: (at) => {
           signal?.removeEventListener('abort', onAbort);
-          resolve();
+          resolve(this.#grant(at));
         },
         fail: (error) => {
           signal?.removeEventListener('abort', onAbort);
@@ -112,12 +123,28 @@ export class SlidingWindowLimiter {
     };
   }
 
+  #grant(at: number): Grant {
+    let current = at;
+    return {
+      get at() {
+        return current;
+      },
+      retime: async (later) => {
+        if (later <= current || !this.#store.retime) return;
+        const from = current;
+        current = later;
+        await this.#store.retime(this.#key, from, later);
+      },
+    };
+  }
+
   #pump(): void {
     this.#pumping = true;
     while (this.#queue.length > 0) {
       let attempt: AcquireAttempt | Promise<AcquireAttempt>;
+      const now = this.#clock.now();
       try {
-        attempt = this.#store.tryAcquire(this.#key, this.limit, this.windowMs, this.#clock.now());
+        attempt = this.#store.tryAcquire(this.#key, this.limit, this.windowMs, now);
       } catch (error) {
         this.#failAll(error);
         return;
@@ -125,22 +152,22 @@ export class SlidingWindowLimiter {
       if (attempt instanceof Promise) {
         attempt.then(
           (settled) => {
-            if (this.#settle(settled)) this.#pump();
+            if (this.#settle(settled, now)) this.#pump();
           },
           (error) => this.#failAll(error),
         );
         return;
       }
-      if (!this.#settle(attempt)) return;
+      if (!this.#settle(attempt, now)) return;
     }
     this.#pumping = false;
   }
 
   /** Grants the head of the queue, or waits for the window; returns whether to keep pumping now. */
-  #settle(attempt: AcquireAttempt): boolean {
+  #settle(attempt: AcquireAttempt, now: number): boolean {
     if (attempt.granted) {
       // The head may have been aborted while an async store answered: the grant goes to the next in line.
-      this.#queue.shift()?.grant();
+      this.#queue.shift()?.grant(attempt.at ?? now);
       return true;
     }
     this.#clock.setTimeout(() => this.#pump(), attempt.retryInMs);

@@ -68,7 +68,7 @@ export function createSimulatorApp(
         c.env.incoming.socket.destroy();
         return new Response(null, { status: 599 });
       case '429':
-        return throttled(c, sim, fault.retryAfterSeconds * 1000 * sim.timeScale);
+        return throttled(c, sim, fault.retryAfterSeconds * 1000);
       case '503':
         return graphError(
           c,
@@ -107,6 +107,9 @@ export function createSimulatorApp(
     ),
   );
   app.onError((error, c) => {
+    // The client went away (a timeout, a cancelled call): nobody is left to answer.
+    if ((error as Error).message === 'aborted' || (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+      return c.body(null, 499 as never);
     console.error(`simulator: ${c.req.method} ${c.req.path} failed:`, error);
     return graphError(
       c,

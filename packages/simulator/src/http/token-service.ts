@@ -210,6 +210,8 @@ export class TokenService {
     try {
       const key = await importX509(certificate, header.alg ?? 'RS256');
       await jwtVerify(assertion, key, {
+        // Entra ID allows five minutes of clock skew in client assertions.
+        clockTolerance: 300,
         issuer: client.clientId,
         subject: client.clientId,
         audience: [tokenEndpoint, tokenEndpoint.replace(/\/v2\.0\/token$/, '/token')],

@@ -79,3 +79,29 @@ function randomSerial(): string {
   bytes[0] = bytes[0]! & 0x7f; // positive
   return Buffer.from(bytes).toString('hex');
 }
+
+/**
+ * An RSA certificate and key for an app to sign client assertions with (MSAL signs with RS256/PS256,
+ * not ECDSA). Register `certPem` on a seed client; give `certPem + keyPem` to the credential.
+ */
+export async function createClientCertificate(
+  subject = 'CN=ondemand test client',
+): Promise<{ certPem: string; keyPem: string }> {
+  const rsa = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  } as const;
+  const keys = (await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 7 * 24 * 3600_000),
+    keys: keys as never,
+    signingAlgorithm: rsa,
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { certPem: certificate.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}

@@ -1,0 +1,309 @@
+import { inspect } from 'node:util';
+import { decodeProvisionResponse, userRequest } from '@ondemand/core';
+import {
+  createClientCertificate,
+  documentedIds as ids,
+  READER_CLIENT_ID,
+  type RunningSimulator,
+} from '@ondemand/simulator';
+import { documentedExamples } from '@ondemand/test-utils';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  collect,
+  GraphRequestError,
+  RequestValidationError,
+  type TokenCredential,
+  TransportError,
+} from '../src/index.js';
+import { clientFor, control, startTestSimulator, WINDOW_MS } from './helpers.js';
+
+let sim: RunningSimulator;
+let certificate: { certPem: string; keyPem: string };
+
+beforeAll(async () => {
+  certificate = await createClientCertificate();
+  sim = await startTestSimulator(certificate.certPem);
+});
+afterAll(async () => {
+  await sim.stop();
+});
+beforeEach(async () => {
+  await control(sim, 'POST', '/reset');
+});
+
+describe('GraphClient against the simulator', () => {
+  it.each(documentedExamples().map((example) => [example.file, example]))(
+    'sends documented %s and decodes the documented result',
+    async (_, example) => {
+      const graph = clientFor(sim);
+      const [, sp, job] = /servicePrincipals\/([^/]+)\/synchronization\/jobs\/([^/]+)\//.exec(
+        example.request.url,
+      )!;
+      const result = await graph.provisionOnDemand(sp!, job!, example.request.body);
+      const documented = decodeProvisionResponse(example.response.body);
+      expect([result.result, result.report.action, result.details.errorCode]).toEqual([
+        documented.result,
+        documented.report.action,
+        documented.details.errorCode,
+      ]);
+      expect(result.requestId).toBeTruthy();
+      expect(result.clientRequestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(result.raw).toHaveProperty('key');
+      await graph.close();
+    },
+  );
+
+  it('lists jobs, reads rules, finds apps, searches users and groups, pages through members', async () => {
+    const graph = clientFor(sim);
+    expect(
+      (await collect(graph.listSynchronizationJobs(ids.githubServicePrincipal))).map((job) => job.id),
+    ).toEqual([ids.githubJob]);
+    const schema = await graph.getSynchronizationSchema(ids.groupServicePrincipal, ids.groupJob);
+    expect(schema.synchronizationRules.map((rule) => rule.id)).toEqual([ids.groupRule]);
+    const apps = await collect(graph.findServicePrincipals({ search: 'github' }));
+    expect(apps.map((app) => app.id)).toEqual([ids.githubServicePrincipal]);
+    const everyone = await collect(graph.searchUsers('', { top: 7 }));
+    expect(everyone.length).toBeGreaterThan(50);
+    expect(new Set(everyone.map((user) => user.id)).size).toBe(everyone.length);
+    expect((await collect(graph.searchUsers('adele'))).length).toBeGreaterThan(0);
+    expect((await collect(graph.searchGroups('project'))).map((group) => group.id)).toEqual([ids.group]);
+    expect((await collect(graph.listGroupMembers(ids.group))).map((user) => user.id)).toEqual(
+      expect.arrayContaining([...ids.groupMembers]),
+    );
+    expect(await collect(graph.searchUsers('', { top: 3 }), 2)).toHaveLength(2);
+    await graph.close();
+  });
+
+  it('queues a burst instead of earning 429s', async () => {
+    const graph = clientFor(sim);
+    const users = await collect(graph.searchUsers('', { top: 20 }), 12);
+    const results = await Promise.all(
+      users.map((user) =>
+        graph.provisionOnDemand(
+          ids.saasServicePrincipal,
+          ids.saasJob,
+          userRequest({ ruleId: ids.saasRule, userId: user.id }),
+        ),
+      ),
+    );
+    expect(results).toHaveLength(12);
+    const stats = await control(sim, 'GET', '/stats');
+    if (stats.throttled)
+      console.log(
+        (await control(sim, 'GET', '/requests')).value
+          .map((r: any) => `${r.at} ${r.status} ${r.path.slice(-20)}`)
+          .join('\n'),
+      );
+    expect(stats.throttled).toBe(0);
+    expect(stats.provisionOnDemand.maxInWindow).toBeLessThanOrEqual(5);
+    await graph.close();
+  });
+
+  it('validates the body before sending, listing every problem', async () => {
+    const graph = clientFor(sim);
+    const body = {
+      parameters: [{ ruleId: '', subjects: [{ objectId: ids.group, objectTypeName: 'Group' }] }],
+    };
+    const error = await graph
+      .provisionOnDemand(ids.groupServicePrincipal, ids.groupJob, body)
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(RequestValidationError);
+    expect(error.details.issues[0].path).toBe('parameters[0].ruleId');
+    expect((await control(sim, 'GET', '/stats')).provisionOnDemand.accepted).toBe(0);
+    await graph.close();
+  });
+
+  it('says what to do about a wrong secret, without the secret', async () => {
+    const graph = clientFor(sim, { clientSecret: 'not-the-secret-123' });
+    const error = await collect(graph.listSynchronizationJobs(ids.saasServicePrincipal)).catch(
+      (caught) => caught,
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/AADSTS7000215.*the client secret is wrong/);
+    expect(error.message).not.toContain('not-the-secret-123');
+    await graph.close();
+  });
+
+  it('gets a fresh token when Graph says the cached one expired', async () => {
+    await control(sim, 'PATCH', '/settings', { tokenLifetimeSeconds: -60 });
+    const inner = clientFor(sim);
+    let calls = 0;
+    // Hands out a token Graph will find expired first, then good ones (the settings are restored below).
+    const credential: TokenCredential = {
+      async getToken() {
+        calls += 1;
+        const body = new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        });
+        const { Agent, request } = await import('undici');
+        const answer = await request(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+          method: 'POST',
+          body: body.toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          dispatcher: new Agent({ connect: { ca: sim.caPem } }),
+        });
+        const json = (await answer.body.json()) as { access_token: string };
+        if (calls === 1) await control(sim, 'PATCH', '/settings', { tokenLifetimeSeconds: 3600 });
+        return { token: json.access_token, expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const graph = clientFor(sim, { credential });
+    expect(await collect(graph.listSynchronizationJobs(ids.saasServicePrincipal))).toHaveLength(1);
+    expect(calls).toBe(2);
+    await Promise.all([graph.close(), inner.close()]);
+  });
+
+  it('refuses without the permission (403) and on an unknown job (404), saying why', async () => {
+    const reader = sim.context.tenant.seed.clients.find((each) => each.clientId === READER_CLIENT_ID)!;
+    const graph = clientFor(sim, { clientId: reader.clientId, clientSecret: reader.secret! });
+    const forbidden = await graph
+      .provisionOnDemand(
+        ids.saasServicePrincipal,
+        ids.saasJob,
+        userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      )
+      .catch((caught) => caught);
+    expect(forbidden).toBeInstanceOf(GraphRequestError);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.message).toMatch(/Grant the app Synchronization\.ReadWrite\.All/);
+    const demo = clientFor(sim);
+    const missing = await demo
+      .getSynchronizationSchema(ids.saasServicePrincipal, 'no.such.job')
+      .catch((caught) => caught);
+    expect(missing.status).toBe(404);
+    expect(missing.message).toMatch(
+      /check the service principal id and the job id; request-id [0-9a-f-]{36}/,
+    );
+    await Promise.all([graph.close(), demo.close()]);
+  });
+
+  it.each([
+    ['a 429', { kind: '429', count: 2, retryAfterSeconds: 0.05 }],
+    ['a 503', { kind: '503', count: 2, retryAfterSeconds: 0.05 }],
+    ['a 504', { kind: '504', count: 1 }],
+    ['a dropped connection', { kind: 'drop', count: 1 }],
+  ])('retries past %s and succeeds', async (_, fault) => {
+    const graph = clientFor(sim, { retry: { baseDelayMs: 10 } });
+    await control(sim, 'POST', '/faults', { ...fault, path: 'provisionOnDemand' });
+    const result = await graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    );
+    expect(result.result).toBe('Skipped');
+    expect(result.attempts).toBeGreaterThan(1);
+    await graph.close();
+  });
+
+  it('gives up after its retry budget with a typed error that names the request', async () => {
+    const graph = clientFor(sim, { retry: { maxRetries: 2, baseDelayMs: 5 } });
+    await control(sim, 'POST', '/faults', { kind: '500', count: 1, path: 'schema' });
+    const error = await graph
+      .getSynchronizationSchema(ids.saasServicePrincipal, ids.saasJob)
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect(error.status).toBe(500);
+    expect(error.details.attempts).toBe(1);
+    await control(sim, 'POST', '/faults', { kind: '503', count: 5, path: 'schema', retryAfterSeconds: 0.01 });
+    const unavailable = await graph
+      .getSynchronizationSchema(ids.saasServicePrincipal, ids.saasJob)
+      .catch((caught) => caught);
+    expect(unavailable.details.attempts).toBe(3);
+    await graph.close();
+  });
+
+  it('times out a slow answer', async () => {
+    const graph = clientFor(sim, { timeoutMs: 100, retry: { maxRetries: 0 } });
+    await control(sim, 'POST', '/faults', {
+      kind: 'slow',
+      count: 1,
+      delayMs: 1_000,
+      path: 'provisionOnDemand',
+    });
+    const error = await graph
+      .provisionOnDemand(
+        ids.saasServicePrincipal,
+        ids.saasJob,
+        userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      )
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.code).toBe('timeout');
+    await graph.close();
+  });
+
+  it('cancels a call waiting for the window', async () => {
+    const graph = clientFor(sim, { rateLimit: { limit: 1, windowMs: 60_000 } });
+    await graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    );
+    const controller = new AbortController();
+    const waiting = graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      { signal: controller.signal },
+    );
+    expect((await graph.limiterSnapshot(ids.saasServicePrincipal))?.queued).toBe(1);
+    setTimeout(() => controller.abort(new Error('operator pressed Esc')), 20);
+    const error = await waiting.catch((caught) => caught);
+    expect(error.code).toBe('aborted');
+    expect(error.message).toContain('operator pressed Esc');
+    await graph.close();
+  });
+
+  it('signs in with a certificate through MSAL', async () => {
+    const graph = clientFor(sim, {
+      clientId: 'd9c5b4f3-8a6e-4fbe-9c9d-3a4f5e6d7c8b',
+      clientSecret: undefined,
+      certificate: certificate.certPem + certificate.keyPem,
+    });
+    const result = await graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    );
+    expect(result.details.errorCode).toBe('RedundantExport');
+    expect(inspect(graph, { depth: 5 })).not.toContain('PRIVATE KEY');
+    await graph.close();
+  });
+
+  it('signs an operator in with a device code, then provisions as them', async () => {
+    const prompts: string[] = [];
+    const graph = clientFor(sim, {
+      clientSecret: undefined,
+      deviceCode: {
+        onPrompt: (prompt) => {
+          prompts.push(prompt.message);
+          void control(sim, 'POST', '/device-codes/approve', {
+            userCode: prompt.userCode,
+            user: 'admin@contoso.onmicrosoft.com',
+          });
+        },
+      },
+    });
+    const result = await graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    );
+    expect(result.result).toBe('Skipped');
+    expect(prompts[0]).toMatch(/enter the code/);
+    await graph.close();
+  }, 20_000);
+
+  it('never shows its secret in inspect or JSON', async () => {
+    const graph = clientFor(sim);
+    await collect(graph.listSynchronizationJobs(ids.saasServicePrincipal));
+    const shown = inspect(graph, { depth: 10, showHidden: true });
+    expect(shown).not.toContain(sim.clientSecret);
+    expect(JSON.stringify(graph)).not.toContain(sim.clientSecret);
+    await graph.close();
+  });
+});
