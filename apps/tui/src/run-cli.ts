@@ -1,4 +1,8 @@
+import { TransportError } from '@ondemand/transport';
 import { explainCommand, explainUsage } from './commands/explain.js';
+import { jobsCommand, jobsUsage } from './commands/jobs.js';
+import { provisionCommand, provisionUsage } from './commands/provision.js';
+import { rulesCommand, rulesUsage } from './commands/rules.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -6,6 +10,13 @@ import type { CliIo } from './io.js';
 type Command = { run: (argv: string[], io: CliIo) => Promise<number>; summary: string; usage: string };
 
 const commands: Record<string, Command> = {
+  provision: {
+    run: provisionCommand,
+    usage: provisionUsage,
+    summary: 'provision one user, group or AD user now and print every step',
+  },
+  jobs: { run: jobsCommand, usage: jobsUsage, summary: 'list apps with provisioning jobs' },
+  rules: { run: rulesCommand, usage: rulesUsage, summary: "list a job's rule ids (source → target)" },
   explain: {
     run: explainCommand,
     usage: explainUsage,
@@ -52,9 +63,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`ondemand ${name}: ${error.message}\n`);
       return error.exitCode;
     }
+    if (error instanceof TransportError) {
+      io.stderr.write(`ondemand ${name}: ${error.message}\n`);
+      return exitCodeFor(error);
+    }
     io.stderr.write(
       `ondemand ${name}: unexpected error, please report it: ${(error as Error)?.stack ?? String(error)}\n`,
     );
     return ExitCode.graphOrNetwork;
+  }
+}
+
+/** Transport failures as exit codes: config and sign-in 3, a refused body 2, Graph and network 4. */
+export function exitCodeFor(error: TransportError): number {
+  switch (error.code) {
+    case 'config':
+    case 'auth':
+      return ExitCode.authOrConfig;
+    case 'validation':
+      return ExitCode.badInput;
+    default:
+      return ExitCode.graphOrNetwork;
   }
 }

@@ -1,7 +1,7 @@
 import { defaultSeed, parseSeed, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { createGraphClient, type GraphClientOptions } from '../src/index.js';
 
-export const TIME_SCALE = 50;
+export const TIME_SCALE = 20;
 /** Graph's window as the time-scaled simulator runs it. */
 export const WINDOW_MS = 10_000 / TIME_SCALE;
 

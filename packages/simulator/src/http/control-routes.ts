@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { seedUserSchema } from '../seed/seed-schema.js';
 import { faultSchema } from './faults.js';
 import type { SimulatorContext } from './simulator-context.js';
+import { TrafficStats } from './traffic-stats.js';
 
 const userPatchSchema = seedUserSchema.omit({ id: true }).partial().strict();
 const adUserPatchSchema = z.strictObject({
@@ -117,7 +118,11 @@ export function controlRoutes(sim: SimulatorContext): Hono {
     if (settings instanceof Response) return settings;
     if (settings.tokenLifetimeSeconds !== undefined)
       sim.tokens.lifetimeSeconds = settings.tokenLifetimeSeconds;
-    if (settings.provisionLimit !== undefined) sim.provisionLimit = settings.provisionLimit;
+    if (settings.provisionLimit !== undefined) {
+      sim.provisionLimit = settings.provisionLimit;
+      // The busiest-window counters measure against the window in force.
+      if (settings.provisionLimit) sim.stats = new TrafficStats(settings.provisionLimit.windowMs);
+    }
     return c.json({ tokenLifetimeSeconds: sim.tokens.lifetimeSeconds, provisionLimit: sim.provisionLimit });
   });
 

@@ -1,0 +1,65 @@
+import { collect } from '@ondemand/transport';
+import { connectionOptions, connectionUsage } from '../connection.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parseArgs } from '../parse-args.js';
+import { withConnection } from './with-connection.js';
+
+export const jobsUsage = `Usage: ondemand jobs [--sp ID | --search TEXT] [--json]
+
+Lists apps (service principals) that have synchronization jobs, and their jobs.
+
+Options:
+  --sp ID        only this app's jobs
+  --search TEXT  apps whose name starts with TEXT
+  --json         print [{ servicePrincipal, jobs }] as JSON
+  -h, --help     show this help
+
+${connectionUsage}
+
+Example:
+  ondemand jobs --simulate`;
+
+/** `ondemand jobs`: apps with provisioning jobs. */
+export async function jobsCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    { ...connectionOptions, sp: { type: 'string' }, search: { type: 'string' }, json: { type: 'boolean' } },
+    jobsUsage,
+    { maxPositionals: 0 },
+  );
+  if (args.help) {
+    io.stdout.write(`${jobsUsage}\n`);
+    return ExitCode.success;
+  }
+  return withConnection(args.values, io, async ({ graph }) => {
+    const sp = args.values.sp as string | undefined;
+    const apps = sp
+      ? [{ id: sp, displayName: undefined as string | null | undefined }]
+      : await collect(
+          graph.findServicePrincipals({
+            ...(args.values.search ? { search: String(args.values.search) } : {}),
+          }),
+          500,
+        );
+    const found = [];
+    for (const app of apps) {
+      const jobs = await collect(graph.listSynchronizationJobs(app.id));
+      if (jobs.length > 0 || sp) found.push({ servicePrincipal: app, jobs });
+    }
+    if (args.values.json) {
+      io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+      return ExitCode.success;
+    }
+    if (found.length === 0) io.stdout.write('no app with a provisioning job was found\n');
+    for (const { servicePrincipal, jobs } of found) {
+      io.stdout.write(
+        `${servicePrincipal.displayName ?? servicePrincipal.id}  (sp ${servicePrincipal.id})\n`,
+      );
+      for (const job of jobs)
+        io.stdout.write(`  job ${job.id}  ${job.templateId ?? ''}  ${job.schedule?.state ?? ''}\n`);
+      if (jobs.length === 0) io.stdout.write('  (no provisioning jobs)\n');
+    }
+    return ExitCode.success;
+  });
+}

@@ -1,0 +1,111 @@
+import {
+  distinguishedNameRequest,
+  groupRequest,
+  type ProvisionOnDemandRequest,
+  RequestBuildError,
+  userRequest,
+} from '@ondemand/core';
+import { connectionOptions, connectionUsage } from '../connection.js';
+import { badInput, ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parseArgs } from '../parse-args.js';
+import { renderReportText } from '../render/report-text.js';
+import { styleFor } from '../style.js';
+import { pickRule } from './pick-rule.js';
+import { withConnection } from './with-connection.js';
+
+export const provisionUsage = `Usage: ondemand provision --sp ID --job ID [--rule ID] (--user ID | --group ID [--member ID]… | --dn DN) [--json] [--details]
+
+Provisions one user, one group (with up to 5 of its members) or one Active Directory user (cloud sync)
+now, and prints every step of what happened. The rule is chosen for you when the job has one that fits.
+
+Options:
+  --sp ID        the app's service principal id
+  --job ID       the synchronization job id (job ids are not GUIDs: gitHubEnterpriseCloud.6855….16d1…)
+  --rule ID      the rule id from the job's schema (see "ondemand rules")
+  --user ID      an Entra user's object id
+  --group ID     a group's object id; --member ID (repeatable, at most 5) provisions members with it
+  --dn DN        an AD distinguished name (cloud sync), e.g. "CN=AdeleV,CN=Users,DC=corp,DC=com"
+  --json         print { result, details, report, requestId } as JSON
+  --details      print every step's details
+  -h, --help     show this help
+
+${connectionUsage}
+
+Examples:
+  ondemand provision --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612 --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8
+  ondemand provision --sp $SP --job $JOB --group $GROUP --member $U1 --member $U2 --json
+Exit codes: 0 provisioned or skipped, 1 the provisioning failed, 2 bad input, 3 auth/config, 4 Graph or network.`;
+
+/** `ondemand provision`: one call, every step printed. */
+export async function provisionCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    {
+      ...connectionOptions,
+      sp: { type: 'string' },
+      job: { type: 'string' },
+      rule: { type: 'string' },
+      user: { type: 'string' },
+      group: { type: 'string' },
+      member: { type: 'string', multiple: true },
+      dn: { type: 'string' },
+      json: { type: 'boolean' },
+      details: { type: 'boolean' },
+    },
+    provisionUsage,
+    { maxPositionals: 0 },
+  );
+  if (args.help) {
+    io.stdout.write(`${provisionUsage}\n`);
+    return ExitCode.success;
+  }
+  const { sp, job, rule, user, group, dn } = args.values as Record<string, string | undefined>;
+  const members = (args.values.member as string[] | undefined) ?? [];
+  const missing = [!sp && '--sp', !job && '--job'].filter(Boolean);
+  if (missing.length > 0)
+    throw badInput(
+      `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required\n\n${provisionUsage}`,
+    );
+  const subjects = [user && '--user', group && '--group', dn && '--dn'].filter(Boolean);
+  if (subjects.length !== 1)
+    throw badInput(
+      `give exactly one of --user, --group or --dn (got ${subjects.length === 0 ? 'none' : subjects.join(', ')})`,
+    );
+  if (members.length > 0 && !group) throw badInput('--member goes with --group');
+  const objectTypeName = user ? 'User' : group ? 'Group' : 'user';
+
+  return withConnection(args.values, io, async ({ graph }) => {
+    const ruleId = await pickRule(graph, sp!, job!, objectTypeName, rule);
+    let body: ProvisionOnDemandRequest;
+    try {
+      body = user
+        ? userRequest({ ruleId, userId: user })
+        : group
+          ? groupRequest({ ruleId, groupId: group, memberIds: members })
+          : distinguishedNameRequest({ ruleId, distinguishedName: dn! });
+    } catch (error) {
+      if (error instanceof RequestBuildError) throw badInput(error.message, { cause: error });
+      throw error;
+    }
+    const result = await graph.provisionOnDemand(sp!, job!, body);
+    if (args.values.json) {
+      const { result: outcome, details, report, reports, requestId, clientRequestId } = result;
+      io.stdout.write(
+        `${JSON.stringify({ result: outcome, details, report, reports, requestId, clientRequestId }, null, 2)}\n`,
+      );
+    } else {
+      io.stdout.write(
+        renderReportText(result, {
+          style: styleFor(io),
+          allDetails: args.values.details === true,
+          width: io.stdout.columns,
+        }),
+      );
+      io.stdout.write(
+        `${styleFor(io).dim(`request-id ${result.requestId ?? 'none'} · client-request-id ${result.clientRequestId}`)}\n`,
+      );
+    }
+    return result.result === 'Failure' ? ExitCode.provisioningFailed : ExitCode.success;
+  });
+}

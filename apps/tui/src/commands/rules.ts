@@ -1,0 +1,37 @@
+import { connectionOptions, connectionUsage } from '../connection.js';
+import { badInput, ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parseArgs } from '../parse-args.js';
+import { describeRule } from './pick-rule.js';
+import { withConnection } from './with-connection.js';
+
+export const rulesUsage = `Usage: ondemand rules --sp ID --job ID [--json]
+
+Lists a job's synchronization rules: the ids provisionOnDemand takes as ruleId, with source → target.
+
+${connectionUsage}
+
+Example:
+  ondemand rules --simulate --sp 4e116d82-dd59-4944-824d-93091408fd8d --job 664ea562-18cd-42bb-33e0-8de1f0560581`;
+
+/** `ondemand rules`: the rule ids of a job. */
+export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    { ...connectionOptions, sp: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean' } },
+    rulesUsage,
+    { maxPositionals: 0 },
+  );
+  if (args.help) {
+    io.stdout.write(`${rulesUsage}\n`);
+    return ExitCode.success;
+  }
+  if (!args.values.sp || !args.values.job) throw badInput(`--sp and --job are required\n\n${rulesUsage}`);
+  return withConnection(args.values, io, async ({ graph }) => {
+    const schema = await graph.getSynchronizationSchema(String(args.values.sp), String(args.values.job));
+    if (args.values.json) io.stdout.write(`${JSON.stringify(schema.synchronizationRules, null, 2)}\n`);
+    else
+      for (const rule of schema.synchronizationRules) io.stdout.write(`${describeRule(rule).trimStart()}\n`);
+    return ExitCode.success;
+  });
+}

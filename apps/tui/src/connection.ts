@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import {
+  type CloudName,
+  createGraphClient,
+  type DeviceCodePrompt,
+  type GraphClient,
+  type GraphClientOptions,
+} from '@ondemand/transport';
+import { z } from 'zod';
+import { CliError, ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/** The connection flags every command that talks to Graph takes (see `connectionUsage`). */
+export const connectionOptions = {
+  simulate: { type: 'boolean' },
+  'sim-time-scale': { type: 'string' },
+  'graph-url': { type: 'string' },
+  'login-url': { type: 'string' },
+  ca: { type: 'string' },
+  cloud: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  certificate: { type: 'string' },
+  'device-code': { type: 'boolean' },
+  proxy: { type: 'string' },
+  'api-key': { type: 'string' },
+} as const;
+
+export const connectionUsage = `Connection (one of):
+  --simulate                    an embedded simulator (nothing to set up; --sim-time-scale K runs its clock K× faster)
+  --tenant ID --client-id ID (--client-secret S | --certificate PEM | --device-code) [--cloud global|usgov|dod]
+  --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (--client-secret S | --certificate PEM)
+  --proxy URL --api-key KEY     the ondemand proxy
+  Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
+  ONDEMAND_GRAPH_URL, ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for the flags.`;
+
+const flagsSchema = z.object({
+  simulate: z.boolean().optional(),
+  'sim-time-scale': z.coerce
+    .number({ error: '--sim-time-scale must be a number' })
+    .positive('--sim-time-scale must be greater than 0')
+    .optional(),
+  'graph-url': z.url({ error: '--graph-url must be a URL such as https://127.0.0.1:8443' }).optional(),
+  'login-url': z.url({ error: '--login-url must be a URL' }).optional(),
+  ca: z.string().optional(),
+  cloud: z
+    .enum(['global', 'usgov', 'dod', 'china'], { error: '--cloud must be global, usgov or dod' })
+    .optional(),
+  tenant: z.string().optional(),
+  'client-id': z.string().optional(),
+  'client-secret': z.string().optional(),
+  certificate: z.string().optional(),
+  'device-code': z.boolean().optional(),
+  proxy: z.url({ error: '--proxy must be a URL such as https://ondemand-proxy.example' }).optional(),
+  'api-key': z.string().optional(),
+});
+
+/** A live connection: the client, what it is connected to (always shown), and how to close it. */
+export interface Connection {
+  graph: GraphClient;
+  /** "simulator (embedded) · tenant 72f9… · https://127.0.0.1:41234". */
+  description: string;
+  kind: 'simulator' | 'tenant' | 'proxy';
+  simulator?: RunningSimulator;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the connection the flags (or the environment) describe. Flags win over the environment;
+ * a missing piece is a clear config error (exit 3), never a stack.
+ */
+export async function connect(
+  values: Record<string, unknown>,
+  io: CliIo,
+  onDeviceCode?: (prompt: DeviceCodePrompt) => void,
+): Promise<Connection> {
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success)
+    throw new CliError(parsed.error.issues.map((issue) => issue.message).join('; '), ExitCode.badInput);
+  const flags = parsed.data;
+  const env = io.env;
+
+  if (flags.simulate) {
+    const simulator = await startSimulator({ timeScale: flags['sim-time-scale'] ?? 1 });
+    const graph = createGraphClient({
+      baseUrl: simulator.url,
+      ca: simulator.caPem,
+      tenantId: simulator.tenantId,
+      clientId: simulator.clientId,
+      clientSecret: simulator.clientSecret,
+      rateLimit: { limit: 5, windowMs: 10_000 / (flags['sim-time-scale'] ?? 1) },
+      env: {},
+    });
+    return {
+      graph,
+      kind: 'simulator',
+      simulator,
+      description: `simulator (embedded) · tenant ${simulator.tenantId} · ${simulator.url}`,
+      close: async () => {
+        await graph.close();
+        await simulator.stop();
+      },
+    };
+  }
+
+  const ca = flags.ca ? await readCa(flags.ca) : undefined;
+  const proxyUrl = flags.proxy ?? env.ONDEMAND_PROXY_URL;
+  if (proxyUrl) {
+    const apiKey = flags['api-key'] ?? env.ONDEMAND_API_KEY;
+    if (!apiKey)
+      throw new CliError(
+        'the proxy needs an API key: give --api-key or ONDEMAND_API_KEY',
+        ExitCode.authOrConfig,
+      );
+    const graph = createGraphClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}), env: {} });
+    return { graph, kind: 'proxy', description: `proxy · ${proxyUrl}`, close: () => graph.close() };
+  }
+
+  const graphUrl = flags['graph-url'] ?? env.ONDEMAND_GRAPH_URL;
+  const tenantId = flags.tenant ?? env.AZURE_TENANT_ID;
+  const certificate = flags.certificate ? await readPem(flags.certificate) : undefined;
+  const options: GraphClientOptions = {
+    ...(graphUrl ? { baseUrl: graphUrl } : {}),
+    ...(flags['login-url'] ? { loginUrl: flags['login-url'] } : {}),
+    ...(flags.cloud ? { cloud: flags.cloud as CloudName } : {}),
+    ...(ca ? { ca } : {}),
+    ...(tenantId ? { tenantId } : {}),
+    ...(flags['client-id'] ? { clientId: flags['client-id'] } : {}),
+    ...(flags['client-secret'] ? { clientSecret: flags['client-secret'] } : {}),
+    ...(certificate ? { certificate } : {}),
+    ...(flags['device-code']
+      ? { deviceCode: { onPrompt: onDeviceCode ?? ((prompt) => io.stderr.write(`${prompt.message}\n`)) } }
+      : {}),
+    env,
+  };
+  if (!graphUrl && !tenantId && !flags['client-id'] && !env.AZURE_CLIENT_ID) {
+    throw new CliError(`not connected: say where to provision.\n\n${connectionUsage}`, ExitCode.authOrConfig);
+  }
+  const graph = createGraphClient(options);
+  const where = graphUrl ?? `${flags.cloud ?? 'global'} cloud`;
+  return {
+    graph,
+    kind: 'tenant',
+    description: `tenant ${tenantId ?? '?'} · ${where}`,
+    close: () => graph.close(),
+  };
+}
+
+async function readCa(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `cannot read the CA file ${path}: ${(error as NodeJS.ErrnoException).code}`,
+      ExitCode.authOrConfig,
+      { cause: error },
+    );
+  }
+}
+
+async function readPem(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `cannot read the certificate file ${path}: ${(error as NodeJS.ErrnoException).code}`,
+      ExitCode.authOrConfig,
+      { cause: error },
+    );
+  }
+}
