@@ -4,5 +4,11 @@ import { defineConfig } from 'vitest/config';
 export const sharedTestConfig = defineConfig({
   resolve: { conditions: ['@ondemand/source'] },
   ssr: { resolve: { conditions: ['@ondemand/source'] } },
-  test: { include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'] },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Tests start real processes and servers; on two busy cores a start can take seconds. No test
+    // asserts on speed (benchmarks do that), so a generous limit only keeps a hung test from hanging CI.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
 });

@@ -26,6 +26,7 @@ export const connectionOptions = {
   'device-code': { type: 'boolean' },
   proxy: { type: 'string' },
   'api-key': { type: 'string' },
+  'rate-limit': { type: 'string' },
 } as const;
 
 export const connectionUsage = `Connection (one of):
@@ -34,7 +35,8 @@ export const connectionUsage = `Connection (one of):
   --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (--client-secret S | --certificate PEM)
   --proxy URL --api-key KEY     the ondemand proxy
   Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
-  ONDEMAND_GRAPH_URL, ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for the flags.`;
+  ONDEMAND_GRAPH_URL, ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for the flags.
+  --rate-limit N/MS             pace provisionOnDemand at N calls per MS ms (default 5/10000, Graph's limit)`;
 
 const flagsSchema = z.object({
   simulate: z.boolean().optional(),
@@ -55,6 +57,15 @@ const flagsSchema = z.object({
   'device-code': z.boolean().optional(),
   proxy: z.url({ error: '--proxy must be a URL such as https://ondemand-proxy.example' }).optional(),
   'api-key': z.string().optional(),
+  'rate-limit': z
+    .string()
+    .regex(/^\d+\/\d+$/, '--rate-limit takes N/MS, e.g. 5/10000 (5 calls per 10 000 ms)')
+    .transform((text) => {
+      const [limit, windowMs] = text.split('/').map(Number) as [number, number];
+      return { limit, windowMs };
+    })
+    .refine((rate) => rate.limit > 0 && rate.windowMs > 0, '--rate-limit needs N and MS above 0')
+    .optional(),
 });
 
 /** A live connection: the client, what it is connected to (always shown), and how to close it. */
@@ -90,7 +101,7 @@ export async function connect(
       tenantId: simulator.tenantId,
       clientId: simulator.clientId,
       clientSecret: simulator.clientSecret,
-      rateLimit: { limit: 5, windowMs: 10_000 / (flags['sim-time-scale'] ?? 1) },
+      rateLimit: flags['rate-limit'] ?? { limit: 5, windowMs: 10_000 / (flags['sim-time-scale'] ?? 1) },
       env: {},
     });
     return {
@@ -122,6 +133,7 @@ export async function connect(
   const tenantId = flags.tenant ?? env.AZURE_TENANT_ID;
   const certificate = flags.certificate ? await readPem(flags.certificate) : undefined;
   const options: GraphClientOptions = {
+    ...(flags['rate-limit'] ? { rateLimit: flags['rate-limit'] } : {}),
     ...(graphUrl ? { baseUrl: graphUrl } : {}),
     ...(flags['login-url'] ? { loginUrl: flags['login-url'] } : {}),
     ...(flags.cloud ? { cloud: flags.cloud as CloudName } : {}),

@@ -1,4 +1,5 @@
 import { TransportError } from '@ondemand/transport';
+import { bulkCommand, bulkUsage } from './commands/bulk.js';
 import { explainCommand, explainUsage } from './commands/explain.js';
 import { jobsCommand, jobsUsage } from './commands/jobs.js';
 import { provisionCommand, provisionUsage } from './commands/provision.js';
@@ -16,6 +17,11 @@ const commands: Record<string, Command> = {
     summary: 'provision one user, group or AD user now and print every step',
   },
   jobs: { run: jobsCommand, usage: jobsUsage, summary: 'list apps with provisioning jobs' },
+  bulk: {
+    run: bulkCommand,
+    usage: bulkUsage,
+    summary: "provision every subject of a CSV or NDJSON file at the limit's pace, resumably",
+  },
   rules: { run: rulesCommand, usage: rulesUsage, summary: "list a job's rule ids (source → target)" },
   explain: {
     run: explainCommand,

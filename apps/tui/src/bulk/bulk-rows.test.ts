@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, parseBulkRows } from './bulk-rows.js';
+
+describe('parseBulkRows', () => {
+  it('reads CSV with a header, members split by ;', () => {
+    const { rows, problems } = parseBulkRows(
+      'objectId,objectTypeName,members\nu1,User,\ng1,Group,m1;m2\nu2,,\n',
+      'csv',
+    );
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      { line: 2, objectId: 'u1', objectTypeName: 'User', members: [] },
+      { line: 3, objectId: 'g1', objectTypeName: 'Group', members: ['m1', 'm2'] },
+      { line: 4, objectId: 'u2', objectTypeName: 'User', members: [] },
+    ]);
+  });
+
+  it('reads NDJSON, skipping blank lines', () => {
+    const { rows } = parseBulkRows(
+      '{"objectId":"CN=a\\\\, b,DC=x","objectTypeName":"user"}\n\n{"objectId":"u"}\n',
+      'ndjson',
+    );
+    expect(rows.map((row) => [row.line, row.objectId, row.objectTypeName])).toEqual([
+      [1, 'CN=a\\, b,DC=x', 'user'],
+      [3, 'u', 'User'],
+    ]);
+  });
+
+  it('lists every bad row by line, at once', () => {
+    const { problems } = parseBulkRows(
+      '{"objectId":""}\nnot json\n{"objectId":"g","objectTypeName":"Group","members":["1","2","3","4","5","6"]}\n{"objectId":"x","typo":1}\n',
+      'ndjson',
+    );
+    expect(problems.map((problem) => problem.line)).toEqual([1, 2, 3, 4]);
+    expect(problems[0]!.message).toMatch(/objectId: objectId cannot be empty/);
+    expect(problems[1]!.message).toMatch(/not JSON/);
+    expect(problems[2]!.message).toMatch(/at most 5 members/);
+    expect(problems[3]!.message).toMatch(/typo/);
+    expect(parseBulkRows('objectId,color\nu,red\n', 'csv').problems[0]!.message).toMatch(
+      /unknown column "color"/,
+    );
+    expect(parseBulkRows('', 'csv').problems[0]!.message).toMatch(/no rows/);
+  });
+
+  it('never throws, and accounts for every non-blank NDJSON line as a row or a problem', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.json(),
+            fc
+              .record({ objectId: fc.string(), objectTypeName: fc.constantFrom('User', 'Group', 'x') })
+              .map((value) => JSON.stringify(value)),
+          ),
+          { maxLength: 30 },
+        ),
+        (lines) => {
+          const text = lines.map((line) => line.replace(/[\r\n]/g, ' ')).join('\n');
+          const { rows, problems } = parseBulkRows(text, 'ndjson');
+          const nonBlank = text.split('\n').filter((line) => line.trim() !== '').length;
+          // A file with no rows is one problem ("no rows"); otherwise each non-blank line is a row or a problem.
+          expect(rows.length + problems.length).toBe(nonBlank === 0 ? 1 : nonBlank);
+        },
+      ),
+    );
+  });
+
+  it('tells CSV from NDJSON', () => {
+    expect(detectFormat('x.csv', '{')).toBe('csv');
+    expect(detectFormat('x.jsonl', 'a,b')).toBe('ndjson');
+    expect(detectFormat('-', '  {"objectId":1}')).toBe('ndjson');
+  });
+});

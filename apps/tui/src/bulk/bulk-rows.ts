@@ -1,0 +1,120 @@
+import { OBJECT_TYPE_NAMES } from '@ondemand/core';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+
+/** One subject to provision, as a bulk file gives it. */
+export const bulkRowSchema = z.strictObject({
+  objectId: z.string({ error: 'objectId is required' }).trim().min(1, 'objectId cannot be empty'),
+  objectTypeName: z
+    .enum(OBJECT_TYPE_NAMES, { error: `objectTypeName must be one of ${OBJECT_TYPE_NAMES.join(', ')}` })
+    .default('User'),
+  members: z
+    .array(z.string().trim().min(1))
+    .max(5, 'at most 5 members per group on demand: split the group across rows')
+    .default([]),
+  ruleId: z.string().trim().min(1).optional(),
+});
+export type BulkRow = z.infer<typeof bulkRowSchema> & { line: number };
+
+export interface RowProblem {
+  line: number;
+  message: string;
+}
+
+/**
+ * Reads a bulk file: CSV with a header (`objectId,objectTypeName,members,ruleId`; members separated
+ * by `;`) or NDJSON (one `{ objectId, objectTypeName?, members?, ruleId? }` per line). Every row is
+ * checked before anything is sent; all problems come back at once, by line.
+ */
+export function parseBulkRows(
+  text: string,
+  format: 'csv' | 'ndjson',
+): { rows: BulkRow[]; problems: RowProblem[] } {
+  const candidates = format === 'csv' ? csvCandidates(text) : ndjsonCandidates(text);
+  const rows: BulkRow[] = [];
+  const problems: RowProblem[] = [...candidates.problems];
+  for (const { line, value } of candidates.values) {
+    const parsed = bulkRowSchema.safeParse(value);
+    if (parsed.success) rows.push({ ...parsed.data, line });
+    else
+      problems.push({
+        line,
+        message: parsed.error.issues
+          .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+          .join('; '),
+      });
+  }
+  if (rows.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'the file has no rows' });
+  return { rows, problems: problems.sort((a, b) => a.line - b.line) };
+}
+
+/** Picks the format from the name, else from the first character. */
+export function detectFormat(fileName: string, text: string): 'csv' | 'ndjson' {
+  if (/\.(ndjson|jsonl|json)$/i.test(fileName)) return 'ndjson';
+  if (/\.csv$/i.test(fileName)) return 'csv';
+  return text.trimStart().startsWith('{') ? 'ndjson' : 'csv';
+}
+
+type Candidates = { values: Array<{ line: number; value: unknown }>; problems: RowProblem[] };
+
+function csvCandidates(text: string): Candidates {
+  let records: Array<Record<string, string>>;
+  try {
+    records = parseCsv(text, {
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return { values: [], problems: [{ line, message: `not valid CSV: ${(error as Error).message}` }] };
+  }
+  const known = new Set(['objectId', 'objectTypeName', 'members', 'ruleId']);
+  const header = Object.keys(records[0] ?? {});
+  const unknown = header.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    return {
+      values: [],
+      problems: [
+        {
+          line: 1,
+          message: `unknown column ${unknown.map((name) => `"${name}"`).join(', ')}: the columns are objectId, objectTypeName, members, ruleId`,
+        },
+      ],
+    };
+  return {
+    values: records.map((record, index) => ({
+      line: index + 2,
+      value: Object.fromEntries(
+        Object.entries(record)
+          .filter(([, value]) => value !== '')
+          .map(([name, value]) => [
+            name,
+            name === 'members'
+              ? value
+                  .split(';')
+                  .map((member) => member.trim())
+                  .filter(Boolean)
+              : value,
+          ]),
+      ),
+    })),
+    problems: [],
+  };
+}
+
+function ndjsonCandidates(text: string): Candidates {
+  const values: Candidates['values'] = [];
+  const problems: RowProblem[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    try {
+      values.push({ line: index + 1, value: JSON.parse(raw) });
+    } catch (error) {
+      problems.push({ line: index + 1, message: `not JSON: ${(error as Error).message}` });
+    }
+  });
+  return { values, problems };
+}

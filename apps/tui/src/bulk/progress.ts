@@ -1,0 +1,44 @@
+/** Counts by outcome, and the progress line that shows them. */
+export class BulkProgress {
+  readonly counts = new Map<string, number>();
+  done = 0;
+  readonly #started = Date.now();
+
+  constructor(
+    readonly total: number,
+    readonly alreadyDone: number,
+    /** Rows per millisecond the limit allows (5 per 10 000 ms by default). */
+    readonly pacePerMs: number,
+  ) {}
+
+  count(outcome: string): void {
+    this.done += 1;
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+  }
+
+  /** Milliseconds left: the slower of the pace the limit allows and the pace seen so far. */
+  etaMs(): number {
+    const remaining = this.total - this.alreadyDone - this.done;
+    const elapsed = Date.now() - this.#started;
+    const seen = this.done > 0 ? elapsed / this.done : 0;
+    return Math.round(remaining * Math.max(1 / this.pacePerMs, seen));
+  }
+
+  /** `[██████······] 120/200  60%  Success 80 · Skipped 38 · Failure 2  ETA 2m40s` */
+  line(width = 24): string {
+    const finished = this.alreadyDone + this.done;
+    const share = this.total === 0 ? 1 : finished / this.total;
+    const filled = Math.round(share * width);
+    const counts =
+      [...this.counts].map(([outcome, count]) => `${outcome} ${count}`).join(' · ') || 'starting';
+    return `[${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${finished}/${this.total}  ${Math.floor(share * 100)}%  ${counts}  ETA ${formatDuration(this.etaMs())}`;
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

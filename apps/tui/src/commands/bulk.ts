@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { groupRequest, type ProvisionSubject } from '@ondemand/core';
+import { TransportError } from '@ondemand/transport';
+import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
+import { BulkProgress } from '../bulk/progress.js';
+import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
+import { connectionOptions, connectionUsage } from '../connection.js';
+import { badInput, ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parseArgs } from '../parse-args.js';
+import { pickRule } from './pick-rule.js';
+import { withConnection } from './with-connection.js';
+
+export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE]
+
+Provisions every subject in FILE at the pace Graph's limit allows (5 per 10 s per app), with a
+progress bar, ETA and counts by outcome; writes one decoded result per line (NDJSON) as it goes.
+Every row is checked first: if any is bad, all bad rows are listed and nothing is sent.
+Run the same command again to resume: rows already in the results file are not sent again.
+
+FILE is CSV with a header (objectId,objectTypeName,members,ruleId; members separated by ";";
+objectTypeName defaults to User) or NDJSON ({"objectId":…,"objectTypeName":…,"members":[…]} per line).
+
+Options:
+  --sp ID, --job ID, --rule ID   as for "ondemand provision" (a row's ruleId wins over --rule)
+  --out FILE                     the results file (default: FILE.results.ndjson); also the resume journal
+  -h, --help                     show this help
+
+${connectionUsage}
+
+Example:
+  ondemand bulk users.csv --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612
+Exit codes: 0 every row provisioned or skipped, 1 some rows failed or could not be sent (see the
+results file; run again to retry those), 2 bad rows or arguments, 3 auth/config, 130 interrupted.`;
+
+/** `ondemand bulk`: many subjects, paced, journaled, resumable. */
+export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    {
+      ...connectionOptions,
+      sp: { type: 'string' },
+      job: { type: 'string' },
+      rule: { type: 'string' },
+      out: { type: 'string' },
+    },
+    bulkUsage,
+    { maxPositionals: 1 },
+  );
+  if (args.help) {
+    io.stdout.write(`${bulkUsage}\n`);
+    return ExitCode.success;
+  }
+  const file = args.positionals[0];
+  if (!file) throw badInput(`give the FILE of subjects\n\n${bulkUsage}`);
+  const { sp, job, rule } = args.values as Record<string, string | undefined>;
+  if (!sp || !job) throw badInput(`--sp and --job are required\n\n${bulkUsage}`);
+
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw badInput(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const { rows, problems } = parseBulkRows(text, detectFormat(file, text));
+  if (problems.length > 0) {
+    io.stderr.write(
+      `${file} has ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent:\n`,
+    );
+    for (const problem of problems.slice(0, 200))
+      io.stderr.write(`  line ${problem.line}: ${problem.message}\n`);
+    if (problems.length > 200) io.stderr.write(`  … and ${problems.length - 200} more\n`);
+    return ExitCode.badInput;
+  }
+  const outPath = resolve(io.cwd, (args.values.out as string | undefined) ?? `${file}.results.ndjson`);
+  let journal: ResultsJournal;
+  try {
+    journal = await ResultsJournal.open(outPath, rows);
+  } catch (error) {
+    if (error instanceof JournalMismatchError) throw badInput(error.message);
+    throw error;
+  }
+  const pending = rows.filter((row) => !journal.finished.has(row.line));
+  if (journal.finished.size > 0)
+    io.stderr.write(`resuming: ${journal.finished.size} of ${rows.length} rows are already in ${outPath}\n`);
+
+  return withConnection(args.values, io, async ({ graph }) => {
+    const rules = new Map<string, string>();
+    const ruleFor = async (row: BulkRow) => {
+      const given = row.ruleId ?? rule;
+      if (given) return given;
+      const kind = row.objectTypeName.toLowerCase();
+      if (!rules.has(kind)) rules.set(kind, await pickRule(graph, sp, job, row.objectTypeName));
+      return rules.get(kind)!;
+    };
+    const snapshot = await graph.limiterSnapshot(sp);
+    const progress = new BulkProgress(
+      rows.length,
+      journal.finished.size,
+      snapshot ? snapshot.limit / snapshot.windowMs : Number.POSITIVE_INFINITY,
+    );
+    const show = progressPrinter(io, progress);
+    const interrupted = { value: false };
+    const onSignal = () => {
+      interrupted.value = true;
+      io.stderr.write('\nstopping after the rows in flight…\n');
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const queue = [...pending];
+    try {
+      // As many workers as the window allows at once: the limiter, not the workers, sets the pace.
+      const workers = Math.max(1, Math.min(snapshot?.limit ?? 5, queue.length));
+      await Promise.all(
+        Array.from({ length: workers }, async () => {
+          for (let row = queue.shift(); row && !interrupted.value; row = queue.shift()) {
+            const at = new Date().toISOString();
+            const base = { line: row.line, objectId: row.objectId, objectTypeName: row.objectTypeName, at };
+            try {
+              const ruleId = await ruleFor(row);
+              const subject: ProvisionSubject = {
+                objectId: row.objectId,
+                objectTypeName: row.objectTypeName,
+              };
+              const body =
+                row.objectTypeName === 'Group'
+                  ? groupRequest({ ruleId, groupId: row.objectId, memberIds: row.members })
+                  : { parameters: [{ ruleId, subjects: [subject] }] };
+              const result = await graph.provisionOnDemand(sp, job, body);
+              await journal.record({
+                ...base,
+                result: result.result,
+                errorCode: result.details.errorCode ?? null,
+                action: result.report.action ?? null,
+                requestId: result.requestId,
+                details: result.details,
+                report: result.report,
+              });
+              progress.count(result.result);
+            } catch (error) {
+              if (!(error instanceof TransportError) || error.code === 'config' || error.code === 'auth')
+                throw error;
+              await journal.record({
+                ...base,
+                error: error.message,
+                errorCode: error.details.graphCode ?? error.code,
+                requestId: error.requestId,
+              });
+              progress.count('error');
+            }
+            show(false);
+          }
+        }),
+      );
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    show(true);
+    const failed = (progress.counts.get('Failure') ?? 0) + (progress.counts.get('error') ?? 0);
+    io.stderr.write(
+      `results: ${outPath}${interrupted.value ? `\ninterrupted: run the same command again to resume (${rows.length - journal.finished.size} rows left)` : ''}\n`,
+    );
+    if (interrupted.value) return 130;
+    return failed > 0 ? ExitCode.provisioningFailed : ExitCode.success;
+  });
+}
+
+/** Draws the progress line in place on a terminal; elsewhere, a line every 10% (logs stay short). */
+function progressPrinter(io: CliIo, progress: BulkProgress): (final: boolean) => void {
+  const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  let lastTenth = -1;
+  return (final) => {
+    if (terminal) {
+      io.stderr.write(`\r\u001b[2K${progress.line()}${final ? '\n' : ''}`);
+      return;
+    }
+    const tenth = Math.floor(((progress.alreadyDone + progress.done) / Math.max(1, progress.total)) * 10);
+    if (tenth !== lastTenth || final) {
+      lastTenth = tenth;
+      io.stderr.write(`${progress.line()}\n`);
+    }
+  };
+}

@@ -1,0 +1,204 @@
+import { documentedIds as ids } from '@ondemand/simulator';
+import { memoryIo } from '@ondemand/test-utils';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+async function ondemand(args: string[], env: Record<string, string> = {}) {
+  const { io, output, errors } = memoryIo({ env });
+  const code = await runCli(args, io);
+  return { code, out: output(), err: errors() };
+}
+
+describe('ondemand provision against the embedded simulator', () => {
+  it('provisions the documented user, shows the skip, and says what it is connected to', async () => {
+    const { code, out, err } = await ondemand([
+      'provision',
+      '--simulate',
+      '--sp',
+      ids.saasServicePrincipal,
+      '--job',
+      ids.saasJob,
+      '--user',
+      ids.saasUser,
+    ]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/connected to simulator \(embedded\) · tenant /);
+    expect(out).toMatch(/^Skipped: RedundantExport/);
+    expect(out).toMatch(/–\s+4 Export\s+EntrySynchronizationSkip/);
+    expect(out).toMatch(/request-id [0-9a-f-]{36}/);
+  });
+
+  it('picks the rule for a cloud-sync DN and prints JSON', async () => {
+    const { code, out } = await ondemand([
+      'provision',
+      '--simulate',
+      '--sp',
+      ids.cloudSyncServicePrincipal,
+      '--job',
+      ids.cloudSyncJob,
+      '--dn',
+      ids.adUserDn,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const printed = JSON.parse(out);
+    expect(printed).toMatchObject({ result: 'Success', report: { action: 'Update' } });
+    expect(printed.requestId).toBeTruthy();
+  });
+
+  it('provisions a group with members through a #V2 rule', async () => {
+    const members = ids.groupMembers.flatMap((member) => ['--member', member]);
+    const { code, out } = await ondemand([
+      'provision',
+      '--simulate',
+      '--sp',
+      ids.groupServicePrincipal,
+      '--job',
+      ids.groupJob,
+      '--group',
+      ids.group,
+      ...members,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Success/);
+  });
+
+  it('accepts a job id that is not a GUID and exits 1 when nothing is provisioned for a failure', async () => {
+    const { code } = await ondemand([
+      'provision',
+      '--simulate',
+      '--sp',
+      ids.githubServicePrincipal,
+      '--job',
+      ids.githubJob,
+      '--user',
+      ids.saasUser,
+    ]);
+    expect(code).toBe(0);
+    const outsider = await ondemand([
+      'provision',
+      '--simulate',
+      '--sp',
+      ids.groupServicePrincipal,
+      '--job',
+      ids.groupJob,
+      '--group',
+      ids.group,
+      '--member',
+      ids.saasUser,
+    ]);
+    expect(outsider.code).toBe(1);
+    expect(outsider.out).toMatch(/^Failure: MemberNotInGroup/);
+  });
+
+  it.each<[string, string[], number, RegExp]>([
+    [
+      'no subject',
+      ['--simulate', '--sp', 'x', '--job', 'y'],
+      2,
+      /give exactly one of --user, --group or --dn \(got none\)/,
+    ],
+    ['no --sp', ['--simulate', '--job', 'y', '--user', 'u'], 2, /--sp is required/],
+    [
+      'six members',
+      [
+        '--simulate',
+        '--sp',
+        ids.groupServicePrincipal,
+        '--job',
+        ids.groupJob,
+        '--group',
+        'g',
+        ...['1', '2', '3', '4', '5', '6'].flatMap((m) => ['--member', m]),
+      ],
+      2,
+      /at most 5 members/,
+    ],
+    ['no connection', ['--sp', 'x', '--job', 'y', '--user', 'u'], 3, /not connected: say where to provision/],
+    [
+      'the China cloud',
+      [
+        '--cloud',
+        'china',
+        '--tenant',
+        't',
+        '--client-id',
+        'c',
+        '--client-secret',
+        's',
+        '--sp',
+        'x',
+        '--job',
+        'y',
+        '--user',
+        'u',
+      ],
+      3,
+      /not available in the China cloud/,
+    ],
+    [
+      'an unknown app',
+      [
+        '--simulate',
+        '--sp',
+        '00000000-0000-0000-0000-000000000000',
+        '--job',
+        'y',
+        '--user',
+        'u',
+        '--rule',
+        'r',
+      ],
+      4,
+      /Graph found nothing .* check the service principal id/,
+    ],
+    [
+      'a wrong secret',
+      [
+        '--graph-url',
+        'https://127.0.0.1:1',
+        '--tenant',
+        't',
+        '--client-id',
+        'c',
+        '--client-secret',
+        'hunter2-secret',
+        '--sp',
+        'x',
+        '--job',
+        'y',
+        '--user',
+        'u',
+        '--rule',
+        'r',
+      ],
+      3,
+      /failed/,
+    ],
+  ])('refuses %s with exit %i and a message, no stack', async (_, args, exitCode, message) => {
+    const { code, err } = await ondemand(['provision', ...args]);
+    expect(code).toBe(exitCode);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(err).not.toContain('hunter2-secret');
+  });
+});
+
+describe('ondemand jobs and rules', () => {
+  it('lists apps with jobs, and a job whose rules need choosing', async () => {
+    const jobs = await ondemand(['jobs', '--simulate']);
+    expect(jobs.code).toBe(0);
+    expect(jobs.out).toContain(`job ${ids.githubJob}`);
+    expect(jobs.out).not.toContain('Contoso Intranet');
+    const rules = await ondemand([
+      'rules',
+      '--simulate',
+      '--sp',
+      ids.groupServicePrincipal,
+      '--job',
+      ids.groupJob,
+      '--json',
+    ]);
+    expect(JSON.parse(rules.out).map((rule: { id: string }) => rule.id)).toEqual([ids.groupRule]);
+  });
+});
