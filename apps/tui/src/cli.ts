@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { runCli } from './run-cli.js';
+// React (under Ink) runs its development build unless told otherwise: slower, and noisy.
+process.env.NODE_ENV ??= 'production';
+const { runCli } = await import('./run-cli.js');
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import type { RunningSimulator } from '@ondemand/simulator';
 import {
   type CloudName,
   createGraphClient,
@@ -94,6 +94,7 @@ export async function connect(
   const env = io.env;
 
   if (flags.simulate) {
+    const { startSimulator } = await import('@ondemand/simulator');
     const simulator = await startSimulator({ timeScale: flags['sim-time-scale'] ?? 1 });
     const graph = createGraphClient({
       baseUrl: simulator.url,
@@ -109,10 +110,10 @@ export async function connect(
       kind: 'simulator',
       simulator,
       description: `simulator (embedded) · tenant ${simulator.tenantId} · ${simulator.url}`,
-      close: async () => {
+      close: once(async () => {
         await graph.close();
         await simulator.stop();
-      },
+      }),
     };
   }
 
@@ -126,7 +127,7 @@ export async function connect(
         ExitCode.authOrConfig,
       );
     const graph = createGraphClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}), env: {} });
-    return { graph, kind: 'proxy', description: `proxy · ${proxyUrl}`, close: () => graph.close() };
+    return { graph, kind: 'proxy', description: `proxy · ${proxyUrl}`, close: once(() => graph.close()) };
   }
 
   const graphUrl = flags['graph-url'] ?? env.ONDEMAND_GRAPH_URL;
@@ -182,4 +183,13 @@ async function readPem(path: string): Promise<string> {
       { cause: error },
     );
   }
+}
+
+/** Closing twice (q, then the UI unmounting) must be harmless. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= close();
+    return closing;
+  };
 }

@@ -1,41 +1,39 @@
-import { TransportError } from '@ondemand/transport';
-import { bulkCommand, bulkUsage } from './commands/bulk.js';
-import { explainCommand, explainUsage } from './commands/explain.js';
-import { jobsCommand, jobsUsage } from './commands/jobs.js';
-import { provisionCommand, provisionUsage } from './commands/provision.js';
-import { rulesCommand, rulesUsage } from './commands/rules.js';
-import { validateCommand, validateUsage } from './commands/validate.js';
+import type { TransportError } from '@ondemand/transport';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
-type Command = { run: (argv: string[], io: CliIo) => Promise<number>; summary: string; usage: string };
+type Command = { load: () => Promise<(argv: string[], io: CliIo) => Promise<number>>; summary: string };
 
+// Commands load on use: `ondemand explain` should not pay for Graph's client, MSAL, Ink or React.
 const commands: Record<string, Command> = {
   provision: {
-    run: provisionCommand,
-    usage: provisionUsage,
+    load: async () => (await import('./commands/provision.js')).provisionCommand,
     summary: 'provision one user, group or AD user now and print every step',
   },
-  jobs: { run: jobsCommand, usage: jobsUsage, summary: 'list apps with provisioning jobs' },
+  jobs: {
+    load: async () => (await import('./commands/jobs.js')).jobsCommand,
+    summary: 'list apps with provisioning jobs',
+  },
+  rules: {
+    load: async () => (await import('./commands/rules.js')).rulesCommand,
+    summary: "list a job's rule ids (source → target)",
+  },
   bulk: {
-    run: bulkCommand,
-    usage: bulkUsage,
+    load: async () => (await import('./commands/bulk.js')).bulkCommand,
     summary: "provision every subject of a CSV or NDJSON file at the limit's pace, resumably",
   },
-  rules: { run: rulesCommand, usage: rulesUsage, summary: "list a job's rule ids (source → target)" },
   explain: {
-    run: explainCommand,
-    usage: explainUsage,
+    load: async () => (await import('./commands/explain.js')).explainCommand,
     summary: 'print a provisionOnDemand answer readably (steps, changes, outcome)',
   },
   validate: {
-    run: validateCommand,
-    usage: validateUsage,
+    load: async () => (await import('./commands/validate.js')).validateCommand,
     summary: 'check a provisionOnDemand request body; exit 2 with every problem',
   },
 };
 
-export const mainUsage = `Usage: ondemand <command> [options]
+export const mainUsage = `Usage: ondemand [--simulate | connection flags]     the interactive UI (on a terminal)
+       ondemand <command> [options]
 
 Provision one user or group on demand through Microsoft Graph, and see every step of what happened.
 
@@ -53,31 +51,58 @@ Exit codes: 0 success, 1 provisioning failed, 2 bad input, 3 auth/config, 4 Grap
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${mainUsage}\n`);
-    return name === undefined ? ExitCode.badInput : ExitCode.success;
+    return ExitCode.success;
+  }
+  if (name === undefined || name.startsWith('-')) {
+    // No command: the interactive UI on a terminal (connection flags, if any, connect it at once).
+    if (name === undefined && !(io.stdin as { isTTY?: boolean }).isTTY) {
+      io.stdout.write(`${mainUsage}\n`);
+      return ExitCode.badInput;
+    }
+    return runGuarded('ondemand', io, async () => {
+      const [{ interactiveCommand }, { connectionOptions }, { parseArgs }] = await Promise.all([
+        import('./commands/interactive.js'),
+        import('./connection.js'),
+        import('./parse-args.js'),
+      ]);
+      return interactiveCommand(
+        parseArgs(argv, connectionOptions, mainUsage, { maxPositionals: 0 }).values,
+        io,
+      );
+    });
   }
   const command = commands[name];
   if (!command) {
     io.stderr.write(`ondemand: unknown command "${name}"\n\n${mainUsage}\n`);
     return ExitCode.badInput;
   }
+  return runGuarded(`ondemand ${name}`, io, async () => (await command.load())(rest, io));
+}
+
+/** The one place where errors become messages and exit codes: a user's mistake never shows a stack. */
+async function runGuarded(prefix: string, io: CliIo, run: () => Promise<number>): Promise<number> {
   try {
-    return await command.run(rest, io);
+    return await run();
   } catch (error) {
     if (error instanceof CliError) {
-      io.stderr.write(`ondemand ${name}: ${error.message}\n`);
+      io.stderr.write(`${prefix}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof TransportError) {
-      io.stderr.write(`ondemand ${name}: ${error.message}\n`);
+    if (isTransportError(error)) {
+      io.stderr.write(`${prefix}: ${error.message}\n`);
       return exitCodeFor(error);
     }
     io.stderr.write(
-      `ondemand ${name}: unexpected error, please report it: ${(error as Error)?.stack ?? String(error)}\n`,
+      `${prefix}: unexpected error, please report it: ${(error as Error)?.stack ?? String(error)}\n`,
     );
     return ExitCode.graphOrNetwork;
   }
+}
+
+function isTransportError(error: unknown): error is TransportError {
+  return error instanceof Error && typeof (error as TransportError).code === 'string' && 'details' in error;
 }
 
 /** Transport failures as exit codes: config and sign-in 3, a refused body 2, Graph and network 4. */

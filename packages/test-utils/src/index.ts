@@ -2,3 +2,4 @@ export { FakeClock, flushMicrotasks } from './fake-clock.js';
 export type { DocumentedExample } from './fixtures.js';
 export { documentedExample, documentedExamples, fixturesDir } from './fixtures.js';
 export { memoryIo } from './memory-io.js';
+export { pressUntil, waitForFrame } from './screen-keys.js';

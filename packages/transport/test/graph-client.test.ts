@@ -16,7 +16,7 @@ import {
   type TokenCredential,
   TransportError,
 } from '../src/index.js';
-import { clientFor, control, startTestSimulator, WINDOW_MS } from './helpers.js';
+import { clientFor, control, startTestSimulator } from './helpers.js';
 
 let sim: RunningSimulator;
 let certificate: { certPem: string; keyPem: string };

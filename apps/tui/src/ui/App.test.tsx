@@ -1,0 +1,100 @@
+import { pressUntil, waitForFrame as until } from '@ondemand/test-utils';
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { type Connection, connect } from '../connection.js';
+import { App } from './App.js';
+import { ConnectScreen } from './ConnectScreen.js';
+import { SelectList } from './SelectList.js';
+import { themeFor } from './theme.js';
+
+const plain = themeFor({ NO_COLOR: '1' });
+const io = { env: { NO_COLOR: '1' }, stderr: process.stderr } as never;
+const DOWN = '\u001B[B';
+
+describe('SelectList', () => {
+  it('moves with arrows and picks with Enter', async () => {
+    const picked: string[] = [];
+    const { stdin, lastFrame } = render(
+      <SelectList
+        items={['a', 'b', 'c'].map((value) => ({ key: value, label: `item ${value}`, value }))}
+        theme={plain}
+        onSelect={(value) => picked.push(value)}
+      />,
+    );
+    await pressUntil(stdin, lastFrame, DOWN, /❯ item b/);
+    await pressUntil(stdin, () => picked.join(), '\r', /b/);
+    expect(picked).toEqual(['b']);
+  });
+});
+
+describe('ConnectScreen', () => {
+  it('offers the simulator, the environment when it has app credentials, device code and the proxy', async () => {
+    const chosen: Array<Record<string, unknown>> = [];
+    const { lastFrame, stdin } = render(
+      <ConnectScreen
+        env={{ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }}
+        theme={plain}
+        onConnect={(flags) => chosen.push(flags)}
+      />,
+    );
+    expect(lastFrame()).toMatch(/Simulator[\s\S]*Tenant as an app[\s\S]*signed in as me[\s\S]*proxy/);
+    await pressUntil(stdin, () => JSON.stringify(chosen), '\r', /simulate/);
+    expect(chosen).toEqual([{ simulate: true }]);
+    const without = render(<ConnectScreen env={{}} theme={plain} onConnect={() => {}} />).lastFrame();
+    expect(without).not.toContain('Tenant as an app');
+  });
+});
+
+describe('App against the embedded simulator', () => {
+  it('searches apps as you type, picks the only job and rule for you, and provisions a user to a result and the history', async () => {
+    let opened: Connection | undefined;
+    const { lastFrame, stdin, unmount } = render(
+      <App
+        connect={async (flags) => (opened = await connect(flags, io))}
+        initialFlags={{ simulate: true, 'sim-time-scale': '20' }}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+      />,
+    );
+    await until(lastFrame, /simulator \(embedded\)/);
+    await until(lastFrame, /❯ Contoso Expenses/);
+    stdin.write('fabr');
+    await until(lastFrame, /Search: fabr[\s\S]*❯ Fabrikam Workspace/);
+    await until(lastFrame, /^(?![\s\S]*Contoso Expenses)/);
+    const subject = await pressUntil(stdin, lastFrame, '\r', /Provision a user/);
+    expect(subject).toContain('Fabrikam Workspace · job fabrikamWorkspace · rule USER_AND_GROUP_OUTBOUND');
+    stdin.write('member1');
+    await until(lastFrame, /❯ Group Member 1/);
+    const result = await pressUntil(stdin, lastFrame, '\r', /Success: Create of member1/);
+    expect(result).toContain('Group Member 1 → Fabrikam Workspace');
+    expect(result).toMatch(/✓ Export/);
+    await pressUntil(stdin, lastFrame, 'h', /This session's provisions \(1\)/);
+    unmount();
+    await opened?.close();
+  });
+
+  it('shows a Graph error in words and goes back with Esc', async () => {
+    let opened: Connection | undefined;
+    const { lastFrame, stdin, unmount } = render(
+      <App
+        connect={async (flags) => (opened = await connect(flags, io))}
+        initialFlags={{ simulate: true }}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+      />,
+    );
+    await until(lastFrame, /❯ Contoso Expenses/);
+    await opened!.simulator!.context.faults.add({
+      kind: '500',
+      count: 1,
+      path: 'schema',
+      delayMs: 0,
+      retryAfterSeconds: 1,
+    });
+    const error = await pressUntil(stdin, lastFrame, '\r', /✗ Graph failed/);
+    expect(error).toContain('request-id');
+    await pressUntil(stdin, lastFrame, '\u001B', /Pick the app/);
+    unmount();
+    await opened?.close();
+  });
+});

@@ -1,0 +1,383 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { LimiterSnapshot } from '@ondemand/core';
+import { type DeviceCodePrompt, TransportError } from '@ondemand/transport';
+import { Box, Text, useApp, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import { useCallback, useEffect, useState } from 'react';
+import type { Connection } from '../connection.js';
+import { type AppChoice, AppsScreen } from './AppsScreen.js';
+import { ConnectScreen } from './ConnectScreen.js';
+import { HelpBar } from './HelpBar.js';
+import { describeTarget, type HistoryEntry, type ProvisionTarget } from './model.js';
+import { ResultView } from './ResultView.js';
+import { type ListItem, SelectList } from './SelectList.js';
+import { StatusBar } from './StatusBar.js';
+import { SubjectScreen } from './SubjectScreen.js';
+import { themeFor } from './theme.js';
+
+type Screen =
+  | { name: 'connect' }
+  | { name: 'connecting'; prompt?: DeviceCodePrompt }
+  | { name: 'apps' }
+  | { name: 'jobs'; app: AppChoice }
+  | {
+      name: 'rules';
+      app: AppChoice;
+      job: AppChoice['jobs'][number];
+      rules: Array<{ id: string; name: string; route: string; cloudSync: boolean }>;
+    }
+  | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'>; cloudSync: boolean }
+  | { name: 'provisioning'; target: ProvisionTarget }
+  | { name: 'result'; entry: HistoryEntry }
+  | { name: 'history' }
+  | { name: 'error'; message: string; back: Screen };
+
+export interface AppProps {
+  /** Opens a connection from flags (the CLI's connect); called at start and from the connect screen. */
+  connect: (
+    flags: Record<string, unknown>,
+    onDeviceCode: (prompt: DeviceCodePrompt) => void,
+  ) => Promise<Connection>;
+  /** The flags the command was started with; none means: ask. */
+  initialFlags?: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  width?: number;
+}
+
+/** The interactive `ondemand`: connect, pick app, job, rule and subject, provision, read every step. */
+export function App(props: AppProps) {
+  const { exit } = useApp();
+  const theme = themeFor(props.env);
+  const [connection, setConnection] = useState<Connection | undefined>();
+  const [screen, setScreen] = useState<Screen>(
+    props.initialFlags ? { name: 'connecting' } : { name: 'connect' },
+  );
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [limiter, setLimiter] = useState<LimiterSnapshot | undefined>();
+  const [raw, setRaw] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+
+  const fail = useCallback((error: unknown, back: Screen = { name: 'apps' }) => {
+    const message = error instanceof TransportError || error instanceof Error ? error.message : String(error);
+    setScreen({ name: 'error', message, back });
+  }, []);
+
+  const open = useCallback(
+    (flags: Record<string, unknown>) => {
+      setScreen({ name: 'connecting' });
+      props
+        .connect(flags, (prompt) => setScreen({ name: 'connecting', prompt }))
+        .then((opened) => {
+          setConnection(opened);
+          setScreen({ name: 'apps' });
+        })
+        .catch((error) => fail(error, { name: 'connect' }));
+    },
+    [props.connect, fail],
+  );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: connect once, at start, with the flags given then
+  useEffect(() => {
+    if (props.initialFlags) open(props.initialFlags);
+  }, []);
+
+  useEffect(() => () => void connection?.close(), [connection]);
+
+  // The rate window of the app in use, refreshed while there is one.
+  const spId =
+    screen.name === 'provisioning'
+      ? screen.target.sp.id
+      : screen.name === 'result'
+        ? screen.entry.target.sp.id
+        : undefined;
+  useEffect(() => {
+    if (!connection || !spId) return;
+    const refresh = () => void connection.graph.limiterSnapshot(spId)?.then(setLimiter);
+    refresh();
+    const timer = setInterval(refresh, 500);
+    return () => clearInterval(timer);
+  }, [connection, spId]);
+
+  const provision = useCallback(
+    (target: ProvisionTarget) => {
+      if (!connection) return;
+      setRaw(false);
+      setNotice(undefined);
+      setScreen({ name: 'provisioning', target });
+      const { subject } = target;
+      const subjects =
+        subject.kind === 'group'
+          ? [
+              {
+                objectId: subject.id,
+                objectTypeName: 'Group',
+                ...(subject.members.length > 0
+                  ? {
+                      links: {
+                        members: subject.members.map((member) => ({
+                          objectId: member.id,
+                          objectTypeName: 'User',
+                        })),
+                      },
+                    }
+                  : {}),
+              },
+            ]
+          : [{ objectId: subject.id, objectTypeName: subject.kind === 'dn' ? 'user' : 'User' }];
+      connection.graph
+        .provisionOnDemand(target.sp.id, target.job.id, {
+          parameters: [{ ruleId: target.rule.id, subjects }],
+        })
+        .then((result) => {
+          const entry = { at: new Date(), target, result };
+          setHistory((previous) => [entry, ...previous]);
+          setScreen({ name: 'result', entry });
+        })
+        .catch((error) => fail(error, { name: 'subject', target, cloudSync: subject.kind === 'dn' }));
+    },
+    [connection, fail],
+  );
+
+  const pickJob = useCallback(
+    (app: AppChoice, job: AppChoice['jobs'][number]) => {
+      if (!connection) return;
+      connection.graph
+        .getSynchronizationSchema(app.id, job.id)
+        .then((schema) => {
+          const rules = schema.synchronizationRules.map((rule) => ({
+            id: rule.id,
+            name: rule.name ?? rule.id,
+            route: `${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'}`,
+            cloudSync: (rule.objectMappings ?? []).some((mapping) => mapping.sourceObjectName === 'user'),
+          }));
+          const base = { sp: { id: app.id, displayName: app.displayName }, job };
+          // One rule: chosen for you.
+          if (rules.length === 1)
+            setScreen({
+              name: 'subject',
+              target: { ...base, rule: { id: rules[0]!.id, name: rules[0]!.name } },
+              cloudSync: rules[0]!.cloudSync,
+            });
+          else setScreen({ name: 'rules', app, job, rules });
+        })
+        .catch((error) => fail(error, { name: 'apps' }));
+    },
+    [connection, fail],
+  );
+
+  // On screens with a text field, letters are typed, not commands.
+  const typing = screen.name === 'apps' || screen.name === 'subject' || screen.name === 'connect';
+  useInput((input, key) => {
+    if (key.escape) {
+      setNotice(undefined);
+      if (
+        screen.name === 'jobs' ||
+        screen.name === 'rules' ||
+        screen.name === 'subject' ||
+        screen.name === 'history'
+      )
+        setScreen({ name: 'apps' });
+      else if (screen.name === 'result')
+        setScreen({
+          name: 'subject',
+          target: screen.entry.target,
+          cloudSync: screen.entry.target.subject.kind === 'dn',
+        });
+      else if (screen.name === 'error') setScreen(screen.back);
+      return;
+    }
+    if (typing) return;
+    if (input === 'q') {
+      void connection?.close().finally(() => exit());
+      if (!connection) exit();
+    } else if (screen.name === 'result') {
+      if (input === 'p') provision(screen.entry.target);
+      else if (input === 'n')
+        setScreen({
+          name: 'subject',
+          target: screen.entry.target,
+          cloudSync: screen.entry.target.subject.kind === 'dn',
+        });
+      else if (input === 'j') setRaw(!raw);
+      else if (input === 'h') setScreen({ name: 'history' });
+      else if (input === 'a') setScreen({ name: 'apps' });
+      else if (input === 's') {
+        const file = resolve(
+          props.cwd,
+          `ondemand-result-${screen.entry.at.toISOString().replace(/[:.]/g, '-')}.json`,
+        );
+        const { raw: body, requestId, clientRequestId } = screen.entry.result;
+        writeFile(
+          file,
+          `${JSON.stringify({ target: screen.entry.target, requestId, clientRequestId, response: body }, null, 2)}\n`,
+        )
+          .then(() => setNotice(`saved ${file}`))
+          .catch((error) => setNotice(`could not save: ${(error as Error).message}`));
+      }
+    }
+  });
+
+  const help: Array<[string, string]> =
+    screen.name === 'result'
+      ? [
+          ['p', 'provision again'],
+          ['n', 'new subject'],
+          ['j', raw ? 'steps' : 'raw JSON'],
+          ['s', 'save'],
+          ['h', 'history'],
+          ['a', 'apps'],
+          ['Esc', 'back'],
+          ['q', 'quit'],
+        ]
+      : screen.name === 'subject'
+        ? [
+            ['↑↓', 'move'],
+            ['Enter', 'pick'],
+            ['Tab', 'user/group'],
+            ['Space', 'toggle member'],
+            ['Esc', 'back'],
+            ['Ctrl-C', 'quit'],
+          ]
+        : screen.name === 'history'
+          ? [
+              ['Enter', 'show'],
+              ['Esc', 'back'],
+              ['q', 'quit'],
+            ]
+          : [
+              ['↑↓', 'move'],
+              ['Enter', 'pick'],
+              ['Esc', 'back'],
+              [typing ? 'Ctrl-C' : 'q', 'quit'],
+            ];
+
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <StatusBar connection={connection?.description ?? 'not connected'} limiter={limiter} theme={theme} />
+      <Box flexDirection="column" marginY={1} flexGrow={1}>
+        {screen.name === 'connect' ? <ConnectScreen env={props.env} theme={theme} onConnect={open} /> : null}
+        {screen.name === 'connecting' ? (
+          screen.prompt ? (
+            <Box flexDirection="column">
+              <Text bold>Sign in</Text>
+              <Text wrap="wrap">{screen.prompt.message}</Text>
+              <Text color={theme.color('gray')}>
+                <Spinner type="dots" /> waiting for you to finish signing in…
+              </Text>
+            </Box>
+          ) : (
+            <Text>
+              <Spinner type="dots" /> connecting…
+            </Text>
+          )
+        ) : null}
+        {screen.name === 'apps' && connection ? (
+          <AppsScreen
+            graph={connection.graph}
+            theme={theme}
+            onError={fail}
+            onPick={(app) =>
+              app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : setScreen({ name: 'jobs', app })
+            }
+          />
+        ) : null}
+        {screen.name === 'jobs' ? (
+          <Box flexDirection="column">
+            <Text bold>{`Jobs of ${screen.app.displayName}`}</Text>
+            <SelectList
+              items={screen.app.jobs.map((job) => ({
+                key: job.id,
+                label: job.templateId,
+                hint: job.id,
+                value: job,
+              }))}
+              theme={theme}
+              onSelect={(job) => pickJob(screen.app, job)}
+            />
+          </Box>
+        ) : null}
+        {screen.name === 'rules' ? (
+          <Box flexDirection="column">
+            <Text bold>Pick the rule</Text>
+            <SelectList
+              items={screen.rules.map(
+                (rule): ListItem<(typeof screen.rules)[number]> => ({
+                  key: rule.id,
+                  label: rule.name,
+                  hint: `${rule.route} · ${rule.id}`,
+                  value: rule,
+                }),
+              )}
+              theme={theme}
+              onSelect={(rule) =>
+                setScreen({
+                  name: 'subject',
+                  target: {
+                    sp: { id: screen.app.id, displayName: screen.app.displayName },
+                    job: screen.job,
+                    rule: { id: rule.id, name: rule.name },
+                  },
+                  cloudSync: rule.cloudSync,
+                })
+              }
+            />
+          </Box>
+        ) : null}
+        {screen.name === 'subject' && connection ? (
+          <Box flexDirection="column">
+            <Text
+              color={theme.color('gray')}
+              wrap="truncate-end"
+            >{`${screen.target.sp.displayName} · job ${screen.target.job.templateId} · rule ${screen.target.rule.name}`}</Text>
+            <SubjectScreen
+              graph={connection.graph}
+              theme={theme}
+              cloudSync={screen.cloudSync}
+              onError={fail}
+              onPick={(subject) => provision({ ...screen.target, subject })}
+            />
+          </Box>
+        ) : null}
+        {screen.name === 'provisioning' ? (
+          <Text>
+            <Spinner type="dots" />
+            {` provisioning ${describeTarget(screen.target)}…`}
+          </Text>
+        ) : null}
+        {screen.name === 'result' ? (
+          <Box flexDirection="column">
+            <Text color={theme.color('gray')} wrap="truncate-end">
+              {describeTarget(screen.entry.target)}
+            </Text>
+            <ResultView result={screen.entry.result} theme={theme} raw={raw} width={props.width ?? 80} />
+            {notice ? <Text color={theme.color('green')}>{notice}</Text> : null}
+          </Box>
+        ) : null}
+        {screen.name === 'history' ? (
+          <Box flexDirection="column">
+            <Text bold>{`This session's provisions (${history.length})`}</Text>
+            <SelectList
+              items={history.map((entry, index) => ({
+                key: String(index),
+                label: `${entry.at.toLocaleTimeString()}  ${entry.result.result.padEnd(8)} ${describeTarget(entry.target)}`,
+                value: entry,
+              }))}
+              theme={theme}
+              onSelect={(entry) => setScreen({ name: 'result', entry })}
+              empty="nothing provisioned yet"
+            />
+          </Box>
+        ) : null}
+        {screen.name === 'error' ? (
+          <Box flexDirection="column">
+            <Text color={theme.color('red')} wrap="wrap">{`✗ ${screen.message}`}</Text>
+            <Text color={theme.color('gray')}>Esc goes back</Text>
+          </Box>
+        ) : null}
+      </Box>
+      <HelpBar keys={help} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,78 @@
+import { collect, type GraphClient } from '@ondemand/transport';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import TextInput from 'ink-text-input';
+import { useEffect, useState } from 'react';
+import { type ListItem, SelectList } from './SelectList.js';
+import type { Theme } from './theme.js';
+import { useDebounced } from './use-debounced.js';
+
+export interface AppChoice {
+  id: string;
+  displayName: string;
+  jobs: Array<{ id: string; templateId: string }>;
+}
+
+/** Search apps as you type; only apps that have provisioning jobs are listed. */
+export function AppsScreen(props: {
+  graph: GraphClient;
+  theme: Theme;
+  onPick: (app: AppChoice) => void;
+  onError: (error: unknown) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const search = useDebounced(query, 250);
+  const [apps, setApps] = useState<AppChoice[] | undefined>();
+  useEffect(() => {
+    let current = true;
+    setApps(undefined);
+    (async () => {
+      const found = await collect(
+        props.graph.findServicePrincipals(search.trim() ? { search: search.trim(), top: 25 } : { top: 25 }),
+        25,
+      );
+      // Which of them can provision: their jobs, looked up side by side.
+      const withJobs = await Promise.all(
+        found.map(async (sp) => ({
+          id: sp.id,
+          displayName: sp.displayName ?? sp.id,
+          jobs: (await collect(props.graph.listSynchronizationJobs(sp.id))).map((job) => ({
+            id: job.id,
+            templateId: job.templateId ?? '',
+          })),
+        })),
+      );
+      if (current) setApps(withJobs.filter((app) => app.jobs.length > 0));
+    })().catch((error) => current && props.onError(error));
+    return () => {
+      current = false;
+    };
+  }, [search, props.graph, props.onError]);
+  const items: ListItem<AppChoice>[] = (apps ?? []).map((app) => ({
+    key: app.id,
+    label: app.displayName,
+    hint: `${app.jobs.length} job${app.jobs.length === 1 ? '' : 's'} · ${app.jobs.map((job) => job.templateId).join(', ')}`,
+    value: app,
+  }));
+  return (
+    <Box flexDirection="column">
+      <Text bold>Pick the app to provision into</Text>
+      <Box>
+        <Text>Search: </Text>
+        <TextInput value={query} onChange={setQuery} placeholder="type part of the app's name" />
+      </Box>
+      {apps === undefined ? (
+        <Text color={props.theme.color('gray')}>
+          <Spinner type="dots" /> looking up apps with provisioning jobs…
+        </Text>
+      ) : (
+        <SelectList
+          items={items}
+          onSelect={props.onPick}
+          theme={props.theme}
+          empty="no app with a provisioning job matches"
+        />
+      )}
+    </Box>
+  );
+}

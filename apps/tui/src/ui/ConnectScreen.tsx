@@ -1,0 +1,112 @@
+import { Box, Text } from 'ink';
+import TextInput from 'ink-text-input';
+import { useState } from 'react';
+import { type ListItem, SelectList } from './SelectList.js';
+import type { Theme } from './theme.js';
+
+type Way = 'simulator' | 'environment' | 'device-code' | 'proxy';
+
+/** How to connect when no flag said: the simulator, a tenant (app or operator), or the proxy. */
+export function ConnectScreen(props: {
+  env: Record<string, string | undefined>;
+  theme: Theme;
+  onConnect: (flags: Record<string, unknown>) => void;
+}) {
+  const { env, theme } = props;
+  const [way, setWay] = useState<Way | undefined>();
+  const [fields, setFields] = useState<Record<string, string>>({
+    tenant: env.AZURE_TENANT_ID ?? '',
+    'client-id': env.AZURE_CLIENT_ID ?? '',
+    proxy: env.ONDEMAND_PROXY_URL ?? '',
+    'api-key': env.ONDEMAND_API_KEY ?? '',
+  });
+  const [field, setField] = useState(0);
+  const hasAppCredentials = !!(
+    env.AZURE_TENANT_ID &&
+    env.AZURE_CLIENT_ID &&
+    (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH)
+  );
+  const ways: ListItem<Way>[] = [
+    {
+      key: 'simulator',
+      label: 'Simulator',
+      hint: 'an embedded Graph twin: nothing to set up',
+      value: 'simulator',
+    },
+    ...(hasAppCredentials
+      ? [
+          {
+            key: 'environment',
+            label: 'Tenant as an app',
+            hint: `credentials from AZURE_* (tenant ${env.AZURE_TENANT_ID})`,
+            value: 'environment' as Way,
+          },
+        ]
+      : []),
+    {
+      key: 'device-code',
+      label: 'Tenant, signed in as me',
+      hint: 'device code sign-in',
+      value: 'device-code',
+    },
+    { key: 'proxy', label: 'ondemand proxy', hint: 'URL and API key', value: 'proxy' },
+  ];
+
+  if (!way) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>Connect to</Text>
+        <SelectList
+          items={ways}
+          theme={theme}
+          onSelect={(picked) => {
+            if (picked === 'simulator') props.onConnect({ simulate: true });
+            else if (picked === 'environment') props.onConnect({});
+            else setWay(picked);
+          }}
+        />
+      </Box>
+    );
+  }
+  const names = way === 'proxy' ? ['proxy', 'api-key'] : ['tenant', 'client-id'];
+  const labels: Record<string, string> = {
+    proxy: 'Proxy URL',
+    'api-key': 'API key',
+    tenant: 'Tenant id',
+    'client-id': 'Client id (a public client app)',
+  };
+  const name = names[field]!;
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        {way === 'proxy' ? 'Connect to the ondemand proxy' : 'Sign in to a tenant with a device code'}
+      </Text>
+      {names.map((each, index) => (
+        <Box key={each}>
+          <Text color={index === field ? theme.color('cyan') : undefined}>{`${labels[each]}: `}</Text>
+          {index === field ? (
+            <TextInput
+              value={fields[each] ?? ''}
+              mask={each === 'api-key' ? '*' : undefined}
+              onChange={(value) => setFields({ ...fields, [each]: value })}
+              onSubmit={() => {
+                if (field < names.length - 1) setField(field + 1);
+                else
+                  props.onConnect(
+                    way === 'proxy'
+                      ? { proxy: fields.proxy, 'api-key': fields['api-key'] }
+                      : { tenant: fields.tenant, 'client-id': fields['client-id'], 'device-code': true },
+                  );
+              }}
+            />
+          ) : (
+            <Text>{each === 'api-key' ? '*'.repeat((fields[each] ?? '').length) : fields[each]}</Text>
+          )}
+        </Box>
+      ))}
+      <Text
+        color={theme.color('gray')}
+      >{`Enter: next · ${name === names.at(-1) ? 'Enter connects' : ''}`}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,83 @@
+import { decodeProvisionResponse } from '@ondemand/core';
+import { documentedExample } from '@ondemand/test-utils';
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { ResultView } from './ResultView.js';
+import { describeLimiter } from './StatusBar.js';
+import { themeFor } from './theme.js';
+
+const plain = themeFor({ NO_COLOR: '1' });
+
+describe('ResultView', () => {
+  it('shows the outcome, the steps with marks and the modified properties', () => {
+    const { lastFrame } = render(
+      <ResultView result={decodeProvisionResponse(documentedExample(1).response.body)} theme={plain} />,
+    );
+    const frame = lastFrame()!;
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      '– Skipped: RedundantExport — the state of the user in both the source and target systems already match',
+    );
+    expect(frame).toMatch(/✓ Import/);
+    expect(frame).toMatch(/– Export/);
+    expect(frame).toContain('SkipReason: RedundantExport');
+    expect(frame).toMatch(/displayName\s+\(none\) → Bill Bob/);
+    expect(frame).not.toMatch(/\u001b\[3\dm/);
+  });
+
+  it('says what to do for a failure, and caps a long property list', () => {
+    const failure = {
+      ...decodeProvisionResponse(documentedExample(2).response.body),
+      result: 'Failure',
+      details: { errorCode: 'AttributeValueMustBeUnique', errorMessage: 'Another object has this UPN.' },
+      reports: [{ statusInfo: { status: 'Failure', recommendedAction: 'Change the UPN.' } }],
+    };
+    const frame = render(<ResultView result={failure} theme={plain} />)
+      .lastFrame()!
+      .replace(/\s+/g, ' ');
+    expect(frame).toContain('✗ Failure: AttributeValueMustBeUnique — another object has this UPN');
+    expect(frame).toContain('What to do: Change the UPN.');
+    expect(frame).toContain('… 29 more');
+  });
+
+  it('explains an empty report (groups) and shows the raw answer on request', () => {
+    const decoded = decodeProvisionResponse(documentedExample(3).response.body);
+    expect(render(<ResultView result={decoded} theme={plain} />).lastFrame()).toMatch(/no step report/);
+    const raw = render(
+      <ResultView result={{ ...decoded, raw: documentedExample(3).response.body }} theme={plain} raw />,
+    ).lastFrame()!;
+    expect(raw).toContain('"key": "{\\"result\\":\\"Success\\",\\"details\\":{}}"');
+  });
+
+  it('colours marks unless NO_COLOR is set', () => {
+    const coloured = themeFor({});
+    expect(coloured.mark('failure')).toBe('red');
+    expect(plain.mark('failure')).toBeUndefined();
+  });
+});
+
+describe('describeLimiter', () => {
+  it.each([
+    [
+      { used: 3, remaining: 2, limit: 5, nextFreeInMs: 0, pausedForMs: 0, queued: 0, windowMs: 10_000 },
+      '2 of 5 calls left in this window',
+    ],
+    [
+      { used: 5, remaining: 0, limit: 5, nextFreeInMs: 3_200, pausedForMs: 0, queued: 2, windowMs: 10_000 },
+      '0 of 5 calls left in this window; next in 4 s · 2 waiting',
+    ],
+    [
+      {
+        used: 1,
+        remaining: 0,
+        limit: 5,
+        nextFreeInMs: 7_000,
+        pausedForMs: 7_000,
+        queued: 0,
+        windowMs: 10_000,
+      },
+      'Graph asked to wait: paused for 7 s',
+    ],
+  ])('describes %o', (snapshot, text) => {
+    expect(describeLimiter(snapshot)).toBe(text);
+  });
+});

@@ -1,0 +1,56 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { Theme } from './theme.js';
+
+export interface ListItem<T> {
+  key: string;
+  label: string;
+  hint?: string;
+  value: T;
+}
+
+/**
+ * A keyboard list: ↑/↓ (or k/j) move, Enter picks. Shows a window of `height` rows around the cursor
+ * so long lists fit in 24 lines.
+ */
+export function SelectList<T>(props: {
+  items: ListItem<T>[];
+  onSelect: (value: T) => void;
+  theme: Theme;
+  height?: number;
+  active?: boolean;
+  empty?: string;
+}) {
+  const { items, onSelect, theme, height = 10, active = true } = props;
+  const [cursor, setCursor] = useState(0);
+  const position = Math.min(cursor, Math.max(0, items.length - 1));
+  useInput(
+    (input, key) => {
+      if (key.upArrow || (input === 'k' && !key.ctrl)) setCursor(Math.max(0, position - 1));
+      else if (key.downArrow || (input === 'j' && !key.ctrl))
+        setCursor(Math.min(items.length - 1, position + 1));
+      else if (key.return && items[position]) onSelect(items[position].value);
+    },
+    { isActive: active },
+  );
+  if (items.length === 0) return <Text color={theme.color('gray')}>{props.empty ?? 'nothing to show'}</Text>;
+  const start = Math.max(0, Math.min(position - Math.floor(height / 2), items.length - height));
+  const visible = items.slice(start, start + height);
+  return (
+    <Box flexDirection="column">
+      {visible.map((item, index) => {
+        const selected = start + index === position;
+        return (
+          <Text key={item.key} color={selected ? theme.color('cyan') : undefined} wrap="truncate-end">
+            {selected ? '❯ ' : '  '}
+            {item.label}
+            {item.hint ? <Text color={theme.color('gray')}>{`  ${item.hint}`}</Text> : null}
+          </Text>
+        );
+      })}
+      {items.length > height ? (
+        <Text color={theme.color('gray')}>{`  ${position + 1}/${items.length}`}</Text>
+      ) : null}
+    </Box>
+  );
+}

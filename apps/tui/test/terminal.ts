@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A real terminal for end-to-end runs: a detached tmux session of a given size running a command.
+ * Keys go in with send-keys; the screen comes out with capture-pane, as a user would see it.
+ */
+export class Terminal {
+  private constructor(readonly name: string) {}
+
+  static start(
+    command: string,
+    options: { width?: number; height?: number; env?: Record<string, string> } = {},
+  ): Terminal {
+    const name = `ondemand-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const env = Object.entries(options.env ?? {})
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join(' ');
+    // The shell stays after the command so its exit code can be read from the screen.
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(options.width ?? 80),
+      '-y',
+      String(options.height ?? 24),
+      `${env} ${command}; echo "[exited $?]"; sleep 60`,
+    ]);
+    return new Terminal(name);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+
+  type(text: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  /** Waits until the screen matches, or fails with what the screen shows. */
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let shown = '';
+    while (Date.now() < deadline) {
+      shown = this.screen();
+      if (pattern.test(shown)) return shown;
+      await sleep(100);
+    }
+    throw new Error(`the terminal never showed ${pattern} within ${timeoutMs} ms; it shows:\n${shown}`);
+  }
+
+  close(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.name]);
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Terminal } from './terminal.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+let terminal: Terminal | undefined;
+afterEach(() => terminal?.close());
+
+describe('the interactive ondemand in a real 80×24 terminal', () => {
+  it('connects to the simulator, picks, provisions, shows the steps, provisions again to a skip, and quits cleanly', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/simulator \(embedded\)/);
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/Provision a user/);
+    terminal.type('bianca');
+    await terminal.waitFor(/❯ Bianca Vance/);
+    terminal.keys('Enter');
+    const created = await terminal.waitFor(/Success: Create of bianca/);
+    expect(created).toMatch(/✓ Import/);
+    expect(created).toMatch(/✓ Export/);
+    expect(created).toMatch(/displayName\s+\(none\) → Bianca Vance/);
+    expect(created).toMatch(/4 of 5 calls left in this window/);
+    for (const line of created.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+
+    terminal.keys('p');
+    const skipped = await terminal.waitFor(/Skipped: RedundantExport/);
+    expect(skipped).toMatch(/– Export/);
+    terminal.keys('h');
+    await terminal.waitFor(/This session's provisions \(2\)/);
+    terminal.keys('q');
+    const after = await terminal.waitFor(/\[exited \d+\]/);
+    expect(after).toContain('[exited 0]');
+  }, 60_000);
+
+  it('asks how to connect when started without flags, and refuses a non-terminal', async () => {
+    terminal = Terminal.start(`node ${cli}`);
+    await terminal.waitFor(/Connect to/);
+    expect(terminal.screen()).toMatch(/❯ Simulator/);
+    terminal.keys('C-c');
+    expect(await terminal.waitFor(/\[exited \d+\]/)).toMatch(/\[exited (0|130)\]/);
+  }, 30_000);
+});
