@@ -16,7 +16,8 @@ export class Terminal {
     const env = Object.entries(options.env ?? {})
       .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
       .join(' ');
-    // The shell stays after the command so its exit code can be read from the screen.
+    // The shell stays after the command so its exit code can be read from the screen. CI is unset:
+    // Ink draws only its last frame when it believes it runs in CI, and this is a terminal.
     execFileSync('tmux', [
       'new-session',
       '-d',
@@ -26,7 +27,7 @@ export class Terminal {
       String(options.width ?? 80),
       '-y',
       String(options.height ?? 24),
-      `${env} ${command}; echo "[exited $?]"; sleep 60`,
+      `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${command}; echo "[exited $?]"; sleep 60`,
     ]);
     return new Terminal(name);
   }

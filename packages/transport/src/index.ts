@@ -1,6 +1,6 @@
+export { collect } from '@ondemand/core';
 export type { CloudEndpoints, CloudName, ResolvedEndpoints } from './clouds.js';
 export { CLOUDS, resolveEndpoints } from './clouds.js';
-export { collect } from './collect.js';
 export type { DeviceCodePrompt, MsalCredentialOptions } from './credentials/msal-credentials.js';
 export {
   ClientCertificateCredential,

@@ -1,4 +1,4 @@
-import { collect } from '@ondemand/transport';
+import { collect } from '@ondemand/core';
 import { connectionOptions, connectionUsage } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LimiterSnapshot } from '@ondemand/core';
-import { type DeviceCodePrompt, TransportError } from '@ondemand/transport';
+import type { DeviceCodePrompt } from '@ondemand/transport';
 import { Box, Text, useApp, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useState } from 'react';
@@ -60,7 +60,7 @@ export function App(props: AppProps) {
   const [notice, setNotice] = useState<string | undefined>();
 
   const fail = useCallback((error: unknown, back: Screen = { name: 'apps' }) => {
-    const message = error instanceof TransportError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     setScreen({ name: 'error', message, back });
   }, []);
 

@@ -1,4 +1,5 @@
-import { collect, type GraphClient } from '@ondemand/transport';
+import { collect } from '@ondemand/core';
+import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';

@@ -1,9 +1,10 @@
 import {
+  collect,
   looksLikeDistinguishedName,
   MAX_GROUP_MEMBERS_PER_CALL,
   parseDistinguishedName,
 } from '@ondemand/core';
-import { collect, type GraphClient } from '@ondemand/transport';
+import type { GraphClient } from '@ondemand/transport';
 import { Box, Text, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';
