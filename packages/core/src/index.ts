@@ -13,6 +13,7 @@ export {
 } from './distinguished-name.js';
 export type { GraphErrorInfo, HeaderSource } from './graph-error.js';
 export { parseGraphError, RETRYABLE_STATUSES } from './graph-error.js';
+export { graphErrorBody } from './graph-error-body.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
 export type { Clock } from './limiter/clock.js';

@@ -28,6 +28,8 @@ export class TransportError extends Error {
       retryAfterMs?: number;
       issues?: InputIssue[];
       attempts?: number;
+      /** Graph's error body as it came (for a proxy that passes it on). */
+      graphBody?: unknown;
     } = {},
     options?: ErrorOptions,
   ) {

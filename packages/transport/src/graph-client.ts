@@ -288,6 +288,24 @@ export class GraphClient {
     return this.#pages(url.toString(), userSchema, options);
   }
 
+  /**
+   * A read-only Graph call by path and query (`/servicePrincipals?$top=5`), answered as Graph gave it:
+   * what a proxy passes through. Retries and errors as for every call.
+   */
+  async get(
+    pathAndQuery: string,
+    options: CallOptions & { headers?: Record<string, string> } = {},
+  ): Promise<{ json: unknown; requestId: string | undefined }> {
+    const answer = await this.#send({
+      method: 'GET',
+      url: `${this.graphBaseUrl}${pathAndQuery}`,
+      signal: options.signal,
+      idempotent: true,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+    return { json: answer.json, requestId: answer.requestId };
+  }
+
   /** The app's rate window now ("2 of 5 calls left; next in 4 s"). */
   limiterSnapshot(servicePrincipalId: string): Promise<LimiterSnapshot> | undefined {
     return this.#limiter(servicePrincipalId.toLowerCase())?.snapshot();
@@ -481,6 +499,7 @@ export class GraphClient {
         clientRequestId,
         retryAfterMs: info.retryAfterMs,
         attempts,
+        graphBody: tryJson(text),
       };
       if (isRetryableStatus(status) && attempts <= this.#retry.maxRetries) {
         // A throttled provisionOnDemand waits in the limiter, which now holds every caller until Retry-After.
@@ -559,6 +578,14 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
     await sleep(ms, undefined, signal ? { signal } : undefined);
   } catch (error) {
     throw abortedOr(error, signal);
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

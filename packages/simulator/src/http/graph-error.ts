@@ -1,3 +1,4 @@
+import { graphErrorBody } from '@ondemand/core';
 import type { Context } from 'hono';
 
 /** One problem inside a Graph error (`error.details[]`). */
@@ -18,19 +19,10 @@ export function graphError(
   message: string,
   options: { details?: GraphErrorDetail[]; headers?: Record<string, string> } = {},
 ): Response {
-  const requestId = c.get('requestId') as string | undefined;
-  const clientRequestId = c.req.header('client-request-id');
-  const body = {
-    error: {
-      code,
-      message,
-      ...(options.details ? { details: options.details } : {}),
-      innerError: {
-        date: new Date().toISOString().replace(/\.\d+Z$/, ''),
-        'request-id': requestId,
-        'client-request-id': clientRequestId ?? requestId,
-      },
-    },
-  };
+  const body = graphErrorBody(code, message, {
+    requestId: c.get('requestId') as string | undefined,
+    clientRequestId: c.req.header('client-request-id'),
+    ...(options.details ? { details: options.details } : {}),
+  });
   return c.json(body, status as never, options.headers);
 }

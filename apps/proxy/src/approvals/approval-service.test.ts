@@ -1,0 +1,170 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { userRequest } from '@ondemand/core';
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../config.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { ApprovalService, type Execution } from './approval-service.js';
+
+const requester = { principal: 'alice', roles: ['requester'] as Role[] };
+const bob = { principal: 'bob', roles: ['approver'] as Role[] };
+const carol = { principal: 'carol', roles: ['approver'] as Role[] };
+const dave = { principal: 'dave', roles: ['auditor'] as Role[] };
+
+function setup(
+  path = join(mkdtempSync(join(tmpdir(), 'approvals-')), 'proxy.sqlite'),
+  executor?: () => Promise<Execution>,
+) {
+  let time = Date.parse('2026-11-28T10:00:00Z');
+  const clock = { now: () => new Date(time), advance: (ms: number) => (time += ms) };
+  const store = new SqliteStore(path);
+  const runs: string[] = [];
+  const audited: string[] = [];
+  const service = new ApprovalService(
+    store,
+    async (record) => {
+      runs.push(record.id);
+      return executor
+        ? executor()
+        : {
+            status: 200,
+            body: { key: '{"result":"Success","details":{}}', value: '{}' },
+            graphRequestId: 'graph-1',
+          };
+    },
+    async (action) => {
+      audited.push(action);
+    },
+    clock.now,
+  );
+  const create = (count = 1, expiresInMinutes = 60) =>
+    service.create({
+      requester: requester.principal,
+      reason: 'new joiner',
+      apiVersion: 'v1.0',
+      servicePrincipalId: 'sp',
+      jobId: 'job',
+      body: userRequest({ ruleId: 'r', userId: 'u' }),
+      rule: 'groups',
+      approvals: { count, roles: ['approver'], expiresInMinutes },
+    });
+  return { path, store, service, runs, audited, clock, create };
+}
+
+describe('the approval life cycle', () => {
+  it.each<[string, (context: ReturnType<typeof setup>, id: string) => Promise<unknown>, string, number]>([
+    [
+      'a requester approving their own request',
+      ({ service }, id) => service.review(id, { principal: 'alice', roles: ['approver'] }, 'approve', 'mine'),
+      'nobody approves or denies their own request',
+      0,
+    ],
+    [
+      'a reviewer without the role',
+      ({ service }, id) => service.review(id, dave, 'approve', 'looks fine'),
+      'needs the role approver',
+      0,
+    ],
+    [
+      'a second review by the same person',
+      async ({ service }, id) => {
+        await service.review(id, bob, 'approve', 'ok');
+        return service.review(id, bob, 'approve', 'again');
+      },
+      'has already reviewed',
+      0,
+    ],
+    [
+      'a deny after the approval was decided',
+      async ({ service }, id) => {
+        await service.review(id, bob, 'approve', 'ok');
+        await service.review(id, carol, 'approve', 'ok');
+        return service.review(id, { principal: 'erin', roles: ['approver'] }, 'deny', 'too late');
+      },
+      'takes no more reviews',
+      1,
+    ],
+    [
+      'a review after expiry',
+      async ({ service, clock }, id) => {
+        clock.advance(61 * 60_000);
+        return service.review(id, bob, 'approve', 'late');
+      },
+      'expired',
+      0,
+    ],
+  ])('refuses %s', async (_, act, message, expectedRuns) => {
+    const context = setup();
+    const record = await context.create(2);
+    await expect(act(context, record.id)).rejects.toThrow(message);
+    await context.service.drain();
+    expect(context.runs).toHaveLength(expectedRuns);
+  });
+
+  it('runs once the threshold of distinct approvers is met, and keeps the result', async () => {
+    const { service, create, runs, audited } = setup();
+    const record = await create(2);
+    expect((await service.review(record.id, bob, 'approve', 'ok')).state).toBe('pending');
+    expect((await service.review(record.id, carol, 'approve', 'ok')).state).toBe('approved');
+    await service.drain();
+    const done = await service.get(record.id);
+    expect(done?.state).toBe('completed');
+    expect(done?.result).toMatchObject({ status: 200, graphRequestId: 'graph-1' });
+    expect(runs).toEqual([record.id]);
+    expect(audited).toEqual(['review', 'review', 'forward', 'outcome']);
+  });
+
+  it('a deny decides at once and the request never runs', async () => {
+    const { service, create, runs } = setup();
+    const record = await create(2);
+    expect((await service.review(record.id, bob, 'deny', 'not this one')).state).toBe('denied');
+    await service.drain();
+    expect(runs).toEqual([]);
+  });
+
+  it('an expired request never runs, and reads as expired', async () => {
+    const { service, create, clock, runs, audited } = setup();
+    const record = await create(1, 1);
+    clock.advance(60_001);
+    expect((await service.get(record.id))?.state).toBe('expired');
+    expect(audited).toEqual(['expired']);
+    expect(runs).toEqual([]);
+  });
+
+  it('runs exactly once when two approvals and two runners race', async () => {
+    const { service, create, runs } = setup();
+    const record = await create(1);
+    const outcomes = await Promise.allSettled([
+      service.review(record.id, bob, 'approve', 'ok'),
+      service.review(record.id, carol, 'approve', 'ok'),
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    await Promise.all([service.run(record.id), service.run(record.id), service.drain()]);
+    expect(runs).toEqual([record.id]);
+  });
+
+  it('after a restart, runs what was approved but not started, and never re-runs what was in flight', async () => {
+    const first = setup(undefined, () => new Promise(() => {}));
+    const approvedNotRun = await first.create(1);
+    const inFlight = await first.create(1);
+    const pending = await first.create(1);
+    await first.store.review(
+      approvedNotRun.id,
+      { ...bob, decision: 'approve', reason: 'ok', at: first.clock.now().toISOString() },
+      first.clock.now(),
+    );
+    await first.service.review(inFlight.id, bob, 'approve', 'ok');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await first.service.get(inFlight.id))?.state).toBe('executing');
+    await first.store.close();
+
+    const second = setup(first.path);
+    await second.service.recover();
+    await second.service.drain();
+    expect((await second.service.get(approvedNotRun.id))?.state).toBe('completed');
+    expect((await second.service.get(inFlight.id))?.state).toBe('interrupted');
+    expect((await second.service.get(pending.id))?.state).toBe('pending');
+    expect(second.runs).toEqual([approvedNotRun.id]);
+  });
+});

@@ -1,0 +1,189 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ProvisionOnDemandRequest } from '@ondemand/core';
+import type { PolicyRule, Role } from '../config.js';
+import type { ApprovalRecord, ProxyStore, Review } from '../store/proxy-store.js';
+
+/** What running an approved request yields: Graph's status and body. */
+export interface Execution {
+  status: number;
+  body: unknown;
+  graphRequestId: string | null;
+}
+
+export type Executor = (record: ApprovalRecord) => Promise<Execution>;
+export type AuditWriter = (
+  action: 'review' | 'forward' | 'outcome' | 'expired' | 'interrupted',
+  record: ApprovalRecord,
+  detail: Record<string, unknown>,
+) => Promise<void>;
+
+/**
+ * The approval life cycle: create (binding the exact body by its hash), review (the store enforces
+ * who may and when), run once when the threshold is met, keep the result for the requester.
+ */
+export class ApprovalService {
+  readonly #running = new Set<Promise<void>>();
+  readonly #waiters = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly store: ProxyStore,
+    private readonly execute: Executor,
+    private readonly audit: AuditWriter,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(request: {
+    requester: string;
+    reason: string | null;
+    apiVersion: 'v1.0' | 'beta';
+    servicePrincipalId: string;
+    jobId: string;
+    body: ProvisionOnDemandRequest;
+    rule: string;
+    approvals: NonNullable<PolicyRule['approvals']>;
+  }): Promise<ApprovalRecord> {
+    const body = JSON.stringify(request.body);
+    const created = this.now();
+    const record: ApprovalRecord = {
+      id: randomUUID(),
+      state: 'pending',
+      requester: request.requester,
+      reason: request.reason,
+      createdAt: created.toISOString(),
+      expiresAt: new Date(created.getTime() + request.approvals.expiresInMinutes * 60_000).toISOString(),
+      apiVersion: request.apiVersion,
+      servicePrincipalId: request.servicePrincipalId,
+      jobId: request.jobId,
+      body,
+      bodyHash: createHash('sha256').update(body).digest('hex'),
+      rule: request.rule,
+      required: { count: request.approvals.count, roles: request.approvals.roles as Role[] },
+      reviews: [],
+      result: null,
+    };
+    await this.store.createApproval(record);
+    return record;
+  }
+
+  /** The approval as it is now (a pending one past its time becomes expired on read). */
+  async get(id: string): Promise<ApprovalRecord | undefined> {
+    const record = await this.store.getApproval(id);
+    if (
+      record?.state === 'pending' &&
+      this.now().toISOString() >= record.expiresAt &&
+      (await this.store.expire(id, this.now()))
+    ) {
+      const expired = (await this.store.getApproval(id))!;
+      await this.audit('expired', expired, {});
+      this.#wake(id);
+      return expired;
+    }
+    return record;
+  }
+
+  /** Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N`). */
+  async waitForDecision(id: string, ms: number): Promise<ApprovalRecord | undefined> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const current = await this.get(id);
+      const left = deadline - Date.now();
+      if (!current || isFinal(current.state) || left <= 0) return current;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.#waiters.get(id)?.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        if (!this.#waiters.has(id)) this.#waiters.set(id, new Set());
+        this.#waiters.get(id)!.add(wake);
+      });
+    }
+  }
+
+  /** Records a review; when it completes the threshold, runs the request (once) in the background. */
+  async review(
+    id: string,
+    reviewer: { principal: string; roles: Role[] },
+    decision: Review['decision'],
+    reason: string,
+  ): Promise<ApprovalRecord> {
+    const updated = await this.store.review(
+      id,
+      {
+        principal: reviewer.principal,
+        roles: reviewer.roles,
+        decision,
+        reason,
+        at: this.now().toISOString(),
+      },
+      this.now(),
+    );
+    await this.audit('review', updated, {
+      reviewer: reviewer.principal,
+      decision,
+      reason,
+      state: updated.state,
+    });
+    if (updated.state === 'approved') this.#track(this.run(id));
+    this.#wake(id);
+    return updated;
+  }
+
+  /** Runs an approved request if nobody else has: the store's claim makes it exactly once. */
+  async run(id: string): Promise<void> {
+    if (!(await this.store.claimForExecution(id))) return;
+    const record = (await this.store.getApproval(id))!;
+    await this.audit('forward', record, { bodyHash: record.bodyHash });
+    let execution: Execution;
+    try {
+      execution = await this.execute(record);
+    } catch (error) {
+      execution = {
+        status: 502,
+        body: { error: { code: 'UpstreamFailed', message: (error as Error).message } },
+        graphRequestId: null,
+      };
+    }
+    const state = execution.status >= 200 && execution.status < 300 ? 'completed' : 'failed';
+    await this.store.finishExecution(id, state, { ...execution, finishedAt: this.now().toISOString() });
+    await this.audit(
+      'outcome',
+      { ...record, state },
+      { status: execution.status, graphRequestId: execution.graphRequestId },
+    );
+    this.#wake(id);
+  }
+
+  /**
+   * After a restart: approved requests that never started run now; one that was running when the
+   * process died may or may not have reached Graph, so it is marked interrupted, never run twice.
+   */
+  async recover(): Promise<void> {
+    for (const record of await this.store.listApprovals('executing')) {
+      await this.store.finishExecution(record.id, 'interrupted', null);
+      await this.audit('interrupted', record, {
+        note: 'the proxy stopped while this request was being sent; it was not sent again',
+      });
+    }
+    for (const record of await this.store.listApprovals('approved')) this.#track(this.run(record.id));
+  }
+
+  /** Resolves when every run in flight has finished (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  #track(run: Promise<void>): void {
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+  }
+
+  #wake(id: string): void {
+    for (const wake of this.#waiters.get(id) ?? []) wake();
+  }
+}
+
+export function isFinal(state: ApprovalRecord['state']): boolean {
+  return state !== 'pending' && state !== 'approved' && state !== 'executing';
+}

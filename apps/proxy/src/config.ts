@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+export const ROLES = ['requester', 'approver', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key as the config holds it: only its SHA-256, never the key. */
+export const apiKeySchema = z.strictObject({
+  principal: z.string().min(1),
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** Hex SHA-256 of the key (`printf %s KEY | sha256sum`). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be the 64 hex digits of the key's SHA-256"),
+});
+
+const list = z.array(z.string().min(1)).optional();
+
+export const policyRuleSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    match: z
+      .strictObject({
+        servicePrincipal: list,
+        job: list,
+        ruleId: list,
+        /** `User`, `user`, `Group`, `Worker`: the request matches when any subject has one of these. */
+        objectType: z.array(z.enum(['User', 'user', 'Group', 'Worker'])).optional(),
+        minSubjects: z.number().int().positive().optional(),
+        maxSubjects: z.number().int().positive().optional(),
+        caller: list,
+      })
+      .default({}),
+    decision: z.enum(['allow', 'deny', 'require_approval']),
+    reason: z.string().optional(),
+    approvals: z
+      .strictObject({
+        count: z.number().int().min(1).max(10),
+        roles: z.array(z.enum(ROLES)).min(1).default(['approver']),
+        expiresInMinutes: z
+          .number()
+          .positive()
+          .max(60 * 24 * 30)
+          .default(24 * 60),
+      })
+      .optional(),
+  })
+  .refine((rule) => rule.decision !== 'require_approval' || rule.approvals !== undefined, {
+    message:
+      'a require_approval rule needs "approvals": { "count": N, "roles": [...], "expiresInMinutes": M }',
+    path: ['approvals'],
+  });
+export type PolicyRule = z.infer<typeof policyRuleSchema>;
+
+export const policySchema = z.strictObject({
+  /** Rules in order: the first that matches decides. */
+  rules: z.array(policyRuleSchema),
+  /** When no rule matches. */
+  otherwise: z.enum(['allow', 'deny']).default('deny'),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+export const proxyConfigSchema = z.strictObject({
+  port: z.number().int().min(0).max(65_535).default(8080),
+  host: z.string().default('127.0.0.1'),
+  /** The SQLite file (one file, nothing to install). */
+  database: z.string().min(1).default('ondemand-proxy.sqlite'),
+  graph: z.strictObject({
+    cloud: z.enum(['global', 'usgov', 'dod']).optional(),
+    baseUrl: z.url().optional(),
+    loginUrl: z.url().optional(),
+    caFile: z.string().optional(),
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    /** Read from the environment variable it names, so the secret never sits in the file. */
+    clientSecretEnv: z.string().default('AZURE_CLIENT_SECRET'),
+    certificateFile: z.string().optional(),
+    rateLimit: z
+      .strictObject({ limit: z.number().int().positive(), windowMs: z.number().positive() })
+      .optional(),
+  }),
+  apiKeys: z.array(apiKeySchema).min(1, 'give at least one API key, or nobody can call the proxy'),
+  policy: policySchema,
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  upstreamTimeoutMs: z.number().int().positive().default(30_000),
+});
+export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
+export type ProxyConfigInput = z.input<typeof proxyConfigSchema>;

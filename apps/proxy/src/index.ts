@@ -1,0 +1,14 @@
+export { authenticate, hashApiKey } from './api-keys.js';
+export { ApprovalService } from './approvals/approval-service.js';
+export type { AuditEntry, AuditFields, ChainVerdict } from './audit/hash-chain.js';
+export { verifyChain } from './audit/hash-chain.js';
+export type { Policy, PolicyRule, ProxyConfig, ProxyConfigInput, Role } from './config.js';
+export { proxyConfigSchema } from './config.js';
+export { demoConfig } from './demo.js';
+export { createProxyApp } from './http/proxy-app.js';
+export { ConfigFileError, loadConfigFile, parseConfig } from './load-config.js';
+export { decide } from './policy.js';
+export type { RunningProxy, StartProxyOptions } from './server.js';
+export { startProxy } from './server.js';
+export type { ApprovalRecord, ProxyStore } from './store/proxy-store.js';
+export { SqliteStore } from './store/sqlite-store.js';

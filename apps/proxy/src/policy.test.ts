@@ -1,0 +1,87 @@
+import { groupRequest, userRequest } from '@ondemand/core';
+import { describe, expect, it } from 'vitest';
+import { policySchema } from './config.js';
+import { decide } from './policy.js';
+
+const policy = policySchema.parse({
+  rules: [
+    {
+      name: 'no deletes team',
+      match: { caller: ['intern'] },
+      decision: 'deny',
+      reason: 'interns do not provision',
+    },
+    {
+      name: 'groups',
+      match: { objectType: ['Group'] },
+      decision: 'require_approval',
+      approvals: { count: 2, roles: ['approver'] },
+    },
+    {
+      name: 'cloud sync',
+      match: { servicePrincipal: ['CLOUD-SP'] },
+      decision: 'require_approval',
+      approvals: { count: 1 },
+    },
+    { name: 'users', match: { objectType: ['User'], maxSubjects: 1, job: ['job-1'] }, decision: 'allow' },
+  ],
+});
+const caller = { principal: 'svc', roles: ['requester' as const] };
+
+describe('decide', () => {
+  it.each([
+    [
+      'a single user on job-1',
+      { servicePrincipalId: 'sp', jobId: 'job-1', body: userRequest({ ruleId: 'r', userId: 'u' }), caller },
+      'allow',
+      'users',
+    ],
+    [
+      'a user on another job',
+      { servicePrincipalId: 'sp', jobId: 'job-2', body: userRequest({ ruleId: 'r', userId: 'u' }), caller },
+      'deny',
+      '(otherwise)',
+    ],
+    [
+      'a group',
+      {
+        servicePrincipalId: 'sp',
+        jobId: 'job-1',
+        body: groupRequest({ ruleId: 'r', groupId: 'g', memberIds: ['m'] }),
+        caller,
+      },
+      'require_approval',
+      'groups',
+    ],
+    [
+      'cloud sync (service principal matched without case)',
+      {
+        servicePrincipalId: 'cloud-sp',
+        jobId: 'job-1',
+        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        caller,
+      },
+      'require_approval',
+      'cloud sync',
+    ],
+    [
+      'an intern',
+      {
+        servicePrincipalId: 'sp',
+        jobId: 'job-1',
+        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        caller: { principal: 'intern', roles: ['requester' as const] },
+      },
+      'deny',
+      'no deletes team',
+    ],
+  ])('%s → %s by %s', (_, request, decision, rule) => {
+    expect(decide(policy, request)).toMatchObject({ decision, rule });
+  });
+
+  it('refuses a require_approval rule without approvals, naming the path', () => {
+    const parsed = policySchema.safeParse({ rules: [{ name: 'x', decision: 'require_approval' }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['rules', 0, 'approvals']);
+  });
+});

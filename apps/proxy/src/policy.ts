@@ -1,0 +1,55 @@
+import type { ProvisionOnDemandRequest } from '@ondemand/core';
+import type { Policy, PolicyRule, Role } from './config.js';
+
+/** What a request is, as far as the policy looks at it. */
+export interface PolicyRequest {
+  servicePrincipalId: string;
+  jobId: string;
+  body: ProvisionOnDemandRequest;
+  caller: { principal: string; roles: Role[] };
+}
+
+export type PolicyDecision =
+  | { decision: 'allow'; rule: string }
+  | { decision: 'deny'; rule: string; reason: string }
+  | { decision: 'require_approval'; rule: string; approvals: NonNullable<PolicyRule['approvals']> };
+
+/** The first rule that matches decides; `otherwise` when none does. */
+export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
+  const subjects = request.body.parameters.flatMap((parameter) => parameter.subjects);
+  const ruleIds = request.body.parameters.map((parameter) => parameter.ruleId);
+  const subjectCount = subjects.reduce(
+    (count, subject) => count + 1 + (subject.links?.members?.length ?? 0),
+    0,
+  );
+  for (const rule of policy.rules) {
+    const match = rule.match;
+    const matches =
+      within(match.servicePrincipal, request.servicePrincipalId.toLowerCase(), true) &&
+      within(match.job, request.jobId, false) &&
+      (!match.ruleId || ruleIds.some((ruleId) => match.ruleId!.includes(ruleId))) &&
+      (!match.objectType || subjects.some((subject) => match.objectType!.includes(subject.objectTypeName))) &&
+      (match.minSubjects === undefined || subjectCount >= match.minSubjects) &&
+      (match.maxSubjects === undefined || subjectCount <= match.maxSubjects) &&
+      within(match.caller, request.caller.principal, false);
+    if (!matches) continue;
+    if (rule.decision === 'allow') return { decision: 'allow', rule: rule.name };
+    if (rule.decision === 'deny')
+      return {
+        decision: 'deny',
+        rule: rule.name,
+        reason: rule.reason ?? `the policy rule "${rule.name}" denies it`,
+      };
+    return { decision: 'require_approval', rule: rule.name, approvals: rule.approvals! };
+  }
+  return policy.otherwise === 'allow'
+    ? { decision: 'allow', rule: '(otherwise)' }
+    : { decision: 'deny', rule: '(otherwise)', reason: 'no policy rule allows this request' };
+}
+
+function within(values: string[] | undefined, value: string, caseInsensitive: boolean): boolean {
+  if (!values) return true;
+  return values.some((candidate) =>
+    caseInsensitive ? candidate.toLowerCase() === value : candidate === value,
+  );
+}

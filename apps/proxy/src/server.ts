@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createGraphClient, type GraphClient } from '@ondemand/transport';
+import { ApprovalService } from './approvals/approval-service.js';
+import type { AuditFields } from './audit/hash-chain.js';
+import type { ProxyConfig } from './config.js';
+import { createProxyApp } from './http/proxy-app.js';
+import { Metrics } from './metrics.js';
+import type { ProxyStore } from './store/proxy-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+export interface StartProxyOptions {
+  config: ProxyConfig;
+  /** Defaults to the SQLite file the config names. */
+  store?: ProxyStore;
+  /** Defaults to a client built from `config.graph`. */
+  graph?: GraphClient;
+  env?: Record<string, string | undefined>;
+  /** Trust for the Graph endpoint (the simulator's CA). */
+  ca?: string;
+  now?: () => Date;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export interface RunningProxy {
+  url: string;
+  database: string;
+  store: ProxyStore;
+  approvals: ApprovalService;
+  /** Stops taking requests, finishes those in flight and approved runs, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Starts the proxy; approvals approved but not yet run before a restart run now. */
+export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
+  const store = options.store ?? new SqliteStore(config.database);
+  const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
+  const certificate = config.graph.certificateFile
+    ? await readFile(config.graph.certificateFile, 'utf8')
+    : undefined;
+  const clientSecret = env[config.graph.clientSecretEnv];
+  const graph =
+    options.graph ??
+    createGraphClient({
+      ...(config.graph.baseUrl ? { baseUrl: config.graph.baseUrl } : {}),
+      ...(config.graph.loginUrl ? { loginUrl: config.graph.loginUrl } : {}),
+      ...(config.graph.cloud ? { cloud: config.graph.cloud } : {}),
+      ...(ca ? { ca } : {}),
+      ...(config.graph.rateLimit ? { rateLimit: config.graph.rateLimit } : {}),
+      tenantId: config.graph.tenantId,
+      clientId: config.graph.clientId,
+      ...(certificate ? { certificate } : clientSecret ? { clientSecret } : {}),
+      timeoutMs: config.upstreamTimeoutMs,
+      env: {},
+    });
+  const metrics = new Metrics();
+  const approvals = new ApprovalService(
+    store,
+    async (record) => {
+      try {
+        const result = await graph.provisionOnDemand(
+          record.servicePrincipalId,
+          record.jobId,
+          JSON.parse(record.body),
+        );
+        return { status: 200, body: result.raw, graphRequestId: result.requestId ?? null };
+      } catch (error) {
+        const details =
+          (error as { details?: { status?: number; graphBody?: unknown; requestId?: string } }).details ?? {};
+        return {
+          status: details.status ?? 502,
+          body: details.graphBody ?? { error: { code: 'BadGateway', message: (error as Error).message } },
+          graphRequestId: details.requestId ?? null,
+        };
+      }
+    },
+    async (action, record, detail) => {
+      const fields: AuditFields = {
+        at: now().toISOString(),
+        action,
+        principal: typeof detail.reviewer === 'string' ? detail.reviewer : null,
+        requestId: record.id,
+        graphRequestId: typeof detail.graphRequestId === 'string' ? detail.graphRequestId : null,
+        servicePrincipalId: record.servicePrincipalId,
+        jobId: record.jobId,
+        subject: null,
+        detail: { approval: record.id, ...detail },
+      };
+      await store.appendAudit(fields);
+    },
+    now,
+  );
+  metrics.gauge(
+    'ondemand_proxy_approvals_pending',
+    async () => (await store.listApprovals('pending')).length,
+  );
+  await approvals.recover();
+  const app = createProxyApp({ config, store, graph, approvals, metrics, now, log });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host}:${port}`,
+    database: config.database,
+    store,
+    approvals,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await approvals.drain();
+      await graph.close();
+      await store.close();
+    },
+  };
+}

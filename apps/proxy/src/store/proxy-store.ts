@@ -1,0 +1,87 @@
+import type { AuditEntry, AuditFields } from '../audit/hash-chain.js';
+import type { Role } from '../config.js';
+
+export type ApprovalState =
+  | 'pending'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'executing'
+  | 'completed'
+  | 'failed'
+  | 'interrupted';
+
+export interface Review {
+  principal: string;
+  decision: 'approve' | 'deny';
+  reason: string;
+  at: string;
+}
+
+/** A gated request: exactly what was asked (the body, bound by its hash), who may decide, and what came of it. */
+export interface ApprovalRecord {
+  id: string;
+  state: ApprovalState;
+  requester: string;
+  reason: string | null;
+  createdAt: string;
+  expiresAt: string;
+  apiVersion: 'v1.0' | 'beta';
+  servicePrincipalId: string;
+  jobId: string;
+  body: string;
+  bodyHash: string;
+  rule: string;
+  required: { count: number; roles: Role[] };
+  reviews: Review[];
+  result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
+}
+
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  principal?: string;
+  action?: string;
+  jobId?: string;
+  subject?: string;
+  /** Entries after this `seq`. */
+  after?: number;
+  limit: number;
+}
+
+/** Why a review was refused; the HTTP layer maps these to 403/404/409. */
+export class ReviewRefused extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'self_review' | 'role' | 'decided' | 'expired' | 'duplicate',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Where the proxy keeps its audit log and approvals. SQLite by default; a shared database when
+ * several replicas run. Appends to the audit log happen in one order decided by the store.
+ */
+export interface ProxyStore {
+  appendAudit(fields: AuditFields): Promise<AuditEntry>;
+  queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Every entry in `seq` order and the stored head, for verification. */
+  readChain(): Promise<{ entries: AuditEntry[]; head: { seq: number; hash: string } | undefined }>;
+  createApproval(record: ApprovalRecord): Promise<void>;
+  getApproval(id: string): Promise<ApprovalRecord | undefined>;
+  listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
+  /** Adds a review in one transaction, enforcing every rule; returns the approval after it. */
+  review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
+  /** Marks a pending approval past its time as expired; returns whether it did. */
+  expire(id: string, now: Date): Promise<boolean>;
+  /** approved → executing, once: true only for the one caller that gets to run it. */
+  claimForExecution(id: string): Promise<boolean>;
+  finishExecution(
+    id: string,
+    state: 'completed' | 'failed' | 'interrupted',
+    result: ApprovalRecord['result'],
+  ): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,277 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect, userRequest } from '@ondemand/core';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { createGraphClient } from '@ondemand/transport';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoConfig, parseConfig, type RunningProxy, SqliteStore, startProxy } from '../src/index.js';
+import type { ProxyStore } from '../src/store/proxy-store.js';
+
+let sim: RunningSimulator;
+let proxy: RunningProxy;
+let keys: Record<string, string>;
+const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
+const groupPath = `/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`;
+const userBody = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
+
+async function startDemo(store?: ProxyStore) {
+  const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+  const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
+  const running = await startProxy({
+    config: parseConfig(demo.config),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: () => {},
+    ...(store ? { store } : {}),
+  });
+  return { running, keys: demo.keys };
+}
+
+async function call(
+  path: string,
+  options: {
+    key?: string;
+    method?: 'GET' | 'POST';
+    body?: string;
+    headers?: Record<string, string>;
+    base?: string;
+  } = {},
+) {
+  const answer = await request(`${options.base ?? proxy.url}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: options.body,
+  });
+  const text = await answer.body.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: answer.statusCode, headers: answer.headers, json, text };
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+  ({ running: proxy, keys } = await startDemo());
+});
+afterAll(async () => {
+  await proxy.stop();
+  await sim.stop();
+});
+
+describe('ondemand-proxy', () => {
+  it("forwards an allowed request and answers Graph's body, with request ids linking to the audit log", async () => {
+    const answer = await call(userPath, { key: keys.requester, body: userBody });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.json.key).details.errorCode).toBe('RedundantExport');
+    expect(answer.headers['graph-request-id']).toBeTruthy();
+    const audit = await call(`/audit?action=outcome`, { key: keys.auditor });
+    expect(audit.json.value.at(-1)).toMatchObject({
+      requestId: answer.headers['request-id'],
+      graphRequestId: answer.headers['graph-request-id'],
+      detail: { status: 200, result: 'Skipped' },
+    });
+  });
+
+  it('holds a group for approval (202), runs it once when approved, and hands the result to the requester', async () => {
+    const body = JSON.stringify({
+      parameters: [
+        {
+          ruleId: ids.groupRule,
+          subjects: [
+            {
+              objectId: ids.group,
+              objectTypeName: 'Group',
+              links: { members: [{ objectId: ids.groupMembers[0], objectTypeName: 'User' }] },
+            },
+          ],
+        },
+      ],
+    });
+    const held = await call(groupPath, { key: keys.requester, body });
+    expect(held.status).toBe(202);
+    expect(held.headers.location).toBe(`/approvals/${held.json.id}`);
+    expect(held.json).toMatchObject({
+      state: 'pending',
+      requester: 'requester',
+      required: { count: 1, roles: ['approver'] },
+      request: { body: JSON.parse(body) },
+    });
+    const waiting = call(`/approvals/${held.json.id}`, {
+      key: keys.requester,
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(
+      (await call(`/approvals/${held.json.id}/approve`, { key: keys.requester, body: '{"reason":"mine"}' }))
+        .status,
+    ).toBe(403);
+    const approved = await call(`/approvals/${held.json.id}/approve`, {
+      key: keys.approver,
+      body: '{"reason":"new project"}',
+    });
+    expect(approved.json.state).toBe('approved');
+    const finished = await waiting;
+    expect(finished.json.state).toBe('completed');
+    expect(JSON.parse(finished.json.result.body.key).result).toBe('Success');
+    expect(
+      (
+        await call(`/approvals/${held.json.id}/deny`, {
+          key: keys['approver-2'],
+          body: '{"reason":"too late"}',
+        })
+      ).status,
+    ).toBe(409);
+  });
+
+  it('denies what the policy denies, and what a role may not do, auditing both', async () => {
+    const twoUsers = JSON.stringify({
+      parameters: [
+        {
+          ruleId: ids.saasRule,
+          subjects: [
+            { objectId: 'a', objectTypeName: 'User' },
+            { objectId: 'b', objectTypeName: 'User' },
+          ],
+        },
+      ],
+    });
+    const denied = await call(userPath, { key: keys.requester, body: twoUsers });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.message).toMatch(/Denied by policy: no policy rule allows this request/);
+    const wrongRole = await call(userPath, { key: keys.auditor, body: userBody });
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.json.error.message).toMatch(/needs the role requester/);
+    const audit = await call('/audit?action=forbidden', { key: keys.auditor });
+    expect(audit.json.value.length).toBeGreaterThan(0);
+  });
+
+  it.each<[string, () => Promise<{ status: number; json: any }>, number, string]>([
+    ['no key', () => call(userPath, { body: userBody }), 401, 'InvalidAuthenticationToken'],
+    ['a wrong key', () => call(userPath, { key: 'nope', body: userBody }), 401, 'InvalidAuthenticationToken'],
+    [
+      'a wrong content type',
+      () =>
+        call(userPath, { key: keys.requester, body: userBody, headers: { 'content-type': 'text/plain' } }),
+      415,
+      'UnsupportedMediaType',
+    ],
+    ['bad JSON', () => call(userPath, { key: keys.requester, body: '{"parameters":' }), 400, 'BadRequest'],
+    [
+      'an invalid body',
+      () => call(userPath, { key: keys.requester, body: '{"parameters":[{"ruleId":"","subjects":[]}]}' }),
+      400,
+      'BadRequest',
+    ],
+    [
+      'an oversized body',
+      () => call(userPath, { key: keys.requester, body: 'x'.repeat(100 * 1024) }),
+      413,
+      'RequestEntityTooLarge',
+    ],
+    ['an unknown route', () => call('/v2/whatever', { key: keys.requester }), 404, 'NotFound'],
+    [
+      'an unknown job (Graph’s 404, passed on)',
+      () =>
+        call(
+          `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/nope/provisionOnDemand`,
+          { key: keys.requester, body: userBody },
+        ),
+      404,
+      'NotFound',
+    ],
+  ])('answers %s in Graph’s error shape', async (_, send, status, code) => {
+    const answer = await send();
+    expect(answer.status).toBe(status);
+    expect(answer.json.error.code).toBe(code);
+  });
+
+  it('serves a Graph SDK-style client pointed at its base URL: reads with paging, and provisioning', async () => {
+    const graph = createGraphClient({
+      baseUrl: proxy.url,
+      apiKey: keys.requester,
+      rateLimit: false,
+      env: {},
+    });
+    const users = await collect(graph.searchUsers('', { top: 10 }));
+    expect(users.length).toBeGreaterThan(50);
+    const rules = await graph.getSynchronizationSchema(ids.groupServicePrincipal, ids.groupJob);
+    expect(rules.synchronizationRules[0]?.id).toBe(ids.groupRule);
+    const result = await graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, JSON.parse(userBody));
+    expect(result.details.errorCode).toBe('RedundantExport');
+    await graph.close();
+  });
+
+  it('keeps an audit log that verifies, exports as NDJSON, pages with a cursor, and holds no key', async () => {
+    const verdict = await call('/audit/verify', { key: keys.auditor });
+    expect(verdict.json).toMatchObject({ valid: true });
+    const exported = await call('/audit/export', { key: keys.auditor });
+    const lines = exported.text.trim().split('\n');
+    expect(lines.length).toBe(verdict.json.entries);
+    for (const key of Object.values(keys)) expect(exported.text).not.toContain(key);
+    expect(exported.text).not.toContain(sim.clientSecret);
+    const first = await call('/audit?limit=3', { key: keys.auditor });
+    expect(first.json.value).toHaveLength(3);
+    const next = await call(first.json['@odata.nextLink'], { key: keys.auditor });
+    expect(next.json.value[0].seq).toBe(4);
+    expect((await call('/audit', { key: keys.requester })).status).toBe(403);
+  });
+
+  it('serves health, readiness, metrics and its OpenAPI document', async () => {
+    expect((await call('/healthz')).json).toEqual({ status: 'ok' });
+    expect((await call('/readyz')).status).toBe(200);
+    const metrics = await call('/metrics');
+    expect(metrics.text).toMatch(/ondemand_proxy_decisions_total\{decision="allow"\} \d+/);
+    expect(metrics.text).toMatch(/ondemand_proxy_approvals_pending \d+/);
+    const openapi = await call('/openapi.json');
+    expect(
+      openapi.json.paths['/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand'].post
+        .requestBody.content['application/json'].schema.properties.parameters,
+    ).toBeDefined();
+  });
+
+  it('fails closed: with the audit log unwritable, nothing is forwarded (503)', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const real = new SqliteStore(database);
+    const broken: ProxyStore = Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+      appendAudit: async () => {
+        throw new Error('disk full');
+      },
+    });
+    for (const name of [
+      'queryAudit',
+      'readChain',
+      'createApproval',
+      'getApproval',
+      'listApprovals',
+      'review',
+      'expire',
+      'claimForExecution',
+      'finishExecution',
+      'ping',
+      'close',
+    ] as const) {
+      (broken as any)[name] = (real as any)[name].bind(real);
+    }
+    (broken as any).appendAudit = async () => {
+      throw new Error('disk full');
+    };
+    const { running, keys: brokenKeys } = await startDemo(broken);
+    const before = sim.context.stats.snapshot().provisionOnDemand.accepted;
+    const answer = await call(userPath, { key: brokenKeys.requester, body: userBody, base: running.url });
+    expect(answer.status).toBe(503);
+    expect(answer.json.error.message).toMatch(/audit log cannot be written, so nothing is forwarded/);
+    expect(sim.context.stats.snapshot().provisionOnDemand.accepted).toBe(before);
+    expect((await call('/metrics', { base: running.url })).text).toMatch(
+      /ondemand_proxy_audit_write_failures_total [1-9]/,
+    );
+    await running.stop();
+  });
+});
