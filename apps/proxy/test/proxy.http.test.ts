@@ -209,6 +209,41 @@ describe('ondemand-proxy', () => {
     await graph.close();
   });
 
+  it('lets a Graph client wait for approval and resolve with what ran, or fail with who denied it', async () => {
+    const graph = createGraphClient({
+      baseUrl: proxy.url,
+      apiKey: keys.requester,
+      rateLimit: false,
+      env: {},
+    });
+    const states: string[] = [];
+    const body = {
+      parameters: [{ ruleId: ids.groupRule, subjects: [{ objectId: ids.group, objectTypeName: 'Group' }] }],
+    };
+    const result = await graph.provisionOnDemand(ids.groupServicePrincipal, ids.groupJob, body, {
+      onPending: (approval) => {
+        states.push(approval.state);
+        if (approval.state === 'pending' && states.length === 1) {
+          void call(`/approvals/${approval.id}/approve`, { key: keys.approver, body: '{"reason":"ok"}' });
+        }
+      },
+    });
+    expect(result.result).toBe('Success');
+    expect(states[0]).toBe('pending');
+    expect(states.at(-1)).toBe('completed');
+    const denied = graph.provisionOnDemand(ids.groupServicePrincipal, ids.groupJob, body, {
+      onPending: (approval) => {
+        if (approval.state === 'pending')
+          void call(`/approvals/${approval.id}/deny`, {
+            key: keys['approver-2'],
+            body: '{"reason":"not during the freeze"}',
+          });
+      },
+    });
+    await expect(denied).rejects.toThrow(/denied by approver-2: not during the freeze/);
+    await graph.close();
+  });
+
   it('keeps an audit log that verifies, exports as NDJSON, pages with a cursor, and holds no key', async () => {
     const verdict = await call('/audit/verify', { key: keys.auditor });
     expect(verdict.json).toMatchObject({ valid: true });

@@ -102,6 +102,21 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A request the ondemand proxy holds for a second person's approval. */
+export interface PendingApproval {
+  id: string;
+  state: string;
+  /** Where to read it: `/approvals/{id}` on the proxy. */
+  url: string;
+  required?: { count: number; roles: string[] };
+  expiresAt?: string;
+}
+
+export interface ProvisionOptions extends CallOptions {
+  /** Called when the proxy answers 202 (held for approval), and again as its state changes. */
+  onPending?: (approval: PendingApproval) => void;
+}
+
 interface SendRequest {
   method: Dispatcher.HttpMethod;
   url: string;
@@ -163,7 +178,7 @@ export class GraphClient {
     servicePrincipalId: string,
     jobId: string,
     body: unknown,
-    options: CallOptions = {},
+    options: ProvisionOptions = {},
   ): Promise<ProvisionResult> {
     const checked = validateProvisionRequest(body);
     if (!checked.ok) throw new RequestValidationError(checked.issues);
@@ -175,6 +190,57 @@ export class GraphClient {
       limiterKey: servicePrincipalId.toLowerCase(),
       idempotent: false,
     });
+    if (answer.status === 202) return this.#awaitApproval(answer, options);
+    return this.#decoded(answer);
+  }
+
+  /** Follows a request the proxy holds for approval until it is decided, then decodes what ran. */
+  async #awaitApproval(held: SendResult, options: ProvisionOptions): Promise<ProvisionResult> {
+    const origin = new URL(this.graphBaseUrl).origin;
+    let approval = held.json as PendingApproval & {
+      result?: { status: number; body: unknown; graphRequestId: string | null } | null;
+      reviews?: Array<{ principal: string; decision: string; reason: string }>;
+    };
+    const url = `${origin}/approvals/${encodeURIComponent(approval.id)}`;
+    for (;;) {
+      options.onPending?.({ ...approval, url });
+      if (!['pending', 'approved', 'executing'].includes(approval.state)) break;
+      // Long-poll: the proxy answers as soon as the approval is decided, or after 25 s.
+      const next = await this.#send({
+        method: 'GET',
+        url,
+        headers: { Prefer: 'wait=25' },
+        signal: options.signal,
+        idempotent: true,
+      });
+      approval = next.json as typeof approval;
+    }
+    const last = approval.reviews?.at(-1);
+    if (approval.state === 'completed' && approval.result) {
+      return this.#decoded({
+        status: approval.result.status,
+        json: approval.result.body,
+        requestId: approval.result.graphRequestId ?? undefined,
+        clientRequestId: held.clientRequestId,
+        attempts: held.attempts,
+      });
+    }
+    const why =
+      approval.state === 'denied'
+        ? `denied by ${last?.principal ?? 'an approver'}: ${last?.reason ?? 'no reason given'}`
+        : approval.state === 'expired'
+          ? 'nobody approved it in time: ask again'
+          : approval.state === 'failed'
+            ? `it was approved, but Graph answered ${approval.result?.status}: ${JSON.stringify(approval.result?.body).slice(0, 300)}`
+            : `it stopped in the state "${approval.state}"`;
+    throw new GraphRequestError('graph', `the proxy held this request for approval (${url}) and ${why}`, {
+      status: approval.result?.status ?? 403,
+      clientRequestId: held.clientRequestId,
+      graphBody: approval.result?.body,
+    });
+  }
+
+  #decoded(answer: SendResult): ProvisionResult {
     try {
       const decoded = decodeProvisionResponse(answer.json);
       return {

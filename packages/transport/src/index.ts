@@ -21,7 +21,13 @@ export {
   TimeoutError,
   TransportError,
 } from './errors.js';
-export type { CallOptions, GraphClientOptions, ProvisionResult } from './graph-client.js';
+export type {
+  CallOptions,
+  GraphClientOptions,
+  PendingApproval,
+  ProvisionOptions,
+  ProvisionResult,
+} from './graph-client.js';
 export { createGraphClient, GraphClient } from './graph-client.js';
 export type {
   DirectoryGroup,

@@ -88,7 +88,20 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       if (error instanceof RequestBuildError) throw badInput(error.message, { cause: error });
       throw error;
     }
-    const result = await graph.provisionOnDemand(sp!, job!, body);
+    let lastState = '';
+    const result = await graph.provisionOnDemand(sp!, job!, body, {
+      // Through the proxy a request may be held for a second person's approval: say so, and wait.
+      onPending: (approval) => {
+        if (approval.state === lastState) return;
+        lastState = approval.state;
+        const needs = approval.required
+          ? ` (needs ${approval.required.count} ${approval.required.roles.join('/')} approval${approval.required.count === 1 ? '' : 's'})`
+          : '';
+        io.stderr.write(
+          `${approval.state === 'pending' ? 'waiting for approval' : approval.state}: ${approval.url}${needs}\n`,
+        );
+      },
+    });
     if (args.values.json) {
       const { result: outcome, details, report, reports, requestId, clientRequestId } = result;
       io.stdout.write(

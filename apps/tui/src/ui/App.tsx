@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LimiterSnapshot } from '@ondemand/core';
-import type { DeviceCodePrompt } from '@ondemand/transport';
+import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
 import { Box, Text, useApp, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useState } from 'react';
@@ -28,7 +28,7 @@ type Screen =
       rules: Array<{ id: string; name: string; route: string; cloudSync: boolean }>;
     }
   | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'>; cloudSync: boolean }
-  | { name: 'provisioning'; target: ProvisionTarget }
+  | { name: 'provisioning'; target: ProvisionTarget; approval?: PendingApproval }
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
   | { name: 'error'; message: string; back: Screen };
@@ -127,9 +127,13 @@ export function App(props: AppProps) {
             ]
           : [{ objectId: subject.id, objectTypeName: subject.kind === 'dn' ? 'user' : 'User' }];
       connection.graph
-        .provisionOnDemand(target.sp.id, target.job.id, {
-          parameters: [{ ruleId: target.rule.id, subjects }],
-        })
+        .provisionOnDemand(
+          target.sp.id,
+          target.job.id,
+          { parameters: [{ ruleId: target.rule.id, subjects }] },
+          // Through the proxy, a gated request waits for approval: show it, and that it is waiting.
+          { onPending: (approval) => setScreen({ name: 'provisioning', target, approval }) },
+        )
         .then((result) => {
           const entry = { at: new Date(), target, result };
           setHistory((previous) => [entry, ...previous]);
@@ -341,10 +345,19 @@ export function App(props: AppProps) {
           </Box>
         ) : null}
         {screen.name === 'provisioning' ? (
-          <Text>
-            <Spinner type="dots" />
-            {` provisioning ${describeTarget(screen.target)}…`}
-          </Text>
+          <Box flexDirection="column">
+            <Text>
+              <Spinner type="dots" />
+              {screen.approval
+                ? ` ${screen.approval.state === 'pending' ? 'waiting for approval' : screen.approval.state}: ${describeTarget(screen.target)}`
+                : ` provisioning ${describeTarget(screen.target)}…`}
+            </Text>
+            {screen.approval ? (
+              <Text color={theme.color('gray')} wrap="wrap">
+                {`The proxy holds this request until ${screen.approval.required ? `${screen.approval.required.count} ${screen.approval.required.roles.join('/')}` : 'an approver'} approves it: ${screen.approval.url}`}
+              </Text>
+            ) : null}
+          </Box>
         ) : null}
         {screen.name === 'result' ? (
           <Box flexDirection="column">

@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { memoryIo, pressUntil, waitForFrame } from '@ondemand/test-utils';
+import { render } from 'ink-testing-library';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/connection.js';
+import { runCli } from '../src/run-cli.js';
+import { App } from '../src/ui/App.js';
+
+let sim: RunningSimulator;
+let proxy: RunningProxy;
+let keys: Record<string, string>;
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+  const demo = demoConfig(
+    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+    join(mkdtempSync(join(tmpdir(), 'tui-proxy-')), 'proxy.sqlite'),
+  );
+  keys = demo.keys;
+  proxy = await startProxy({
+    config: parseConfig(demo.config),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: () => {},
+  });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await sim.stop();
+});
+
+/** An approver at work: approves the first pending request it sees. */
+async function approveWhenAsked(): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const pending = (await (
+      await fetch(`${proxy.url}/approvals?state=pending`, {
+        headers: { authorization: `Bearer ${keys.approver}` },
+      })
+    ).json()) as { value: Array<{ id: string }> };
+    if (pending.value[0]) {
+      await fetch(`${proxy.url}/approvals/${pending.value[0].id}/approve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.approver}`, 'content-type': 'application/json' },
+        body: '{"reason":"team change"}',
+      });
+      return;
+    }
+    await sleep(25);
+  }
+}
+
+describe('ondemand through the proxy', () => {
+  it('says a gated request waits for approval, then prints its result once approved', async () => {
+    const { io, output, errors } = memoryIo();
+    const approving = approveWhenAsked();
+    const code = await runCli(
+      [
+        'provision',
+        '--proxy',
+        proxy.url,
+        '--api-key',
+        keys.requester!,
+        '--sp',
+        ids.groupServicePrincipal,
+        '--job',
+        ids.groupJob,
+        '--group',
+        ids.group,
+        '--rule',
+        ids.groupRule,
+      ],
+      io,
+    );
+    await approving;
+    expect(errors()).toMatch(/connected to proxy · http:\/\/127\.0\.0\.1:\d+/);
+    expect(errors()).toMatch(
+      /waiting for approval: http:\/\/127\.0\.0\.1:\d+\/approvals\/[0-9a-f-]{36} \(needs 1 approver approval\)/,
+    );
+    expect(errors()).toContain('completed');
+    expect(output()).toMatch(/^Success/);
+    expect(code).toBe(0);
+    expect(errors()).not.toContain(keys.requester!);
+  });
+
+  it('shows "waiting for approval" in the UI, then the result once approved', async () => {
+    const io = { env: { NO_COLOR: '1' }, stderr: process.stderr } as never;
+    const { lastFrame, stdin, unmount } = render(
+      <App
+        connect={(flags) => connect(flags, io)}
+        initialFlags={{ proxy: proxy.url, 'api-key': keys.requester }}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+      />,
+    );
+    await waitForFrame(lastFrame, /proxy · http/);
+    stdin.write('fabr');
+    await waitForFrame(lastFrame, /Search: fabr[\s\S]*❯ Fabrikam Workspace/);
+    await waitForFrame(lastFrame, /^(?![\s\S]*Contoso Expenses)/);
+    await pressUntil(stdin, lastFrame, '\r', /Provision a user/);
+    await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
+    stdin.write('falcon');
+    await waitForFrame(lastFrame, /❯ Project Falcon/);
+    await pressUntil(stdin, lastFrame, '\r', /Members of Project Falcon/);
+    const approving = approveWhenAsked();
+    const waiting = await pressUntil(stdin, lastFrame, '\r', /waiting for approval/);
+    expect(waiting).toMatch(/The proxy holds this request until 1 approver approves it/);
+    await approving;
+    await waitForFrame(lastFrame, /Success/);
+    unmount();
+  });
+});
