@@ -91,7 +91,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         subject: null,
         detail: { approval: record.id, ...detail },
       };
-      await store.appendAudit(fields);
+      await store.appendAudit([fields]);
     },
     now,
   );

@@ -23,7 +23,7 @@ function fields(index: number): AuditFields {
 async function storeWith(entries: number) {
   const path = join(mkdtempSync(join(tmpdir(), 'audit-')), 'proxy.sqlite');
   const store = new SqliteStore(path);
-  for (let index = 1; index <= entries; index++) await store.appendAudit(fields(index));
+  for (let index = 1; index <= entries; index++) await store.appendAudit([fields(index)]);
   await store.close();
   return path;
 }

@@ -50,25 +50,30 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
   const app = new Hono<Env>();
   const { config, store, graph, approvals, metrics } = ctx;
 
-  const audit = async (c: Context<Env>, action: AuditAction, fields: Partial<AuditFields> = {}) => {
+  /** Writes entries in one transaction (one disk sync); throws AuditUnavailable so nothing goes on. */
+  const auditAll = async (c: Context<Env>, entries: Array<[AuditAction, Partial<AuditFields>]>) => {
     try {
-      await store.appendAudit({
-        at: ctx.now().toISOString(),
-        action,
-        principal: c.get('principal')?.principal ?? null,
-        requestId: c.get('requestId'),
-        graphRequestId: null,
-        servicePrincipalId: null,
-        jobId: null,
-        subject: null,
-        detail: {},
-        ...fields,
-      });
+      await store.appendAudit(
+        entries.map(([action, fields]) => ({
+          at: ctx.now().toISOString(),
+          action,
+          principal: c.get('principal')?.principal ?? null,
+          requestId: c.get('requestId'),
+          graphRequestId: null,
+          servicePrincipalId: null,
+          jobId: null,
+          subject: null,
+          detail: {},
+          ...fields,
+        })),
+      );
     } catch (error) {
       metrics.count('ondemand_proxy_audit_write_failures_total');
       throw new AuditUnavailable(error);
     }
   };
+  const audit = (c: Context<Env>, action: AuditAction, fields: Partial<AuditFields> = {}) =>
+    auditAll(c, [[action, fields]]);
 
   app.use('*', async (c, next) => {
     const requestId = randomUUID();
@@ -225,14 +230,6 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
       const request = checked.value;
       const subject = describeSubjects(request);
       const where = { servicePrincipalId, jobId, subject };
-      await audit(c, 'request', {
-        ...where,
-        detail: {
-          apiVersion: c.req.param('version'),
-          ruleIds: request.parameters.map((parameter) => parameter.ruleId),
-        },
-      });
-
       const verdict = decide(config.policy, {
         servicePrincipalId,
         jobId,
@@ -240,13 +237,31 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         caller: c.get('principal'),
       });
       metrics.count('ondemand_proxy_decisions_total', { decision: verdict.decision });
-      await audit(c, 'decision', {
-        ...where,
-        detail:
-          verdict.decision === 'require_approval'
-            ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
-            : { ...verdict },
-      });
+      // Request, decision and (when allowed) forward go in one transaction: one disk sync, and all
+      // three are durable before anything reaches Graph.
+      await auditAll(c, [
+        [
+          'request',
+          {
+            ...where,
+            detail: {
+              apiVersion: c.req.param('version'),
+              ruleIds: request.parameters.map((parameter) => parameter.ruleId),
+            },
+          },
+        ],
+        [
+          'decision',
+          {
+            ...where,
+            detail:
+              verdict.decision === 'require_approval'
+                ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
+                : { ...verdict },
+          },
+        ],
+        ...(verdict.decision === 'allow' ? [['forward', where] as [AuditAction, Partial<AuditFields>]] : []),
+      ]);
 
       if (verdict.decision === 'deny')
         return c.json(
@@ -267,7 +282,6 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         return c.json(approvalView(record), 202, { Location: `/approvals/${record.id}` });
       }
 
-      await audit(c, 'forward', where);
       const started = performance.now();
       try {
         const result = await graph.provisionOnDemand(servicePrincipalId, jobId, request);

@@ -64,7 +64,8 @@ export class ReviewRefused extends Error {
  * several replicas run. Appends to the audit log happen in one order decided by the store.
  */
 export interface ProxyStore {
-  appendAudit(fields: AuditFields): Promise<AuditEntry>;
+  /** Appends entries in one transaction (one disk sync), in order, chained. */
+  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /** Every entry in `seq` order and the stored head, for verification. */
   readChain(): Promise<{ entries: AuditEntry[]; head: { seq: number; hash: string } | undefined }>;

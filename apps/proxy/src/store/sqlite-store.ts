@@ -61,8 +61,38 @@ export class SqliteStore implements ProxyStore {
     this.#db.exec(schema);
   }
 
-  async appendAudit(fields: AuditFields): Promise<AuditEntry> {
-    return this.#db.transaction(() => {
+  /**
+   * Group commit: appends arriving in the same turn of the event loop share one transaction, so one
+   * disk sync makes all of them durable before any caller goes on. Synchronous=FULL stays: an entry
+   * acknowledged is on disk. If the commit fails, every caller in it fails (and fails closed).
+   */
+  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ entries, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#commit());
+    });
+  }
+
+  readonly #pending: Array<{
+    entries: AuditFields[];
+    resolve: (written: AuditEntry[]) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+
+  #commit(): void {
+    const batch = this.#pending.splice(0);
+    try {
+      const written = this.#db.transaction(() =>
+        batch.map((each) => each.entries.map((fields) => this.#append(fields))),
+      )();
+      batch.forEach((each, index) => each.resolve(written[index]!));
+    } catch (error) {
+      for (const each of batch) each.reject(error);
+    }
+  }
+
+  #append(fields: AuditFields): AuditEntry {
+    {
       const head = this.#db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
         | { seq: number; hash: string }
         | undefined;
@@ -93,7 +123,7 @@ export class SqliteStore implements ProxyStore {
         )
         .run(seq, hash);
       return { seq, prevHash, hash, ...fields };
-    })();
+    }
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -1,0 +1,118 @@
+/**
+ * ondemand-proxy overhead. Run: `pnpm bench` (from the root).
+ * The same provisionOnDemand call with Graph's limit off, straight to the simulator and through the
+ * proxy (policy, audit entries written to SQLite in WAL mode with full sync, forward), both over
+ * loopback (the simulator over HTTPS, as Graph), with autocannon in the same run: p50/p99 latency added and the throughput ratio.
+ * Goal: ≤ 2 ms added at p99, every audit entry durable.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { userRequest } from '@ondemand/core';
+import { demoConfig } from '@ondemand/proxy';
+import { documentedIds as ids } from '@ondemand/simulator';
+import autocannon from 'autocannon';
+import { startReadyProcess } from './lib/processes.js';
+
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
+type SimReady = {
+  url: string;
+  caFile: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  controlToken: string;
+};
+
+// HTTPS, as Graph is (MSAL, in the proxy, signs in only over HTTPS).
+const sim = await startReadyProcess<SimReady>(['packages/simulator/dist/cli.js']);
+const { readFileSync } = await import('node:fs');
+const ca = readFileSync(sim.ready.caFile, 'utf8');
+const { Agent, fetch: trustedFetch } = await import('undici');
+const dispatcher = new Agent({ connect: { ca } });
+const fetch = (url: string, init: Parameters<typeof trustedFetch>[1] = {}) =>
+  trustedFetch(url, { ...init, dispatcher });
+await fetch(`${sim.ready.url}/_sim/settings`, {
+  method: 'PATCH',
+  headers: { authorization: `Bearer ${sim.ready.controlToken}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ provisionLimit: null }),
+});
+const token = (
+  (await (
+    await fetch(`${sim.ready.url}/${sim.ready.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sim.ready.clientId,
+        client_secret: sim.ready.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    })
+  ).json()) as { access_token: string }
+).access_token;
+
+// The proxy in its own process, with a config file like an operator's, its limiter off to measure its own cost.
+const dir = mkdtempSync(join(tmpdir(), 'proxy-bench-'));
+const demo = demoConfig(
+  { baseUrl: sim.ready.url, tenantId: sim.ready.tenantId, clientId: sim.ready.clientId },
+  join(dir, 'proxy.sqlite'),
+);
+const { writeFileSync } = await import('node:fs');
+writeFileSync(
+  join(dir, 'proxy.json'),
+  JSON.stringify({
+    ...demo.config,
+    port: 0,
+    graph: { ...demo.config.graph, caFile: sim.ready.caFile, rateLimit: { limit: 1_000_000, windowMs: 1 } },
+  }),
+);
+const proxy = await startReadyProcess<{ url: string; database: string }>(
+  ['apps/proxy/dist/cli.js', '--config', join(dir, 'proxy.json')],
+  { AZURE_CLIENT_SECRET: sim.ready.clientSecret },
+);
+
+const body = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
+const path = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
+async function load(url: string, key: string) {
+  const options = {
+    url,
+    method: 'POST' as const,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+    connections: 8,
+    duration: 1,
+    tlsOptions: { ca },
+  };
+  await autocannon(options);
+  const result = await autocannon({ ...options, duration: durationSeconds });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+}
+const direct = await load(`${sim.ready.url}${path}`, token);
+const proxied = await load(`${proxy.ready.url}${path}`, demo.keys.requester!);
+const verify = (await (
+  await trustedFetch(`${proxy.ready.url}/audit/verify`, {
+    headers: { authorization: `Bearer ${demo.keys.auditor}` },
+  })
+).json()) as { valid: boolean; entries: number };
+await proxy.stop();
+await sim.stop();
+
+console.log(`ondemand-proxy benchmark (autocannon, 8 connections, ${durationSeconds} s each, limit off)\n`);
+console.log(
+  `straight to the simulator   ${direct.rps.toFixed(0).padStart(6)} req/s   p50 ${direct.p50} ms   p99 ${direct.p99} ms   non-2xx ${direct.non2xx}`,
+);
+console.log(
+  `through the proxy           ${proxied.rps.toFixed(0).padStart(6)} req/s   p50 ${proxied.p50} ms   p99 ${proxied.p99} ms   non-2xx ${proxied.non2xx}`,
+);
+console.log(
+  `added latency               p50 +${(proxied.p50 - direct.p50).toFixed(1)} ms   p99 +${(proxied.p99 - direct.p99).toFixed(1)} ms   ${proxied.p99 - direct.p99 <= 2 ? '✓' : '✗'} goal ≤ 2 ms at p99`,
+);
+console.log(`throughput ratio            ${(proxied.rps / direct.rps).toFixed(2)}×`);
+console.log(
+  `audit log                   ${verify.entries} entries, chain ${verify.valid ? 'valid' : 'BROKEN'} (4 per call: request, decision, forward, outcome; synchronous=FULL)`,
+);
