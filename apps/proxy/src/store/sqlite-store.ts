@@ -85,7 +85,7 @@ export class SqliteStore implements ProxyStore {
       const written = this.#db.transaction(() =>
         batch.map((each) => each.entries.map((fields) => this.#append(fields))),
       )();
-      batch.forEach((each, index) => each.resolve(written[index]!));
+      for (const [index, each] of batch.entries()) each.resolve(written[index]!);
     } catch (error) {
       for (const each of batch) each.reject(error);
     }
