@@ -5,7 +5,7 @@
  * same run: what the command adds to starting Node itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { repoRoot } from './lib/processes.js';
+import { repoRoot } from '@ondemand/test-utils';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const cli = `${repoRoot}apps/tui/dist/cli.js`;

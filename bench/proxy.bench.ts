@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
 import { demoConfig } from '@ondemand/proxy';
 import { documentedIds as ids } from '@ondemand/simulator';
+import { startReadyProcess } from '@ondemand/test-utils';
 import autocannon from 'autocannon';
-import { startReadyProcess } from './lib/processes.js';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 type SimReady = {

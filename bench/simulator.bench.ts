@@ -6,8 +6,8 @@
  */
 import { userRequest } from '@ondemand/core';
 import { documentedIds } from '@ondemand/simulator';
+import { startReadyProcess } from '@ondemand/test-utils';
 import autocannon from 'autocannon';
-import { startReadyProcess } from './lib/processes.js';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 

@@ -7,9 +7,9 @@
  */
 import { userRequest } from '@ondemand/core';
 import { documentedIds as ids } from '@ondemand/simulator';
+import { startReadyProcess } from '@ondemand/test-utils';
 import { collect, createGraphClient } from '@ondemand/transport';
 import { Agent, request } from 'undici';
-import { startReadyProcess } from './lib/processes.js';
 
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
 const WINDOW_MS = 10_000 / TIME_SCALE;

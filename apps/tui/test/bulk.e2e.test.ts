@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { documentedIds as ids } from '@ondemand/simulator';
+import { startReadyProcess } from '@ondemand/test-utils';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const simCli = fileURLToPath(new URL('../../../packages/simulator/dist/cli.js', import.meta.url));
 const TIME_SCALE = 40;
 type Ready = {
   url: string;
@@ -20,21 +19,21 @@ type Ready = {
   controlToken: string;
 };
 
-let sim: ChildProcess;
+let sim: Awaited<ReturnType<typeof startReadyProcess<Ready>>>;
 let ready: Ready;
 let dispatcher: Agent;
 
 beforeAll(async () => {
-  sim = spawn(process.execPath, [simCli, '--time-scale', String(TIME_SCALE)], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  ready = JSON.parse(
-    await new Promise<string>((resolve) => createInterface({ input: sim.stdout! }).once('line', resolve)),
+  sim = await startReadyProcess<Ready>(
+    ['packages/simulator/dist/cli.js', '--time-scale', String(TIME_SCALE)],
+    {},
+    { stderr: 'ignore' },
   );
+  ready = sim.ready;
   dispatcher = new Agent({ connect: { ca: readFileSync(ready.caFile, 'utf8') } });
 });
 afterAll(async () => {
-  sim.kill('SIGTERM');
+  await sim.stop();
   await dispatcher.close();
 });
 

@@ -2,4 +2,5 @@ export { FakeClock, flushMicrotasks } from './fake-clock.js';
 export type { DocumentedExample } from './fixtures.js';
 export { documentedExample, documentedExamples, fixturesDir } from './fixtures.js';
 export { memoryIo } from './memory-io.js';
+export { repoRoot, startReadyProcess } from './ready-process.js';
 export { pressUntil, waitForFrame } from './screen-keys.js';

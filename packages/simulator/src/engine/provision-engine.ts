@@ -210,6 +210,10 @@ export class ProvisionEngine {
       details: Record<string, string> = {},
     ) => steps.push({ name, type, status, description, timestamp: this.now().toISOString(), details });
 
+    // Every outcome of this run shares its job, rule, start, steps, source and subject.
+    const finish = (outcome: FinishOutcome) =>
+      this.#finish({ jobState, rule, started, steps, source, subject, ...outcome });
+
     const mapping =
       source &&
       rule.objectMappings.find(
@@ -222,13 +226,7 @@ export class ProvisionEngine {
         'Failure',
         `The ${noun} '${subject.objectId}' was not found in ${sourceSystem}`,
       );
-      return this.#finish({
-        jobState,
-        rule,
-        started,
-        steps,
-        source,
-        subject,
+      return finish({
         result: 'Skipped',
         errorCode: 'SourceObjectNotFound',
         errorMessage: skipMessages.SourceObjectNotFound(noun),
@@ -304,13 +302,7 @@ export class ProvisionEngine {
         `The ${noun} '${source.label}' will be skipped: ${why}.`,
         { SkipReason: 'NotEffectivelyEntitled' },
       );
-      return this.#finish({
-        jobState,
-        rule,
-        started,
-        steps,
-        source,
-        subject,
+      return finish({
         result: 'Skipped',
         errorCode: 'NotEffectivelyEntitled',
         errorMessage: `${skipMessages.NotEffectivelyEntitled(noun)} (${why})`,
@@ -338,21 +330,10 @@ export class ProvisionEngine {
         'Success',
         `${capitalize(noun)} '${source.label}' was created in ${targetSystem}`,
       );
-      const modified = Object.entries(desired).map(([name, value]) => ({
-        displayName: name,
-        oldValue: null,
-        newValue: value,
-      }));
-      return this.#finish({
-        jobState,
-        rule,
-        started,
-        steps,
-        source,
-        subject,
+      return finish({
         result: 'Success',
         action: 'Create',
-        modified,
+        modified: asSet(desired),
         target: created,
       });
     }
@@ -367,23 +348,12 @@ export class ProvisionEngine {
         { SkipReason: 'RedundantExport' },
       );
       // Graph lists the mapped values of a redundant export with no old value (first documented example).
-      const modified = Object.entries(desired).map(([name, value]) => ({
-        displayName: name,
-        oldValue: null,
-        newValue: value,
-      }));
-      return this.#finish({
-        jobState,
-        rule,
-        started,
-        steps,
-        source,
-        subject,
+      return finish({
         result: 'Skipped',
         errorCode: 'RedundantExport',
         errorMessage: skipMessages.RedundantExport(noun),
         action: 'Other',
-        modified,
+        modified: asSet(desired),
         target: match,
       });
     }
@@ -399,13 +369,7 @@ export class ProvisionEngine {
       'Success',
       `${capitalize(noun)} '${source.label}' was updated in ${targetSystem}`,
     );
-    return this.#finish({
-      jobState,
-      rule,
-      started,
-      steps,
-      source,
-      subject,
+    return finish({
       result: 'Success',
       action: 'Update',
       modified,
@@ -430,21 +394,7 @@ export class ProvisionEngine {
     });
   }
 
-  #finish(run: {
-    jobState: JobState;
-    rule: SeedRule;
-    started: string;
-    steps: Step[];
-    source: SourceObject | undefined;
-    subject: { objectId: string; objectTypeName: string };
-    result: Result;
-    errorCode?: string;
-    errorMessage?: string;
-    action: string;
-    modified: Array<{ displayName: string; oldValue: string | null; newValue: string }>;
-    recommendedAction?: string;
-    target?: TargetObject | undefined;
-  }): ObjectOutcome {
+  #finish(run: FinishRun): ObjectOutcome {
     const report = {
       action: run.action,
       changeId: randomUUID(),
@@ -483,6 +433,33 @@ export class ProvisionEngine {
       report,
     };
   }
+}
+
+/** Everything a finished run reports. */
+interface FinishRun {
+  jobState: JobState;
+  rule: SeedRule;
+  started: string;
+  steps: Step[];
+  source: SourceObject | undefined;
+  subject: { objectId: string; objectTypeName: string };
+  result: Result;
+  errorCode?: string;
+  errorMessage?: string;
+  action: string;
+  modified: Array<{ displayName: string; oldValue: string | null; newValue: string }>;
+  recommendedAction?: string;
+  target?: TargetObject | undefined;
+}
+type FinishOutcome = Omit<FinishRun, 'jobState' | 'rule' | 'started' | 'steps' | 'source' | 'subject'>;
+
+/** Attributes as set from nothing: how Graph reports a create (and a redundant export). */
+function asSet(attributes: Attributes) {
+  return Object.entries(attributes).map(([name, value]) => ({
+    displayName: name,
+    oldValue: null,
+    newValue: value,
+  }));
 }
 
 function mapAttributes(mapping: ObjectMapping, source: Attributes): Attributes {

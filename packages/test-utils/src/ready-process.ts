@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, for the built commands. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Starts a command that prints one JSON ready line on stdout (as `ondemand-sim` and `ondemand-proxy`
@@ -13,10 +13,11 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export async function startReadyProcess<T>(
   args: string[],
   env: Record<string, string> = {},
+  options: { stderr?: 'inherit' | 'ignore' } = {},
 ): Promise<{ ready: T; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
     env: { ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
