@@ -78,6 +78,10 @@ export const proxyConfigSchema = z.strictObject({
   }),
   apiKeys: z.array(apiKeySchema).min(1, 'give at least one API key, or nobody can call the proxy'),
   policy: policySchema,
+  /** Optional: POSTs new and decided approvals, signed with an HMAC of the secret in `secretEnv`. */
+  webhook: z
+    .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })
+    .optional(),
   maxBodyBytes: z
     .number()
     .int()

@@ -12,3 +12,4 @@ export type { RunningProxy, StartProxyOptions } from './server.js';
 export { startProxy } from './server.js';
 export type { ApprovalRecord, ProxyStore } from './store/proxy-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
+export { ApprovalWebhook, verifyWebhookSignature } from './webhook.js';

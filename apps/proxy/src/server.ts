@@ -9,6 +9,7 @@ import { createProxyApp } from './http/proxy-app.js';
 import { Metrics } from './metrics.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { ApprovalWebhook } from './webhook.js';
 
 export interface StartProxyOptions {
   config: ProxyConfig;
@@ -59,6 +60,15 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       env: {},
     });
   const metrics = new Metrics();
+  const webhookSecret = config.webhook ? env[config.webhook.secretEnv] : undefined;
+  if (config.webhook && !webhookSecret)
+    throw new Error(`the webhook needs its secret in the environment variable ${config.webhook.secretEnv}`);
+  const webhook = config.webhook
+    ? new ApprovalWebhook(config.webhook.url, webhookSecret!, (message) => {
+        metrics.count('ondemand_proxy_webhook_failures_total');
+        log({ at: new Date().toISOString(), level: 'warn', message });
+      })
+    : undefined;
   const approvals = new ApprovalService(
     store,
     async (record) => {
@@ -94,6 +104,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       await store.appendAudit([fields]);
     },
     now,
+    (event, record) => void webhook?.notify(event, record),
   );
   metrics.gauge(
     'ondemand_proxy_approvals_pending',

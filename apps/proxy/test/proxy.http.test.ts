@@ -6,7 +6,14 @@ import { documentedIds as ids, type RunningSimulator, startSimulator } from '@on
 import { createGraphClient } from '@ondemand/transport';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoConfig, parseConfig, type RunningProxy, SqliteStore, startProxy } from '../src/index.js';
+import {
+  demoConfig,
+  parseConfig,
+  type RunningProxy,
+  SqliteStore,
+  startProxy,
+  verifyWebhookSignature,
+} from '../src/index.js';
 import type { ProxyStore } from '../src/store/proxy-store.js';
 
 let sim: RunningSimulator;
@@ -261,7 +268,7 @@ describe('ondemand-proxy', () => {
 
   it('serves health, readiness, metrics and its OpenAPI document', async () => {
     expect((await call('/healthz')).json).toEqual({ status: 'ok' });
-    expect((await call('/readyz')).status).toBe(200);
+    expect((await call('/readyz')).json).toEqual({ status: 'ready', store: 'ok', graphToken: 'ok' });
     const metrics = await call('/metrics');
     expect(metrics.text).toMatch(/ondemand_proxy_decisions_total\{decision="allow"\} \d+/);
     expect(metrics.text).toMatch(/ondemand_proxy_approvals_pending \d+/);
@@ -270,6 +277,70 @@ describe('ondemand-proxy', () => {
       openapi.json.paths['/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand'].post
         .requestBody.content['application/json'].schema.properties.parameters,
     ).toBeDefined();
+  });
+
+  it('refuses an oversized chunked body (no Content-Length) with 413', async () => {
+    const { Readable } = await import('node:stream');
+    const chunks = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, 'x');
+      })(),
+    );
+    const answer = await request(`${proxy.url}${userPath}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.requester}`, 'content-type': 'application/json' },
+      body: chunks,
+    });
+    expect(answer.statusCode).toBe(413);
+    expect(((await answer.body.json()) as any).error.code).toBe('RequestEntityTooLarge');
+  });
+
+  it('tells a webhook about new and decided approvals, signed with an HMAC', async () => {
+    const { createServer } = await import('node:http');
+    const received: Array<{ event: string; signed: boolean }> = [];
+    const receiver = createServer((incoming, answer) => {
+      let text = '';
+      incoming.on('data', (chunk) => (text += chunk));
+      incoming.on('end', () => {
+        received.push({
+          event: JSON.parse(text).event,
+          signed: verifyWebhookSignature(
+            'hook-secret',
+            String(incoming.headers['x-ondemand-signature']),
+            text,
+          ),
+        });
+        answer.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
+    const hooked = await startProxy({
+      config: parseConfig({ ...demo.config, webhook: { url: `http://127.0.0.1:${port}/hook` } }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret, ONDEMAND_WEBHOOK_SECRET: 'hook-secret' },
+      log: () => {},
+    });
+    const body = JSON.stringify({
+      parameters: [{ ruleId: ids.groupRule, subjects: [{ objectId: ids.group, objectTypeName: 'Group' }] }],
+    });
+    const held = await call(groupPath, { key: demo.keys.requester, body, base: hooked.url });
+    await call(`/approvals/${held.json.id}/deny`, {
+      key: demo.keys.approver,
+      body: '{"reason":"no"}',
+      base: hooked.url,
+    });
+    for (let wait = 0; wait < 100 && received.length < 2; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toEqual([
+      { event: 'approval.created', signed: true },
+      { event: 'approval.decided', signed: true },
+    ]);
+    expect(verifyWebhookSignature('other-secret', 't=1,sha256=' + '0'.repeat(64), '{}')).toBe(false);
+    await hooked.stop();
+    receiver.close();
   });
 
   it('fails closed: with the audit log unwritable, nothing is forwarded (503)', async () => {

@@ -372,6 +372,12 @@ export class GraphClient {
     return { json: answer.json, requestId: answer.requestId };
   }
 
+  /** Resolves when a token can be had (a readiness check); rejects with the sign-in error otherwise. */
+  async checkSignIn(): Promise<void> {
+    const token = await this.#credential.getToken(this.#scope);
+    if (!token) throw new AuthError('the credential gave no token: check that it can sign in to this tenant');
+  }
+
   /** The app's rate window now ("2 of 5 calls left; next in 4 s"). */
   limiterSnapshot(servicePrincipalId: string): Promise<LimiterSnapshot> | undefined {
     return this.#limiter(servicePrincipalId.toLowerCase())?.snapshot();

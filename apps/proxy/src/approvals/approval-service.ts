@@ -30,6 +30,10 @@ export class ApprovalService {
     private readonly execute: Executor,
     private readonly audit: AuditWriter,
     private readonly now: () => Date = () => new Date(),
+    private readonly notify: (
+      event: 'approval.created' | 'approval.decided',
+      record: ApprovalRecord,
+    ) => void = () => {},
   ) {}
 
   async create(request: {
@@ -62,6 +66,7 @@ export class ApprovalService {
       result: null,
     };
     await this.store.createApproval(record);
+    this.notify('approval.created', record);
     return record;
   }
 
@@ -75,6 +80,7 @@ export class ApprovalService {
     ) {
       const expired = (await this.store.getApproval(id))!;
       await this.audit('expired', expired, {});
+      this.notify('approval.decided', expired);
       this.#wake(id);
       return expired;
     }
@@ -125,6 +131,7 @@ export class ApprovalService {
       reason,
       state: updated.state,
     });
+    if (updated.state !== 'pending') this.notify('approval.decided', updated);
     if (updated.state === 'approved') this.#track(this.run(id));
     this.#wake(id);
     return updated;

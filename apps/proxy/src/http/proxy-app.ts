@@ -135,12 +135,16 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    try {
-      await store.ping();
-    } catch (error) {
-      return c.json({ status: 'not ready', store: (error as Error).message }, 503);
-    }
-    return c.json({ status: 'ready', store: 'ok' });
+    // Ready means: the store answers and a Graph token can be had (cached tokens make this cheap).
+    const checks = await Promise.allSettled([store.ping(), graph.checkSignIn()]);
+    const [storeCheck, graphCheck] = checks.map((check) =>
+      check.status === 'fulfilled' ? 'ok' : (check.reason as Error).message,
+    );
+    const ready = storeCheck === 'ok' && graphCheck === 'ok';
+    return c.json(
+      { status: ready ? 'ready' : 'not ready', store: storeCheck, graphToken: graphCheck },
+      ready ? 200 : 503,
+    );
   });
   app.get('/metrics', async (c) =>
     c.text(await metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
