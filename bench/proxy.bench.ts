@@ -73,7 +73,7 @@ const proxy = await startReadyProcess<{ url: string; database: string }>(
 
 const body = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
 const path = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
-async function load(url: string, key: string) {
+async function load(url: string, key: string, overallRate?: number) {
   const options = {
     url,
     method: 'POST' as const,
@@ -82,6 +82,7 @@ async function load(url: string, key: string) {
     connections: 8,
     duration: 1,
     tlsOptions: { ca },
+    ...(overallRate ? { overallRate } : {}),
   };
   await autocannon(options);
   const result = await autocannon({ ...options, duration: durationSeconds });
@@ -92,8 +93,12 @@ async function load(url: string, key: string) {
     non2xx: result.non2xx,
   };
 }
+// Throughput: as fast as each will go. Latency: at a steady 200 calls/s, so queueing under
+// saturation does not pass for the proxy's own cost.
 const direct = await load(`${sim.ready.url}${path}`, token);
 const proxied = await load(`${proxy.ready.url}${path}`, demo.keys.requester!);
+const directSteady = await load(`${sim.ready.url}${path}`, token, 200);
+const proxiedSteady = await load(`${proxy.ready.url}${path}`, demo.keys.requester!, 200);
 const verify = (await (
   await trustedFetch(`${proxy.ready.url}/audit/verify`, {
     headers: { authorization: `Bearer ${demo.keys.auditor}` },
@@ -104,15 +109,19 @@ await sim.stop();
 
 console.log(`ondemand-proxy benchmark (autocannon, 8 connections, ${durationSeconds} s each, limit off)\n`);
 console.log(
-  `straight to the simulator   ${direct.rps.toFixed(0).padStart(6)} req/s   p50 ${direct.p50} ms   p99 ${direct.p99} ms   non-2xx ${direct.non2xx}`,
+  `saturated: straight to the simulator   ${direct.rps.toFixed(0).padStart(6)} req/s   p50 ${direct.p50} ms   p99 ${direct.p99} ms   non-2xx ${direct.non2xx}`,
 );
 console.log(
-  `through the proxy           ${proxied.rps.toFixed(0).padStart(6)} req/s   p50 ${proxied.p50} ms   p99 ${proxied.p99} ms   non-2xx ${proxied.non2xx}`,
+  `saturated: through the proxy           ${proxied.rps.toFixed(0).padStart(6)} req/s   p50 ${proxied.p50} ms   p99 ${proxied.p99} ms   non-2xx ${proxied.non2xx}`,
+);
+console.log(`throughput ratio                       ${(proxied.rps / direct.rps).toFixed(2)}×`);
+console.log(`at 200 req/s: straight                 p50 ${directSteady.p50} ms   p99 ${directSteady.p99} ms`);
+console.log(
+  `at 200 req/s: through the proxy        p50 ${proxiedSteady.p50} ms   p99 ${proxiedSteady.p99} ms   non-2xx ${proxiedSteady.non2xx}`,
 );
 console.log(
-  `added latency               p50 +${(proxied.p50 - direct.p50).toFixed(1)} ms   p99 +${(proxied.p99 - direct.p99).toFixed(1)} ms   ${proxied.p99 - direct.p99 <= 2 ? '✓' : '✗'} goal ≤ 2 ms at p99`,
+  `added latency at 200 req/s             p50 +${(proxiedSteady.p50 - directSteady.p50).toFixed(1)} ms   p99 +${(proxiedSteady.p99 - directSteady.p99).toFixed(1)} ms   ${proxiedSteady.p99 - directSteady.p99 <= 2 ? '✓' : '✗'} goal ≤ 2 ms at p99`,
 );
-console.log(`throughput ratio            ${(proxied.rps / direct.rps).toFixed(2)}×`);
 console.log(
-  `audit log                   ${verify.entries} entries, chain ${verify.valid ? 'valid' : 'BROKEN'} (4 per call: request, decision, forward, outcome; synchronous=FULL)`,
+  `audit log                              ${verify.entries} entries, chain ${verify.valid ? 'valid' : 'BROKEN'} (4 per call; synchronous=FULL, group commit)`,
 );
