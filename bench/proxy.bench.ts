@@ -69,6 +69,7 @@ writeFileSync(
 const proxy = await startReadyProcess<{ url: string; database: string }>(
   ['apps/proxy/dist/cli.js', '--config', join(dir, 'proxy.json')],
   { AZURE_CLIENT_SECRET: sim.ready.clientSecret },
+  { stderr: 'ignore' },
 );
 
 const body = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
