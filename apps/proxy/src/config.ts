@@ -57,37 +57,54 @@ export const policySchema = z.strictObject({
 });
 export type Policy = z.infer<typeof policySchema>;
 
-export const proxyConfigSchema = z.strictObject({
-  port: z.number().int().min(0).max(65_535).default(8080),
-  host: z.string().default('127.0.0.1'),
-  /** The SQLite file (one file, nothing to install). */
-  database: z.string().min(1).default('ondemand-proxy.sqlite'),
-  graph: z.strictObject({
-    cloud: z.enum(['global', 'usgov', 'dod']).optional(),
-    baseUrl: z.url().optional(),
-    loginUrl: z.url().optional(),
-    caFile: z.string().optional(),
-    tenantId: z.string().min(1),
-    clientId: z.string().min(1),
-    /** Read from the environment variable it names, so the secret never sits in the file. */
-    clientSecretEnv: z.string().default('AZURE_CLIENT_SECRET'),
-    certificateFile: z.string().optional(),
-    rateLimit: z
-      .strictObject({ limit: z.number().int().positive(), windowMs: z.number().positive() })
+export const proxyConfigSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    /** The SQLite file (one file, nothing to install). */
+    database: z.string().min(1).default('ondemand-proxy.sqlite'),
+    graph: z.strictObject({
+      cloud: z.enum(['global', 'usgov', 'dod']).optional(),
+      baseUrl: z.url().optional(),
+      loginUrl: z.url().optional(),
+      caFile: z.string().optional(),
+      tenantId: z.string().min(1),
+      clientId: z.string().min(1),
+      /** Read from the environment variable it names, so the secret never sits in the file. */
+      clientSecretEnv: z.string().default('AZURE_CLIENT_SECRET'),
+      certificateFile: z.string().optional(),
+      rateLimit: z
+        .strictObject({ limit: z.number().int().positive(), windowMs: z.number().positive() })
+        .optional(),
+    }),
+    apiKeys: z.array(apiKeySchema).default([]),
+    /** Optional: also accept Entra ID-issued JWTs, checked against the issuer's JWKS. */
+    jwt: z
+      .strictObject({
+        issuer: z.string().min(1),
+        audience: z.string().min(1),
+        jwksUrl: z.url(),
+        caFile: z.string().optional(),
+        rolesClaim: z.string().default('roles'),
+        principalClaim: z.string().default('oid'),
+        roleMap: z.record(z.string(), z.enum(ROLES)).default({}),
+      })
       .optional(),
-  }),
-  apiKeys: z.array(apiKeySchema).min(1, 'give at least one API key, or nobody can call the proxy'),
-  policy: policySchema,
-  /** Optional: POSTs new and decided approvals, signed with an HMAC of the secret in `secretEnv`. */
-  webhook: z
-    .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })
-    .optional(),
-  maxBodyBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024),
-  upstreamTimeoutMs: z.number().int().positive().default(30_000),
-});
+    policy: policySchema,
+    /** Optional: POSTs new and decided approvals, signed with an HMAC of the secret in `secretEnv`. */
+    webhook: z
+      .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })
+      .optional(),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
+    upstreamTimeoutMs: z.number().int().positive().default(30_000),
+  })
+  .refine((config) => config.apiKeys.length > 0 || config.jwt !== undefined, {
+    message: 'give at least one API key (apiKeys) or accept JWTs (jwt), or nobody can call the proxy',
+    path: ['apiKeys'],
+  });
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
 export type ProxyConfigInput = z.input<typeof proxyConfigSchema>;

@@ -6,6 +6,7 @@ import { ApprovalService } from './approvals/approval-service.js';
 import type { AuditFields } from './audit/hash-chain.js';
 import type { ProxyConfig } from './config.js';
 import { createProxyApp } from './http/proxy-app.js';
+import { jwtAuthenticator } from './jwt-callers.js';
 import { Metrics } from './metrics.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -111,7 +112,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     async () => (await store.listApprovals('pending')).length,
   );
   await approvals.recover();
-  const app = createProxyApp({ config, store, graph, approvals, metrics, now, log });
+  const verifyJwt = config.jwt
+    ? jwtAuthenticator({
+        ...config.jwt,
+        ca: config.jwt.caFile ? await readFile(config.jwt.caFile, 'utf8') : ca,
+      })
+    : undefined;
+  const app = createProxyApp({ config, store, graph, approvals, metrics, now, log, verifyJwt });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(started),

@@ -343,6 +343,70 @@ describe('ondemand-proxy', () => {
     receiver.close();
   });
 
+  it('accepts Entra ID-issued JWTs checked against the issuer JWKS, mapping app roles to proxy roles', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
+    const jwt = {
+      issuer: `https://sts.windows.net/${sim.tenantId}/`,
+      audience: 'https://graph.microsoft.com',
+      jwksUrl: `${sim.url}/${sim.tenantId}/discovery/v2.0/keys`,
+      roleMap: { 'Synchronization.ReadWrite.All': 'requester' },
+    };
+    const withJwt = await startProxy({
+      config: parseConfig({ ...demo.config, jwt }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: () => {},
+    });
+    const tokenFor = async (clientId: string, secret: string) => {
+      const { Agent } = await import('undici');
+      const answer = await request(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: secret,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+        dispatcher: new Agent({ connect: { ca: sim.caPem! } }),
+      });
+      return ((await answer.body.json()) as { access_token: string }).access_token;
+    };
+    const allowed = await call(userPath, {
+      key: await tokenFor(sim.clientId, sim.clientSecret),
+      body: userBody,
+      base: withJwt.url,
+    });
+    expect(allowed.status).toBe(200);
+    const audit = await call('/audit?action=outcome', { key: demo.keys.auditor, base: withJwt.url });
+    expect(audit.json.value.at(-1).principal).toBe(sim.clientId);
+    const reader = sim.context.tenant.seed.clients.find(
+      (client) =>
+        client.permissions.includes('User.Read.All') &&
+        !client.permissions.includes('Synchronization.ReadWrite.All'),
+    )!;
+    expect(
+      (
+        await call(userPath, {
+          key: await tokenFor(reader.clientId, reader.secret!),
+          body: userBody,
+          base: withJwt.url,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(userPath, {
+          key: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+          body: userBody,
+          base: withJwt.url,
+        })
+      ).status,
+    ).toBe(401);
+    await withJwt.stop();
+  });
+
   it('fails closed: with the audit log unwritable, nothing is forwarded (503)', async () => {
     const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
     const real = new SqliteStore(database);

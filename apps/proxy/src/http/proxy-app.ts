@@ -9,6 +9,7 @@ import { authenticate, type Principal } from '../api-keys.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { type AuditAction, type AuditFields, verifyChain } from '../audit/hash-chain.js';
 import type { ProxyConfig, Role } from '../config.js';
+import { looksLikeJwt } from '../jwt-callers.js';
 import type { Metrics } from '../metrics.js';
 import { decide } from '../policy.js';
 import type { ApprovalRecord, ProxyStore } from '../store/proxy-store.js';
@@ -24,6 +25,8 @@ export interface ProxyContext {
   metrics: Metrics;
   now: () => Date;
   log: (line: Record<string, unknown>) => void;
+  /** Checks an Entra ID-issued JWT when the config accepts them. */
+  verifyJwt?: ((token: string) => Promise<Principal | undefined>) | undefined;
 }
 
 const reviewSchema = z.strictObject({
@@ -154,7 +157,9 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
   app.use('*', async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const key = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const principal = authenticate(config.apiKeys, key);
+    const principal =
+      authenticate(config.apiKeys, key) ??
+      (key && ctx.verifyJwt && looksLikeJwt(key) ? await ctx.verifyJwt(key) : undefined);
     if (!principal) {
       await audit(c, 'auth_failure', {
         detail: { method: c.req.method, path: c.req.path, reason: key ? 'unknown key' : 'no key' },
