@@ -98,12 +98,12 @@ describe('ondemand through the proxy', () => {
       />,
     );
     await waitForFrame(lastFrame, /proxy · http/);
-    stdin.write('fabr');
+    await pressUntil(stdin, lastFrame, 'fabr', /Search: fabr/);
     await waitForFrame(lastFrame, /Search: fabr[\s\S]*❯ Fabrikam Workspace/);
     await waitForFrame(lastFrame, /^(?![\s\S]*Contoso Expenses)/);
     await pressUntil(stdin, lastFrame, '\r', /Provision a user/);
     await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
-    stdin.write('falcon');
+    await pressUntil(stdin, lastFrame, 'falcon', /Search: falcon/);
     await waitForFrame(lastFrame, /❯ Project Falcon/);
     await pressUntil(stdin, lastFrame, '\r', /Members of Project Falcon/);
     const approving = approveWhenAsked();

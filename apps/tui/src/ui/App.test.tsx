@@ -58,12 +58,12 @@ describe('App against the embedded simulator', () => {
     );
     await until(lastFrame, /simulator \(embedded\)/);
     await until(lastFrame, /❯ Contoso Expenses/);
-    stdin.write('fabr');
+    await pressUntil(stdin, lastFrame, 'fabr', /Search: fabr/);
     await until(lastFrame, /Search: fabr[\s\S]*❯ Fabrikam Workspace/);
     await until(lastFrame, /^(?![\s\S]*Contoso Expenses)/);
     const subject = await pressUntil(stdin, lastFrame, '\r', /Provision a user/);
     expect(subject).toContain('Fabrikam Workspace · job fabrikamWorkspace · rule USER_AND_GROUP_OUTBOUND');
-    stdin.write('member1');
+    await pressUntil(stdin, lastFrame, 'member1', /Search: member1/);
     await until(lastFrame, /❯ Group Member 1/);
     const result = await pressUntil(stdin, lastFrame, '\r', /Success: Create of member1/);
     expect(result).toContain('Group Member 1 → Fabrikam Workspace');

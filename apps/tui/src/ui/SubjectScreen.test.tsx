@@ -40,7 +40,7 @@ describe('SubjectScreen', () => {
     );
     await until(lastFrame, /❯ /);
     await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
-    stdin.write('all');
+    await pressUntil(stdin, lastFrame, 'all', /Search: all/);
     await until(lastFrame, /❯ All Hands/);
     await pressUntil(stdin, lastFrame, '\r', /Members of All Hands/);
     for (let member = 0; member < 7; member++) {
@@ -57,7 +57,7 @@ describe('SubjectScreen', () => {
     const bad = render(
       <SubjectScreen graph={graph} theme={plain} cloudSync onPick={() => {}} onError={() => {}} />,
     );
-    bad.stdin.write('CN=Adele,');
+    await pressUntil(bad.stdin, bad.lastFrame, 'CN=Adele,', /DN: CN=Adele,/);
     await until(bad.lastFrame, /DN: CN=Adele,/);
     await pressUntil(bad.stdin, bad.lastFrame, '\r', /✗ the name ends with a separator/);
 
@@ -71,7 +71,7 @@ describe('SubjectScreen', () => {
         onError={() => {}}
       />,
     );
-    good.stdin.write(ids.adUserDn);
+    await pressUntil(good.stdin, good.lastFrame, ids.adUserDn, /DN: CN=AdeleV/);
     await until(good.lastFrame, /DN: CN=AdeleV/);
     await pressUntil(good.stdin, () => String(picked.length), '\r', /[1-9]/);
     expect(picked[0]).toEqual({ kind: 'dn', id: ids.adUserDn, label: ids.adUserDn, members: [] });
