@@ -93,35 +93,31 @@ export class SqliteStore implements ProxyStore {
 
   #append(fields: AuditFields): AuditEntry {
     {
-      const head = this.#db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
+      const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
         | { seq: number; hash: string }
         | undefined;
       const seq = (head?.seq ?? 0) + 1;
       const prevHash = head?.hash ?? GENESIS_HASH;
       const hash = hashEntry(seq, prevHash, fields);
-      this.#db
-        .prepare(
-          'INSERT INTO audit (seq, at, action, principal, request_id, graph_request_id, service_principal_id, job_id, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          seq,
-          fields.at,
-          fields.action,
-          fields.principal,
-          fields.requestId,
-          fields.graphRequestId,
-          fields.servicePrincipalId,
-          fields.jobId,
-          fields.subject,
-          JSON.stringify(fields.detail),
-          prevHash,
-          hash,
-        );
-      this.#db
-        .prepare(
-          'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-        )
-        .run(seq, hash);
+      this.#statement(
+        'INSERT INTO audit (seq, at, action, principal, request_id, graph_request_id, service_principal_id, job_id, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        seq,
+        fields.at,
+        fields.action,
+        fields.principal,
+        fields.requestId,
+        fields.graphRequestId,
+        fields.servicePrincipalId,
+        fields.jobId,
+        fields.subject,
+        JSON.stringify(fields.detail),
+        prevHash,
+        hash,
+      );
+      this.#statement(
+        'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      ).run(seq, hash);
       return { seq, prevHash, hash, ...fields };
     }
   }
@@ -139,24 +135,27 @@ export class SqliteStore implements ProxyStore {
     if (query.action) add('action = ?', query.action);
     if (query.jobId) add('job_id = ?', query.jobId);
     if (query.subject) add('subject LIKE ?', `%${query.subject}%`);
-    const rows = this.#db
-      .prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
-      .all(...values, query.limit) as AuditRow[];
+    const rows = this.#statement(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(
+      ...values,
+      query.limit,
+    ) as AuditRow[];
     return rows.map(toEntry);
   }
 
   async readChain() {
-    const entries = (this.#db.prepare('SELECT * FROM audit ORDER BY rowid').all() as AuditRow[]).map(toEntry);
-    const head = this.#db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
+    const entries = (this.#statement('SELECT * FROM audit ORDER BY rowid').all() as AuditRow[]).map(toEntry);
+    const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
       | { seq: number; hash: string }
       | undefined;
     return { entries, head };
   }
 
   async createApproval(record: ApprovalRecord): Promise<void> {
-    this.#db
-      .prepare('INSERT INTO approvals (id, state, record) VALUES (?, ?, ?)')
-      .run(record.id, record.state, JSON.stringify(record));
+    this.#statement('INSERT INTO approvals (id, state, record) VALUES (?, ?, ?)').run(
+      record.id,
+      record.state,
+      JSON.stringify(record),
+    );
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
@@ -166,8 +165,8 @@ export class SqliteStore implements ProxyStore {
   async listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]> {
     const rows = (
       state
-        ? this.#db.prepare('SELECT record FROM approvals WHERE state = ? ORDER BY rowid').all(state)
-        : this.#db.prepare('SELECT record FROM approvals ORDER BY rowid').all()
+        ? this.#statement('SELECT record FROM approvals WHERE state = ? ORDER BY rowid').all(state)
+        : this.#statement('SELECT record FROM approvals ORDER BY rowid').all()
     ) as Array<{ record: string }>;
     return rows.map((row) => JSON.parse(row.record));
   }
@@ -244,24 +243,38 @@ export class SqliteStore implements ProxyStore {
   }
 
   async ping(): Promise<void> {
-    this.#db.prepare('SELECT 1').get();
+    this.#statement('SELECT 1').get();
   }
 
   async close(): Promise<void> {
     this.#db.close();
   }
 
+  /** Statements are compiled once and reused: compiling them per call was a visible share of a call's cost. */
+  readonly #statements = new Map<string, Database.Statement>();
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   #get(id: string): ApprovalRecord | undefined {
-    const row = this.#db.prepare('SELECT record FROM approvals WHERE id = ?').get(id) as
+    const row = this.#statement('SELECT record FROM approvals WHERE id = ?').get(id) as
       | { record: string }
       | undefined;
     return row ? JSON.parse(row.record) : undefined;
   }
 
   #put(record: ApprovalRecord): void {
-    this.#db
-      .prepare('UPDATE approvals SET state = ?, record = ? WHERE id = ?')
-      .run(record.state, JSON.stringify(record), record.id);
+    this.#statement('UPDATE approvals SET state = ?, record = ? WHERE id = ?').run(
+      record.state,
+      JSON.stringify(record),
+      record.id,
+    );
   }
 }
 
