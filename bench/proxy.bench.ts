@@ -10,19 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
 import { demoConfig } from '@ondemand/proxy';
-import { documentedIds as ids } from '@ondemand/simulator';
+import { documentedIds as ids, type SimulatorReadyLine } from '@ondemand/simulator';
 import { startReadyProcess } from '@ondemand/test-utils';
 import autocannon from 'autocannon';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
-type SimReady = {
-  url: string;
-  caFile: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  controlToken: string;
-};
+type SimReady = SimulatorReadyLine & { caFile: string };
 
 // HTTPS, as Graph is (MSAL, in the proxy, signs in only over HTTPS).
 const sim = await startReadyProcess<SimReady>(['packages/simulator/dist/cli.js']);

@@ -6,7 +6,7 @@
  * Retry-After, as the Graph SDKs' retry handler does (3 retries). Goal: ratio ≤ 1.05 and zero 429s.
  */
 import { userRequest } from '@ondemand/core';
-import { documentedIds as ids } from '@ondemand/simulator';
+import { documentedIds as ids, type SimulatorReadyLine } from '@ondemand/simulator';
 import { startReadyProcess } from '@ondemand/test-utils';
 import { collect, createGraphClient } from '@ondemand/transport';
 import { Agent, request } from 'undici';
@@ -16,14 +16,7 @@ const WINDOW_MS = 10_000 / TIME_SCALE;
 const CALLS = 100;
 const CALLERS = 20;
 
-type Ready = {
-  url: string;
-  caFile: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  controlToken: string;
-};
+type Ready = SimulatorReadyLine & { caFile: string };
 const sim = await startReadyProcess<Ready>([
   'packages/simulator/dist/cli.js',
   '--time-scale',

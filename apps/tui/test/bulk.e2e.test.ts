@@ -3,21 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { documentedIds as ids } from '@ondemand/simulator';
+import { documentedIds as ids, type SimulatorReadyLine } from '@ondemand/simulator';
 import { startReadyProcess } from '@ondemand/test-utils';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TIME_SCALE = 20;
-type Ready = {
-  url: string;
-  caFile: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  controlToken: string;
-};
+type Ready = SimulatorReadyLine & { caFile: string };
 
 let sim: Awaited<ReturnType<typeof startReadyProcess<Ready>>>;
 let ready: Ready;

@@ -18,7 +18,7 @@ export {
 export { demoSeed, loadSeedFile, parseSeed, SeedError } from './seed/load-seed.js';
 export type { Seed, SeedInput } from './seed/seed-schema.js';
 export { seedSchema } from './seed/seed-schema.js';
-export type { RunningSimulator, StartSimulatorOptions } from './server.js';
+export type { RunningSimulator, SimulatorReadyLine, StartSimulatorOptions } from './server.js';
 export { startSimulator } from './server.js';
 export { Tenant } from './tenant.js';
 export type { ServerCertificates } from './tls/certificates.js';

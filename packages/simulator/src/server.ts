@@ -26,6 +26,16 @@ export interface StartSimulatorOptions {
   controlToken?: string;
 }
 
+/** The one JSON line `ondemand-sim` prints when ready. */
+export interface SimulatorReadyLine {
+  url: string;
+  caFile: string | null;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  controlToken: string;
+}
+
 /** A running simulator: where it is, how to trust it, the demo credentials, and how to stop it. */
 export interface RunningSimulator {
   url: string;
@@ -38,14 +48,7 @@ export interface RunningSimulator {
   controlToken: string;
   context: SimulatorContext;
   /** The ready line's content, as `ondemand-sim` prints it. */
-  readyInfo(): {
-    url: string;
-    caFile: string | null;
-    tenantId: string;
-    clientId: string;
-    clientSecret: string;
-    controlToken: string;
-  };
+  readyInfo(): SimulatorReadyLine;
   stop(): Promise<void>;
 }
 
