@@ -6,6 +6,7 @@ import { ApprovalService } from './approvals/approval-service.js';
 import type { AuditFields } from './audit/hash-chain.js';
 import type { ProxyConfig } from './config.js';
 import { createProxyApp } from './http/proxy-app.js';
+import { upstreamFailure } from './http/upstream-failure.js';
 import { jwtAuthenticator } from './jwt-callers.js';
 import { Metrics } from './metrics.js';
 import type { ProxyStore } from './store/proxy-store.js';
@@ -81,13 +82,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         );
         return { status: 200, body: result.raw, graphRequestId: result.requestId ?? null };
       } catch (error) {
-        const details =
-          (error as { details?: { status?: number; graphBody?: unknown; requestId?: string } }).details ?? {};
-        return {
-          status: details.status ?? 502,
-          body: details.graphBody ?? { error: { code: 'BadGateway', message: (error as Error).message } },
-          graphRequestId: details.requestId ?? null,
-        };
+        // The same answer a caller would get had the request not needed approval.
+        const { status, body, graphRequestId } = upstreamFailure(error);
+        return { status, body, graphRequestId };
       }
     },
     async (action, record, detail) => {

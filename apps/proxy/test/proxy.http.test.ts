@@ -338,7 +338,7 @@ describe('ondemand-proxy', () => {
       { event: 'approval.created', signed: true },
       { event: 'approval.decided', signed: true },
     ]);
-    expect(verifyWebhookSignature('other-secret', 't=1,sha256=' + '0'.repeat(64), '{}')).toBe(false);
+    expect(verifyWebhookSignature('other-secret', `t=1,sha256=${'0'.repeat(64)}`, '{}')).toBe(false);
     await hooked.stop();
     receiver.close();
   });

@@ -5,6 +5,13 @@ import { z } from 'zod';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
+/** Which app and job a command acts on (and, optionally, the rule). */
+export const jobTargetOptions = {
+  sp: { type: 'string' },
+  job: { type: 'string' },
+  rule: { type: 'string' },
+} as const;
+
 /** The connection flags every command that talks to Graph takes (see `connectionUsage`). */
 export const connectionOptions = {
   simulate: { type: 'boolean' },

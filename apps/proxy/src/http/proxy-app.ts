@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { graphErrorBody, type InputIssue, validateProvisionRequest } from '@ondemand/core';
-import type { GraphClient, TransportError } from '@ondemand/transport';
+import type { GraphClient } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { authenticate, type Principal } from '../api-keys.js';
@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.js';
 import { decide } from '../policy.js';
 import type { ApprovalRecord, ProxyStore } from '../store/proxy-store.js';
 import { openApiDocument } from './openapi.js';
+import { upstreamFailure } from './upstream-failure.js';
 
 type Env = { Bindings: HttpBindings; Variables: { requestId: string; principal: Principal } };
 
@@ -512,35 +513,6 @@ function describeSubjects(body: {
         `${subject.objectTypeName} ${subject.objectId}${subject.links?.members?.length ? ` + ${subject.links.members.length} members` : ''}`,
     )
     .join('; ');
-}
-
-/** Graph's own answer when it gave one; otherwise a Graph-shaped 502/504. */
-function upstreamFailure(error: unknown): {
-  status: number;
-  body: unknown;
-  code: string;
-  graphRequestId: string | null;
-  headers: Record<string, string>;
-} {
-  const failure = error as TransportError;
-  const details = failure.details ?? {};
-  const status = details.status ?? (failure.code === 'timeout' ? 504 : 502);
-  const body =
-    details.graphBody ??
-    graphErrorBody(
-      failure.code === 'timeout' ? 'GatewayTimeout' : 'BadGateway',
-      `Graph could not be reached: ${failure.message}`,
-    );
-  const headers: Record<string, string> = {};
-  if (details.retryAfterMs !== undefined)
-    headers['Retry-After'] = String(Math.ceil(details.retryAfterMs / 1000));
-  return {
-    status,
-    body,
-    code: details.graphCode ?? failure.code ?? 'error',
-    graphRequestId: details.requestId ?? null,
-    headers,
-  };
 }
 
 /** What callers see of an approval: everything but the raw stored row. */

@@ -5,7 +5,7 @@ import { TransportError } from '@ondemand/transport';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
-import { connectionOptions, connectionUsage } from '../connection.js';
+import { connectionOptions, connectionUsage, jobTargetOptions } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -40,9 +40,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     argv,
     {
       ...connectionOptions,
-      sp: { type: 'string' },
-      job: { type: 'string' },
-      rule: { type: 'string' },
+      ...jobTargetOptions,
       out: { type: 'string' },
     },
     bulkUsage,

@@ -5,7 +5,7 @@ import {
   RequestBuildError,
   userRequest,
 } from '@ondemand/core';
-import { connectionOptions, connectionUsage } from '../connection.js';
+import { connectionOptions, connectionUsage, jobTargetOptions } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -43,9 +43,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
     argv,
     {
       ...connectionOptions,
-      sp: { type: 'string' },
-      job: { type: 'string' },
-      rule: { type: 'string' },
+      ...jobTargetOptions,
       user: { type: 'string' },
       group: { type: 'string' },
       member: { type: 'string', multiple: true },

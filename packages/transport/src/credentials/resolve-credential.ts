@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import type { ResolvedEndpoints } from '../clouds.js';
 import { ConfigError } from '../errors.js';
+import type { GraphClientOptions } from '../graph-client.js';
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
   DeviceCodeCredential,
-  type DeviceCodePrompt,
 } from './msal-credentials.js';
 import type { TokenCredential } from './token-credential.js';
 
@@ -24,16 +24,11 @@ export class StaticTokenCredential implements TokenCredential {
   }
 }
 
-interface CredentialOptions {
-  tenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  certificate?: string;
-  deviceCode?: { onPrompt: (prompt: DeviceCodePrompt) => void };
-  apiKey?: string;
-  credential?: TokenCredential;
-  env?: Record<string, string | undefined>;
-}
+/** The credential-related part of the client's options: one list, kept where the client declares it. */
+type CredentialOptions = Pick<
+  GraphClientOptions,
+  'tenantId' | 'clientId' | 'clientSecret' | 'certificate' | 'deviceCode' | 'apiKey' | 'credential' | 'env'
+>;
 
 /**
  * Picks the credential: an explicit one, an API key, a secret, a certificate, a device code, then
