@@ -18,6 +18,8 @@ export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
 export type { Clock } from './limiter/clock.js';
 export { systemClock } from './limiter/clock.js';
+export type { FailoverLimiterStoreOptions } from './limiter/failover-limiter-store.js';
+export { FailoverLimiterStore } from './limiter/failover-limiter-store.js';
 export type { AcquireAttempt, LimiterStore, WindowUsage } from './limiter/limiter-store.js';
 export { MemoryLimiterStore } from './limiter/limiter-store.js';
 export type {
@@ -77,4 +79,5 @@ export {
   toInputIssue,
   validateProvisionRequest,
 } from './request-schema.js';
+export { redactUrl } from './redact-url.js';
 export { parseRetryAfter } from './retry-after.js';

@@ -4,3 +4,4 @@ export { documentedExample, documentedExamples, fixturesDir } from './fixtures.j
 export { memoryIo } from './memory-io.js';
 export { repoRoot, startReadyProcess } from './ready-process.js';
 export { pressUntil, waitForFrame } from './screen-keys.js';
+export { freePort, startPrivateRedis, testPostgresUrl, testRedisUrl } from './services.js';

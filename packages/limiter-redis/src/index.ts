@@ -1,0 +1,2 @@
+export type { RedisLimiterStoreOptions } from './redis-limiter-store.js';
+export { RedisLimiterStore } from './redis-limiter-store.js';
