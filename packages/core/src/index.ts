@@ -48,6 +48,7 @@ export {
   provisioningStepSchema,
   provisionOutcomeSchema,
 } from './provisioning-report.js';
+export { redactUrl } from './redact-url.js';
 export type { PropertyChange, StatusMark, StepView } from './report-views.js';
 export {
   orderedSteps,
@@ -79,5 +80,4 @@ export {
   toInputIssue,
   validateProvisionRequest,
 } from './request-schema.js';
-export { redactUrl } from './redact-url.js';
 export { parseRetryAfter } from './retry-after.js';

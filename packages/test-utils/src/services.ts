@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
  * The machine's PostgreSQL and Redis (see DEVELOPERS.md). Tests that need them connect and fail
  * loudly when they do not answer: they never skip. Set these variables to point elsewhere.
  */
-export const testPostgresUrl = process.env.ONDEMAND_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const testPostgresUrl =
+  process.env.ONDEMAND_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const testRedisUrl = process.env.ONDEMAND_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 
 /** A port nothing listens on right now. */
@@ -31,11 +32,17 @@ export async function startPrivateRedis(): Promise<{
   const port = await freePort();
   let child: ReturnType<typeof spawn> | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
-      child!.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready`)));
+      child!.once('exit', (code) =>
+        reject(new Error(`redis-server exited with ${code} before it was ready`)),
+      );
       child!.stdout!.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('Ready to accept connections')) resolve();
       });
