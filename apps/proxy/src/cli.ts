@@ -1,12 +1,14 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyChain } from './audit/hash-chain.js';
 import { demoConfig } from './demo.js';
-import { ConfigFileError, loadConfigFile, parseConfig } from './load-config.js';
-import { startProxy } from './server.js';
+import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
+import { BackendUnavailable, startProxy } from './server.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
@@ -23,7 +25,12 @@ Options:
   --database FILE   with --simulate, where to keep the SQLite file (default: a temp folder)
 
   audit verify --database FILE   checks the audit log's hash chain offline; names the first entry
-                                 that was altered, removed or reordered; exit 0 valid, 1 not`;
+                                 that was altered, removed or reordered; exit 0 valid, 1 not
+  audit verify --store postgres://… [--schema NAME]
+                                 the same for the PostgreSQL store of several replicas
+
+Environment: ONDEMAND_STORE (postgres://…), ONDEMAND_STORE_SCHEMA, ONDEMAND_LIMITER (redis://…),
+ONDEMAND_LIMITER_FALLBACK (fail|local), ONDEMAND_REPLICA_ID override the config file's keys.`;
 
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -36,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         simulate: { type: 'boolean' },
         port: { type: 'string' },
         database: { type: 'string' },
+        store: { type: 'string' },
+        schema: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -50,11 +59,27 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals[0] === 'audit') {
-    if (positionals[1] !== 'verify' || typeof values.database !== 'string') {
-      process.stderr.write(`ondemand-proxy: say "audit verify --database FILE"\n\n${usage}\n`);
+    const storeUrl = typeof values.store === 'string' ? values.store : process.env.ONDEMAND_STORE;
+    if (positionals[1] !== 'verify' || (typeof values.database !== 'string' && !storeUrl)) {
+      process.stderr.write(
+        `ondemand-proxy: say "audit verify --database FILE" or "audit verify --store postgres://…"\n\n${usage}\n`,
+      );
       return 2;
     }
-    const store = new SqliteStore(values.database);
+    if (typeof values.database === 'string' && !existsSync(values.database)) {
+      process.stderr.write(`ondemand-proxy: there is no database file ${values.database}\n`);
+      return 2;
+    }
+    const store =
+      typeof values.database === 'string'
+        ? new SqliteStore(values.database)
+        : await PostgresStore.open({
+            url: storeUrl!,
+            schema:
+              typeof values.schema === 'string'
+                ? values.schema
+                : (process.env.ONDEMAND_STORE_SCHEMA ?? 'ondemand'),
+          });
     const verdict = verifyChain(
       ...(Object.values(await store.readChain()) as Parameters<typeof verifyChain>),
     );
@@ -85,7 +110,10 @@ async function main(argv: string[]): Promise<number> {
           ? values.database
           : join(await mkdtemp(join(tmpdir(), 'ondemand-proxy-')), 'proxy.sqlite');
       const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
-      const config = parseConfig({ ...demo.config, port: port ?? 0 }, 'the demo config');
+      const config = parseConfig(
+        withEnvironment({ ...demo.config, port: port ?? 0 }, process.env),
+        'the demo config',
+      );
       const proxy = await startProxy({
         config,
         ca: sim.caPem!,
@@ -103,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ondemand-proxy: give --config FILE, or --simulate to try it\n\n${usage}\n`);
       return 2;
     }
-    const config = await loadConfigFile(values.config);
+    const config = await loadConfigFile(values.config, process.env);
     const proxy = await startProxy({ config: port === undefined ? config : { ...config, port } });
     process.stdout.write(`${JSON.stringify({ url: proxy.url, database: proxy.database })}\n`);
     await untilSignal();
@@ -113,6 +141,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigFileError) {
       process.stderr.write(`ondemand-proxy: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof BackendUnavailable) {
+      process.stderr.write(`ondemand-proxy: ${error.message}\n`);
+      return 3;
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`ondemand-proxy: the port is in use: pick another with --port\n`);

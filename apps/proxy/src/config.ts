@@ -61,8 +61,41 @@ export const proxyConfigSchema = z
   .strictObject({
     port: z.number().int().min(0).max(65_535).default(8080),
     host: z.string().default('127.0.0.1'),
-    /** The SQLite file (one file, nothing to install). */
+    /** The SQLite file (one file, nothing to install): the store unless `store` names PostgreSQL. */
     database: z.string().min(1).default('ondemand-proxy.sqlite'),
+    /** `postgres://…`: the shared store for several replicas (env ONDEMAND_STORE). */
+    store: z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'store (or ONDEMAND_STORE) must be a postgres:// URL; leave it out for the SQLite file',
+      )
+      .optional(),
+    /** The PostgreSQL schema for the tables (env ONDEMAND_STORE_SCHEMA). */
+    storeSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'storeSchema must be lower-case letters, digits and _')
+      .default('ondemand'),
+    /** The shared rate limiter for several replicas (env ONDEMAND_LIMITER=redis://…). */
+    limiter: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'limiter.url (or ONDEMAND_LIMITER) must be a redis:// or rediss:// URL'),
+        /**
+         * While Redis cannot be reached: `fail` answers 503 with Retry-After and sends nothing;
+         * `local` paces calls in each replica at `localLimit` per window (keep replicas × localLimit
+         * within Graph's limit).
+         */
+        whenUnavailable: z.enum(['fail', 'local']).default('fail'),
+        localLimit: z.number().int().positive().default(1),
+        prefix: z.string().default('ondemand:limiter:'),
+      })
+      .optional(),
+    /** This replica's name, unique among replicas sharing a store (env ONDEMAND_REPLICA_ID). */
+    replicaId: z.string().min(1).optional(),
+    /** Calls waiting for the rate limit beyond this answer 503 with Retry-After at once. */
+    maxQueuedCalls: z.number().int().positive().default(25),
     graph: z.strictObject({
       cloud: z.enum(['global', 'usgov', 'dod']).optional(),
       baseUrl: z.url().optional(),
@@ -74,7 +107,12 @@ export const proxyConfigSchema = z
       clientSecretEnv: z.string().default('AZURE_CLIENT_SECRET'),
       certificateFile: z.string().optional(),
       rateLimit: z
-        .strictObject({ limit: z.number().int().positive(), windowMs: z.number().positive() })
+        .strictObject({
+          limit: z.number().int().positive(),
+          windowMs: z.number().positive(),
+          /** Added to the window to absorb network jitter (default 2% of it). */
+          marginMs: z.number().nonnegative().optional(),
+        })
         .optional(),
     }),
     apiKeys: z.array(apiKeySchema).default([]),
@@ -105,6 +143,11 @@ export const proxyConfigSchema = z
   .refine((config) => config.apiKeys.length > 0 || config.jwt !== undefined, {
     message: 'give at least one API key (apiKeys) or accept JWTs (jwt), or nobody can call the proxy',
     path: ['apiKeys'],
+  })
+  .refine((config) => config.store === undefined || config.replicaId !== undefined, {
+    message:
+      'with a shared store every replica needs its own replicaId (or ONDEMAND_REPLICA_ID), so a restart recovers only its own runs',
+    path: ['replicaId'],
   });
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
 export type ProxyConfigInput = z.input<typeof proxyConfigSchema>;

@@ -6,10 +6,12 @@ export type { Policy, PolicyRule, ProxyConfig, ProxyConfigInput, Role } from './
 export { proxyConfigSchema } from './config.js';
 export { demoConfig } from './demo.js';
 export { createProxyApp } from './http/proxy-app.js';
-export { ConfigFileError, loadConfigFile, parseConfig } from './load-config.js';
+export { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
 export { decide } from './policy.js';
 export type { RunningProxy, StartProxyOptions } from './server.js';
-export { startProxy } from './server.js';
+export { BackendUnavailable, startProxy } from './server.js';
+export type { PostgresStoreOptions } from './store/postgres-store.js';
+export { PostgresStore } from './store/postgres-store.js';
 export type { ApprovalRecord, ProxyStore } from './store/proxy-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
 export { ApprovalWebhook, verifyWebhookSignature } from './webhook.js';

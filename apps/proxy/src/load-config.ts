@@ -19,8 +19,27 @@ export function parseConfig(input: unknown, source = 'the config'): ProxyConfig 
   );
 }
 
-/** Reads a JSON or YAML config file. */
-export async function loadConfigFile(path: string): Promise<ProxyConfig> {
+/** Environment variables that stand in for config keys (they win over the file). */
+export function withEnvironment(input: unknown, env: Record<string, string | undefined>): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const config = { ...(input as Record<string, unknown>) };
+  if (env.ONDEMAND_STORE) config.store = env.ONDEMAND_STORE;
+  if (env.ONDEMAND_STORE_SCHEMA) config.storeSchema = env.ONDEMAND_STORE_SCHEMA;
+  if (env.ONDEMAND_REPLICA_ID) config.replicaId = env.ONDEMAND_REPLICA_ID;
+  if (env.ONDEMAND_LIMITER || env.ONDEMAND_LIMITER_FALLBACK) {
+    const limiter = { ...(config.limiter as Record<string, unknown> | undefined) };
+    if (env.ONDEMAND_LIMITER) limiter.url = env.ONDEMAND_LIMITER;
+    if (env.ONDEMAND_LIMITER_FALLBACK) limiter.whenUnavailable = env.ONDEMAND_LIMITER_FALLBACK;
+    config.limiter = limiter;
+  }
+  return config;
+}
+
+/** Reads a JSON or YAML config file; `env` may override keys (see {@link withEnvironment}). */
+export async function loadConfigFile(
+  path: string,
+  env: Record<string, string | undefined> = {},
+): Promise<ProxyConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -37,7 +56,7 @@ export async function loadConfigFile(path: string): Promise<ProxyConfig> {
       `${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
     );
   }
-  return parseConfig(value, path);
+  return parseConfig(withEnvironment(value, env), path);
 }
 
 export type { ProxyConfigInput };

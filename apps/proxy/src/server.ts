@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { FailoverLimiterStore, type LimiterStore, MemoryLimiterStore } from '@ondemand/core';
+import { RedisLimiterStore } from '@ondemand/limiter-redis';
 import { createGraphClient, type GraphClient } from '@ondemand/transport';
 import { ApprovalService } from './approvals/approval-service.js';
 import type { AuditFields } from './audit/hash-chain.js';
@@ -9,6 +11,7 @@ import { createProxyApp } from './http/proxy-app.js';
 import { upstreamFailure } from './http/upstream-failure.js';
 import { jwtAuthenticator } from './jwt-callers.js';
 import { Metrics } from './metrics.js';
+import { PostgresStore } from './store/postgres-store.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { ApprovalWebhook } from './webhook.js';
@@ -24,6 +27,8 @@ export interface StartProxyOptions {
   ca?: string;
   now?: () => Date;
   log?: (line: Record<string, unknown>) => void;
+  /** How often approved requests nobody started are looked for (default 5 s). */
+  approvalSweepMs?: number;
 }
 
 export interface RunningProxy {
@@ -41,7 +46,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
-  const store = options.store ?? new SqliteStore(config.database);
+  const store = options.store ?? (await openStore(config, log));
+  const limiterStore = config.limiter ? await openLimiterStore(config.limiter, log) : undefined;
   const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
   const certificate = config.graph.certificateFile
     ? await readFile(config.graph.certificateFile, 'utf8')
@@ -55,6 +61,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       ...(config.graph.cloud ? { cloud: config.graph.cloud } : {}),
       ...(ca ? { ca } : {}),
       ...(config.graph.rateLimit ? { rateLimit: config.graph.rateLimit } : {}),
+      ...(limiterStore ? { limiterStore } : {}),
       tenantId: config.graph.tenantId,
       clientId: config.graph.clientId,
       ...(certificate ? { certificate } : clientSecret ? { clientSecret } : {}),
@@ -103,12 +110,24 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     },
     now,
     (event, record) => void webhook?.notify(event, record),
+    { ...(config.replicaId ? { replica: config.replicaId } : {}) },
   );
   metrics.gauge(
     'ondemand_proxy_approvals_pending',
     async () => (await store.listApprovals('pending')).length,
   );
   await approvals.recover();
+  // Another replica may have taken the deciding review and died before it ran the request.
+  const sweeper = setInterval(
+    () =>
+      void approvals
+        .sweep()
+        .catch((error: Error) =>
+          log({ at: new Date().toISOString(), level: 'warn', message: `approval sweep: ${error.message}` }),
+        ),
+    options.approvalSweepMs ?? 5_000,
+  );
+  sweeper.unref();
   const verifyJwt = config.jwt
     ? jwtAuthenticator({
         ...config.jwt,
@@ -125,14 +144,77 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,
-    database: config.database,
+    database: store instanceof PostgresStore ? store.description : config.database,
     store,
     approvals,
     stop: async () => {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await approvals.drain();
       await graph.close();
       await store.close();
+      await limiterStore?.close();
     },
   };
+}
+
+/** A backend the proxy needs could not be reached at start-up: the message says which and where. */
+export class BackendUnavailable extends Error {}
+
+async function openStore(
+  config: ProxyConfig,
+  log: (line: Record<string, unknown>) => void,
+): Promise<ProxyStore> {
+  if (!config.store) return new SqliteStore(config.database);
+  try {
+    return await PostgresStore.open({
+      url: config.store,
+      schema: config.storeSchema,
+      onError: (error) =>
+        log({ at: new Date().toISOString(), level: 'warn', message: `PostgreSQL: ${error.message}` }),
+    });
+  } catch (error) {
+    throw new BackendUnavailable((error as Error).message, { cause: error });
+  }
+}
+
+/** Redis for the limiter; with `whenUnavailable: local`, a local limit stands in while Redis is away. */
+async function openLimiterStore(
+  limiter: NonNullable<ProxyConfig['limiter']>,
+  log: (line: Record<string, unknown>) => void,
+): Promise<LimiterStore & { close(): Promise<void> }> {
+  let lastLogged = 0;
+  let shared: RedisLimiterStore;
+  try {
+    shared = await RedisLimiterStore.connect(limiter.url, {
+      prefix: limiter.prefix,
+      // ioredis reports every failed reconnect; one line every 10 s says enough.
+      onError: (error) => {
+        if (Date.now() - lastLogged < 10_000) return;
+        lastLogged = Date.now();
+        log({
+          at: new Date().toISOString(),
+          level: 'warn',
+          message: `Redis (rate limiter): ${error.message}`,
+        });
+      },
+    });
+  } catch (error) {
+    throw new BackendUnavailable((error as Error).message, { cause: error });
+  }
+  if (limiter.whenUnavailable === 'fail') return shared;
+  const failover = new FailoverLimiterStore(shared, {
+    fallback: new MemoryLimiterStore(),
+    fallbackLimit: limiter.localLimit,
+    onSwitch: (using, error) =>
+      log({
+        at: new Date().toISOString(),
+        level: 'warn',
+        message:
+          using === 'fallback'
+            ? `Redis cannot be reached (${(error as Error)?.message}): pacing calls locally at ${limiter.localLimit} per window`
+            : 'Redis answers again: pacing calls through Redis',
+      }),
+  });
+  return Object.assign(failover, { close: () => shared.close() });
 }

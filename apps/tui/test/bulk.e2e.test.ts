@@ -113,6 +113,7 @@ describe('ondemand bulk against a time-scaled simulator', () => {
     });
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
     expect(stderr).toContain(`resuming: ${beforeResume} of 200 rows`);
+    expect(stderr).toMatch(/waiting [\d.]+ s \(one rate window\) for the interrupted run's last calls/);
     expect(code).toBe(0);
 
     const lines = resultLines(out);

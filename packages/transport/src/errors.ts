@@ -9,6 +9,7 @@ export type TransportErrorCode =
   | 'graph'
   | 'network'
   | 'timeout'
+  | 'rate_limiter'
   | 'aborted';
 
 /**
@@ -91,4 +92,12 @@ export class NetworkError extends TransportError {
 /** No answer within the call's timeout. */
 export class TimeoutError extends TransportError {
   override readonly name = 'TimeoutError';
+}
+
+/** The rate limiter's shared store (Redis) failed: nothing was sent, since nobody could say it fits. */
+export class RateLimiterUnavailableError extends TransportError {
+  override readonly name = 'RateLimiterUnavailableError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('rate_limiter', message, {}, options);
+  }
 }

@@ -5,6 +5,7 @@ import {
   decodeProvisionResponse,
   type LimiterSnapshot,
   type LimiterStore,
+  LimiterStoreError,
   MemoryLimiterStore,
   PROVISION_ON_DEMAND_LIMIT,
   parseGraphError,
@@ -22,6 +23,7 @@ import {
   AuthError,
   GraphRequestError,
   NetworkError,
+  RateLimiterUnavailableError,
   RequestValidationError,
   ThrottledError,
   TimeoutError,
@@ -482,8 +484,15 @@ export class GraphClient {
       let stopWatching = () => {};
       try {
         const grant = await limiter?.acquire(call.signal);
-        if (grant) stopWatching = whenHeadersSent(clientRequestId, (at) => void grant.retime(at));
+        // A shared store out of reach only loses the re-timing: the call itself goes on.
+        if (grant)
+          stopWatching = whenHeadersSent(clientRequestId, (at) => void grant.retime(at).catch(() => {}));
       } catch (error) {
+        if (error instanceof LimiterStoreError)
+          throw new RateLimiterUnavailableError(
+            `${error.message}: nothing was sent to Graph; try again when the limiter's store answers`,
+            { cause: error },
+          );
         throw abortedOr(error, call.signal);
       }
 
@@ -563,7 +572,9 @@ export class GraphClient {
         this.#credential.invalidate(this.#scope);
         continue;
       }
-      if (status === 429 && limiter) await limiter.reportRetryAfter(info.retryAfterMs ?? 1_000);
+      // If a shared store cannot take the pause, the retry below still waits Retry-After itself.
+      if (status === 429 && limiter)
+        await limiter.reportRetryAfter(info.retryAfterMs ?? 1_000).catch(() => {});
       const details = {
         status,
         graphCode: info.code,

@@ -16,6 +16,7 @@ export {
   ConfigError,
   GraphRequestError,
   NetworkError,
+  RateLimiterUnavailableError,
   RequestValidationError,
   ThrottledError,
   TimeoutError,

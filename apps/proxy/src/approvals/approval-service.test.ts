@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
-import { describe, expect, it } from 'vitest';
+import { testPostgresUrl } from '@ondemand/test-utils';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '../config.js';
+import { PostgresStore } from '../store/postgres-store.js';
+import type { ProxyStore } from '../store/proxy-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ApprovalService, type Execution } from './approval-service.js';
 
@@ -12,48 +16,76 @@ const bob = { principal: 'bob', roles: ['approver'] as Role[] };
 const carol = { principal: 'carol', roles: ['approver'] as Role[] };
 const dave = { principal: 'dave', roles: ['auditor'] as Role[] };
 
-function setup(
-  path = join(mkdtempSync(join(tmpdir(), 'approvals-')), 'proxy.sqlite'),
-  executor?: () => Promise<Execution>,
-) {
-  let time = Date.parse('2026-11-28T10:00:00Z');
-  const clock = { now: () => new Date(time), advance: (ms: number) => (time += ms) };
-  const store = new SqliteStore(path);
-  const runs: string[] = [];
-  const audited: string[] = [];
-  const service = new ApprovalService(
-    store,
-    async (record) => {
-      runs.push(record.id);
-      return executor
-        ? executor()
-        : {
-            status: 200,
-            body: { key: '{"result":"Success","details":{}}', value: '{}' },
-            graphRequestId: 'graph-1',
-          };
-    },
-    async (action) => {
-      audited.push(action);
-    },
-    clock.now,
-  );
-  const create = (count = 1, expiresInMinutes = 60) =>
-    service.create({
-      requester: requester.principal,
-      reason: 'new joiner',
-      apiVersion: 'v1.0',
-      servicePrincipalId: 'sp',
-      jobId: 'job',
-      body: userRequest({ ruleId: 'r', userId: 'u' }),
-      rule: 'groups',
-      approvals: { count, roles: ['approver'], expiresInMinutes },
-    });
-  return { path, store, service, runs, audited, clock, create };
-}
+/** Where a store keeps its data (a file, a schema) and how to open it there: the life cycle runs on each. */
+type StoreKind = { fresh: () => string; open: (where: string) => Promise<ProxyStore> };
 
-describe('the approval life cycle', () => {
-  it.each<[string, (context: ReturnType<typeof setup>, id: string) => Promise<unknown>, string, number]>([
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await PostgresStore.dropSchema(testPostgresUrl, schema);
+});
+
+const storeKinds: Array<[string, StoreKind]> = [
+  [
+    'SQLite',
+    {
+      fresh: () => join(mkdtempSync(join(tmpdir(), 'approvals-')), 'proxy.sqlite'),
+      open: async (path) => new SqliteStore(path),
+    },
+  ],
+  [
+    'PostgreSQL',
+    {
+      fresh: () => {
+        const schema = `test_${randomBytes(6).toString('hex')}`;
+        schemas.push(schema);
+        return schema;
+      },
+      open: (schema) => PostgresStore.open({ url: testPostgresUrl, schema }),
+    },
+  ],
+];
+
+describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
+  async function setup(where = kind.fresh(), executor?: () => Promise<Execution>) {
+    let time = Date.parse('2026-11-28T10:00:00Z');
+    const clock = { now: () => new Date(time), advance: (ms: number) => (time += ms) };
+    const store = await kind.open(where);
+    const runs: string[] = [];
+    const audited: string[] = [];
+    const service = new ApprovalService(
+      store,
+      async (record) => {
+        runs.push(record.id);
+        return executor
+          ? executor()
+          : {
+              status: 200,
+              body: { key: '{"result":"Success","details":{}}', value: '{}' },
+              graphRequestId: 'graph-1',
+            };
+      },
+      async (action) => {
+        audited.push(action);
+      },
+      clock.now,
+    );
+    const create = (count = 1, expiresInMinutes = 60) =>
+      service.create({
+        requester: requester.principal,
+        reason: 'new joiner',
+        apiVersion: 'v1.0',
+        servicePrincipalId: 'sp',
+        jobId: 'job',
+        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        rule: 'groups',
+        approvals: { count, roles: ['approver'], expiresInMinutes },
+      });
+    return { where, store, service, runs, audited, clock, create };
+  }
+
+  it.each<
+    [string, (context: Awaited<ReturnType<typeof setup>>, id: string) => Promise<unknown>, string, number]
+  >([
     [
       'a requester approving their own request',
       ({ service }, id) => service.review(id, { principal: 'alice', roles: ['approver'] }, 'approve', 'mine'),
@@ -95,7 +127,7 @@ describe('the approval life cycle', () => {
       0,
     ],
   ])('refuses %s', async (_, act, message, expectedRuns) => {
-    const context = setup();
+    const context = await setup();
     const record = await context.create(2);
     await expect(act(context, record.id)).rejects.toThrow(message);
     await context.service.drain();
@@ -103,7 +135,7 @@ describe('the approval life cycle', () => {
   });
 
   it('runs once the threshold of distinct approvers is met, and keeps the result', async () => {
-    const { service, create, runs, audited } = setup();
+    const { service, create, runs, audited } = await setup();
     const record = await create(2);
     expect((await service.review(record.id, bob, 'approve', 'ok')).state).toBe('pending');
     expect((await service.review(record.id, carol, 'approve', 'ok')).state).toBe('approved');
@@ -116,7 +148,7 @@ describe('the approval life cycle', () => {
   });
 
   it('a deny decides at once and the request never runs', async () => {
-    const { service, create, runs } = setup();
+    const { service, create, runs } = await setup();
     const record = await create(2);
     expect((await service.review(record.id, bob, 'deny', 'not this one')).state).toBe('denied');
     await service.drain();
@@ -124,7 +156,7 @@ describe('the approval life cycle', () => {
   });
 
   it('an expired request never runs, and reads as expired', async () => {
-    const { service, create, clock, runs, audited } = setup();
+    const { service, create, clock, runs, audited } = await setup();
     const record = await create(1, 1);
     clock.advance(60_001);
     expect((await service.get(record.id))?.state).toBe('expired');
@@ -133,7 +165,7 @@ describe('the approval life cycle', () => {
   });
 
   it('runs exactly once when two approvals and two runners race', async () => {
-    const { service, create, runs } = setup();
+    const { service, create, runs } = await setup();
     const record = await create(1);
     const outcomes = await Promise.allSettled([
       service.review(record.id, bob, 'approve', 'ok'),
@@ -145,7 +177,7 @@ describe('the approval life cycle', () => {
   });
 
   it('after a restart, runs what was approved but not started, and never re-runs what was in flight', async () => {
-    const first = setup(undefined, () => new Promise(() => {}));
+    const first = await setup(undefined, () => new Promise(() => {}));
     const approvedNotRun = await first.create(1);
     const inFlight = await first.create(1);
     const pending = await first.create(1);
@@ -159,7 +191,7 @@ describe('the approval life cycle', () => {
     expect((await first.service.get(inFlight.id))?.state).toBe('executing');
     await first.store.close();
 
-    const second = setup(first.path);
+    const second = await setup(first.where);
     await second.service.recover();
     await second.service.drain();
     expect((await second.service.get(approvedNotRun.id))?.state).toBe('completed');

@@ -34,7 +34,17 @@ export class ApprovalService {
       event: 'approval.created' | 'approval.decided',
       record: ApprovalRecord,
     ) => void = () => {},
+    private readonly options: {
+      /** This process's name among replicas: its claims are its own to recover after a restart. */
+      replica?: string;
+      /** How often a long-poll re-reads the store: another replica may decide the approval. */
+      pollMs?: number;
+    } = {},
   ) {}
+
+  get #replica(): string {
+    return this.options.replica ?? 'default';
+  }
 
   async create(request: {
     requester: string;
@@ -100,7 +110,8 @@ export class ApprovalService {
           this.#waiters.get(id)?.delete(wake);
           resolve();
         };
-        const timer = setTimeout(wake, left);
+        // Woken at once by a review in this process; re-reads now and then for one in another replica.
+        const timer = setTimeout(wake, Math.min(left, this.options.pollMs ?? 1_000));
         if (!this.#waiters.has(id)) this.#waiters.set(id, new Set());
         this.#waiters.get(id)!.add(wake);
       });
@@ -139,7 +150,7 @@ export class ApprovalService {
 
   /** Runs an approved request if nobody else has: the store's claim makes it exactly once. */
   async run(id: string): Promise<void> {
-    if (!(await this.store.claimForExecution(id))) return;
+    if (!(await this.store.claimForExecution(id, this.#replica))) return;
     const record = (await this.store.getApproval(id))!;
     await this.audit('forward', record, { bodyHash: record.bodyHash });
     let execution: Execution;
@@ -168,11 +179,21 @@ export class ApprovalService {
    */
   async recover(): Promise<void> {
     for (const record of await this.store.listApprovals('executing')) {
+      // Another replica's run is its own business: it may still be running.
+      if ((record.executedBy ?? 'default') !== this.#replica) continue;
       await this.store.finishExecution(record.id, 'interrupted', null);
       await this.audit('interrupted', record, {
         note: 'the proxy stopped while this request was being sent; it was not sent again',
       });
     }
+    await this.sweep();
+  }
+
+  /**
+   * Runs approved requests nobody has started: the replica that took the deciding review may have
+   * died before it claimed the run. Called at start and now and then; the claim keeps it to once.
+   */
+  async sweep(): Promise<void> {
     for (const record of await this.store.listApprovals('approved')) this.#track(this.run(record.id));
   }
 

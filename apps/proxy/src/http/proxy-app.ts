@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
-import { graphErrorBody, type InputIssue, validateProvisionRequest } from '@ondemand/core';
+import {
+  graphErrorBody,
+  type InputIssue,
+  PROVISION_ON_DEMAND_LIMIT,
+  validateProvisionRequest,
+} from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -53,9 +58,12 @@ const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json'
 export function createProxyApp(ctx: ProxyContext): Hono<Env> {
   const app = new Hono<Env>();
   const { config, store, graph, approvals, metrics } = ctx;
+  /** provisionOnDemand calls of this replica waiting for (or in) their turn at Graph. */
+  let queued = 0;
+  metrics.gauge('ondemand_proxy_queued_calls', () => queued);
 
   /** Writes entries in one transaction (one disk sync); throws AuditUnavailable so nothing goes on. */
-  const auditAll = async (c: Context<Env>, entries: Array<[AuditAction, Partial<AuditFields>]>) => {
+  const auditAll = async (c: Context<Env>, entries: AuditItem[]) => {
     try {
       await store.appendAudit(
         entries.map(([action, fields]) => ({
@@ -247,31 +255,59 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         caller: c.get('principal'),
       });
       metrics.count('ondemand_proxy_decisions_total', { decision: verdict.decision });
+      // A caller would wait longer than it is worth for the rate limit: say so now, send nothing.
+      const queueFull = verdict.decision === 'allow' && queued >= config.maxQueuedCalls;
+      // The slot is taken now, before any await, so calls arriving together cannot all slip in.
+      const holdsSlot = verdict.decision === 'allow' && !queueFull;
+      if (holdsSlot) queued += 1;
       // Request, decision and (when allowed) forward go in one transaction: one disk sync, and all
       // three are durable before anything reaches Graph.
-      await auditAll(c, [
-        [
-          'request',
-          {
-            ...where,
-            detail: {
-              apiVersion: c.req.param('version'),
-              ruleIds: request.parameters.map((parameter) => parameter.ruleId),
+      try {
+        await auditAll(c, [
+          [
+            'request',
+            {
+              ...where,
+              detail: {
+                apiVersion: c.req.param('version'),
+                ruleIds: request.parameters.map((parameter) => parameter.ruleId),
+              },
             },
-          },
-        ],
-        [
-          'decision',
-          {
-            ...where,
-            detail:
-              verdict.decision === 'require_approval'
-                ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
-                : { ...verdict },
-          },
-        ],
-        ...(verdict.decision === 'allow' ? [['forward', where] as [AuditAction, Partial<AuditFields>]] : []),
-      ]);
+          ],
+          [
+            'decision',
+            {
+              ...where,
+              detail:
+                verdict.decision === 'require_approval'
+                  ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
+                  : { ...verdict },
+            },
+          ],
+          ...(verdict.decision !== 'allow'
+            ? []
+            : queueFull
+              ? [['outcome', { ...where, detail: { status: 503, error: 'queue_full' } }] as AuditItem]
+              : [['forward', where] as AuditItem]),
+        ]);
+      } catch (error) {
+        if (holdsSlot) queued -= 1;
+        throw error;
+      }
+      if (queueFull) {
+        metrics.count('ondemand_proxy_queue_full_total');
+        const { limit, windowMs } = config.graph.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
+        const retryAfter = Math.max(1, Math.ceil(((queued / limit) * windowMs) / 1000));
+        return c.json(
+          graphErrorBody(
+            'ServiceUnavailable',
+            `${queued} calls are already waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s); nothing was sent. Try again in ${retryAfter} s.`,
+            ids(c),
+          ),
+          503,
+          { 'Retry-After': String(retryAfter) },
+        );
+      }
 
       if (verdict.decision === 'deny')
         return c.json(
@@ -316,6 +352,8 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
           detail: { status: failure.status, error: failure.code },
         });
         return c.json(failure.body as object, failure.status as never, failure.headers);
+      } finally {
+        queued -= 1;
       }
     },
   );
@@ -475,6 +513,8 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
 
   return app;
 }
+
+type AuditItem = [AuditAction, Partial<AuditFields>];
 
 /** The audit log could not be written: the proxy fails closed (503, nothing forwarded). */
 export class AuditUnavailable extends Error {

@@ -9,6 +9,19 @@ export function upstreamFailure(error: unknown): {
   graphRequestId: string | null;
   headers: Record<string, string>;
 } {
+  if ((error as TransportError).code === 'rate_limiter') {
+    // Without the shared limiter nobody can tell whether a call fits Graph's window: send nothing.
+    return {
+      status: 503,
+      body: graphErrorBody(
+        'ServiceUnavailable',
+        'The shared rate limiter (Redis) cannot be reached, so nothing was sent to Graph. Try again later.',
+      ),
+      code: 'rate_limiter',
+      graphRequestId: null,
+      headers: { 'Retry-After': '5' },
+    };
+  }
   const failure = error as TransportError;
   const details = failure.details ?? {};
   const status = details.status ?? (failure.code === 'timeout' ? 504 : 502);

@@ -35,6 +35,8 @@ export interface ApprovalRecord {
   required: { count: number; roles: Role[] };
   reviews: Review[];
   result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
+  /** The replica that claimed it for execution: after a restart it alone marks it interrupted. */
+  executedBy?: string;
 }
 
 export interface AuditQuery {
@@ -76,8 +78,8 @@ export interface ProxyStore {
   review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
   /** Marks a pending approval past its time as expired; returns whether it did. */
   expire(id: string, now: Date): Promise<boolean>;
-  /** approved → executing, once: true only for the one caller that gets to run it. */
-  claimForExecution(id: string): Promise<boolean>;
+  /** approved → executing by `replica`, once: true only for the one caller that gets to run it. */
+  claimForExecution(id: string, replica: string): Promise<boolean>;
   finishExecution(
     id: string,
     state: 'completed' | 'failed' | 'interrupted',

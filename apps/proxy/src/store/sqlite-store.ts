@@ -1,14 +1,10 @@
 import Database from 'better-sqlite3';
+import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
 import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
 import type { Role } from '../config.js';
-import {
-  type ApprovalRecord,
-  type ApprovalState,
-  type AuditQuery,
-  type ProxyStore,
-  type Review,
-  ReviewRefused,
-} from './proxy-store.js';
+import { AUDIT_COLUMNS, type AuditRow, toEntry, toRowValues } from './audit-row.js';
+import { GroupCommit } from './group-commit.js';
+import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore, Review } from './proxy-store.js';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS audit (
@@ -35,21 +31,6 @@ CREATE TABLE IF NOT EXISTS approvals (
 CREATE INDEX IF NOT EXISTS approvals_state ON approvals (state);
 `;
 
-type AuditRow = {
-  seq: number;
-  at: string;
-  action: string;
-  principal: string | null;
-  request_id: string;
-  graph_request_id: string | null;
-  service_principal_id: string | null;
-  job_id: string | null;
-  subject: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-};
-
 /** The default store: one SQLite file in WAL mode (better-sqlite3: synchronous, so each call is atomic here). */
 export class SqliteStore implements ProxyStore {
   readonly #db: Database.Database;
@@ -61,65 +42,29 @@ export class SqliteStore implements ProxyStore {
     this.#db.exec(schema);
   }
 
-  /**
-   * Group commit: appends arriving in the same turn of the event loop share one transaction, so one
-   * disk sync makes all of them durable before any caller goes on. Synchronous=FULL stays: an entry
-   * acknowledged is on disk. If the commit fails, every caller in it fails (and fails closed).
-   */
+  readonly #appends = new GroupCommit<AuditFields[], AuditEntry[]>((batch) =>
+    this.#db.transaction(() => batch.map((entries) => entries.map((fields) => this.#append(fields))))(),
+  );
+
+  /** Synchronous=FULL stays: an entry acknowledged is on disk; entries arriving together share a sync. */
   appendAudit(entries: AuditFields[]): Promise<AuditEntry[]> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ entries, resolve, reject });
-      if (this.#pending.length === 1) setImmediate(() => this.#commit());
-    });
-  }
-
-  readonly #pending: Array<{
-    entries: AuditFields[];
-    resolve: (written: AuditEntry[]) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-
-  #commit(): void {
-    const batch = this.#pending.splice(0);
-    try {
-      const written = this.#db.transaction(() =>
-        batch.map((each) => each.entries.map((fields) => this.#append(fields))),
-      )();
-      for (const [index, each] of batch.entries()) each.resolve(written[index]!);
-    } catch (error) {
-      for (const each of batch) each.reject(error);
-    }
+    return this.#appends.add(entries);
   }
 
   #append(fields: AuditFields): AuditEntry {
-    {
-      const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-        | { seq: number; hash: string }
-        | undefined;
-      const seq = (head?.seq ?? 0) + 1;
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const hash = hashEntry(seq, prevHash, fields);
-      this.#statement(
-        'INSERT INTO audit (seq, at, action, principal, request_id, graph_request_id, service_principal_id, job_id, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(
-        seq,
-        fields.at,
-        fields.action,
-        fields.principal,
-        fields.requestId,
-        fields.graphRequestId,
-        fields.servicePrincipalId,
-        fields.jobId,
-        fields.subject,
-        JSON.stringify(fields.detail),
-        prevHash,
-        hash,
-      );
-      this.#statement(
-        'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-      ).run(seq, hash);
-      return { seq, prevHash, hash, ...fields };
-    }
+    const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const seq = (head?.seq ?? 0) + 1;
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const entry: AuditEntry = { seq, prevHash, hash: hashEntry(seq, prevHash, fields), ...fields };
+    this.#statement(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`).run(
+      ...toRowValues(entry),
+    );
+    this.#statement(
+      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    ).run(seq, entry.hash);
+    return entry;
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
@@ -173,61 +118,26 @@ export class SqliteStore implements ProxyStore {
 
   async review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
     return this.#db.transaction(() => {
-      const record = this.#get(id);
-      if (!record) throw new ReviewRefused('not_found', `no approval has the id ${id}`);
-      if (record.state === 'pending' && now.toISOString() >= record.expiresAt) {
-        this.#put({ ...record, state: 'expired' });
-        throw new ReviewRefused(
-          'expired',
-          `approval ${id} expired at ${record.expiresAt}; the request will never run: ask again`,
-        );
-      }
-      if (record.state !== 'pending')
-        throw new ReviewRefused(
-          'decided',
-          `approval ${id} is already ${record.state}: it takes no more reviews`,
-        );
-      if (review.principal === record.requester)
-        throw new ReviewRefused(
-          'self_review',
-          'nobody approves or denies their own request: ask another approver',
-        );
-      if (!review.roles.some((role) => record.required.roles.includes(role))) {
-        throw new ReviewRefused(
-          'role',
-          `reviewing this request needs the role ${record.required.roles.join(' or ')}`,
-        );
-      }
-      if (record.reviews.some((each) => each.principal === review.principal))
-        throw new ReviewRefused('duplicate', `${review.principal} has already reviewed approval ${id}`);
-      const reviews = [
-        ...record.reviews,
-        { principal: review.principal, decision: review.decision, reason: review.reason, at: review.at },
-      ];
-      const approvals = reviews.filter((each) => each.decision === 'approve').length;
-      const state: ApprovalState =
-        review.decision === 'deny' ? 'denied' : approvals >= record.required.count ? 'approved' : 'pending';
-      const updated = { ...record, reviews, state };
-      this.#put(updated);
-      return updated;
+      const { write, refused } = applyReview(id, this.#get(id), review, now);
+      if (write) this.#put(write);
+      if (refused) throw refused;
+      return write!;
     })();
   }
 
   async expire(id: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const record = this.#get(id);
-      if (!record || record.state !== 'pending' || now.toISOString() < record.expiresAt) return false;
-      this.#put({ ...record, state: 'expired' });
-      return true;
+      const expired = expiredNow(this.#get(id), now);
+      if (expired) this.#put(expired);
+      return expired !== undefined;
     })();
   }
 
-  async claimForExecution(id: string): Promise<boolean> {
+  async claimForExecution(id: string, replica: string): Promise<boolean> {
     return this.#db.transaction(() => {
-      const record = this.#get(id);
-      if (!record || record.state !== 'approved') return false;
-      this.#put({ ...record, state: 'executing' });
-      return true;
+      const claim = claimed(this.#get(id), replica);
+      if (claim) this.#put(claim);
+      return claim !== undefined;
     })();
   }
 
@@ -276,21 +186,4 @@ export class SqliteStore implements ProxyStore {
       record.id,
     );
   }
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    action: row.action as AuditEntry['action'],
-    principal: row.principal,
-    requestId: row.request_id,
-    graphRequestId: row.graph_request_id,
-    servicePrincipalId: row.service_principal_id,
-    jobId: row.job_id,
-    subject: row.subject,
-    detail: JSON.parse(row.detail),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }

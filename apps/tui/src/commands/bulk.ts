@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { groupRequest, type ProvisionSubject } from '@ondemand/core';
 import { TransportError } from '@ondemand/transport';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
@@ -96,6 +97,14 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       return rules.get(kind)!;
     };
     const snapshot = await graph.limiterSnapshot(sp);
+    if (journal.finished.size > 0 && snapshot) {
+      // The interrupted run's last calls may still count in Graph's window, and this process cannot
+      // know them: one window of waiting keeps the first calls of this run from earning 429s.
+      io.stderr.write(
+        `waiting ${Math.ceil(snapshot.windowMs / 100) / 10} s (one rate window) for the interrupted run's last calls to leave Graph's window\n`,
+      );
+      await sleep(snapshot.windowMs);
+    }
     const progress = new BulkProgress(
       rows.length,
       journal.finished.size,

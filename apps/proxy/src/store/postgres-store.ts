@@ -1,0 +1,294 @@
+import { redactUrl } from '@ondemand/core';
+import pg from 'pg';
+import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
+import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
+import type { Role } from '../config.js';
+import { AUDIT_COLUMNS, type AuditRow, toEntry, toRowValues } from './audit-row.js';
+import { GroupCommit } from './group-commit.js';
+import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore, Review } from './proxy-store.js';
+
+/**
+ * Schema migrations, in order; each runs once, recorded in `migrations`. Replicas starting together
+ * take an advisory lock first, so exactly one of them applies a migration.
+ */
+const migrations: string[] = [
+  `CREATE TABLE audit (
+     seq BIGINT PRIMARY KEY,
+     at TEXT NOT NULL,
+     action TEXT NOT NULL,
+     principal TEXT,
+     request_id TEXT NOT NULL,
+     graph_request_id TEXT,
+     service_principal_id TEXT,
+     job_id TEXT,
+     subject TEXT,
+     detail TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX audit_at ON audit (at);
+   CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);
+   INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
+   CREATE TABLE approvals (
+     id TEXT PRIMARY KEY,
+     created BIGSERIAL,
+     state TEXT NOT NULL,
+     record TEXT NOT NULL
+   );
+   CREATE INDEX approvals_state ON approvals (state);`,
+];
+
+/** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
+const MIGRATION_LOCK = 0x0d0d_2026;
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/database` */
+  url: string;
+  /** The schema holding the tables (created if missing). Default `ondemand`. */
+  schema?: string;
+  /** Connections per replica. Default 10. */
+  poolSize?: number;
+  /** Told about connection errors between queries (a restarted server, say). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * The store for several replicas: one PostgreSQL database. The audit chain stays one line because
+ * every append locks the chain's head row: the database, not a process, decides the order.
+ * Commits are durable when acknowledged (PostgreSQL's default `synchronous_commit`).
+ */
+export class PostgresStore implements ProxyStore {
+  readonly #pool: pg.Pool;
+  readonly #appends: GroupCommit<AuditFields[], AuditEntry[]>;
+
+  private constructor(
+    pool: pg.Pool,
+    readonly description: string,
+  ) {
+    this.#pool = pool;
+    this.#appends = new GroupCommit((batch) => this.#appendBatch(batch));
+  }
+
+  /** Connects, creates the schema and runs the migrations not yet applied (safe to run at every start). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? 'ondemand';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new Error(`the PostgreSQL schema name "${schema}" must be lower-case letters, digits and _`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle connection dropped by a restarting server must not crash the process: the pool
+    // replaces it, and queries in flight fail (so the proxy fails closed) until the server is back.
+    pool.on('error', (error) => options.onError?.(error));
+    const store = new PostgresStore(pool, `${redactUrl(options.url)} (schema ${schema})`);
+    try {
+      await store.#migrate(schema);
+    } catch (error) {
+      await pool.end();
+      throw new Error(`cannot prepare PostgreSQL at ${store.description}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return store;
+  }
+
+  async #migrate(schema: string): Promise<void> {
+    await this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      for (const [index, sql] of migrations.entries()) {
+        if (applied.has(index + 1)) continue;
+        await client.query(sql);
+        await client.query('INSERT INTO migrations (version) VALUES ($1)', [index + 1]);
+      }
+    });
+  }
+
+  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]> {
+    return this.#appends.add(entries);
+  }
+
+  /** One transaction for a whole batch: the head row's lock orders it against every other replica. */
+  async #appendBatch(batch: AuditFields[][]): Promise<AuditEntry[][]> {
+    return this.#transaction(async (client) => {
+      const head = (
+        await client.query<{ seq: string; hash: string }>(
+          'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+        )
+      ).rows[0]!;
+      let seq = Number(head.seq);
+      let prevHash = head.hash;
+      const written = batch.map((entries) =>
+        entries.map((fields) => {
+          seq += 1;
+          const entry: AuditEntry = { seq, prevHash, hash: hashEntry(seq, prevHash, fields), ...fields };
+          prevHash = entry.hash;
+          return entry;
+        }),
+      );
+      const values = written.flat().map(toRowValues);
+      const tuples = values.map(
+        (row, index) => `(${row.map((_, column) => `$${index * row.length + column + 1}`).join(', ')})`,
+      );
+      await client.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, values.flat());
+      await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, prevHash]);
+      return written;
+    });
+  }
+
+  async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const values: unknown[] = [query.after ?? 0];
+    const where: string[] = ['seq > $1'];
+    const add = (column: string, operator: string, value: unknown) => {
+      values.push(value);
+      where.push(`${column} ${operator} $${values.length}`);
+    };
+    if (query.from) add('at', '>=', query.from);
+    if (query.to) add('at', '<', query.to);
+    if (query.principal) add('principal', '=', query.principal);
+    if (query.action) add('action', '=', query.action);
+    if (query.jobId) add('job_id', '=', query.jobId);
+    if (query.subject) add('subject', 'LIKE', `%${query.subject}%`);
+    values.push(query.limit);
+    const { rows } = await this.#pool.query<AuditRow>(
+      `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map(toEntry);
+  }
+
+  async readChain() {
+    // One snapshot for both, so an append between the two reads cannot look like a cut-off end.
+    return this.#transaction(async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const entries = (await client.query<AuditRow>('SELECT * FROM audit ORDER BY seq')).rows.map(toEntry);
+      const head = (await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head'))
+        .rows[0];
+      return { entries, head: head ? { seq: Number(head.seq), hash: head.hash } : undefined };
+    });
+  }
+
+  async createApproval(record: ApprovalRecord): Promise<void> {
+    await this.#pool.query('INSERT INTO approvals (id, state, record) VALUES ($1, $2, $3)', [
+      record.id,
+      record.state,
+      JSON.stringify(record),
+    ]);
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    const { rows } = await this.#pool.query<{ record: string }>(
+      'SELECT record FROM approvals WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? JSON.parse(rows[0].record) : undefined;
+  }
+
+  async listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]> {
+    const { rows } = state
+      ? await this.#pool.query<{ record: string }>(
+          'SELECT record FROM approvals WHERE state = $1 ORDER BY created',
+          [state],
+        )
+      : await this.#pool.query<{ record: string }>('SELECT record FROM approvals ORDER BY created');
+    return rows.map((row) => JSON.parse(row.record));
+  }
+
+  review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
+    // The refusal of an expired approval is thrown after its commit, so the expiry is kept.
+    return this.#transaction(async (client) => {
+      const { write, refused } = applyReview(id, await this.#lock(client, id), review, now);
+      if (write) await this.#put(client, write);
+      return { write, refused };
+    }).then(({ write, refused }) => {
+      if (refused) throw refused;
+      return write!;
+    });
+  }
+
+  expire(id: string, now: Date): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      const expired = expiredNow(await this.#lock(client, id), now);
+      if (expired) await this.#put(client, expired);
+      return expired !== undefined;
+    });
+  }
+
+  claimForExecution(id: string, replica: string): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      const claim = claimed(await this.#lock(client, id), replica);
+      if (claim) await this.#put(client, claim);
+      return claim !== undefined;
+    });
+  }
+
+  async finishExecution(
+    id: string,
+    state: 'completed' | 'failed' | 'interrupted',
+    result: ApprovalRecord['result'],
+  ): Promise<void> {
+    await this.#transaction(async (client) => {
+      const record = await this.#lock(client, id);
+      if (record) await this.#put(client, { ...record, state, result });
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  /** Drops the schema and everything in it (tests and the campaign clean up with this). */
+  static async dropSchema(url: string, schema: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async #lock(client: pg.PoolClient, id: string): Promise<ApprovalRecord | undefined> {
+    const { rows } = await client.query<{ record: string }>(
+      'SELECT record FROM approvals WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0] ? JSON.parse(rows[0].record) : undefined;
+  }
+
+  async #put(client: pg.PoolClient, record: ApprovalRecord): Promise<void> {
+    await client.query('UPDATE approvals SET state = $1, record = $2 WHERE id = $3', [
+      record.state,
+      JSON.stringify(record),
+      record.id,
+    ]);
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      // The connection may be the broken part (a restarted server): never hand it out again.
+      client.release(true);
+      throw error;
+    }
+  }
+}
