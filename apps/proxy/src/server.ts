@@ -110,7 +110,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     },
     now,
     (event, record) => void webhook?.notify(event, record),
-    { ...(config.replicaId ? { replica: config.replicaId } : {}) },
+    {
+      ...(config.replicaId ? { replica: config.replicaId } : {}),
+      onError: (message) => log({ at: new Date().toISOString(), level: 'error', message }),
+    },
   );
   metrics.gauge(
     'ondemand_proxy_approvals_pending',

@@ -39,6 +39,10 @@ export class ApprovalService {
       replica?: string;
       /** How often a long-poll re-reads the store: another replica may decide the approval. */
       pollMs?: number;
+      /** How long a run keeps retrying store writes before it gives up (default 60 s). */
+      storeRetryMs?: number;
+      /** Told about failures of background runs (the caller that approved has its answer already). */
+      onError?: (message: string) => void;
     } = {},
   ) {}
 
@@ -152,8 +156,20 @@ export class ApprovalService {
   async run(id: string): Promise<void> {
     if (!(await this.store.claimForExecution(id, this.#replica))) return;
     const record = (await this.store.getApproval(id))!;
-    await this.audit('forward', record, { bodyHash: record.bodyHash });
     let execution: Execution;
+    try {
+      await this.#persisting(() => this.audit('forward', record, { bodyHash: record.bodyHash }));
+    } catch {
+      // No audit entry, no call (fail closed): the approval ends failed and says why.
+      await this.#finish(record, {
+        status: 503,
+        body: {
+          error: { code: 'ServiceUnavailable', message: 'the audit log could not be written: not sent' },
+        },
+        graphRequestId: null,
+      });
+      return;
+    }
     try {
       execution = await this.execute(record);
     } catch (error) {
@@ -163,14 +179,38 @@ export class ApprovalService {
         graphRequestId: null,
       };
     }
+    await this.#finish(record, execution);
+  }
+
+  /** Keeps the result and audits the outcome, waiting out a store that is briefly away. */
+  async #finish(record: ApprovalRecord, execution: Execution): Promise<void> {
     const state = execution.status >= 200 && execution.status < 300 ? 'completed' : 'failed';
-    await this.store.finishExecution(id, state, { ...execution, finishedAt: this.now().toISOString() });
-    await this.audit(
-      'outcome',
-      { ...record, state },
-      { status: execution.status, graphRequestId: execution.graphRequestId },
+    const finishedAt = this.now().toISOString();
+    await this.#persisting(() => this.store.finishExecution(record.id, state, { ...execution, finishedAt }));
+    await this.#persisting(() =>
+      this.audit(
+        'outcome',
+        { ...record, state },
+        { status: execution.status, graphRequestId: execution.graphRequestId },
+      ),
     );
-    this.#wake(id);
+    this.#wake(record.id);
+  }
+
+  /**
+   * Retries a store write for a while (a database restarting takes seconds). If it never lands the
+   * approval stays `executing`, and this replica's next start marks it interrupted: never run twice.
+   */
+  async #persisting(write: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + (this.options.storeRetryMs ?? 60_000);
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (Date.now() + delay > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /**
@@ -204,7 +244,9 @@ export class ApprovalService {
 
   #track(run: Promise<void>): void {
     this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
+    void run
+      .catch((error: Error) => this.options.onError?.(`approval run: ${error.message}`))
+      .finally(() => this.#running.delete(run));
   }
 
   #wake(id: string): void {

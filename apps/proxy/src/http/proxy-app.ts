@@ -17,7 +17,7 @@ import type { ProxyConfig, Role } from '../config.js';
 import { looksLikeJwt } from '../jwt-callers.js';
 import type { Metrics } from '../metrics.js';
 import { decide } from '../policy.js';
-import type { ApprovalRecord, ProxyStore } from '../store/proxy-store.js';
+import { type ApprovalRecord, type ProxyStore, StoreUnavailable } from '../store/proxy-store.js';
 import { openApiDocument } from './openapi.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -112,6 +112,17 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         graphErrorBody(
           'ServiceUnavailable',
           'The audit log cannot be written, so nothing is forwarded. Try again later.',
+          ids(c),
+        ),
+        503,
+        { 'Retry-After': '5' },
+      );
+    }
+    if (error instanceof StoreUnavailable) {
+      return c.json(
+        graphErrorBody(
+          'ServiceUnavailable',
+          "The proxy's store cannot be reached right now; nothing was changed. Try again later.",
           ids(c),
         ),
         503,

@@ -5,7 +5,14 @@ import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../a
 import type { Role } from '../config.js';
 import { AUDIT_COLUMNS, type AuditRow, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
-import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore, Review } from './proxy-store.js';
+import {
+  type ApprovalRecord,
+  type ApprovalState,
+  type AuditQuery,
+  type ProxyStore,
+  type Review,
+  StoreUnavailable,
+} from './proxy-store.js';
 
 /**
  * Schema migrations, in order; each runs once, recorded in `migrations`. Replicas starting together
@@ -158,7 +165,7 @@ export class PostgresStore implements ProxyStore {
     if (query.jobId) add('job_id', '=', query.jobId);
     if (query.subject) add('subject', 'LIKE', `%${query.subject}%`);
     values.push(query.limit);
-    const { rows } = await this.#pool.query<AuditRow>(
+    const { rows } = await this.#query<AuditRow>(
       `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
       values,
     );
@@ -177,7 +184,7 @@ export class PostgresStore implements ProxyStore {
   }
 
   async createApproval(record: ApprovalRecord): Promise<void> {
-    await this.#pool.query('INSERT INTO approvals (id, state, record) VALUES ($1, $2, $3)', [
+    await this.#query('INSERT INTO approvals (id, state, record) VALUES ($1, $2, $3)', [
       record.id,
       record.state,
       JSON.stringify(record),
@@ -185,20 +192,19 @@ export class PostgresStore implements ProxyStore {
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
-    const { rows } = await this.#pool.query<{ record: string }>(
-      'SELECT record FROM approvals WHERE id = $1',
-      [id],
-    );
+    const { rows } = await this.#query<{ record: string }>('SELECT record FROM approvals WHERE id = $1', [
+      id,
+    ]);
     return rows[0] ? JSON.parse(rows[0].record) : undefined;
   }
 
   async listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]> {
     const { rows } = state
-      ? await this.#pool.query<{ record: string }>(
+      ? await this.#query<{ record: string }>(
           'SELECT record FROM approvals WHERE state = $1 ORDER BY created',
           [state],
         )
-      : await this.#pool.query<{ record: string }>('SELECT record FROM approvals ORDER BY created');
+      : await this.#query<{ record: string }>('SELECT record FROM approvals ORDER BY created');
     return rows.map((row) => JSON.parse(row.record));
   }
 
@@ -242,7 +248,7 @@ export class PostgresStore implements ProxyStore {
   }
 
   async ping(): Promise<void> {
-    await this.#pool.query('SELECT 1');
+    await this.#query('SELECT 1');
   }
 
   async close(): Promise<void> {
@@ -258,6 +264,10 @@ export class PostgresStore implements ProxyStore {
     } finally {
       await client.end();
     }
+  }
+
+  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values?: unknown[]) {
+    return this.#pool.query<R>(sql, values).catch(unavailable);
   }
 
   async #lock(client: pg.PoolClient, id: string): Promise<ApprovalRecord | undefined> {
@@ -277,7 +287,7 @@ export class PostgresStore implements ProxyStore {
   }
 
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    const client = await this.#pool.connect().catch(unavailable);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -288,7 +298,27 @@ export class PostgresStore implements ProxyStore {
       await client.query('ROLLBACK').catch(() => {});
       // The connection may be the broken part (a restarted server): never hand it out again.
       client.release(true);
-      throw error;
+      unavailable(error);
     }
   }
+}
+
+/**
+ * Rethrows a failure to reach the server as {@link StoreUnavailable}, so callers answer 503 and try
+ * again: SQLSTATE classes 08 (connection), 53 (resources) and 57 (server shutting down or
+ * starting), socket errors (ECONNREFUSED, …) and pg's own connection messages. Anything else is a
+ * real fault and goes on as it is.
+ */
+function unavailable(error: unknown): never {
+  if (error instanceof StoreUnavailable) throw error;
+  const code = (error as { code?: unknown }).code;
+  const message = (error as Error).message ?? String(error);
+  const lost =
+    typeof code === 'string'
+      ? /^[0-9A-Z]{5}$/.test(code)
+        ? /^(08|53|57)/.test(code)
+        : /^E[A-Z]+$/.test(code)
+      : /connection|terminated|timeout|not queryable/i.test(message);
+  if (lost) throw new StoreUnavailable(`PostgreSQL cannot be reached: ${message}`, { cause: error });
+  throw error;
 }

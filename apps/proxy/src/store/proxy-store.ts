@@ -51,6 +51,9 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** The store cannot be reached right now (a database restarting, a network fault): try again later. */
+export class StoreUnavailable extends Error {}
+
 /** Why a review was refused; the HTTP layer maps these to 403/404/409. */
 export class ReviewRefused extends Error {
   constructor(
