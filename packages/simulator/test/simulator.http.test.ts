@@ -239,6 +239,35 @@ describe('the simulator over HTTPS', () => {
     expect((await client.graph('GET', '/users')).status).toBe(200);
   });
 
+  it("answers what no Graph route serves in Graph's shape: 405 for a wrong method, 400 for an unknown segment", async () => {
+    const wrongMethod = await client.graph('GET', provisionPath(ids.saasServicePrincipal, ids.saasJob));
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.json.error).toMatchObject({ code: 'Request_BadRequest' });
+    const unknown = await client.graph('GET', '/servicePrincipals/x/nonsense');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({
+      code: 'BadRequest',
+      message: "Resource not found for the segment 'nonsense'.",
+    });
+  });
+
+  it('holds a slow answer after counting the call, as Graph counts calls when they arrive', async () => {
+    await client.control('POST', '/faults', {
+      kind: 'slow',
+      count: 1,
+      delayMs: 300,
+      path: 'provisionOnDemand',
+    });
+    const sent = Date.now();
+    const pending = client.graph('POST', provisionPath(ids.saasServicePrincipal, ids.saasJob), {
+      body: userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sim.context.stats.snapshot().provisionOnDemand.accepted).toBe(1);
+    expect((await pending).status).toBe(200);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(290);
+  });
+
   it('guards the control API and validates what it is given', async () => {
     expect((await client.call('POST', '/_sim/reset')).status).toBe(401);
     const bad = await client.control('POST', '/faults', { kind: 'teapot', count: 1 });

@@ -401,8 +401,13 @@ function notFound(c: Context, id: string): Response {
 }
 
 /** Answers 429 with Graph's throttling body and a Retry-After in seconds (fractional when time runs scaled). */
-export function throttled(c: Context, sim: SimulatorContext, retryInMs: number): Response {
-  sim.stats.throttledCall();
+export function throttled(
+  c: Context,
+  sim: SimulatorContext,
+  retryInMs: number,
+  cause: 'limit' | 'fault' = 'limit',
+): Response {
+  sim.stats.throttledCall(cause);
   const seconds =
     sim.timeScale === 1
       ? String(Math.max(1, Math.ceil(retryInMs / 1000)))

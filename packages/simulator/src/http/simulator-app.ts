@@ -61,14 +61,16 @@ export function createSimulatorApp(
     if (!fault) return next();
     switch (fault.kind) {
       case 'slow':
+        // Graph takes the call (and counts it against the limit) when it arrives; the answer is late.
+        await next();
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        return next();
+        return;
       case 'drop':
         // Close the connection without an answer, as a reset on the network would.
         c.env.incoming.socket.destroy();
         return new Response(null, { status: 599 });
       case '429':
-        return throttled(c, sim, fault.retryAfterSeconds * 1000);
+        return throttled(c, sim, fault.retryAfterSeconds * 1000, 'fault');
       case '503':
         return graphError(
           c,
@@ -88,6 +90,23 @@ export function createSimulatorApp(
   const graph = graphRoutes(sim);
   app.route('/v1.0', graph);
   app.route('/beta', graph);
+  // Graph's own answer for what no Graph route serves; without it the tenant routes below would take
+  // `v1.0` for a tenant and answer in Entra's shape.
+  app.all('/:version{v1\\.0|beta}/*', (c) =>
+    c.req.path.endsWith('/provisionOnDemand')
+      ? graphError(
+          c,
+          405,
+          'Request_BadRequest',
+          'Specified HTTP method is not allowed for the request target.',
+        )
+      : graphError(
+          c,
+          400,
+          'BadRequest',
+          `Resource not found for the segment '${c.req.path.split('/').filter(Boolean).at(-1) ?? ''}'.`,
+        ),
+  );
   app.route('/', identityRoutes(sim));
 
   app.get('/', (c) =>

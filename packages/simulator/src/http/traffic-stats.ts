@@ -1,7 +1,10 @@
 /** Counts that tests and benchmarks read from `GET /_sim/stats`. */
 export interface StatsSnapshot {
   callsByEndpoint: Record<string, number>;
+  /** 429s for going over the limit. */
   throttled: number;
+  /** 429s served by an injected fault (`/_sim/faults`), not for going over the limit. */
+  injectedThrottles: number;
   provisionOnDemand: {
     accepted: number;
     /** The most accepted calls for one app within any one window. */
@@ -42,6 +45,7 @@ class WindowPeak {
 export class TrafficStats {
   #calls = new Map<string, number>();
   #throttled = 0;
+  #injectedThrottles = 0;
   #accepted = 0;
   #acceptedPeak: WindowPeak;
   #receivedPeak: WindowPeak;
@@ -55,8 +59,9 @@ export class TrafficStats {
     this.#calls.set(endpoint, (this.#calls.get(endpoint) ?? 0) + 1);
   }
 
-  throttledCall(): void {
-    this.#throttled += 1;
+  throttledCall(cause: 'limit' | 'fault' = 'limit'): void {
+    if (cause === 'fault') this.#injectedThrottles += 1;
+    else this.#throttled += 1;
   }
 
   provisionReceived(app: string, now: number): void {
@@ -72,6 +77,7 @@ export class TrafficStats {
     return {
       callsByEndpoint: Object.fromEntries(this.#calls),
       throttled: this.#throttled,
+      injectedThrottles: this.#injectedThrottles,
       provisionOnDemand: {
         accepted: this.#accepted,
         maxInWindow: this.#acceptedPeak.peak,

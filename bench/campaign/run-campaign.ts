@@ -1,0 +1,352 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { hashApiKey, PostgresStore } from '@ondemand/proxy';
+import { documentedIds as ids, type SimulatorReadyLine } from '@ondemand/simulator';
+import {
+  freePort,
+  repoRoot,
+  startPrivateRedis,
+  startReadyProcess,
+  testPostgresUrl,
+} from '@ondemand/test-utils';
+import { Agent, request } from 'undici';
+import { type FuzzResult, fuzzReplica } from './fuzz.js';
+import { type CallRecord, loadAgent, runApprover, runCallers } from './load.js';
+import { Replica } from './replicas.js';
+import { restartPostgres, untilPostgresAnswers } from './services.js';
+
+export interface CampaignOptions {
+  /** Concurrent callers in each phase. */
+  callers: number;
+  loadSeconds: number;
+  faultSeconds: number;
+  fuzzCases: number;
+  /** The simulator's time scale: Graph's 10 s window lasts 10 s / timeScale. */
+  timeScale: number;
+  log?: (line: string) => void;
+}
+
+/** What the campaign found; `pnpm campaign` prints it as a table and, last, as one JSON line. */
+export interface CampaignSummary {
+  calls: number;
+  outcomes: Record<string, number>;
+  /** 429s Graph answered for going over its limit (injected faults not counted). */
+  throttled: number;
+  injectedThrottles: number;
+  maxInWindow: number;
+  auditEntries: number;
+  chainValid: boolean;
+  /** Acknowledged calls (answered below 500) missing from the audit log, and approvals left unrun. */
+  lost: number;
+  /** Approved requests that ran more than once, and request ids with more than one request entry. */
+  duplicated: number;
+  /** HTTP 500 answers from the proxy. */
+  internalErrors: number;
+  /** 503s without Retry-After, and answers with no Graph-shaped error body. */
+  unclearRefusals: number;
+  /** Calls cut off by the SIGKILLed replica (no answer: the caller cannot know what happened). */
+  cutOff: number;
+  /** Calls that got no answer from a replica that was not killed. */
+  unanswered: number;
+  approvals: { created: number; completed: number; failed: number; interrupted: number; other: number };
+  fuzz: FuzzResult;
+  seconds: number;
+}
+
+const keyNames = ['requester', 'approver', 'auditor'] as const;
+/** The replica the fault phase kills. */
+const KILLED = 'r2';
+
+/**
+ * The simulator, three proxy replicas sharing PostgreSQL and Redis, hundreds of callers; then faults
+ * (Graph answering 429/503/slow/dropped, a replica SIGKILLed and restarted, Redis and PostgreSQL
+ * restarted) and a fuzz run; then the checks.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'ondemand-campaign-'));
+  const schema = `campaign_${randomBytes(5).toString('hex')}`;
+  const sim = await startReadyProcess<SimulatorReadyLine & { caFile: string }>(
+    ['packages/simulator/dist/cli.js', '--time-scale', String(options.timeScale)],
+    {},
+    { stderr: 'ignore' },
+  );
+  const simAgent = new Agent({ connect: { ca: readFileSync(sim.ready.caFile, 'utf8') } });
+  const control = async (path: string, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {}) => {
+    const answer = await request(`${sim.ready.url}/_sim${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${sim.ready.controlToken}`, 'content-type': 'application/json' },
+      ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+      dispatcher: simAgent,
+    });
+    const text = await answer.body.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  const redis = await startPrivateRedis();
+  const keys = Object.fromEntries(
+    keyNames.map((name) => [name, `odp_${name}_${randomBytes(12).toString('hex')}`]),
+  );
+  const windowMs = 10_000 / options.timeScale;
+  const configFile = join(dir, 'proxy.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      store: testPostgresUrl,
+      storeSchema: schema,
+      limiter: { url: redis.url },
+      maxQueuedCalls: 10,
+      upstreamTimeoutMs: 10_000,
+      graph: {
+        baseUrl: sim.ready.url,
+        caFile: sim.ready.caFile,
+        tenantId: sim.ready.tenantId,
+        clientId: sim.ready.clientId,
+        // Three replicas on two busy cores: calls can sit in an event loop for a while after they
+        // leave the limiter, so the margin is wider than the 2% default.
+        rateLimit: { limit: 5, windowMs, marginMs: windowMs * 0.25 },
+      },
+      apiKeys: keyNames.map((name) => ({ principal: name, roles: [name], sha256: hashApiKey(keys[name]!) })),
+      policy: {
+        rules: [
+          {
+            name: 'groups need an approver',
+            match: { servicePrincipal: [ids.groupServicePrincipal], objectType: ['Group'] },
+            decision: 'require_approval',
+            approvals: { count: 1, roles: ['approver'], expiresInMinutes: 60 },
+          },
+          {
+            name: 'single users on app provisioning',
+            match: { servicePrincipal: [ids.saasServicePrincipal], objectType: ['User'], maxSubjects: 1 },
+            decision: 'allow',
+          },
+        ],
+        otherwise: 'deny',
+      },
+    }),
+  );
+  const replicas = await Promise.all(
+    ['r1', 'r2', 'r3'].map(
+      async (id) =>
+        new Replica(
+          id,
+          await freePort(),
+          configFile,
+          { AZURE_CLIENT_SECRET: sim.ready.clientSecret },
+          join(dir, `${id}.log`),
+        ),
+    ),
+  );
+  const records: CallRecord[] = [];
+  let approverDone = false;
+  try {
+    await Promise.all(replicas.map((replica) => replica.start()));
+    log(`3 replicas on PostgreSQL schema ${schema} and Redis ${redis.url}; logs in ${dir}`);
+    const approver = runApprover({ until: () => approverDone, replicas, keys });
+
+    log(`load: ${options.callers} callers for ${options.loadSeconds} s`);
+    await runCallers({
+      callers: options.callers,
+      until: Date.now() + options.loadSeconds * 1000,
+      replicas,
+      keys,
+      records,
+    });
+
+    log(
+      `faults: Graph 429/503/slow/drop, a replica killed and restarted, Redis and PostgreSQL restarted (${options.faultSeconds} s)`,
+    );
+    for (const fault of [
+      { kind: '429', percent: 5, retryAfterSeconds: windowMs / 1000, path: 'provisionOnDemand' },
+      { kind: '503', percent: 5, retryAfterSeconds: windowMs / 1000 },
+      { kind: 'slow', percent: 5, delayMs: 300 },
+      { kind: 'drop', percent: 2, path: 'synchronization/jobs' },
+    ])
+      await control('/faults', { method: 'POST', body: fault });
+    const faultMs = options.faultSeconds * 1000;
+    const faultsStart = Date.now();
+    const at = (share: number) =>
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, faultsStart + share * faultMs - Date.now())));
+    const schedule = (async () => {
+      await at(0.15);
+      log('  SIGKILL replica r2');
+      await replicas[1]!.kill();
+      await at(0.3);
+      log('  restart replica r2');
+      await replicas[1]!.start();
+      await at(0.45);
+      log('  restart Redis');
+      await redis.stop();
+      await at(0.5);
+      await redis.start();
+      await at(0.65);
+      log('  restart PostgreSQL');
+      restartPostgres();
+      await untilPostgresAnswers();
+      await at(0.9);
+      await control('/faults', { method: 'DELETE' });
+    })();
+    await runCallers({ callers: options.callers, until: faultsStart + faultMs, replicas, keys, records });
+    await schedule;
+
+    log(`fuzz: ${options.fuzzCases} malformed requests against r1`);
+    const fuzz = await fuzzReplica(replicas[0]!, keys, options.fuzzCases);
+    if (!replicas[0]!.alive) fuzz.noAnswer += 1;
+
+    // Approved runs finish (their results are needed for the checks), then the approver stops.
+    const approvals = await settleApprovals(schema);
+    approverDone = true;
+    await approver;
+    await Promise.all(replicas.map((replica) => replica.stop()));
+
+    const stats = await control('/stats');
+    const verdict = await verifyOffline(schema);
+    const store = await PostgresStore.open({ url: testPostgresUrl, schema });
+    const { entries } = await store.readChain();
+    await store.close();
+    return summarize({ records, stats, verdict, entries, approvals, fuzz, started });
+  } finally {
+    approverDone = true;
+    await Promise.all(replicas.map((replica) => replica.stop().catch(() => {})));
+    await loadAgent.close().catch(() => {});
+    await simAgent.close();
+    await sim.stop();
+    await redis.stop();
+    await untilPostgresAnswers();
+    await PostgresStore.dropSchema(testPostgresUrl, schema);
+  }
+}
+
+/** Waits (bounded) until no approval is approved-but-not-run or running; returns them all. */
+async function settleApprovals(schema: string) {
+  const store = await PostgresStore.open({ url: testPostgresUrl, schema });
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const all = await store.listApprovals();
+      const unsettled = all.filter((record) => record.state === 'approved' || record.state === 'executing');
+      if (unsettled.length === 0 || Date.now() > deadline) return all;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** `ondemand-proxy audit verify --store …`: the same check an operator runs. */
+async function verifyOffline(schema: string): Promise<{ valid: boolean; entries: number; message?: string }> {
+  const run = promisify(execFile);
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['apps/proxy/dist/cli.js', 'audit', 'verify', '--store', testPostgresUrl, '--schema', schema],
+      { cwd: repoRoot },
+    );
+    return JSON.parse(stdout);
+  } catch (error) {
+    const stdout = (error as { stdout?: string }).stdout;
+    return stdout ? JSON.parse(stdout) : { valid: false, entries: 0, message: (error as Error).message };
+  }
+}
+
+function summarize(input: {
+  records: CallRecord[];
+  stats: any;
+  verdict: { valid: boolean; entries: number };
+  entries: Array<{ action: string; requestId: string; detail: Record<string, unknown> }>;
+  approvals: Array<{ id: string; state: string }>;
+  fuzz: FuzzResult;
+  started: number;
+}): CampaignSummary {
+  const { records, entries } = input;
+  const outcomes: Record<string, number> = {};
+  for (const record of records) {
+    const key =
+      record.status === 0
+        ? `no answer (${record.failure})`
+        : `${record.status}${record.errorCode ? ` ${record.errorCode}` : ''}`;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  const byRequest = new Map<string, string[]>();
+  for (const entry of entries) {
+    const actions = byRequest.get(entry.requestId) ?? [];
+    actions.push(entry.action);
+    byRequest.set(entry.requestId, actions);
+  }
+  // Acknowledged: answered below 500. Each must be in the log; a 200 from Graph with its outcome.
+  let lost = 0;
+  for (const record of records) {
+    if (record.status === 0 || record.status >= 500) continue;
+    const actions = byRequest.get(record.requestId ?? '') ?? [];
+    if (actions.length === 0) lost += 1;
+    else if (record.operation === 'provision' && record.status === 200 && !actions.includes('outcome'))
+      lost += 1;
+  }
+  const created = new Set(records.flatMap((record) => (record.approvalId ? [record.approvalId] : [])));
+  const states = new Map(input.approvals.map((record) => [record.id, record.state]));
+  for (const id of created) {
+    const state = states.get(id);
+    if (state === undefined || state === 'approved' || state === 'executing') lost += 1;
+  }
+  const forwardsPerApproval = new Map<string, number>();
+  for (const entry of entries)
+    if (entry.action === 'forward' && typeof entry.detail.approval === 'string')
+      forwardsPerApproval.set(
+        entry.detail.approval,
+        (forwardsPerApproval.get(entry.detail.approval) ?? 0) + 1,
+      );
+  const duplicated =
+    [...forwardsPerApproval.values()].filter((count) => count > 1).length +
+    [...byRequest.values()].filter((actions) => actions.filter((action) => action === 'request').length > 1)
+      .length;
+  const count = (state: string) => [...created].filter((id) => states.get(id) === state).length;
+  return {
+    calls: records.length,
+    outcomes,
+    throttled: input.stats.throttled,
+    injectedThrottles: input.stats.injectedThrottles,
+    maxInWindow: input.stats.provisionOnDemand.maxReceivedInWindow,
+    auditEntries: entries.length,
+    chainValid: input.verdict.valid && input.verdict.entries === entries.length,
+    lost,
+    duplicated,
+    internalErrors: records.filter((record) => record.status === 500).length,
+    unclearRefusals: records.filter(
+      (record) =>
+        (record.status === 503 && !record.retryAfter) || (record.status >= 400 && !record.graphShaped),
+    ).length,
+    cutOff: records.filter((record) => record.status === 0 && record.replica === KILLED).length,
+    unanswered: records.filter((record) => record.status === 0 && record.replica !== KILLED).length,
+    approvals: {
+      created: created.size,
+      completed: count('completed'),
+      failed: count('failed'),
+      interrupted: count('interrupted'),
+      other: created.size - count('completed') - count('failed') - count('interrupted'),
+    },
+    fuzz: input.fuzz,
+    seconds: Math.round((Date.now() - input.started) / 1000),
+  };
+}
+
+/** The checks the campaign must pass; each failed one is named. */
+export function campaignFailures(summary: CampaignSummary): string[] {
+  const failures: string[] = [];
+  if (summary.throttled > 0)
+    failures.push(`Graph answered ${summary.throttled} × 429 for going over its limit`);
+  if (summary.maxInWindow > 5) failures.push(`Graph saw ${summary.maxInWindow} calls in one window`);
+  if (!summary.chainValid) failures.push('the audit chain does not verify');
+  if (summary.lost > 0) failures.push(`${summary.lost} acknowledged calls or approvals are missing`);
+  if (summary.duplicated > 0) failures.push(`${summary.duplicated} requests ran or were logged twice`);
+  if (summary.unanswered > 0) failures.push(`${summary.unanswered} calls to live replicas got no answer`);
+  if (summary.internalErrors > 0) failures.push(`${summary.internalErrors} answers were HTTP 500`);
+  if (summary.unclearRefusals > 0)
+    failures.push(`${summary.unclearRefusals} refusals had no Retry-After or no Graph-shaped body`);
+  if (summary.fuzz.serverErrors + summary.fuzz.notGraphShaped + summary.fuzz.noAnswer > 0)
+    failures.push(`fuzz: ${JSON.stringify(summary.fuzz)}`);
+  return failures;
+}
