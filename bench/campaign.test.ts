@@ -10,6 +10,7 @@ describe('the load and fault campaign (short form)', () => {
       loadSeconds: 8,
       faultSeconds: 16,
       fuzzCases: 150,
+      approvals: 30,
       timeScale: 20,
     });
     const failures = campaignFailures(summary);

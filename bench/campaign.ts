@@ -2,7 +2,7 @@
  * The load and fault campaign. Run: `pnpm campaign` (from the root). Starts the simulator (time
  * scaled), three proxy replicas sharing PostgreSQL and Redis, hundreds of callers, then faults and a
  * fuzz run; prints a summary table and, as its last line, the summary as one JSON object.
- * CAMPAIGN_CALLERS, CAMPAIGN_LOAD_SECONDS, CAMPAIGN_FAULT_SECONDS, CAMPAIGN_FUZZ_CASES tune it.
+ * CAMPAIGN_CALLERS, CAMPAIGN_LOAD_SECONDS, CAMPAIGN_FAULT_SECONDS, CAMPAIGN_FUZZ_CASES, CAMPAIGN_APPROVALS tune it.
  */
 import { campaignFailures, runCampaign } from './campaign/run-campaign.js';
 import { formatSummary } from './campaign/summary-table.js';
@@ -12,6 +12,7 @@ const summary = await runCampaign({
   loadSeconds: Number(process.env.CAMPAIGN_LOAD_SECONDS ?? 60),
   faultSeconds: Number(process.env.CAMPAIGN_FAULT_SECONDS ?? 60),
   fuzzCases: Number(process.env.CAMPAIGN_FUZZ_CASES ?? 1_000),
+  approvals: Number(process.env.CAMPAIGN_APPROVALS ?? 200),
   timeScale: 20,
   log: (line) => console.log(line),
 });

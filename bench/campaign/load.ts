@@ -1,3 +1,4 @@
+import { groupRequest, userRequest } from '@ondemand/core';
 import { documentedIds as ids } from '@ondemand/simulator';
 import { Agent, request } from 'undici';
 import type { Replica } from './replicas.js';
@@ -27,23 +28,10 @@ export const paths = {
 };
 
 const bodies = {
-  provision: JSON.stringify({
-    parameters: [{ ruleId: ids.saasRule, subjects: [{ objectId: ids.saasUser, objectTypeName: 'User' }] }],
-  }),
-  group: JSON.stringify({
-    parameters: [
-      {
-        ruleId: ids.groupRule,
-        subjects: [
-          {
-            objectId: ids.group,
-            objectTypeName: 'Group',
-            links: { members: [{ objectId: ids.groupMembers[0], objectTypeName: 'User' }] },
-          },
-        ],
-      },
-    ],
-  }),
+  provision: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser })),
+  group: JSON.stringify(
+    groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [ids.groupMembers[0]] }),
+  ),
 };
 
 /** Connections for hundreds of callers; one pool per replica URL. */
@@ -128,10 +116,16 @@ export async function runCallers(options: {
   replicas: Replica[];
   keys: Record<string, string>;
   records: CallRecord[];
+  /** Group requests (each held for approval, then run) left to send: approved runs share the limit. */
+  groups: { left: number };
 }): Promise<void> {
   const pick = (): Operation => {
     const roll = Math.random();
-    return roll < 0.6 ? 'provision' : roll < 0.9 ? 'read' : roll < 0.95 ? 'group' : 'bad-key';
+    if (roll >= 0.9 && roll < 0.95 && options.groups.left > 0) {
+      options.groups.left -= 1;
+      return 'group';
+    }
+    return roll < 0.6 ? 'provision' : roll < 0.95 ? 'read' : 'bad-key';
   };
   await Promise.all(
     Array.from({ length: options.callers }, async () => {

@@ -12,7 +12,7 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
     ['most calls Graph saw in one window', `${summary.maxInWindow} (limit 5)`],
     ['audit entries', String(summary.auditEntries)],
     ['audit chain', summary.chainValid ? 'valid' : 'BROKEN'],
-    ['lost (acknowledged, not in the log)', String(summary.lost)],
+    ['lost (acknowledged but not logged; approved, never run)', String(summary.lost)],
     ['duplicated', String(summary.duplicated)],
     ['HTTP 500 from the proxy', String(summary.internalErrors)],
     ['503 without Retry-After / odd error bodies', String(summary.unclearRefusals)],

@@ -17,6 +17,27 @@ export type AuditRow = {
   hash: string;
 };
 
+/**
+ * The audit table in both stores; only the sequence number's type differs (SQLite's INTEGER
+ * PRIMARY KEY is its row id; PostgreSQL wants BIGINT).
+ */
+export function auditTableDdl(seqType: 'INTEGER' | 'BIGINT', ifNotExists: boolean): string {
+  return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}audit (
+  seq ${seqType} PRIMARY KEY,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  principal TEXT,
+  request_id TEXT NOT NULL,
+  graph_request_id TEXT,
+  service_principal_id TEXT,
+  job_id TEXT,
+  subject TEXT,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);`;
+}
+
 export const AUDIT_COLUMNS =
   'seq, at, action, principal, request_id, graph_request_id, service_principal_id, job_id, subject, detail, prev_hash, hash';
 

@@ -1,9 +1,8 @@
 import { redactUrl } from '@ondemand/core';
 import pg from 'pg';
-import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
 import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
-import type { Role } from '../config.js';
-import { AUDIT_COLUMNS, type AuditRow, toEntry, toRowValues } from './audit-row.js';
+import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
+import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
 import {
   type ApprovalRecord,
@@ -19,20 +18,7 @@ import {
  * take an advisory lock first, so exactly one of them applies a migration.
  */
 const migrations: string[] = [
-  `CREATE TABLE audit (
-     seq BIGINT PRIMARY KEY,
-     at TEXT NOT NULL,
-     action TEXT NOT NULL,
-     principal TEXT,
-     request_id TEXT NOT NULL,
-     graph_request_id TEXT,
-     service_principal_id TEXT,
-     job_id TEXT,
-     subject TEXT,
-     detail TEXT NOT NULL,
-     prev_hash TEXT NOT NULL,
-     hash TEXT NOT NULL
-   );
+  `${auditTableDdl('BIGINT', false)}
    CREATE INDEX audit_at ON audit (at);
    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);
    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
@@ -64,7 +50,7 @@ export interface PostgresStoreOptions {
  * every append locks the chain's head row: the database, not a process, decides the order.
  * Commits are durable when acknowledged (PostgreSQL's default `synchronous_commit`).
  */
-export class PostgresStore implements ProxyStore {
+export class PostgresStore extends ApprovalTransitions implements ProxyStore {
   readonly #pool: pg.Pool;
   readonly #appends: GroupCommit<AuditFields[], AuditEntry[]>;
 
@@ -72,6 +58,7 @@ export class PostgresStore implements ProxyStore {
     pool: pg.Pool,
     readonly description: string,
   ) {
+    super();
     this.#pool = pool;
     this.#appends = new GroupCommit((batch) => this.#appendBatch(batch));
   }
@@ -208,42 +195,11 @@ export class PostgresStore implements ProxyStore {
     return rows.map((row) => JSON.parse(row.record));
   }
 
-  review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
-    // The refusal of an expired approval is thrown after its commit, so the expiry is kept.
+  protected modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
     return this.#transaction(async (client) => {
-      const { write, refused } = applyReview(id, await this.#lock(client, id), review, now);
+      const { write, result } = change(await this.#lock(client, id));
       if (write) await this.#put(client, write);
-      return { write, refused };
-    }).then(({ write, refused }) => {
-      if (refused) throw refused;
-      return write!;
-    });
-  }
-
-  expire(id: string, now: Date): Promise<boolean> {
-    return this.#transaction(async (client) => {
-      const expired = expiredNow(await this.#lock(client, id), now);
-      if (expired) await this.#put(client, expired);
-      return expired !== undefined;
-    });
-  }
-
-  claimForExecution(id: string, replica: string): Promise<boolean> {
-    return this.#transaction(async (client) => {
-      const claim = claimed(await this.#lock(client, id), replica);
-      if (claim) await this.#put(client, claim);
-      return claim !== undefined;
-    });
-  }
-
-  async finishExecution(
-    id: string,
-    state: 'completed' | 'failed' | 'interrupted',
-    result: ApprovalRecord['result'],
-  ): Promise<void> {
-    await this.#transaction(async (client) => {
-      const record = await this.#lock(client, id);
-      if (record) await this.#put(client, { ...record, state, result });
+      return result;
     });
   }
 

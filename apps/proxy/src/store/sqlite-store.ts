@@ -1,26 +1,12 @@
 import Database from 'better-sqlite3';
-import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
 import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
-import type { Role } from '../config.js';
-import { AUDIT_COLUMNS, type AuditRow, toEntry, toRowValues } from './audit-row.js';
+import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
+import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
 import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore, Review } from './proxy-store.js';
 
 const schema = `
-CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  action TEXT NOT NULL,
-  principal TEXT,
-  request_id TEXT NOT NULL,
-  graph_request_id TEXT,
-  service_principal_id TEXT,
-  job_id TEXT,
-  subject TEXT,
-  detail TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
+${auditTableDdl('INTEGER', true)}
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS approvals (
@@ -32,10 +18,11 @@ CREATE INDEX IF NOT EXISTS approvals_state ON approvals (state);
 `;
 
 /** The default store: one SQLite file in WAL mode (better-sqlite3: synchronous, so each call is atomic here). */
-export class SqliteStore implements ProxyStore {
+export class SqliteStore extends ApprovalTransitions implements ProxyStore {
   readonly #db: Database.Database;
 
   constructor(readonly path: string) {
+    super();
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
@@ -116,39 +103,11 @@ export class SqliteStore implements ProxyStore {
     return rows.map((row) => JSON.parse(row.record));
   }
 
-  async review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
+  protected async modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
     return this.#db.transaction(() => {
-      const { write, refused } = applyReview(id, this.#get(id), review, now);
+      const { write, result } = change(this.#get(id));
       if (write) this.#put(write);
-      if (refused) throw refused;
-      return write!;
-    })();
-  }
-
-  async expire(id: string, now: Date): Promise<boolean> {
-    return this.#db.transaction(() => {
-      const expired = expiredNow(this.#get(id), now);
-      if (expired) this.#put(expired);
-      return expired !== undefined;
-    })();
-  }
-
-  async claimForExecution(id: string, replica: string): Promise<boolean> {
-    return this.#db.transaction(() => {
-      const claim = claimed(this.#get(id), replica);
-      if (claim) this.#put(claim);
-      return claim !== undefined;
-    })();
-  }
-
-  async finishExecution(
-    id: string,
-    state: 'completed' | 'failed' | 'interrupted',
-    result: ApprovalRecord['result'],
-  ): Promise<void> {
-    this.#db.transaction(() => {
-      const record = this.#get(id);
-      if (record) this.#put({ ...record, state, result });
+      return result;
     })();
   }
 

@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 
 /**
@@ -10,8 +10,14 @@ export function createDispatcher(options: { ca?: string | string[] | undefined }
     keepAliveTimeout: 30_000,
     connections: 64,
     // Giving `ca` replaces Node's roots: keep them, so a proxy in front of the real Graph still works.
+    // One secure context for every connection: building it parses ~140 root certificates, which
+    // per connection was a visible share of the proxy's CPU.
     connect: options.ca
-      ? { ca: [...(Array.isArray(options.ca) ? options.ca : [options.ca]), ...rootCertificates] }
+      ? {
+          secureContext: createSecureContext({
+            ca: [...(Array.isArray(options.ca) ? options.ca : [options.ca]), ...rootCertificates],
+          }),
+        }
       : {},
   });
 }

@@ -1,0 +1,53 @@
+import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
+import type { Role } from '../config.js';
+import type { ApprovalRecord, Review } from './proxy-store.js';
+
+/** A change to one approval: the record to write (if any) and what to answer. */
+export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
+  write?: ApprovalRecord | undefined;
+  result: T;
+};
+
+/**
+ * The approval state changes every store makes the same way: each store supplies one primitive,
+ * `modifyApproval`, that reads the record, applies a change and writes it in one transaction
+ * (with the row locked where the database has rows to lock).
+ */
+export abstract class ApprovalTransitions {
+  protected abstract modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T>;
+
+  /** Adds a review, enforcing every rule; an expired approval is written as expired, then refused. */
+  async review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(id, (record) => {
+      const outcome = applyReview(id, record, review, now);
+      return { write: outcome.write, result: outcome };
+    });
+    if (refused) throw refused;
+    return write!;
+  }
+
+  expire(id: string, now: Date): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const expired = expiredNow(record, now);
+      return { write: expired, result: expired !== undefined };
+    });
+  }
+
+  claimForExecution(id: string, replica: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const claim = claimed(record, replica);
+      return { write: claim, result: claim !== undefined };
+    });
+  }
+
+  finishExecution(
+    id: string,
+    state: 'completed' | 'failed' | 'interrupted',
+    result: ApprovalRecord['result'],
+  ): Promise<void> {
+    return this.modifyApproval(id, (record) => ({
+      write: record ? { ...record, state, result } : undefined,
+      result: undefined,
+    }));
+  }
+}
