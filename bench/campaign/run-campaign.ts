@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hashApiKey, PostgresStore } from '@ondemand/proxy';
-import { documentedIds as ids, type SimulatorReadyLine } from '@ondemand/simulator';
+import { documentedIds as ids, type SimulatorReadyLine, type StatsSnapshot } from '@ondemand/simulator';
 import {
   freePort,
   repoRoot,
@@ -215,7 +215,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await approver;
     await Promise.all(replicas.map((replica) => replica.stop()));
 
-    const stats = await control('/stats');
+    const stats = (await control('/stats')) as StatsSnapshot;
     const verdict = await verifyOffline(schema);
     const store = await PostgresStore.open({ url: testPostgresUrl, schema });
     const { entries } = await store.readChain();
@@ -267,7 +267,7 @@ async function verifyOffline(schema: string): Promise<{ valid: boolean; entries:
 
 function summarize(input: {
   records: CallRecord[];
-  stats: any;
+  stats: StatsSnapshot;
   verdict: { valid: boolean; entries: number };
   entries: Array<{ action: string; requestId: string; detail: Record<string, unknown> }>;
   approvals: Array<{ id: string; state: string }>;
