@@ -80,12 +80,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     : undefined;
   const approvals = new ApprovalService(
     store,
-    async (record) => {
+    async (record, beforeSend) => {
       try {
         const result = await graph.provisionOnDemand(
           record.servicePrincipalId,
           record.jobId,
           JSON.parse(record.body),
+          { beforeSend },
         );
         return { status: 200, body: result.raw, graphRequestId: result.requestId ?? null };
       } catch (error) {

@@ -117,6 +117,12 @@ export interface PendingApproval {
 export interface ProvisionOptions extends CallOptions {
   /** Called when the proxy answers 202 (held for approval), and again as its state changes. */
   onPending?: (approval: PendingApproval) => void;
+  /**
+   * Awaited once, after the rate limiter's grant and before the request is first written: the
+   * last moment at which the call has certainly not reached Graph (a proxy records it, so a crash
+   * before it can run the call again safely). If it throws, nothing is sent.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 interface SendRequest {
@@ -129,6 +135,7 @@ interface SendRequest {
   limiterKey?: string;
   /** Whether sending again after a timeout is safe (reads are; provisioning is not assumed to be). */
   idempotent: boolean;
+  beforeSend?: (() => Promise<void>) | undefined;
 }
 
 interface SendResult {
@@ -191,6 +198,7 @@ export class GraphClient {
       signal: options.signal,
       limiterKey: servicePrincipalId.toLowerCase(),
       idempotent: false,
+      beforeSend: options.beforeSend,
     });
     if (answer.status === 202) return this.#awaitApproval(answer, options);
     return this.#decoded(answer);
@@ -466,6 +474,8 @@ export class GraphClient {
   }
 
   async #send(call: SendRequest): Promise<SendResult> {
+    // Once, before the first attempt is written (retries are past that point already).
+    let beforeSend = call.beforeSend;
     const clientRequestId = randomUUID();
     const started = Date.now();
     let attempts = 0;
@@ -494,6 +504,16 @@ export class GraphClient {
             { cause: error },
           );
         throw abortedOr(error, call.signal);
+      }
+      if (beforeSend) {
+        const announce = beforeSend;
+        beforeSend = undefined;
+        try {
+          await announce();
+        } catch (error) {
+          stopWatching();
+          throw error;
+        }
       }
 
       const timeout = AbortSignal.timeout(this.#timeoutMs);

@@ -114,6 +114,28 @@ describe('GraphClient against the simulator', () => {
     await graph.close();
   });
 
+  it('awaits beforeSend once, after the grant and before sending; if it throws nothing is sent', async () => {
+    const graph = clientFor(sim);
+    const body = userRequest({ ruleId: ids.saasRule, userId: ids.saasUser });
+    const seen: number[] = [];
+    await graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body, {
+      beforeSend: async () => {
+        seen.push((await control(sim, 'GET', '/stats')).provisionOnDemand.accepted);
+      },
+    });
+    expect(seen).toEqual([0]);
+    const refused = await graph
+      .provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body, {
+        beforeSend: async () => {
+          throw new Error('the store is away');
+        },
+      })
+      .catch((caught) => caught);
+    expect(refused.message).toBe('the store is away');
+    expect((await control(sim, 'GET', '/stats')).provisionOnDemand.accepted).toBe(1);
+    await graph.close();
+  });
+
   it('says what to do about a wrong secret, without the secret', async () => {
     const graph = clientFor(sim, { clientSecret: 'not-the-secret-123' });
     const error = await collect(graph.listSynchronizationJobs(ids.saasServicePrincipal)).catch(

@@ -7,7 +7,7 @@ import { testPostgresUrl } from '@ondemand/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '../config.js';
 import { PostgresStore } from '../store/postgres-store.js';
-import type { ProxyStore } from '../store/proxy-store.js';
+import type { ApprovalRecord, ProxyStore } from '../store/proxy-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ApprovalService, type Execution } from './approval-service.js';
 
@@ -46,7 +46,10 @@ const storeKinds: Array<[string, StoreKind]> = [
 ];
 
 describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
-  async function setup(where = kind.fresh(), executor?: () => Promise<Execution>) {
+  async function setup(
+    where = kind.fresh(),
+    executor?: (record: ApprovalRecord, beforeSend: () => Promise<void>) => Promise<Execution>,
+  ) {
     let time = Date.parse('2026-11-28T10:00:00Z');
     const clock = { now: () => new Date(time), advance: (ms: number) => (time += ms) };
     const store = await kind.open(where);
@@ -54,10 +57,11 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     const audited: string[] = [];
     const service = new ApprovalService(
       store,
-      async (record) => {
+      async (record, beforeSend) => {
         runs.push(record.id);
+        if (!executor) await beforeSend();
         return executor
-          ? executor()
+          ? executor(record, beforeSend)
           : {
               status: 200,
               body: { key: '{"result":"Success","details":{}}', value: '{}' },
@@ -176,27 +180,58 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     expect(runs).toEqual([record.id]);
   });
 
-  it('after a restart, runs what was approved but not started, and never re-runs what was in flight', async () => {
-    const first = await setup(undefined, () => new Promise(() => {}));
+  it('after a restart, runs what was approved or claimed but not sent, and never re-runs what was sent', async () => {
+    const reachedGraph = new Set<string>();
+    // Every run hangs: the ones in reachedGraph after announcing that they are being sent.
+    const first = await setup(undefined, async (record, beforeSend) => {
+      if (reachedGraph.has(record.id)) await beforeSend();
+      return new Promise(() => {});
+    });
     const approvedNotRun = await first.create(1);
-    const inFlight = await first.create(1);
+    const waitingForLimit = await first.create(1);
+    const sent = await first.create(1);
     const pending = await first.create(1);
+    reachedGraph.add(sent.id);
     await first.store.review(
       approvedNotRun.id,
       { ...bob, decision: 'approve', reason: 'ok', at: first.clock.now().toISOString() },
       first.clock.now(),
     );
-    await first.service.review(inFlight.id, bob, 'approve', 'ok');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await first.service.get(inFlight.id))?.state).toBe('executing');
+    await first.service.review(waitingForLimit.id, bob, 'approve', 'ok');
+    await first.service.review(sent.id, bob, 'approve', 'ok');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await first.service.get(waitingForLimit.id))?.state).toBe('executing');
+    expect((await first.service.get(sent.id))?.sendingAt).toBeTruthy();
     await first.store.close();
 
     const second = await setup(first.where);
     await second.service.recover();
     await second.service.drain();
     expect((await second.service.get(approvedNotRun.id))?.state).toBe('completed');
-    expect((await second.service.get(inFlight.id))?.state).toBe('interrupted');
+    expect((await second.service.get(waitingForLimit.id))?.state).toBe('completed');
+    expect((await second.service.get(sent.id))?.state).toBe('interrupted');
     expect((await second.service.get(pending.id))?.state).toBe('pending');
-    expect(second.runs).toEqual([approvedNotRun.id]);
+    expect(second.runs.sort()).toEqual([approvedNotRun.id, waitingForLimit.id].sort());
+  });
+
+  it('gives a run that failed before reaching Graph back to approved, and runs it on the next sweep', async () => {
+    let attempt = 0;
+    const context = await setup(undefined, async (_record, beforeSend) => {
+      attempt += 1;
+      if (attempt === 1) return { status: 503, body: {}, graphRequestId: null };
+      await beforeSend();
+      return { status: 200, body: {}, graphRequestId: 'graph-2' };
+    });
+    const record = await context.create(1);
+    await context.service.review(record.id, bob, 'approve', 'ok');
+    await context.service.drain();
+    expect((await context.service.get(record.id))?.state).toBe('approved');
+    await context.service.sweep();
+    await context.service.drain();
+    expect(await context.service.get(record.id)).toMatchObject({
+      state: 'completed',
+      result: { graphRequestId: 'graph-2' },
+    });
+    expect(context.runs).toEqual([record.id, record.id]);
   });
 });

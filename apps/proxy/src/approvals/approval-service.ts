@@ -10,7 +10,8 @@ export interface Execution {
   graphRequestId: string | null;
 }
 
-export type Executor = (record: ApprovalRecord) => Promise<Execution>;
+/** Runs the request; awaits `beforeSend` after the rate limit's grant, just before it reaches Graph. */
+export type Executor = (record: ApprovalRecord, beforeSend: () => Promise<void>) => Promise<Execution>;
 export type AuditWriter = (
   action: 'review' | 'forward' | 'outcome' | 'expired' | 'interrupted',
   record: ApprovalRecord,
@@ -170,14 +171,25 @@ export class ApprovalService {
       });
       return;
     }
+    let sending = false;
+    const beforeSend = async () => {
+      await this.store.markSending(id, this.now().toISOString());
+      sending = true;
+    };
     try {
-      execution = await this.execute(record);
+      execution = await this.execute(record, beforeSend);
     } catch (error) {
       execution = {
         status: 502,
         body: { error: { code: 'UpstreamFailed', message: (error as Error).message } },
         graphRequestId: null,
       };
+    }
+    if (!sending && execution.status >= 500) {
+      // Failed before it reached Graph (the limiter's or the store's backend away, no token): nothing
+      // was sent, so it goes back to approved and a later sweep runs it.
+      await this.#persisting(() => this.store.releaseClaim(id));
+      return;
     }
     await this.#finish(record, execution);
   }
@@ -221,6 +233,11 @@ export class ApprovalService {
     for (const record of await this.store.listApprovals('executing')) {
       // Another replica's run is its own business: it may still be running.
       if ((record.executedBy ?? 'default') !== this.#replica) continue;
+      if (!record.sendingAt) {
+        // Claimed but still waiting for the rate limit: it never reached Graph, so it runs again.
+        await this.store.releaseClaim(record.id);
+        continue;
+      }
       await this.store.finishExecution(record.id, 'interrupted', null);
       await this.audit('interrupted', record, {
         note: 'the proxy stopped while this request was being sent; it was not sent again',

@@ -40,6 +40,23 @@ export abstract class ApprovalTransitions {
     });
   }
 
+  /** Records that the claimed request is about to reach Graph: from here on a crash means `interrupted`. */
+  markSending(id: string, at: string): Promise<void> {
+    return this.modifyApproval(id, (record) => ({
+      write: record?.state === 'executing' ? { ...record, sendingAt: at } : undefined,
+      result: undefined,
+    }));
+  }
+
+  /** Gives a claimed request that never reached Graph back (executing → approved), to run later. */
+  releaseClaim(id: string): Promise<void> {
+    return this.modifyApproval(id, (record) => {
+      if (record?.state !== 'executing' || record.sendingAt) return { result: undefined };
+      const { executedBy: _executedBy, ...rest } = record;
+      return { write: { ...rest, state: 'approved' }, result: undefined };
+    });
+  }
+
   finishExecution(
     id: string,
     state: 'completed' | 'failed' | 'interrupted',

@@ -114,8 +114,9 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     const service = (store: PostgresStore, replica: string, hang = false) =>
       new ApprovalService(
         store,
-        async (record) => {
+        async (record, beforeSend) => {
           runs.push(`${replica}:${record.id}`);
+          await beforeSend();
           if (hang) return new Promise(() => {});
           return { status: 200, body: {}, graphRequestId: null };
         },

@@ -37,6 +37,8 @@ export interface ApprovalRecord {
   result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
   /** The replica that claimed it for execution: after a restart it alone marks it interrupted. */
   executedBy?: string;
+  /** When the claimed request was about to reach Graph; before it, a crash loses nothing. */
+  sendingAt?: string;
 }
 
 export interface AuditQuery {
@@ -83,6 +85,10 @@ export interface ProxyStore {
   expire(id: string, now: Date): Promise<boolean>;
   /** approved → executing by `replica`, once: true only for the one caller that gets to run it. */
   claimForExecution(id: string, replica: string): Promise<boolean>;
+  /** Marks a claimed request as about to reach Graph. */
+  markSending(id: string, at: string): Promise<void>;
+  /** executing → approved for a claimed request that never reached Graph. */
+  releaseClaim(id: string): Promise<void>;
   finishExecution(
     id: string,
     state: 'completed' | 'failed' | 'interrupted',
