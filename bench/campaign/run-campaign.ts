@@ -304,15 +304,16 @@ function summarize(input: {
     const state = states.get(id);
     if (state === undefined || state === 'approved' || state === 'executing') lost += 1;
   }
-  const forwardsPerApproval = new Map<string, number>();
+  // A run that reached Graph ends with exactly one outcome; one refused before sending has none.
+  const outcomesPerApproval = new Map<string, number>();
   for (const entry of entries)
-    if (entry.action === 'forward' && typeof entry.detail.approval === 'string')
-      forwardsPerApproval.set(
+    if (entry.action === 'outcome' && typeof entry.detail.approval === 'string')
+      outcomesPerApproval.set(
         entry.detail.approval,
-        (forwardsPerApproval.get(entry.detail.approval) ?? 0) + 1,
+        (outcomesPerApproval.get(entry.detail.approval) ?? 0) + 1,
       );
   const duplicated =
-    [...forwardsPerApproval.values()].filter((count) => count > 1).length +
+    [...outcomesPerApproval.values()].filter((count) => count > 1).length +
     [...byRequest.values()].filter((actions) => actions.filter((action) => action === 'request').length > 1)
       .length;
   const count = (state: string) => [...created].filter((id) => states.get(id) === state).length;

@@ -158,21 +158,11 @@ export class ApprovalService {
     if (!(await this.store.claimForExecution(id, this.#replica))) return;
     const record = (await this.store.getApproval(id))!;
     let execution: Execution;
-    try {
-      await this.#persisting(() => this.audit('forward', record, { bodyHash: record.bodyHash }));
-    } catch {
-      // No audit entry, no call (fail closed): the approval ends failed and says why.
-      await this.#finish(record, {
-        status: 503,
-        body: {
-          error: { code: 'ServiceUnavailable', message: 'the audit log could not be written: not sent' },
-        },
-        graphRequestId: null,
-      });
-      return;
-    }
     let sending = false;
+    // Just before the call reaches Graph (after the rate limit's grant): the forward entry (no entry,
+    // no call: fail closed), then the mark that makes a crash from here on end `interrupted`.
     const beforeSend = async () => {
+      await this.audit('forward', record, { bodyHash: record.bodyHash });
       await this.store.markSending(id, this.now().toISOString());
       sending = true;
     };
