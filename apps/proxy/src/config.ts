@@ -94,6 +94,8 @@ export const proxyConfigSchema = z
       .optional(),
     /** This replica's name, unique among replicas sharing a store (env ONDEMAND_REPLICA_ID). */
     replicaId: z.string().min(1).optional(),
+    /** A replica silent this long (no heartbeat) loses its claimed approval runs to the others. */
+    replicaLeaseSeconds: z.number().positive().default(60),
     /** Calls waiting for the rate limit beyond this answer 503 with Retry-After at once. */
     maxQueuedCalls: z.number().int().positive().default(25),
     graph: z.strictObject({

@@ -113,6 +113,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     (event, record) => void webhook?.notify(event, record),
     {
       ...(config.replicaId ? { replica: config.replicaId } : {}),
+      leaseMs: config.replicaLeaseSeconds * 1000,
       onError: (message) => log({ at: new Date().toISOString(), level: 'error', message }),
     },
   );

@@ -409,30 +409,12 @@ describe('ondemand-proxy', () => {
 
   it('fails closed: with the audit log unwritable, nothing is forwarded (503)', async () => {
     const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
-    const real = new SqliteStore(database);
-    const broken: ProxyStore = Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
-      appendAudit: async () => {
+    // The real store with a disk that refuses every audit write.
+    const broken = new (class extends SqliteStore {
+      override appendAudit(): never {
         throw new Error('disk full');
-      },
-    });
-    for (const name of [
-      'queryAudit',
-      'readChain',
-      'createApproval',
-      'getApproval',
-      'listApprovals',
-      'review',
-      'expire',
-      'claimForExecution',
-      'finishExecution',
-      'ping',
-      'close',
-    ] as const) {
-      (broken as any)[name] = (real as any)[name].bind(real);
-    }
-    (broken as any).appendAudit = async () => {
-      throw new Error('disk full');
-    };
+      }
+    })(database);
     const { running, keys: brokenKeys } = await startDemo(broken);
     const before = sim.context.stats.snapshot().provisionOnDemand.accepted;
     const answer = await call(userPath, { key: brokenKeys.requester, body: userBody, base: running.url });

@@ -234,4 +234,75 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     });
     expect(context.runs).toEqual([record.id, record.id]);
   });
+
+  it('takes back the runs of a replica silent past its lease: unsent ones run elsewhere once, sent ones end interrupted', async () => {
+    const where = kind.fresh();
+    const [storeA, storeB] = [await kind.open(where), await kind.open(where)];
+    let time = Date.parse('2026-11-28T10:00:00Z');
+    const now = () => new Date(time);
+    const sent: string[] = [];
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const replicaA = new ApprovalService(
+      storeA,
+      async (record, beforeSend) => {
+        if (record.reason === 'sent') {
+          await beforeSend();
+          sent.push(`a:${record.id}`);
+          return new Promise(() => {});
+        }
+        await gate; // still waiting for the rate limit when its lease runs out
+        await beforeSend();
+        sent.push(`a:${record.id}`);
+        return { status: 200, body: {}, graphRequestId: null };
+      },
+      async () => {},
+      now,
+      () => {},
+      { replica: 'a', leaseMs: 60_000, storeRetryMs: 0 },
+    );
+    const replicaB = new ApprovalService(
+      storeB,
+      async (record, beforeSend) => {
+        await beforeSend();
+        sent.push(`b:${record.id}`);
+        return { status: 200, body: {}, graphRequestId: 'graph-b' };
+      },
+      async () => {},
+      now,
+      () => {},
+      { replica: 'b', leaseMs: 60_000 },
+    );
+    const ask = (reason: string) =>
+      replicaA.create({
+        requester: requester.principal,
+        reason,
+        apiVersion: 'v1.0',
+        servicePrincipalId: 'sp',
+        jobId: 'job',
+        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        rule: 'groups',
+        approvals: { count: 1, roles: ['approver'], expiresInMinutes: 600 },
+      });
+    const [waiting, inFlight] = [await ask('waiting'), await ask('sent')];
+    await replicaA.recover();
+    await replicaA.review(waiting.id, bob, 'approve', 'ok');
+    await replicaA.review(inFlight.id, bob, 'approve', 'ok');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await replicaB.sweep();
+    expect((await storeB.getApproval(waiting.id))?.state).toBe('executing'); // a's lease still holds
+
+    time += 61_000;
+    await replicaB.sweep();
+    await replicaB.drain();
+    expect(await storeB.getApproval(waiting.id)).toMatchObject({ state: 'completed', executedBy: 'b' });
+    expect((await storeB.getApproval(inFlight.id))?.state).toBe('interrupted');
+
+    openGate(); // replica a wakes up: it no longer holds the run, so it must not send it
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent.sort()).toEqual([`a:${inFlight.id}`, `b:${waiting.id}`].sort());
+    expect((await storeB.getApproval(waiting.id))?.state).toBe('completed');
+  });
 });

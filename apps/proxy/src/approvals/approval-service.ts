@@ -40,6 +40,8 @@ export class ApprovalService {
       replica?: string;
       /** How often a long-poll re-reads the store: another replica may decide the approval. */
       pollMs?: number;
+      /** How long a silent replica keeps its claimed runs before others take them back (default 60 s). */
+      leaseMs?: number;
       /** How long a run keeps retrying store writes before it gives up (default 60 s). */
       storeRetryMs?: number;
       /** Told about failures of background runs (the caller that approved has its answer already). */
@@ -159,11 +161,13 @@ export class ApprovalService {
     const record = (await this.store.getApproval(id))!;
     let execution: Execution;
     let sending = false;
-    // Just before the call reaches Graph (after the rate limit's grant): the forward entry (no entry,
-    // no call: fail closed), then the mark that makes a crash from here on end `interrupted`.
+    // Just before the call reaches Graph (after the rate limit's grant): the mark that makes a crash
+    // from here on end `interrupted` (refused if the claim was lost), then the forward entry (no
+    // entry, no call: fail closed).
     const beforeSend = async () => {
+      if (!(await this.store.markSending(id, this.now().toISOString(), this.#replica)))
+        throw new Error('this replica no longer holds the run (its lease ran out): not sent');
       await this.audit('forward', record, { bodyHash: record.bodyHash });
-      await this.store.markSending(id, this.now().toISOString());
       sending = true;
     };
     try {
@@ -178,7 +182,9 @@ export class ApprovalService {
     if (!sending && execution.status >= 500) {
       // Failed before it reached Graph (the limiter's or the store's backend away, no token): nothing
       // was sent, so it goes back to approved and a later sweep runs it.
-      await this.#persisting(() => this.store.releaseClaim(id));
+      await this.#persisting(async () => {
+        await this.store.releaseClaim(id, this.#replica, true);
+      });
       return;
     }
     await this.#finish(record, execution);
@@ -216,32 +222,49 @@ export class ApprovalService {
   }
 
   /**
-   * After a restart: approved requests that never started run now; one that was running when the
-   * process died may or may not have reached Graph, so it is marked interrupted, never run twice.
+   * After a restart: approved requests that never started run now, and so do this replica's claimed
+   * runs that never reached Graph; one that may have reached Graph is marked interrupted, never run
+   * twice.
    */
   async recover(): Promise<void> {
-    for (const record of await this.store.listApprovals('executing')) {
-      // Another replica's run is its own business: it may still be running.
-      if ((record.executedBy ?? 'default') !== this.#replica) continue;
-      if (!record.sendingAt) {
-        // Claimed but still waiting for the rate limit: it never reached Graph, so it runs again.
-        await this.store.releaseClaim(record.id);
-        continue;
-      }
-      await this.store.finishExecution(record.id, 'interrupted', null);
-      await this.audit('interrupted', record, {
-        note: 'the proxy stopped while this request was being sent; it was not sent again',
-      });
-    }
+    await this.store.heartbeat(this.#replica, this.now().toISOString());
+    // Another replica's run is its own business while its lease lasts: it may still be running.
+    for (const record of await this.store.listApprovals('executing'))
+      if ((record.executedBy ?? 'default') === this.#replica) await this.#takeBack(record);
     await this.sweep();
   }
 
   /**
-   * Runs approved requests nobody has started: the replica that took the deciding review may have
-   * died before it claimed the run. Called at start and now and then; the claim keeps it to once.
+   * Says this replica is alive, takes back the runs of replicas silent for longer than the lease,
+   * and runs approved requests nobody has started (the replica that took the deciding review may
+   * have died before it claimed the run). Called at start and now and then; claims keep it to once.
    */
   async sweep(): Promise<void> {
+    const now = this.now();
+    await this.store.heartbeat(this.#replica, now.toISOString());
+    const silent = new Set(
+      await this.store.staleReplicas(
+        new Date(now.getTime() - (this.options.leaseMs ?? 60_000)).toISOString(),
+      ),
+    );
+    silent.delete(this.#replica);
+    if (silent.size > 0)
+      for (const record of await this.store.listApprovals('executing'))
+        if (silent.has(record.executedBy ?? 'default')) await this.#takeBack(record);
     for (const record of await this.store.listApprovals('approved')) this.#track(this.run(record.id));
+  }
+
+  /** A dead replica's run: back to approved if it never reached Graph, else interrupted. */
+  async #takeBack(record: ApprovalRecord): Promise<void> {
+    const owner = record.executedBy ?? 'default';
+    if (!record.sendingAt) {
+      await this.store.releaseClaim(record.id, owner);
+      return;
+    }
+    if (await this.store.interrupt(record.id, owner))
+      await this.audit('interrupted', record, {
+        note: 'the replica running this request stopped while it was being sent; it was not sent again',
+      });
   }
 
   /** Resolves when every run in flight has finished (graceful shutdown). */

@@ -40,20 +40,40 @@ export abstract class ApprovalTransitions {
     });
   }
 
-  /** Records that the claimed request is about to reach Graph: from here on a crash means `interrupted`. */
-  markSending(id: string, at: string): Promise<void> {
-    return this.modifyApproval(id, (record) => ({
-      write: record?.state === 'executing' ? { ...record, sendingAt: at } : undefined,
-      result: undefined,
-    }));
+  /**
+   * Records that the claimed request is about to reach Graph: from here on a crash means
+   * `interrupted`. Only while `replica` still holds the claim (a replica whose lease ran out may
+   * have lost it): false means do not send.
+   */
+  markSending(id: string, at: string, replica: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const holds = record?.state === 'executing' && (record.executedBy ?? 'default') === replica;
+      return { write: holds ? { ...record, sendingAt: at } : undefined, result: holds };
+    });
   }
 
-  /** Gives a claimed request that never reached Graph back (executing → approved), to run later. */
-  releaseClaim(id: string): Promise<void> {
+  /**
+   * Gives a claimed request that never reached Graph back (executing → approved), to run later.
+   * One marked as sending is released only by its owner, who knows it was not sent after all.
+   */
+  releaseClaim(id: string, owner: string, knownUnsent = false): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      if (record?.state !== 'executing' || record.sendingAt) return { result: undefined };
-      const { executedBy: _executedBy, ...rest } = record;
-      return { write: { ...rest, state: 'approved' }, result: undefined };
+      if (
+        record?.state !== 'executing' ||
+        (record.sendingAt && !knownUnsent) ||
+        (record.executedBy ?? 'default') !== owner
+      )
+        return { result: false };
+      const { executedBy: _executedBy, sendingAt: _sendingAt, ...rest } = record;
+      return { write: { ...rest, state: 'approved' }, result: true };
+    });
+  }
+
+  /** Marks a run that may have reached Graph as interrupted, if `owner` still holds it. */
+  interrupt(id: string, owner: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const holds = record?.state === 'executing' && (record.executedBy ?? 'default') === owner;
+      return { write: holds ? { ...record, state: 'interrupted', result: null } : undefined, result: holds };
     });
   }
 

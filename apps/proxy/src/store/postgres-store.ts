@@ -29,6 +29,7 @@ const migrations: string[] = [
      record TEXT NOT NULL
    );
    CREATE INDEX approvals_state ON approvals (state);`,
+  'CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)',
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
@@ -201,6 +202,20 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
       if (write) await this.#put(client, write);
       return result;
     });
+  }
+
+  async heartbeat(replica: string, at: string): Promise<void> {
+    await this.#query(
+      'INSERT INTO replicas (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at',
+      [replica, at],
+    );
+  }
+
+  async staleReplicas(before: string): Promise<string[]> {
+    const { rows } = await this.#query<{ id: string }>('SELECT id FROM replicas WHERE seen_at < $1', [
+      before,
+    ]);
+    return rows.map((row) => row.id);
   }
 
   async ping(): Promise<void> {

@@ -85,10 +85,16 @@ export interface ProxyStore {
   expire(id: string, now: Date): Promise<boolean>;
   /** approved → executing by `replica`, once: true only for the one caller that gets to run it. */
   claimForExecution(id: string, replica: string): Promise<boolean>;
-  /** Marks a claimed request as about to reach Graph. */
-  markSending(id: string, at: string): Promise<void>;
-  /** executing → approved for a claimed request that never reached Graph. */
-  releaseClaim(id: string): Promise<void>;
+  /** Marks a claimed request as about to reach Graph; false when `replica` no longer holds it. */
+  markSending(id: string, at: string, replica: string): Promise<boolean>;
+  /** executing → approved for a request `owner` claimed that never reached Graph. */
+  releaseClaim(id: string, owner: string, knownUnsent?: boolean): Promise<boolean>;
+  /** executing → interrupted for a request `owner` claimed that may have reached Graph. */
+  interrupt(id: string, owner: string): Promise<boolean>;
+  /** Says this replica is alive (its claims stay its own while it keeps saying so). */
+  heartbeat(replica: string, at: string): Promise<void>;
+  /** Replicas last heard from before `before`. */
+  staleReplicas(before: string): Promise<string[]>;
   finishExecution(
     id: string,
     state: 'completed' | 'failed' | 'interrupted',

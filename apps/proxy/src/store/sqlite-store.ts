@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS approvals (
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS approvals_state ON approvals (state);
+CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
 `;
 
 /** The default store: one SQLite file in WAL mode (better-sqlite3: synchronous, so each call is atomic here). */
@@ -109,6 +110,19 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
       if (write) this.#put(write);
       return result;
     })();
+  }
+
+  async heartbeat(replica: string, at: string): Promise<void> {
+    this.#statement(
+      'INSERT INTO replicas (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at',
+    ).run(replica, at);
+  }
+
+  async staleReplicas(before: string): Promise<string[]> {
+    const rows = this.#statement('SELECT id FROM replicas WHERE seen_at < ?').all(before) as Array<{
+      id: string;
+    }>;
+    return rows.map((row) => row.id);
   }
 
   async ping(): Promise<void> {
