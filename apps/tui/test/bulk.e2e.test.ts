@@ -88,7 +88,16 @@ describe('ondemand bulk against a time-scaled simulator', () => {
     writeFileSync(file, `objectId,objectTypeName\n${ids200.map((id) => `${id},User`).join('\n')}\n`);
 
     const first = bulk(file, out);
-    await new Promise<void>((resolve) => {
+    let firstStderr = '';
+    first.stderr!.on('data', (chunk) => {
+      firstStderr += String(chunk);
+    });
+    await new Promise<void>((resolve, reject) => {
+      // A first run that ends before row 100 is a failure to report, not a wait until the timeout.
+      first.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`the first run exited (${code}) before 100 rows:\n${firstStderr.slice(-2000)}`));
+      });
       const timer = setInterval(() => {
         try {
           if (resultLines(out).length >= 100) {

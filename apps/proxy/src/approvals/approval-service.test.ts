@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { userRequest } from '@ondemand/core';
 import { testPostgresUrl } from '@ondemand/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { approvalRequest } from '../../test/approval-requests.js';
 import type { Role } from '../config.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import type { ApprovalRecord, ProxyStore } from '../store/proxy-store.js';
@@ -74,16 +74,13 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
       clock.now,
     );
     const create = (count = 1, expiresInMinutes = 60) =>
-      service.create({
-        requester: requester.principal,
-        reason: 'new joiner',
-        apiVersion: 'v1.0',
-        servicePrincipalId: 'sp',
-        jobId: 'job',
-        body: userRequest({ ruleId: 'r', userId: 'u' }),
-        rule: 'groups',
-        approvals: { count, roles: ['approver'], expiresInMinutes },
-      });
+      service.create(
+        approvalRequest({
+          requester: requester.principal,
+          reason: 'new joiner',
+          approvals: { count, roles: ['approver'], expiresInMinutes },
+        }),
+      );
     return { where, store, service, runs, audited, clock, create };
   }
 
@@ -275,17 +272,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
       () => {},
       { replica: 'b', leaseMs: 60_000 },
     );
-    const ask = (reason: string) =>
-      replicaA.create({
-        requester: requester.principal,
-        reason,
-        apiVersion: 'v1.0',
-        servicePrincipalId: 'sp',
-        jobId: 'job',
-        body: userRequest({ ruleId: 'r', userId: 'u' }),
-        rule: 'groups',
-        approvals: { count: 1, roles: ['approver'], expiresInMinutes: 600 },
-      });
+    const ask = (reason: string) => replicaA.create(approvalRequest({ reason }));
     const [waiting, inFlight] = [await ask('waiting'), await ask('sent')];
     await replicaA.recover();
     await replicaA.review(waiting.id, bob, 'approve', 'ok');

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { userRequest } from '@ondemand/core';
 import { freePort, testPostgresUrl } from '@ondemand/test-utils';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { approvalRequest } from '../../test/approval-requests.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { type AuditFields, verifyChain } from '../audit/hash-chain.js';
 import type { Role } from '../config.js';
@@ -127,16 +127,7 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
       );
     const a = service(one, 'a', true);
     const b = service(two, 'b');
-    const record = await a.create({
-      requester: 'alice',
-      reason: null,
-      apiVersion: 'v1.0',
-      servicePrincipalId: 'sp',
-      jobId: 'job',
-      body: userRequest({ ruleId: 'r', userId: 'u' }),
-      rule: 'groups',
-      approvals: { count: 1, roles: ['approver'], expiresInMinutes: 5 },
-    });
+    const record = await a.create(approvalRequest());
     await one.review(
       record.id,
       { principal: 'bob', roles: ['approver'] as Role[], decision: 'approve', reason: 'ok', at: '' },

@@ -9,7 +9,6 @@ import {
   type ApprovalState,
   type AuditQuery,
   type ProxyStore,
-  type Review,
   StoreUnavailable,
 } from './proxy-store.js';
 

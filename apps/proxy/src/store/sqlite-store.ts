@@ -3,7 +3,7 @@ import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../a
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
-import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore, Review } from './proxy-store.js';
+import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore } from './proxy-store.js';
 
 const schema = `
 ${auditTableDdl('INTEGER', true)}
