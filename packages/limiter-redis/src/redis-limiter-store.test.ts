@@ -102,6 +102,9 @@ describe('RedisLimiterStore against the machine’s Redis', () => {
     await expect(
       RedisLimiterStore.connect(`redis://:hunter2@127.0.0.1:${port}`, { connectTimeoutMs: 500 }),
     ).rejects.not.toThrow(/hunter2/);
+    await expect(
+      RedisLimiterStore.connect(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 500 }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });
 

@@ -107,14 +107,18 @@ export class RedisLimiterStore implements LimiterStore {
     };
     const redis = new Redis(url, redisOptions);
     // Without a listener ioredis prints every failed reconnect; the owner decides what to log.
-    redis.on('error', (error: Error) => options.onError?.(error));
+    let lastError: Error | undefined;
+    redis.on('error', (error: Error) => {
+      lastError = error;
+      options.onError?.(error);
+    });
     try {
       await redis.connect();
     } catch (error) {
       redis.disconnect();
-      throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      // ioredis rejects with "Connection is closed"; the socket's own error says why.
+      const why = lastError ?? (error as Error);
+      throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${why.message}`, { cause: why });
     }
     return new RedisLimiterStore(redis, options);
   }

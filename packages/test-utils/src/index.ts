@@ -5,3 +5,4 @@ export { memoryIo } from './memory-io.js';
 export { repoRoot, startReadyProcess } from './ready-process.js';
 export { pressUntil, waitForFrame } from './screen-keys.js';
 export { freePort, startPrivateRedis, testPostgresUrl, testRedisUrl } from './services.js';
+export { until } from './until.js';

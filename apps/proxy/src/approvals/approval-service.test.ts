@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testPostgresUrl } from '@ondemand/test-utils';
+import { testPostgresUrl, until } from '@ondemand/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
 import type { Role } from '../config.js';
@@ -196,7 +196,13 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     );
     await first.service.review(waitingForLimit.id, bob, 'approve', 'ok');
     await first.service.review(sent.id, bob, 'approve', 'ok');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('both runs are claimed and one is sending', async () => {
+      const [waiting, sending] = [
+        await first.store.getApproval(waitingForLimit.id),
+        await first.store.getApproval(sent.id),
+      ];
+      return waiting?.state === 'executing' && sending?.sendingAt !== undefined;
+    });
     expect((await first.service.get(waitingForLimit.id))?.state).toBe('executing');
     expect((await first.service.get(sent.id))?.sendingAt).toBeTruthy();
     await first.store.close();
@@ -238,6 +244,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     let time = Date.parse('2026-11-28T10:00:00Z');
     const now = () => new Date(time);
     const sent: string[] = [];
+    const refused: string[] = [];
     let openGate = () => {};
     const gate = new Promise<void>((resolve) => {
       openGate = resolve;
@@ -251,7 +258,12 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
           return new Promise(() => {});
         }
         await gate; // still waiting for the rate limit when its lease runs out
-        await beforeSend();
+        try {
+          await beforeSend();
+        } catch (error) {
+          refused.push(record.id);
+          throw error;
+        }
         sent.push(`a:${record.id}`);
         return { status: 200, body: {}, graphRequestId: null };
       },
@@ -277,7 +289,10 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     await replicaA.recover();
     await replicaA.review(waiting.id, bob, 'approve', 'ok');
     await replicaA.review(inFlight.id, bob, 'approve', 'ok');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('replica a holds both runs, one of them sending', async () => {
+      const [held, sending] = [await storeA.getApproval(waiting.id), await storeA.getApproval(inFlight.id)];
+      return held?.executedBy === 'a' && sending?.sendingAt !== undefined;
+    });
     await replicaB.sweep();
     expect((await storeB.getApproval(waiting.id))?.state).toBe('executing'); // a's lease still holds
 
@@ -288,7 +303,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     expect((await storeB.getApproval(inFlight.id))?.state).toBe('interrupted');
 
     openGate(); // replica a wakes up: it no longer holds the run, so it must not send it
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('replica a is refused the send', () => refused.length === 1);
     expect(sent.sort()).toEqual([`a:${inFlight.id}`, `b:${waiting.id}`].sort());
     expect((await storeB.getApproval(waiting.id))?.state).toBe('completed');
   });

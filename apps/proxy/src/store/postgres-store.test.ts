@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, testPostgresUrl } from '@ondemand/test-utils';
+import { freePort, testPostgresUrl, until } from '@ondemand/test-utils';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
@@ -111,21 +111,21 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     const schema = newSchema();
     const [one, two] = [await open(schema), await open(schema)];
     const runs: string[] = [];
-    const service = (store: PostgresStore, replica: string, hang = false) =>
+    // Every run reaches Graph and then hangs, so whoever won the race still holds the run.
+    const service = (store: PostgresStore, replica: string) =>
       new ApprovalService(
         store,
         async (record, beforeSend) => {
           runs.push(`${replica}:${record.id}`);
           await beforeSend();
-          if (hang) return new Promise(() => {});
-          return { status: 200, body: {}, graphRequestId: null };
+          return new Promise(() => {});
         },
         async () => {},
         () => new Date(),
         () => {},
         { replica },
       );
-    const a = service(one, 'a', true);
+    const a = service(one, 'a');
     const b = service(two, 'b');
     const record = await a.create(approvalRequest());
     await one.review(
@@ -134,13 +134,21 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
       new Date(),
     );
     void a.run(record.id);
-    await Promise.all([b.run(record.id), b.run(record.id), b.sweep()]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    void b.run(record.id);
+    void b.run(record.id);
+    await b.sweep();
+    await until(
+      'the winner is sending',
+      async () => (await two.getApproval(record.id))?.sendingAt !== undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the losers' claims come back refused
     expect(runs).toHaveLength(1);
     const running = (await two.getApproval(record.id))!;
     expect(running.state).toBe('executing');
-    // Replica b restarting must not mark a's run as interrupted: it may still be going.
-    await b.recover();
+    expect(runs[0]).toBe(`${running.executedBy}:${record.id}`);
+    // The other replica restarting must not mark the run as interrupted: it may still be going.
+    const other = running.executedBy === 'a' ? 'b' : 'a';
+    await service(two, other).recover();
     expect((await two.getApproval(record.id))!.state).toBe('executing');
     await service(two, running.executedBy!).recover();
     expect((await two.getApproval(record.id))!.state).toBe('interrupted');
