@@ -92,6 +92,8 @@ async function sendTo(
       | undefined;
     if (answer.statusCode >= 400) {
       record.errorCode = typeof json?.error?.code === 'string' ? json.error.code : undefined;
+      if (answer.statusCode === 503 && typeof json?.error?.message === 'string')
+        record.errorCode = `${record.errorCode}: ${refusalReason(json.error.message)}`;
       record.graphShaped = typeof json?.error?.code === 'string' && typeof json.error.message === 'string';
     }
     if (answer.statusCode === 202) record.approvalId = json?.id;
@@ -99,6 +101,15 @@ async function sendTo(
     record.failure = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
   }
   return record;
+}
+
+/** Which of the proxy's 503s it was (they share Graph's code), for the summary table. */
+function refusalReason(message: string): string {
+  if (/already waiting for Graph's rate limit/.test(message)) return 'queue full';
+  if (/audit log cannot be written/.test(message)) return 'audit log unavailable';
+  if (/store cannot be reached/.test(message)) return 'store unavailable';
+  if (/rate limiter \(Redis\) cannot be reached/.test(message)) return 'Redis unavailable';
+  return "Graph's own";
 }
 
 function header(value: string | string[] | undefined): string | undefined {
