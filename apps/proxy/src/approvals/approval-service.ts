@@ -207,7 +207,8 @@ export class ApprovalService {
 
   /**
    * Retries a store write for a while (a database restarting takes seconds). If it never lands the
-   * approval stays `executing`, and this replica's next start marks it interrupted: never run twice.
+   * approval stays `executing` until this replica restarts or its lease runs out; then it is taken
+   * back (interrupted, since it was sent): never run twice.
    */
   async #persisting(write: () => Promise<void>): Promise<void> {
     const deadline = Date.now() + (this.options.storeRetryMs ?? 60_000);
