@@ -13,11 +13,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisLimiterStore } from './redis-limiter-store.js';
 
 const opened: Array<{ close(): Promise<void> }> = [];
+const prefixes: string[] = [];
 afterAll(async () => {
   await Promise.all(opened.map((each) => each.close()));
+  // The machine's Redis is shared: leave none of this file's keys behind.
+  const redis = new Redis(testRedisUrl);
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  redis.disconnect();
 });
 
 async function connect(url = testRedisUrl, prefix = `test:${randomUUID()}:`) {
+  prefixes.push(prefix);
   const store = await RedisLimiterStore.connect(url, { prefix });
   opened.push(store);
   return store;

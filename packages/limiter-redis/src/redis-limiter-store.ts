@@ -10,6 +10,7 @@ import { Redis, type RedisOptions } from 'ioredis';
  * When the key's marker is missing, Redis has lost its memory (a restart without persistence, a
  * flush) or the key is new: what was granted in the last window is unknown, so nothing is granted
  * for one whole window. That is what keeps a Redis restart from letting a sixth call into a window.
+ * The marker lives a day past its key's last use, so an idle limiter's keys do not stay forever.
  */
 const windowScript = `
 local t = redis.call('TIME')
@@ -17,10 +18,10 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 if redis.call('EXISTS', KEYS[3]) == 0 then
-  redis.call('SET', KEYS[3], now)
   local current = tonumber(redis.call('GET', KEYS[2]) or '0')
   if now + window > current then redis.call('SET', KEYS[2], now + window, 'PX', window) end
 end
+redis.call('SET', KEYS[3], now, 'PX', 86400000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0') - now
 if paused < 0 then paused = 0 end
