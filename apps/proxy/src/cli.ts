@@ -70,19 +70,25 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ondemand-proxy: there is no database file ${values.database}\n`);
       return 2;
     }
-    const store =
-      typeof values.database === 'string'
-        ? new SqliteStore(values.database)
-        : await PostgresStore.open({
-            url: storeUrl!,
-            schema:
-              typeof values.schema === 'string'
-                ? values.schema
-                : (process.env.ONDEMAND_STORE_SCHEMA ?? 'ondemand'),
-          });
-    const verdict = verifyChain(
-      ...(Object.values(await store.readChain()) as Parameters<typeof verifyChain>),
-    );
+    let store: SqliteStore | PostgresStore;
+    try {
+      store =
+        typeof values.database === 'string'
+          ? new SqliteStore(values.database)
+          : await PostgresStore.open({
+              url: storeUrl!,
+              schema:
+                typeof values.schema === 'string'
+                  ? values.schema
+                  : (process.env.ONDEMAND_STORE_SCHEMA ?? 'ondemand'),
+              existing: true,
+            });
+    } catch (error) {
+      process.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
+      return 3;
+    }
+    const { entries, head } = await store.readChain();
+    const verdict = verifyChain(entries, head);
     await store.close();
     process.stdout.write(`${JSON.stringify(verdict)}\n`);
     process.stderr.write(

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { RunningSimulator } from '@ondemand/simulator';
 import type { CloudName, DeviceCodePrompt, GraphClient, GraphClientOptions } from '@ondemand/transport';
 import { z } from 'zod';
-import { CliError, ExitCode } from './exit-codes.js';
+import { badInput, CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** Which app and job a command acts on (and, optionally, the rule). */
@@ -11,6 +11,17 @@ export const jobTargetOptions = {
   job: { type: 'string' },
   rule: { type: 'string' },
 } as const;
+
+/** The app and job a command needs; names every one missing. */
+export function requireJobTarget(
+  values: { sp?: unknown; job?: unknown },
+  usage: string,
+): { sp: string; job: string } {
+  const missing = [!values.sp && '--sp', !values.job && '--job'].filter(Boolean);
+  if (missing.length > 0)
+    throw badInput(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required\n\n${usage}`);
+  return { sp: String(values.sp), job: String(values.job) };
+}
 
 /** The connection flags every command that talks to Graph takes (see `connectionUsage`). */
 export const connectionOptions = {
@@ -120,7 +131,7 @@ export async function connect(
     };
   }
 
-  const ca = flags.ca ? await readCa(flags.ca) : undefined;
+  const ca = flags.ca ? await readFlagFile(flags.ca, 'CA') : undefined;
   const proxyUrl = flags.proxy ?? env.ONDEMAND_PROXY_URL;
   if (proxyUrl) {
     const apiKey = flags['api-key'] ?? env.ONDEMAND_API_KEY;
@@ -135,7 +146,7 @@ export async function connect(
 
   const graphUrl = flags['graph-url'] ?? env.ONDEMAND_GRAPH_URL;
   const tenantId = flags.tenant ?? env.AZURE_TENANT_ID;
-  const certificate = flags.certificate ? await readPem(flags.certificate) : undefined;
+  const certificate = flags.certificate ? await readFlagFile(flags.certificate, 'certificate') : undefined;
   const options: GraphClientOptions = {
     ...(flags['rate-limit'] ? { rateLimit: flags['rate-limit'] } : {}),
     ...(graphUrl ? { baseUrl: graphUrl } : {}),
@@ -164,24 +175,13 @@ export async function connect(
   };
 }
 
-async function readCa(path: string): Promise<string> {
+/** A file a connection flag names (the CA, the certificate): unreadable is a config error. */
+async function readFlagFile(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     throw new CliError(
-      `cannot read the CA file ${path}: ${(error as NodeJS.ErrnoException).code}`,
-      ExitCode.authOrConfig,
-      { cause: error },
-    );
-  }
-}
-
-async function readPem(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `cannot read the certificate file ${path}: ${(error as NodeJS.ErrnoException).code}`,
+      `cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code}`,
       ExitCode.authOrConfig,
       { cause: error },
     );

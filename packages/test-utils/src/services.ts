@@ -43,8 +43,11 @@ export async function startPrivateRedis(): Promise<{
       child!.once('exit', (code) =>
         reject(new Error(`redis-server exited with ${code} before it was ready`)),
       );
+      // The line may arrive split across chunks: look at what has come so far.
+      let printed = '';
       child!.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Ready to accept connections')) resolve();
+        printed += chunk.toString();
+        if (printed.includes('Ready to accept connections')) resolve();
       });
     });
   };

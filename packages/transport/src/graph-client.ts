@@ -305,9 +305,7 @@ export class GraphClient {
     query: { search?: string; filter?: string; top?: number } = {},
     options: CallOptions = {},
   ): AsyncIterable<ServicePrincipal> {
-    const url = new URL(`${this.graphBaseUrl}/servicePrincipals`);
-    url.searchParams.set('$select', 'id,appId,displayName,servicePrincipalType,tags');
-    if (query.top) url.searchParams.set('$top', String(query.top));
+    const url = this.#listUrl('servicePrincipals', servicePrincipalSchema, query);
     if (query.filter) url.searchParams.set('$filter', query.filter);
     if (query.search) url.searchParams.set('$search', `"displayName:${query.search.replaceAll('"', '')}"`);
     return this.#pages(
@@ -328,7 +326,6 @@ export class GraphClient {
       'users',
       text,
       ['displayName', 'userPrincipalName', 'mail'],
-      'id,displayName,userPrincipalName,mail,accountEnabled,department',
       userSchema,
       query,
       options,
@@ -341,15 +338,7 @@ export class GraphClient {
     query: { top?: number } = {},
     options: CallOptions = {},
   ): AsyncIterable<DirectoryGroup> {
-    return this.#search(
-      'groups',
-      text,
-      ['displayName', 'mailNickname'],
-      'id,displayName,mailNickname,description,securityEnabled',
-      groupSchema,
-      query,
-      options,
-    );
+    return this.#search('groups', text, ['displayName', 'mailNickname'], groupSchema, query, options);
   }
 
   /** A group's direct members (users). */
@@ -358,9 +347,7 @@ export class GraphClient {
     query: { top?: number } = {},
     options: CallOptions = {},
   ): AsyncIterable<DirectoryUser> {
-    const url = new URL(`${this.graphBaseUrl}/groups/${encodeURIComponent(groupId)}/members`);
-    url.searchParams.set('$select', 'id,displayName,userPrincipalName,mail,accountEnabled');
-    if (query.top) url.searchParams.set('$top', String(query.top));
+    const url = this.#listUrl(`groups/${encodeURIComponent(groupId)}/members`, userSchema, query);
     return this.#pages(url.toString(), userSchema, options);
   }
 
@@ -422,18 +409,23 @@ export class GraphClient {
     return limiter;
   }
 
+  /** A collection's URL asking for just the properties `schema` reads (`$select`), `$top` when given. */
+  #listUrl(path: string, schema: z.ZodObject, query: { top?: number | undefined }): URL {
+    const url = new URL(`${this.graphBaseUrl}/${path}`);
+    url.searchParams.set('$select', Object.keys(schema.shape).join(','));
+    if (query.top) url.searchParams.set('$top', String(query.top));
+    return url;
+  }
+
   #search<T>(
     collection: string,
     text: string,
     properties: string[],
-    select: string,
-    schema: z.ZodType<T>,
+    schema: z.ZodObject & z.ZodType<T>,
     query: { top?: number },
     options: CallOptions,
   ): AsyncIterable<T> {
-    const url = new URL(`${this.graphBaseUrl}/${collection}`);
-    url.searchParams.set('$select', select);
-    if (query.top) url.searchParams.set('$top', String(query.top));
+    const url = this.#listUrl(collection, schema, query);
     const cleaned = text.trim().replaceAll('"', '');
     if (cleaned)
       url.searchParams.set('$search', properties.map((property) => `"${property}:${cleaned}"`).join(' OR '));

@@ -155,6 +155,20 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     expect(runs).toHaveLength(1);
   });
 
+  it('opens an existing log only, for offline verification: a wrong schema is named, not created', async () => {
+    const missing = newSchema();
+    await expect(
+      PostgresStore.open({ url: testPostgresUrl, schema: missing, existing: true }),
+    ).rejects.toThrow(`there is no audit log in the schema ${missing}: check --schema`);
+    const { rows } = await query('public', `SELECT 1 FROM pg_namespace WHERE nspname = '${missing}'`);
+    expect(rows).toHaveLength(0);
+    const schema = newSchema();
+    await (await open(schema)).appendAudit([fields(0, 1)]);
+    const existing = await PostgresStore.open({ url: testPostgresUrl, schema, existing: true });
+    stores.push(existing);
+    expect((await existing.readChain()).entries).toHaveLength(1);
+  });
+
   it('refuses appends while PostgreSQL is unreachable, naming where without the password', async () => {
     const port = await freePort();
     await expect(

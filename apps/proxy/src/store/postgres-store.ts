@@ -43,6 +43,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told about connection errors between queries (a restarted server, say). */
   onError?: (error: Error) => void;
+  /** Only read an existing log (offline verification): never create or migrate anything. */
+  existing?: boolean;
 }
 
 /**
@@ -79,7 +81,8 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     pool.on('error', (error) => options.onError?.(error));
     const store = new PostgresStore(pool, `${redactUrl(options.url)} (schema ${schema})`);
     try {
-      await store.#migrate(schema);
+      if (options.existing) await store.#requireLog(schema);
+      else await store.#migrate(schema);
     } catch (error) {
       await pool.end();
       throw new Error(`cannot prepare PostgreSQL at ${store.description}: ${(error as Error).message}`, {
@@ -87,6 +90,14 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
       });
     }
     return store;
+  }
+
+  async #requireLog(schema: string): Promise<void> {
+    const { rows } = await this.#query(
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'audit'",
+      [schema],
+    );
+    if (rows.length === 0) throw new Error(`there is no audit log in the schema ${schema}: check --schema`);
   }
 
   async #migrate(schema: string): Promise<void> {

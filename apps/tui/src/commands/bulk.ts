@@ -6,7 +6,7 @@ import { TransportError } from '@ondemand/transport';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
-import { connectionOptions, connectionUsage, jobTargetOptions } from '../connection.js';
+import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -53,8 +53,8 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const file = args.positionals[0];
   if (!file) throw badInput(`give the FILE of subjects\n\n${bulkUsage}`);
-  const { sp, job, rule } = args.values as Record<string, string | undefined>;
-  if (!sp || !job) throw badInput(`--sp and --job are required\n\n${bulkUsage}`);
+  const { sp, job } = requireJobTarget(args.values, bulkUsage);
+  const rule = args.values.rule as string | undefined;
 
   let text: string;
   try {

@@ -5,7 +5,7 @@ import {
   RequestBuildError,
   userRequest,
 } from '@ondemand/core';
-import { connectionOptions, connectionUsage, jobTargetOptions } from '../connection.js';
+import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -58,13 +58,9 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
     io.stdout.write(`${provisionUsage}\n`);
     return ExitCode.success;
   }
-  const { sp, job, rule, user, group, dn } = args.values as Record<string, string | undefined>;
+  const { rule, user, group, dn } = args.values as Record<string, string | undefined>;
   const members = (args.values.member as string[] | undefined) ?? [];
-  const missing = [!sp && '--sp', !job && '--job'].filter(Boolean);
-  if (missing.length > 0)
-    throw badInput(
-      `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required\n\n${provisionUsage}`,
-    );
+  const { sp, job } = requireJobTarget(args.values, provisionUsage);
   const subjects = [user && '--user', group && '--group', dn && '--dn'].filter(Boolean);
   if (subjects.length !== 1)
     throw badInput(
@@ -74,7 +70,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
   const objectTypeName = user ? 'User' : group ? 'Group' : 'user';
 
   return withConnection(args.values, io, async ({ graph }) => {
-    const ruleId = await pickRule(graph, sp!, job!, objectTypeName, rule);
+    const ruleId = await pickRule(graph, sp, job, objectTypeName, rule);
     let body: ProvisionOnDemandRequest;
     try {
       body = user
@@ -87,7 +83,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       throw error;
     }
     let lastState = '';
-    const result = await graph.provisionOnDemand(sp!, job!, body, {
+    const result = await graph.provisionOnDemand(sp, job, body, {
       // Through the proxy a request may be held for a second person's approval: say so, and wait.
       onPending: (approval) => {
         if (approval.state === lastState) return;

@@ -1,5 +1,5 @@
-import { connectionOptions, connectionUsage } from '../connection.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
+import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { describeRule } from './pick-rule.js';
@@ -26,9 +26,9 @@ export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${rulesUsage}\n`);
     return ExitCode.success;
   }
-  if (!args.values.sp || !args.values.job) throw badInput(`--sp and --job are required\n\n${rulesUsage}`);
+  const { sp, job } = requireJobTarget(args.values, rulesUsage);
   return withConnection(args.values, io, async ({ graph }) => {
-    const schema = await graph.getSynchronizationSchema(String(args.values.sp), String(args.values.job));
+    const schema = await graph.getSynchronizationSchema(sp, job);
     if (args.values.json) io.stdout.write(`${JSON.stringify(schema.synchronizationRules, null, 2)}\n`);
     else
       for (const rule of schema.synchronizationRules) io.stdout.write(`${describeRule(rule).trimStart()}\n`);
