@@ -12,7 +12,9 @@ export interface LatencyTarget {
  * Latency at a steady rate, open loop (a call leaves on schedule whether or not the last one has
  * answered, so a slow answer cannot hide the ones behind it), timed with the high-resolution clock.
  * Autocannon reports whole milliseconds, too coarse for a 2 ms goal. The targets take turns in
- * slices of `sliceMs`, so drift in the machine's load falls on all of them alike.
+ * slices of `sliceMs`, so drift in the machine's load falls on all of them alike. One slice each
+ * first is a warm-up and not counted: a process that has not run yet (its code still being
+ * compiled) would otherwise put its start-up into the tail.
  */
 export async function steadyLatency(
   targets: LatencyTarget[],
@@ -23,9 +25,9 @@ export async function steadyLatency(
   const gapMs = 1_000 / options.rate;
   const inFlight = new Set<Promise<void>>();
   const slices = Math.ceil((options.seconds * 1_000) / sliceMs);
-  for (let slice = 0; slice < slices * targets.length; slice += 1) {
-    const target = targets[slice % targets.length]!;
-    const result = results.get(target.name)!;
+  for (let slice = -targets.length; slice < slices * targets.length; slice += 1) {
+    const target = targets[(slice + targets.length) % targets.length]!;
+    const result = slice < 0 ? { latencies: [] as number[], failed: 0 } : results.get(target.name)!;
     const start = performance.now();
     for (let sent = 0; performance.now() - start < sliceMs; sent += 1) {
       const due = start + sent * gapMs;
