@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { type AuditFields, canonicalJson, verifyChain } from './hash-chain.js';
+import { type AuditFields, canonicalJson, chainEntries, verifyChain } from './hash-chain.js';
 
 function fields(index: number): AuditFields {
   return {
@@ -36,6 +36,23 @@ async function verdictOf(path: string) {
 }
 
 describe('the audit hash chain', () => {
+  it('links a batch of groups onto the head it continues, in order', () => {
+    const first = chainEntries(undefined, [[fields(1), fields(2)]]);
+    const second = chainEntries(first.head, [[fields(3)], [fields(4), fields(5)]]);
+    const entries = [...first.written.flat(), ...second.written.flat()];
+    expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(second.written.map((group) => group.length)).toEqual([1, 2]);
+    expect(second.head).toEqual({ seq: 5, hash: entries[4]!.hash });
+    expect(verifyChain(entries, second.head)).toMatchObject({ valid: true, entries: 5 });
+    // Continuing from a stale head forks the chain: the sixth entry claims seq 3, and verify names it.
+    const forked = chainEntries(first.head, [[fields(6)]]);
+    expect(forked.written[0]![0]!.seq).toBe(3);
+    expect(verifyChain([...entries, ...forked.written.flat()], forked.head)).toMatchObject({
+      valid: false,
+      firstBadSeq: 6,
+    });
+  });
+
   it('verifies an untouched log', async () => {
     expect(await verdictOf(await storeWith(5))).toMatchObject({ valid: true, entries: 5 });
   });

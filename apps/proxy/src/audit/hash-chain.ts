@@ -36,6 +36,32 @@ export interface AuditEntry extends AuditFields {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Links a batch of entry groups onto the chain after `head`, in order; returns the entries and the
+ * new head. Both stores write the batch and the head in one transaction, so the chain moves whole.
+ */
+export function chainEntries(
+  head: ChainHead | undefined,
+  batch: AuditFields[][],
+): { written: AuditEntry[][]; head: ChainHead } {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const written = batch.map((entries) =>
+    entries.map((fields) => {
+      seq += 1;
+      const entry: AuditEntry = { seq, prevHash, hash: hashEntry(seq, prevHash, fields), ...fields };
+      prevHash = entry.hash;
+      return entry;
+    }),
+  );
+  return { written, head: { seq, hash: prevHash } };
+}
+
 /** The entry's hash: SHA-256 over the previous hash and the entry's canonical JSON. */
 export function hashEntry(seq: number, prevHash: string, fields: AuditFields): string {
   // Only the entry's own fields: a stored row also carries its hashes, which must not hash themselves.

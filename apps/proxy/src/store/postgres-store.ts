@@ -1,6 +1,6 @@
 import { redactUrl } from '@ondemand/core';
 import pg from 'pg';
-import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
+import { type AuditEntry, type AuditFields, chainEntries, GENESIS_HASH } from '../audit/hash-chain.js';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
@@ -129,22 +129,13 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
           'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
         )
       ).rows[0]!;
-      let seq = Number(head.seq);
-      let prevHash = head.hash;
-      const written = batch.map((entries) =>
-        entries.map((fields) => {
-          seq += 1;
-          const entry: AuditEntry = { seq, prevHash, hash: hashEntry(seq, prevHash, fields), ...fields };
-          prevHash = entry.hash;
-          return entry;
-        }),
-      );
+      const { written, head: next } = chainEntries({ seq: Number(head.seq), hash: head.hash }, batch);
       const values = written.flat().map(toRowValues);
       const tuples = values.map(
         (row, index) => `(${row.map((_, column) => `$${index * row.length + column + 1}`).join(', ')})`,
       );
       await client.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, values.flat());
-      await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, prevHash]);
+      await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
       return written;
     });
   }

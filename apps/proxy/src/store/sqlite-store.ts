@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { type AuditEntry, type AuditFields, GENESIS_HASH, hashEntry } from '../audit/hash-chain.js';
+import { type AuditEntry, type AuditFields, type ChainHead, chainEntries } from '../audit/hash-chain.js';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
@@ -31,7 +31,7 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
   }
 
   readonly #appends = new GroupCommit<AuditFields[], AuditEntry[]>((batch) =>
-    this.#db.transaction(() => batch.map((entries) => entries.map((fields) => this.#append(fields))))(),
+    this.#db.transaction(() => this.#appendBatch(batch))(),
   );
 
   /** Synchronous=FULL stays: an entry acknowledged is on disk; entries arriving together share a sync. */
@@ -39,20 +39,18 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
     return this.#appends.add(entries);
   }
 
-  #append(fields: AuditFields): AuditEntry {
+  /** The head is read inside the transaction, so a second process on the same file cannot fork the chain. */
+  #appendBatch(batch: AuditFields[][]): AuditEntry[][] {
     const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-      | { seq: number; hash: string }
+      | ChainHead
       | undefined;
-    const seq = (head?.seq ?? 0) + 1;
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const entry: AuditEntry = { seq, prevHash, hash: hashEntry(seq, prevHash, fields), ...fields };
-    this.#statement(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`).run(
-      ...toRowValues(entry),
-    );
+    const { written, head: next } = chainEntries(head, batch);
+    const insert = this.#statement(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
+    for (const entry of written.flat()) insert.run(...toRowValues(entry));
     this.#statement(
       'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-    ).run(seq, entry.hash);
-    return entry;
+    ).run(next.seq, next.hash);
+    return written;
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
