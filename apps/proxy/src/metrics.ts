@@ -1,47 +1,69 @@
-/** Counters and gauges in Prometheus' text format; small enough not to need a client library. */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The proxy's Prometheus metrics (prom-client), one registry per proxy. Latency is a histogram,
+ * in seconds, so the figures of several replicas add up in a query.
+ */
 export class Metrics {
-  readonly #counters = new Map<string, number>();
-  readonly #gauges = new Map<string, () => number | Promise<number>>();
-  readonly #latencies: number[] = [];
+  readonly #registry = new Registry();
+  readonly #registers = [this.#registry];
 
-  count(name: string, labels: Record<string, string> = {}, by = 1): void {
-    const key = `${name}${formatLabels(labels)}`;
-    this.#counters.set(key, (this.#counters.get(key) ?? 0) + by);
+  readonly requests = new Counter({
+    name: 'ondemand_proxy_requests_total',
+    help: 'HTTP requests answered, by status.',
+    labelNames: ['status'] as const,
+    registers: this.#registers,
+  });
+  readonly decisions = new Counter({
+    name: 'ondemand_proxy_decisions_total',
+    help: 'Policy decisions on provisionOnDemand calls, by decision.',
+    labelNames: ['decision'] as const,
+    registers: this.#registers,
+  });
+  readonly auditWriteFailures = new Counter({
+    name: 'ondemand_proxy_audit_write_failures_total',
+    help: 'Audit entries that could not be written (the call was refused, nothing forwarded).',
+    registers: this.#registers,
+  });
+  readonly queueFull = new Counter({
+    name: 'ondemand_proxy_queue_full_total',
+    help: "Calls refused because too many were already waiting for Graph's rate limit.",
+    registers: this.#registers,
+  });
+  readonly webhookFailures = new Counter({
+    name: 'ondemand_proxy_webhook_failures_total',
+    help: 'Approval webhook deliveries that failed.',
+    registers: this.#registers,
+  });
+  readonly upstreamSeconds = new Histogram({
+    name: 'ondemand_proxy_upstream_seconds',
+    help: 'Time from sending a provisionOnDemand call towards Graph to its answer, limiter wait included.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: this.#registers,
+  });
+
+  constructor() {
+    // Process CPU, memory, event-loop lag and garbage collection, under their standard names.
+    collectDefaultMetrics({ register: this.#registry });
   }
 
-  gauge(name: string, read: () => number | Promise<number>): void {
-    this.#gauges.set(name, read);
+  /** A gauge read when /metrics is scraped. */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: this.#registers,
+      async collect() {
+        this.set(await read());
+      },
+    });
   }
 
-  upstreamLatency(ms: number): void {
-    this.#latencies.push(ms);
-    if (this.#latencies.length > 1_000) this.#latencies.shift();
+  get contentType(): string {
+    return this.#registry.contentType;
   }
 
-  async render(): Promise<string> {
-    const lines: string[] = [];
-    const names = new Set([...this.#counters.keys()].map((key) => key.replace(/\{.*$/, '')));
-    for (const name of names) {
-      lines.push(`# TYPE ${name} counter`);
-      for (const [key, value] of this.#counters)
-        if (key.replace(/\{.*$/, '') === name) lines.push(`${key} ${value}`);
-    }
-    for (const [name, read] of this.#gauges) lines.push(`# TYPE ${name} gauge`, `${name} ${await read()}`);
-    const sorted = [...this.#latencies].sort((a, b) => a - b);
-    lines.push('# TYPE ondemand_proxy_upstream_latency_ms summary');
-    for (const quantile of [0.5, 0.99]) {
-      lines.push(
-        `ondemand_proxy_upstream_latency_ms{quantile="${quantile}"} ${sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] : 0}`,
-      );
-    }
-    lines.push(`ondemand_proxy_upstream_latency_ms_count ${sorted.length}`);
-    return `${lines.join('\n')}\n`;
+  render(): Promise<string> {
+    return this.#registry.metrics();
   }
-}
-
-function formatLabels(labels: Record<string, string>): string {
-  const entries = Object.entries(labels);
-  return entries.length === 0
-    ? ''
-    : `{${entries.map(([key, value]) => `${key}="${value.replaceAll('"', '\\"')}"`).join(',')}}`;
 }

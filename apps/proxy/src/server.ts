@@ -74,7 +74,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     throw new Error(`the webhook needs its secret in the environment variable ${config.webhook.secretEnv}`);
   const webhook = config.webhook
     ? new ApprovalWebhook(config.webhook.url, webhookSecret!, (message) => {
-        metrics.count('ondemand_proxy_webhook_failures_total');
+        metrics.webhookFailures.inc();
         log({ at: new Date().toISOString(), level: 'warn', message });
       })
     : undefined;
@@ -119,6 +119,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   );
   metrics.gauge(
     'ondemand_proxy_approvals_pending',
+    'Approvals waiting for reviews, across all replicas.',
     async () => (await store.listApprovals('pending')).length,
   );
   await approvals.recover();

@@ -275,8 +275,16 @@ describe('ondemand-proxy', () => {
     expect((await call('/healthz')).json).toEqual({ status: 'ok' });
     expect((await call('/readyz')).json).toEqual({ status: 'ready', store: 'ok', graphToken: 'ok' });
     const metrics = await call('/metrics');
-    expect(metrics.text).toMatch(/ondemand_proxy_decisions_total\{decision="allow"\} \d+/);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.text).toMatch(/ondemand_proxy_decisions_total\{decision="allow"\} [1-9]/);
     expect(metrics.text).toMatch(/ondemand_proxy_approvals_pending \d+/);
+    expect(metrics.text).toMatch(/ondemand_proxy_queued_calls 0\n/);
+    // Upstream latency is a histogram in seconds: every forwarded call lands in the +Inf bucket.
+    const count = Number(/ondemand_proxy_upstream_seconds_count (\d+)/.exec(metrics.text)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    expect(metrics.text).toContain(`ondemand_proxy_upstream_seconds_bucket{le="+Inf"} ${count}\n`);
+    expect(metrics.text).toMatch(/# HELP ondemand_proxy_requests_total \S/);
+    expect(metrics.text).toMatch(/process_cpu_user_seconds_total \d/);
     const openapi = await call('/openapi.json');
     expect(
       openapi.json.paths['/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand'].post

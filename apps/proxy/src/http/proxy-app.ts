@@ -60,7 +60,11 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
   const { config, store, graph, approvals, metrics } = ctx;
   /** provisionOnDemand calls of this replica waiting for (or in) their turn at Graph. */
   let queued = 0;
-  metrics.gauge('ondemand_proxy_queued_calls', () => queued);
+  metrics.gauge(
+    'ondemand_proxy_queued_calls',
+    'provisionOnDemand calls of this replica waiting for (or in) their turn at Graph.',
+    () => queued,
+  );
 
   /** Writes entries in one transaction (one disk sync); throws AuditUnavailable so nothing goes on. */
   const auditAll = async (c: Context<Env>, entries: AuditItem[]) => {
@@ -80,7 +84,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         })),
       );
     } catch (error) {
-      metrics.count('ondemand_proxy_audit_write_failures_total');
+      metrics.auditWriteFailures.inc();
       throw new AuditUnavailable(error);
     }
   };
@@ -94,7 +98,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
     c.header('client-request-id', c.req.header('client-request-id') ?? requestId);
     const started = performance.now();
     await next();
-    metrics.count('ondemand_proxy_requests_total', { status: String(c.res.status) });
+    metrics.requests.inc({ status: String(c.res.status) });
     ctx.log({
       at: new Date().toISOString(),
       requestId,
@@ -170,7 +174,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
     );
   });
   app.get('/metrics', async (c) =>
-    c.text(await metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
+    c.text(await metrics.render(), 200, { 'content-type': metrics.contentType }),
   );
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -265,7 +269,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         body: request,
         caller: c.get('principal'),
       });
-      metrics.count('ondemand_proxy_decisions_total', { decision: verdict.decision });
+      metrics.decisions.inc({ decision: verdict.decision });
       // A caller would wait longer than it is worth for the rate limit: say so now, send nothing.
       const queueFull = verdict.decision === 'allow' && queued >= config.maxQueuedCalls;
       // The slot is taken now, before any await, so calls arriving together cannot all slip in.
@@ -306,7 +310,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         throw error;
       }
       if (queueFull) {
-        metrics.count('ondemand_proxy_queue_full_total');
+        metrics.queueFull.inc();
         const { limit, windowMs } = config.graph.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
         const retryAfter = Math.max(1, Math.ceil(((queued / limit) * windowMs) / 1000));
         return c.json(
@@ -342,7 +346,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
       const started = performance.now();
       try {
         const result = await graph.provisionOnDemand(servicePrincipalId, jobId, request);
-        metrics.upstreamLatency(performance.now() - started);
+        metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
         await audit(c, 'outcome', {
           ...where,
           graphRequestId: result.requestId ?? null,
@@ -355,7 +359,7 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
         });
         return c.json(result.raw as object, 200, { 'graph-request-id': result.requestId ?? '' });
       } catch (error) {
-        metrics.upstreamLatency(performance.now() - started);
+        metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
         const failure = upstreamFailure(error);
         await audit(c, 'outcome', {
           ...where,
