@@ -14,6 +14,13 @@ export class Metrics {
     labelNames: ['status'] as const,
     registers: this.#registers,
   });
+  readonly requestSeconds = new Histogram({
+    name: 'ondemand_proxy_request_seconds',
+    help: 'Time from a request reaching the proxy to its answer, by status (Graph and approval waits included).',
+    labelNames: ['status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: this.#registers,
+  });
   readonly decisions = new Counter({
     name: 'ondemand_proxy_decisions_total',
     help: 'Policy decisions on provisionOnDemand calls, by decision.',

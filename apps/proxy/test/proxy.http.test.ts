@@ -284,6 +284,10 @@ describe('ondemand-proxy', () => {
     expect(count).toBeGreaterThan(0);
     expect(metrics.text).toContain(`ondemand_proxy_upstream_seconds_bucket{le="+Inf"} ${count}\n`);
     expect(metrics.text).toMatch(/# HELP ondemand_proxy_requests_total \S/);
+    // The proxy's own answers, by status: the requests answered 200 so far are in the histogram too.
+    const answered = Number(/ondemand_proxy_requests_total\{status="200"\} (\d+)/.exec(metrics.text)?.[1]);
+    expect(answered).toBeGreaterThan(0);
+    expect(metrics.text).toContain(`ondemand_proxy_request_seconds_count{status="200"} ${answered}\n`);
     expect(metrics.text).toMatch(/process_cpu_user_seconds_total \d/);
     const openapi = await call('/openapi.json');
     expect(

@@ -98,7 +98,9 @@ export function createProxyApp(ctx: ProxyContext): Hono<Env> {
     c.header('client-request-id', c.req.header('client-request-id') ?? requestId);
     const started = performance.now();
     await next();
-    metrics.requests.inc({ status: String(c.res.status) });
+    const status = String(c.res.status);
+    metrics.requests.inc({ status });
+    metrics.requestSeconds.observe({ status }, (performance.now() - started) / 1000);
     ctx.log({
       at: new Date().toISOString(),
       requestId,
