@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fixturesDir } from '@ondemand/test-utils';
@@ -29,6 +29,20 @@ describe('the built ondemand command', () => {
     expect(code).toBe(2);
     expect(out).toContain('parameters[0].subjects: subjects cannot be empty');
     expect(err).toBe('');
+  });
+
+  it('stops printing quietly when the reader goes away (| head), with its own exit code', async () => {
+    const child = spawn(process.execPath, [cli, 'explain', '-'], { env: { ...process.env, NO_COLOR: '1' } });
+    // The read end is closed before anything is written, so the first write meets EPIPE.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.stdin.end(readFileSync(`${fixturesDir}documented/2-cloud-sync-ad-user.json`));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 
   it('lists its commands with --help and refuses unknown ones', () => {
