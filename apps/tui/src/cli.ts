@@ -5,9 +5,11 @@ const { runCli } = await import('./run-cli.js');
 
 // A reader that stops early (`ondemand … | head`) closes the pipe. The command still finishes (a
 // bulk run is not abandoned half-way) and exits with its own code; what is left to print goes nowhere.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
