@@ -167,9 +167,10 @@ const figures = (label: string, { p50, p90, p99, calls, failed }: SteadyFigures)
   console.log(
     `  ${label.padEnd(37)}p50 ${ms(p50)}   p90 ${ms(p90)}   p99 ${ms(p99)}   calls ${calls}, failed ${failed}`,
   );
+const signed = (value: number) => `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`;
 const added = (label: string, over: SteadyFigures, base: SteadyFigures, note = '') =>
   console.log(
-    `  ${label.padEnd(37)}p50 +${ms(over.p50 - base.p50)}   p99 +${ms(over.p99 - base.p99)}${note}`,
+    `  ${label.padEnd(37)}p50 ${signed(over.p50 - base.p50)}   p99 ${signed(over.p99 - base.p99)}${note}`,
   );
 console.log(
   `at 200 req/s (open loop, ${steadySeconds} s each after a warm-up slice, alternating 1 s slices, high-resolution timing):`,
