@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { openSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { repoRoot } from '@ondemand/test-utils';
+import { closeSync, openSync } from 'node:fs';
+import { startReadyProcess } from '@ondemand/test-utils';
 
 /** One `ondemand-proxy` replica in its own process, on a fixed port so a restart keeps its URL. */
 export class Replica {
-  #child: ChildProcess | undefined;
+  #process: Awaited<ReturnType<typeof startReadyProcess>> | undefined;
 
   constructor(
     readonly id: string,
@@ -21,43 +18,33 @@ export class Replica {
   }
 
   get alive(): boolean {
-    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+    return this.#process?.alive() ?? false;
   }
 
   /** Starts the process and waits for its ready line; its log lines go to `logFile`. */
   async start(): Promise<void> {
     const log = openSync(this.logFile, 'a');
-    const child = spawn(
-      process.execPath,
-      ['apps/proxy/dist/cli.js', '--config', this.configFile, '--port', String(this.port)],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', log],
-        env: { ...process.env, ...this.env, ONDEMAND_REPLICA_ID: this.id },
-      },
-    );
-    this.#child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) =>
-        reject(new Error(`replica ${this.id} exited with ${code} before it was ready; see ${this.logFile}`)),
+    try {
+      this.#process = await startReadyProcess(
+        ['apps/proxy/dist/cli.js', '--config', this.configFile, '--port', String(this.port)],
+        { ...this.env, ONDEMAND_REPLICA_ID: this.id },
+        { stderr: log },
       );
-      createInterface({ input: child.stdout! }).once('line', () => resolve());
-    });
+    } catch (error) {
+      throw new Error(`replica ${this.id} did not start; see ${this.logFile}`, { cause: error });
+    } finally {
+      // The child holds its own copy of the descriptor.
+      closeSync(log);
+    }
   }
 
   /** SIGKILL: no shutdown, no flushing; what was acknowledged must already be durable. */
-  async kill(): Promise<void> {
-    if (!this.alive) return;
-    const exited = once(this.#child!, 'exit');
-    this.#child!.kill('SIGKILL');
-    await exited;
+  kill(): Promise<void> {
+    return this.#process?.stop('SIGKILL') ?? Promise.resolve();
   }
 
   /** SIGTERM: the graceful stop (finishes in-flight calls and approved runs). */
-  async stop(): Promise<void> {
-    if (!this.alive) return;
-    const exited = once(this.#child!, 'exit');
-    this.#child!.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return this.#process?.stop() ?? Promise.resolve();
   }
 }

@@ -77,10 +77,8 @@ async function main(argv: string[]): Promise<number> {
           ? new SqliteStore(values.database)
           : await PostgresStore.open({
               url: storeUrl!,
-              schema:
-                typeof values.schema === 'string'
-                  ? values.schema
-                  : (process.env.ONDEMAND_STORE_SCHEMA ?? 'ondemand'),
+              // Unset: the store's default schema, as the proxy uses.
+              schema: typeof values.schema === 'string' ? values.schema : process.env.ONDEMAND_STORE_SCHEMA,
               existing: true,
             });
     } catch (error) {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** What a PostgreSQL schema name may be here: it goes into SQL unquoted. */
+export const POSTGRES_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
 export const ROLES = ['requester', 'approver', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -74,7 +77,7 @@ export const proxyConfigSchema = z
     /** The PostgreSQL schema for the tables (env ONDEMAND_STORE_SCHEMA). */
     storeSchema: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]*$/, 'storeSchema must be lower-case letters, digits and _')
+      .regex(POSTGRES_SCHEMA_NAME, 'storeSchema must be lower-case letters, digits and _')
       .default('ondemand'),
     /** The shared rate limiter for several replicas (env ONDEMAND_LIMITER=redis://…). */
     limiter: z

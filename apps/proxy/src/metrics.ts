@@ -8,12 +8,9 @@ export class Metrics {
   readonly #registry = new Registry();
   readonly #registers = [this.#registry];
 
-  readonly requests = new Counter({
-    name: 'ondemand_proxy_requests_total',
-    help: 'HTTP requests answered, by status.',
-    labelNames: ['status'] as const,
-    registers: this.#registers,
-  });
+  readonly requests = this.#counter('ondemand_proxy_requests_total', 'HTTP requests answered, by status.', [
+    'status',
+  ]);
   readonly requestSeconds = new Histogram({
     name: 'ondemand_proxy_request_seconds',
     help: 'Time from a request reaching the proxy to its answer, by status (Graph and approval waits included).',
@@ -21,27 +18,23 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: this.#registers,
   });
-  readonly decisions = new Counter({
-    name: 'ondemand_proxy_decisions_total',
-    help: 'Policy decisions on provisionOnDemand calls, by decision.',
-    labelNames: ['decision'] as const,
-    registers: this.#registers,
-  });
-  readonly auditWriteFailures = new Counter({
-    name: 'ondemand_proxy_audit_write_failures_total',
-    help: 'Audit entries that could not be written (the call was refused, nothing forwarded).',
-    registers: this.#registers,
-  });
-  readonly queueFull = new Counter({
-    name: 'ondemand_proxy_queue_full_total',
-    help: "Calls refused because too many were already waiting for Graph's rate limit.",
-    registers: this.#registers,
-  });
-  readonly webhookFailures = new Counter({
-    name: 'ondemand_proxy_webhook_failures_total',
-    help: 'Approval webhook deliveries that failed.',
-    registers: this.#registers,
-  });
+  readonly decisions = this.#counter(
+    'ondemand_proxy_decisions_total',
+    'Policy decisions on provisionOnDemand calls, by decision.',
+    ['decision'],
+  );
+  readonly auditWriteFailures = this.#counter(
+    'ondemand_proxy_audit_write_failures_total',
+    'Audit entries that could not be written (the call was refused, nothing forwarded).',
+  );
+  readonly queueFull = this.#counter(
+    'ondemand_proxy_queue_full_total',
+    "Calls refused because too many were already waiting for Graph's rate limit.",
+  );
+  readonly webhookFailures = this.#counter(
+    'ondemand_proxy_webhook_failures_total',
+    'Approval webhook deliveries that failed.',
+  );
   readonly upstreamSeconds = new Histogram({
     name: 'ondemand_proxy_upstream_seconds',
     help: 'Time from sending a provisionOnDemand call towards Graph to its answer, limiter wait included.',
@@ -52,6 +45,10 @@ export class Metrics {
   constructor() {
     // Process CPU, memory, event-loop lag and garbage collection, under their standard names.
     collectDefaultMetrics({ register: this.#registry });
+  }
+
+  #counter<Label extends string = never>(name: string, help: string, labelNames: Label[] = []) {
+    return new Counter<Label>({ name, help, labelNames, registers: this.#registers });
   }
 
   /** A gauge read when /metrics is scraped. */

@@ -46,8 +46,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
-  const store = options.store ?? (await openStore(config, log));
-  const limiterStore = config.limiter ? await openLimiterStore(config.limiter, log) : undefined;
+  const say: Say = (level, message) => log({ at: new Date().toISOString(), level, message });
+  const store = options.store ?? (await openStore(config, say));
+  const limiterStore = config.limiter ? await openLimiterStore(config.limiter, say) : undefined;
   const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
   const certificate = config.graph.certificateFile
     ? await readFile(config.graph.certificateFile, 'utf8')
@@ -75,7 +76,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const webhook = config.webhook
     ? new ApprovalWebhook(config.webhook.url, webhookSecret!, (message) => {
         metrics.webhookFailures.inc();
-        log({ at: new Date().toISOString(), level: 'warn', message });
+        say('warn', message);
       })
     : undefined;
   const approvals = new ApprovalService(
@@ -114,7 +115,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     {
       ...(config.replicaId ? { replica: config.replicaId } : {}),
       leaseMs: config.replicaLeaseSeconds * 1000,
-      onError: (message) => log({ at: new Date().toISOString(), level: 'error', message }),
+      onError: (message) => say('error', message),
     },
   );
   metrics.gauge(
@@ -125,12 +126,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   await approvals.recover();
   // Another replica may have taken the deciding review and died before it ran the request.
   const sweeper = setInterval(
-    () =>
-      void approvals
-        .sweep()
-        .catch((error: Error) =>
-          log({ at: new Date().toISOString(), level: 'warn', message: `approval sweep: ${error.message}` }),
-        ),
+    () => void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`)),
     options.approvalSweepMs ?? 5_000,
   );
   sweeper.unref();
@@ -164,20 +160,19 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   };
 }
 
+/** One line of the proxy's JSON log at a level. */
+type Say = (level: 'warn' | 'error', message: string) => void;
+
 /** A backend the proxy needs could not be reached at start-up: the message says which and where. */
 export class BackendUnavailable extends Error {}
 
-async function openStore(
-  config: ProxyConfig,
-  log: (line: Record<string, unknown>) => void,
-): Promise<ProxyStore> {
+async function openStore(config: ProxyConfig, say: Say): Promise<ProxyStore> {
   if (!config.store) return new SqliteStore(config.database);
   try {
     return await PostgresStore.open({
       url: config.store,
       schema: config.storeSchema,
-      onError: (error) =>
-        log({ at: new Date().toISOString(), level: 'warn', message: `PostgreSQL: ${error.message}` }),
+      onError: (error) => say('warn', `PostgreSQL: ${error.message}`),
     });
   } catch (error) {
     throw new BackendUnavailable((error as Error).message, { cause: error });
@@ -187,7 +182,7 @@ async function openStore(
 /** Redis for the limiter; with `whenUnavailable: local`, a local limit stands in while Redis is away. */
 async function openLimiterStore(
   limiter: NonNullable<ProxyConfig['limiter']>,
-  log: (line: Record<string, unknown>) => void,
+  say: Say,
 ): Promise<LimiterStore & { close(): Promise<void> }> {
   let lastLogged = 0;
   let shared: RedisLimiterStore;
@@ -198,11 +193,7 @@ async function openLimiterStore(
       onError: (error) => {
         if (Date.now() - lastLogged < 10_000) return;
         lastLogged = Date.now();
-        log({
-          at: new Date().toISOString(),
-          level: 'warn',
-          message: `Redis (rate limiter): ${error.message}`,
-        });
+        say('warn', `Redis (rate limiter): ${error.message}`);
       },
     });
   } catch (error) {
@@ -213,14 +204,12 @@ async function openLimiterStore(
     fallback: new MemoryLimiterStore(),
     fallbackLimit: limiter.localLimit,
     onSwitch: (using, error) =>
-      log({
-        at: new Date().toISOString(),
-        level: 'warn',
-        message:
-          using === 'fallback'
-            ? `Redis cannot be reached (${(error as Error)?.message}): pacing calls locally at ${limiter.localLimit} per window`
-            : 'Redis answers again: pacing calls through Redis',
-      }),
+      say(
+        'warn',
+        using === 'fallback'
+          ? `Redis cannot be reached (${(error as Error)?.message}): pacing calls locally at ${limiter.localLimit} per window`
+          : 'Redis answers again: pacing calls through Redis',
+      ),
   });
   return Object.assign(failover, { close: () => shared.close() });
 }

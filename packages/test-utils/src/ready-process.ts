@@ -13,8 +13,16 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export async function startReadyProcess<T>(
   args: string[],
   env: Record<string, string> = {},
-  options: { stderr?: 'inherit' | 'ignore' } = {},
-): Promise<{ ready: T; child: ChildProcess; stop: () => Promise<void> }> {
+  /** `stderr`: inherited, dropped, or a file descriptor to write it to (a log file). */
+  options: { stderr?: 'inherit' | 'ignore' | number } = {},
+): Promise<{
+  ready: T;
+  child: ChildProcess;
+  /** Whether the process still runs. */
+  alive: () => boolean;
+  /** SIGTERM (a graceful stop) by default; SIGKILL to stop it with no chance to clean up. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}> {
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
@@ -26,11 +34,13 @@ export async function startReadyProcess<T>(
     );
     createInterface({ input: child.stdout! }).once('line', resolve);
   });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
+  // Ended by a signal, a process has no exit code: both say it is gone.
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (!alive()) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   };
-  return { ready: JSON.parse(line) as T, child, stop };
+  return { ready: JSON.parse(line) as T, child, alive, stop };
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 
 /**
- * The machine's PostgreSQL and Redis (see DEVELOPERS.md). Tests that need them connect and fail
+ * The machine's PostgreSQL and Redis (the README's "Developing" section; .ci/run starts them). Tests that need them connect and fail
  * loudly when they do not answer: they never skip. Set these variables to point elsewhere.
  */
 export const testPostgresUrl =

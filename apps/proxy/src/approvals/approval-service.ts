@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ProvisionOnDemandRequest } from '@ondemand/core';
 import type { PolicyRule, Role } from '../config.js';
 import type { ApprovalRecord, ProxyStore, Review } from '../store/proxy-store.js';
+import { claimHolder, DEFAULT_REPLICA } from './review-rules.js';
 
 /** What running an approved request yields: Graph's status and body. */
 export interface Execution {
@@ -50,7 +51,7 @@ export class ApprovalService {
   ) {}
 
   get #replica(): string {
-    return this.options.replica ?? 'default';
+    return this.options.replica ?? DEFAULT_REPLICA;
   }
 
   async create(request: {
@@ -228,10 +229,11 @@ export class ApprovalService {
    * twice.
    */
   async recover(): Promise<void> {
+    // Alive first, so no other replica's sweep takes these runs back while this one does.
     await this.store.heartbeat(this.#replica, this.now().toISOString());
     // Another replica's run is its own business while its lease lasts: it may still be running.
     for (const record of await this.store.listApprovals('executing'))
-      if ((record.executedBy ?? 'default') === this.#replica) await this.#takeBack(record);
+      if (claimHolder(record) === this.#replica) await this.#takeBack(record);
     await this.sweep();
   }
 
@@ -251,13 +253,13 @@ export class ApprovalService {
     silent.delete(this.#replica);
     if (silent.size > 0)
       for (const record of await this.store.listApprovals('executing'))
-        if (silent.has(record.executedBy ?? 'default')) await this.#takeBack(record);
+        if (silent.has(claimHolder(record))) await this.#takeBack(record);
     for (const record of await this.store.listApprovals('approved')) this.#track(this.run(record.id));
   }
 
   /** A dead replica's run: back to approved if it never reached Graph, else interrupted. */
   async #takeBack(record: ApprovalRecord): Promise<void> {
-    const owner = record.executedBy ?? 'default';
+    const owner = claimHolder(record);
     if (!record.sendingAt) {
       await this.store.releaseClaim(record.id, owner);
       return;

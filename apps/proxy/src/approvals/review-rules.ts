@@ -64,6 +64,19 @@ export function expiredNow(record: ApprovalRecord | undefined, now: Date): Appro
     : undefined;
 }
 
+/** The replica name of a proxy that was given none (a single process on SQLite). */
+export const DEFAULT_REPLICA = 'default';
+
+/** The replica whose claim a run is (records from before replicas had names belong to the default). */
+export function claimHolder(record: ApprovalRecord): string {
+  return record.executedBy ?? DEFAULT_REPLICA;
+}
+
+/** Whether `replica` holds the run of this record: it is executing, under its claim. */
+export function holdsClaim(record: ApprovalRecord | undefined, replica: string): record is ApprovalRecord {
+  return record?.state === 'executing' && claimHolder(record) === replica;
+}
+
 /** The record claimed for execution by `replica`, when it is approved; otherwise undefined. */
 export function claimed(record: ApprovalRecord | undefined, replica: string): ApprovalRecord | undefined {
   return record?.state === 'approved' ? { ...record, state: 'executing', executedBy: replica } : undefined;

@@ -98,10 +98,7 @@ export type ChainVerdict =
  * Checks a log read in `seq` order against its chain and the stored head (which catches a cut-off end):
  * names the first entry that was altered, removed or reordered.
  */
-export function verifyChain(
-  entries: readonly AuditEntry[],
-  head: { seq: number; hash: string } | undefined,
-): ChainVerdict {
+export function verifyChain(entries: readonly AuditEntry[], head: ChainHead | undefined): ChainVerdict {
   let previous = GENESIS_HASH;
   let expectedSeq = 1;
   for (const entry of entries) {

@@ -1,4 +1,4 @@
-import { applyReview, claimed, expiredNow } from '../approvals/review-rules.js';
+import { applyReview, claimed, expiredNow, holdsClaim } from '../approvals/review-rules.js';
 import type { Role } from '../config.js';
 import type { ApprovalRecord, Review } from './proxy-store.js';
 
@@ -47,8 +47,8 @@ export abstract class ApprovalTransitions {
    */
   markSending(id: string, at: string, replica: string): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      const holds = record?.state === 'executing' && (record.executedBy ?? 'default') === replica;
-      return { write: holds ? { ...record, sendingAt: at } : undefined, result: holds };
+      if (!holdsClaim(record, replica)) return { result: false };
+      return { write: { ...record, sendingAt: at }, result: true };
     });
   }
 
@@ -58,12 +58,7 @@ export abstract class ApprovalTransitions {
    */
   releaseClaim(id: string, owner: string, knownUnsent = false): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      if (
-        record?.state !== 'executing' ||
-        (record.sendingAt && !knownUnsent) ||
-        (record.executedBy ?? 'default') !== owner
-      )
-        return { result: false };
+      if (!holdsClaim(record, owner) || (record.sendingAt && !knownUnsent)) return { result: false };
       const { executedBy: _executedBy, sendingAt: _sendingAt, ...rest } = record;
       return { write: { ...rest, state: 'approved' }, result: true };
     });
@@ -72,8 +67,8 @@ export abstract class ApprovalTransitions {
   /** Marks a run that may have reached Graph as interrupted, if `owner` still holds it. */
   interrupt(id: string, owner: string): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      const holds = record?.state === 'executing' && (record.executedBy ?? 'default') === owner;
-      return { write: holds ? { ...record, state: 'interrupted', result: null } : undefined, result: holds };
+      if (!holdsClaim(record, owner)) return { result: false };
+      return { write: { ...record, state: 'interrupted', result: null }, result: true };
     });
   }
 

@@ -1,6 +1,7 @@
 import { redactUrl } from '@ondemand/core';
 import pg from 'pg';
 import { type AuditEntry, type AuditFields, chainEntries, GENESIS_HASH } from '../audit/hash-chain.js';
+import { POSTGRES_SCHEMA_NAME } from '../config.js';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
 import { GroupCommit } from './group-commit.js';
@@ -68,7 +69,7 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
   /** Connects, creates the schema and runs the migrations not yet applied (safe to run at every start). */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema ?? 'ondemand';
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+    if (!POSTGRES_SCHEMA_NAME.test(schema))
       throw new Error(`the PostgreSQL schema name "${schema}" must be lower-case letters, digits and _`);
     const pool = new pg.Pool({
       connectionString: options.url,

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFields } from '../audit/hash-chain.js';
+import type { AuditEntry, AuditFields, ChainHead } from '../audit/hash-chain.js';
 import type { Role } from '../config.js';
 
 export type ApprovalState =
@@ -75,7 +75,7 @@ export interface ProxyStore {
   appendAudit(entries: AuditFields[]): Promise<AuditEntry[]>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /** Every entry in `seq` order and the stored head, for verification. */
-  readChain(): Promise<{ entries: AuditEntry[]; head: { seq: number; hash: string } | undefined }>;
+  readChain(): Promise<{ entries: AuditEntry[]; head: ChainHead | undefined }>;
   createApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;

@@ -41,10 +41,7 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
 
   /** The head is read inside the transaction, so a second process on the same file cannot fork the chain. */
   #appendBatch(batch: AuditFields[][]): AuditEntry[][] {
-    const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-      | ChainHead
-      | undefined;
-    const { written, head: next } = chainEntries(head, batch);
+    const { written, head: next } = chainEntries(this.#head(), batch);
     const insert = this.#statement(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
     for (const entry of written.flat()) insert.run(...toRowValues(entry));
     this.#statement(
@@ -75,10 +72,7 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
 
   async readChain() {
     const entries = (this.#statement('SELECT * FROM audit ORDER BY rowid').all() as AuditRow[]).map(toEntry);
-    const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-      | { seq: number; hash: string }
-      | undefined;
-    return { entries, head };
+    return { entries, head: this.#head() };
   }
 
   async createApproval(record: ApprovalRecord): Promise<void> {
@@ -141,6 +135,10 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  #head(): ChainHead | undefined {
+    return this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as ChainHead | undefined;
   }
 
   #get(id: string): ApprovalRecord | undefined {
