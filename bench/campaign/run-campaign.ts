@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hashApiKey, PostgresStore } from '@ondemand/proxy';
+import { hashApiKey, PostgresStore, toEntry } from '@ondemand/proxy';
 import { documentedIds as ids, type SimulatorReadyLine, type StatsSnapshot } from '@ondemand/simulator';
 import {
   freePort,
@@ -217,9 +217,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
     const stats = (await control('/stats')) as StatsSnapshot;
     const verdict = await verifyOffline(schema);
-    const store = await PostgresStore.open({ url: testPostgresUrl, schema });
-    const { entries } = await store.readChain();
-    await store.close();
+    const entries = await readEntries(schema);
     return summarize({ records, stats, verdict, entries, approvals, fuzz, started });
   } finally {
     approverDone = true;
@@ -231,6 +229,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await untilPostgresAnswers();
     await PostgresStore.dropSchema(testPostgresUrl, schema);
   }
+}
+
+/** Every entry of the campaign's audit log, read from one snapshot. */
+async function readEntries(schema: string) {
+  const store = await PostgresStore.open({ url: testPostgresUrl, schema });
+  const chain = await store.openChain();
+  const entries = [];
+  try {
+    for await (const batch of chain.rows()) for (const row of batch) entries.push(toEntry(row));
+  } finally {
+    await chain.close();
+    await store.close();
+  }
+  return entries;
 }
 
 /** Waits (bounded) until no approval is approved-but-not-run or running; returns them all. */
@@ -304,10 +316,11 @@ function summarize(input: {
     const state = states.get(id);
     if (state === undefined || state === 'approved' || state === 'executing') lost += 1;
   }
-  // A run that reached Graph ends with exactly one outcome; one refused before sending has none.
+  // A run that reached Graph (or may have) ends with exactly one such outcome; runs refused before
+  // sending (a full queue, Redis away) have outcomes that say nothing was sent, and run again later.
   const outcomesPerApproval = new Map<string, number>();
   for (const entry of entries)
-    if (entry.action === 'outcome' && typeof entry.detail.approval === 'string')
+    if (entry.action === 'outcome' && typeof entry.detail.approval === 'string' && entry.detail.sent !== 'no')
       outcomesPerApproval.set(
         entry.detail.approval,
         (outcomesPerApproval.get(entry.detail.approval) ?? 0) + 1,

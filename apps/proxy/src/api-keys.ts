@@ -15,7 +15,7 @@ export function hashApiKey(key: string): string {
  * Finds the principal of a bearer API key, comparing hashes in constant time against every
  * configured key so timing says nothing about which one nearly matched.
  */
-export function authenticate(
+export function principalForApiKey(
   keys: ProxyConfig['apiKeys'],
   presented: string | undefined,
 ): Principal | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalGuid } from './policy/canonical-ids.js';
 
 /** What a PostgreSQL schema name may be here: it goes into SQL unquoted. */
 export const POSTGRES_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -21,7 +22,18 @@ export const policyRuleSchema = z
     name: z.string().min(1),
     match: z
       .strictObject({
-        servicePrincipal: list,
+        /** Object ids of service principals (GUIDs, in any case). */
+        servicePrincipal: z
+          .array(
+            z
+              .string()
+              .refine((id) => canonicalGuid(id) !== undefined, {
+                message:
+                  'a service principal is named by its object id: 8-4-4-4-12 hex digits, as Graph lists it',
+              })
+              .transform((id) => canonicalGuid(id)!),
+          )
+          .optional(),
         job: list,
         ruleId: list,
         /** `User`, `user`, `Group`, `Worker`: the request matches when any subject has one of these. */
@@ -57,6 +69,11 @@ export const policySchema = z.strictObject({
   rules: z.array(policyRuleSchema),
   /** When no rule matches. */
   otherwise: z.enum(['allow', 'deny']).default('deny'),
+  /**
+   * Ask the directory what each Entra subject is before the rules run, and refuse one sent as the
+   * wrong type (a group as a `User`). Needs Directory.Read.All (or User.Read.All and Group.Read.All).
+   */
+  checkSubjectTypes: z.boolean().default(true),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -138,6 +155,31 @@ export const proxyConfigSchema = z
     webhook: z
       .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })
       .optional(),
+    /**
+     * The audit log's anchor outside the database: checkpoints of the chain's head signed with an
+     * Ed25519 key (from a file or an environment variable, never the database), also appended to a
+     * witness file. Without a key the log is still hash-chained, but a database writer could rewrite it.
+     */
+    audit: z
+      .strictObject({
+        signingKeyFile: z.string().min(1).optional(),
+        /** The environment variable holding the key's PEM. */
+        signingKeyEnv: z.string().min(1).optional(),
+        witnessFile: z.string().min(1).optional(),
+        checkpointEvery: z
+          .strictObject({
+            entries: z.number().int().positive().default(1_000),
+            seconds: z.number().positive().default(60),
+          })
+          .default({ entries: 1_000, seconds: 60 }),
+        /** Where outcomes wait when the store cannot take them (default: beside the SQLite file, or per replica). */
+        spoolFile: z.string().min(1).optional(),
+      })
+      .refine((audit) => !(audit.signingKeyFile && audit.signingKeyEnv), {
+        message: 'give the signing key one way: signingKeyFile or signingKeyEnv',
+        path: ['signingKeyFile'],
+      })
+      .default({ checkpointEvery: { entries: 1_000, seconds: 60 } }),
     maxBodyBytes: z
       .number()
       .int()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { documentedIds as ids } from '@ondemand/simulator';
+import { documentedIds as ids } from '@ondemand/simulator/seed-ids';
 import { hashApiKey } from './api-keys.js';
 import type { ProxyConfigInput, Role } from './config.js';
 

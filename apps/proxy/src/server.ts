@@ -1,16 +1,30 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { FailoverLimiterStore, type LimiterStore, MemoryLimiterStore } from '@ondemand/core';
+import {
+  FailoverLimiterStore,
+  type LimiterStore,
+  MemoryLimiterStore,
+  systemClock,
+  tryJson,
+} from '@ondemand/core';
 import { RedisLimiterStore } from '@ondemand/limiter-redis';
 import { createGraphClient, type GraphClient } from '@ondemand/transport';
+import { DEFAULT_REPLICA } from './approvals/approval.js';
 import { ApprovalService } from './approvals/approval-service.js';
-import type { AuditFields } from './audit/hash-chain.js';
+import { AuditLog } from './audit/audit-log.js';
+import { CheckpointSigner, readSigningKey } from './audit/checkpoint.js';
+import { Checkpointer } from './audit/checkpointer.js';
+import { OutcomeSpool } from './audit/outcome-spool.js';
+import { readWitness } from './audit/witness-file.js';
 import type { ProxyConfig } from './config.js';
+import { GraphForwarder } from './forward/graph-forwarder.js';
 import { createProxyApp } from './http/proxy-app.js';
-import { upstreamFailure } from './http/upstream-failure.js';
-import { jwtAuthenticator } from './jwt-callers.js';
+import { jwtAuthenticator } from './jwt-authenticator.js';
 import { Metrics } from './metrics.js';
+import { SubjectDirectory } from './policy/subject-types.js';
+import { describeSubjects } from './policy/subjects.js';
 import { PostgresStore } from './store/postgres-store.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -27,27 +41,65 @@ export interface StartProxyOptions {
   ca?: string;
   now?: () => Date;
   log?: (line: Record<string, unknown>) => void;
-  /** How often approved requests nobody started are looked for (default 5 s). */
+  /** How often approved requests nobody started, and kept outcomes, are looked for (default 5 s). */
   approvalSweepMs?: number;
 }
 
-export interface RunningProxy {
-  url: string;
+/** The proxy put together, not yet listening: its Hono app (`app.request()` in tests) and its parts. */
+export interface AssembledProxy {
+  app: ReturnType<typeof createProxyApp>;
   database: string;
   store: ProxyStore;
   approvals: ApprovalService;
-  /** Stops taking requests, finishes those in flight and approved runs, closes the store. */
+  audit: AuditLog;
+  /** Finishes approved runs, signs a last checkpoint, closes Graph's client and the store. */
+  close(): Promise<void>;
+}
+
+export interface RunningProxy extends Omit<AssembledProxy, 'close'> {
+  url: string;
+  /** Stops taking requests, finishes those in flight and approved runs, signs a last checkpoint, closes the store. */
   stop(): Promise<void>;
 }
 
-/** Starts the proxy; approvals approved but not yet run before a restart run now. */
+/** The database holds less of the log than the witness file says it had: someone put back or cut it. */
+export class AuditLogBehindWitness extends Error {}
+
+/** Starts the proxy on its port; approvals approved but not yet run before a restart run now. */
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const { close, ...proxy } = await assembleProxy(options);
+  const { config } = options;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: proxy.app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...proxy,
+    url: `http://${config.host}:${port}`,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
+    },
+  };
+}
+
+/**
+ * Puts the proxy together without listening: opens the store and the limiter, recovers approvals and
+ * lost outcomes, starts the sweeps and checkpoints.
+ */
+export async function assembleProxy(options: StartProxyOptions): Promise<AssembledProxy> {
   const { config } = options;
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   const say: Say = (level, message) => log({ at: new Date().toISOString(), level, message });
+  const replica = config.replicaId ?? DEFAULT_REPLICA;
+  const signer = await auditSigner(config, env);
   const store = options.store ?? (await openStore(config, say));
+  if (config.audit.witnessFile) await requireWitnessedLog(store, config.audit.witnessFile);
   const limiterStore = config.limiter ? await openLimiterStore(config.limiter, say) : undefined;
   const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
   const certificate = config.graph.certificateFile
@@ -70,6 +122,30 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       env: {},
     });
   const metrics = new Metrics();
+  const checkpointer = signer
+    ? new Checkpointer({
+        store,
+        signer,
+        witnessFile: config.audit.witnessFile,
+        everyEntries: config.audit.checkpointEvery.entries,
+        everyMs: config.audit.checkpointEvery.seconds * 1000,
+        clock: systemClock,
+        onError: (message) => say('error', message),
+      })
+    : undefined;
+  if (!signer)
+    say(
+      'warn',
+      'audit checkpoints are off (no audit.signingKeyFile or audit.signingKeyEnv): the log is hash-chained, but someone who can write the database could rewrite it unnoticed',
+    );
+  const audit = new AuditLog({
+    store,
+    metrics,
+    now,
+    say,
+    checkpointer,
+    spool: new OutcomeSpool(config.audit.spoolFile ?? defaultSpoolFile(config, replica)),
+  });
   const webhookSecret = config.webhook ? env[config.webhook.secretEnv] : undefined;
   if (config.webhook && !webhookSecret)
     throw new Error(`the webhook needs its secret in the environment variable ${config.webhook.secretEnv}`);
@@ -79,56 +155,71 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         say('warn', message);
       })
     : undefined;
-  const approvals = new ApprovalService(
+  const forwarder = new GraphForwarder({
+    graph,
+    audit,
+    metrics,
+    maxQueuedCalls: config.maxQueuedCalls,
+    rateLimit: config.graph.rateLimit,
+    replica,
+  });
+  const approvals = new ApprovalService({
     store,
-    async (record, beforeSend) => {
-      try {
-        const result = await graph.provisionOnDemand(
-          record.servicePrincipalId,
-          record.jobId,
-          JSON.parse(record.body),
-          { beforeSend },
-        );
-        return { status: 200, body: result.raw, graphRequestId: result.requestId ?? null };
-      } catch (error) {
-        // The same answer a caller would get had the request not needed approval.
-        const { status, body, graphRequestId } = upstreamFailure(error);
-        return { status, body, graphRequestId };
-      }
-    },
-    async (action, record, detail) => {
-      const fields: AuditFields = {
-        at: now().toISOString(),
-        action,
-        principal: typeof detail.reviewer === 'string' ? detail.reviewer : null,
-        requestId: record.id,
-        graphRequestId: typeof detail.graphRequestId === 'string' ? detail.graphRequestId : null,
+    // Approved runs take the same path to Graph as any allowed call.
+    execute: async (record, beforeFirstAttempt) => {
+      const body = JSON.parse(record.body);
+      const forwarded = await forwarder.forward({
+        who: { principal: record.requester, requestId: record.id },
+        apiVersion: record.apiVersion,
         servicePrincipalId: record.servicePrincipalId,
         jobId: record.jobId,
-        subject: null,
-        detail: { approval: record.id, ...detail },
-      };
-      await store.appendAudit([fields]);
+        subject: describeSubjects(body),
+        body,
+        approval: record.id,
+        beforeFirstAttempt,
+      });
+      if (forwarded.sent !== 'yes') return { sent: forwarded.sent };
+      const { status, text } = forwarded.answer;
+      return { sent: 'yes', status, body: tryJson(text) ?? text, graphRequestId: forwarded.graphRequestId };
     },
-    now,
-    (event, record) => void webhook?.notify(event, record),
-    {
-      ...(config.replicaId ? { replica: config.replicaId } : {}),
-      leaseMs: config.replicaLeaseSeconds * 1000,
-      onError: (message) => say('error', message),
+    audit: async (action, record, detail) => {
+      await audit.append([
+        audit.entry(
+          action,
+          { principal: typeof detail.reviewer === 'string' ? detail.reviewer : null, requestId: record.id },
+          {
+            servicePrincipalId: record.servicePrincipalId,
+            jobId: record.jobId,
+            detail: { approval: record.id, ...detail },
+          },
+        ),
+      ]);
     },
-  );
+    clock: { ...systemClock, now: () => now().getTime() },
+    notify: (event, record) => void webhook?.notify(event, record),
+    replica: config.replicaId,
+    leaseMs: config.replicaLeaseSeconds * 1000,
+    onError: (message) => say('error', message),
+  });
   metrics.gauge(
     'ondemand_proxy_approvals_pending',
     'Approvals waiting for reviews, across all replicas.',
     async () => (await store.listApprovals('pending')).length,
   );
   await approvals.recover();
-  // Another replica may have taken the deciding review and died before it ran the request.
-  const sweeper = setInterval(
-    () => void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`)),
-    options.approvalSweepMs ?? 5_000,
-  );
+  const lost = await audit.recordLostOutcomes(replica);
+  if (lost > 0)
+    say(
+      'warn',
+      `${lost} calls were sent to Graph before a stop and never answered: their outcome is recorded as unknown`,
+    );
+  checkpointer?.start();
+  // Another replica may have taken the deciding review and died before it ran the request; outcomes
+  // kept while the store was away are written once it is back.
+  const sweeper = setInterval(() => {
+    void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`));
+    void audit.flushSpool();
+  }, options.approvalSweepMs ?? 5_000);
   sweeper.unref();
   const verifyJwt = config.jwt
     ? jwtAuthenticator({
@@ -136,23 +227,35 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         ca: config.jwt.caFile ? await readFile(config.jwt.caFile, 'utf8') : ca,
       })
     : undefined;
-  const app = createProxyApp({ config, store, graph, approvals, metrics, now, log, verifyJwt });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(started),
-    );
-    started.once('error', reject);
+  const app = createProxyApp({
+    config,
+    store,
+    graph,
+    approvals,
+    audit,
+    forwarder,
+    subjects: new SubjectDirectory(graph),
+    metrics,
+    log,
+    verifyJwt,
+    chainTrust: async () => ({
+      publicKey: signer?.publicKey,
+      witness:
+        config.audit.witnessFile && existsSync(config.audit.witnessFile)
+          ? await readWitness(config.audit.witnessFile)
+          : undefined,
+    }),
   });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${config.host}:${port}`,
+    app,
     database: store instanceof PostgresStore ? store.description : config.database,
     store,
     approvals,
-    stop: async () => {
+    audit,
+    close: async () => {
       clearInterval(sweeper);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       await approvals.drain();
+      await checkpointer?.stop();
       await graph.close();
       await store.close();
       await limiterStore?.close();
@@ -165,6 +268,49 @@ type Say = (level: 'warn' | 'error', message: string) => void;
 
 /** A backend the proxy needs could not be reached at start-up: the message says which and where. */
 export class BackendUnavailable extends Error {}
+
+/** The key that signs checkpoints, from the file or the environment variable the config names. */
+async function auditSigner(
+  config: ProxyConfig,
+  env: Record<string, string | undefined>,
+): Promise<CheckpointSigner | undefined> {
+  const { signingKeyFile, signingKeyEnv } = config.audit;
+  if (signingKeyFile) {
+    const pem = await readFile(signingKeyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read audit.signingKeyFile ${signingKeyFile}: ${error.code}`);
+    });
+    return new CheckpointSigner(readSigningKey(pem, `audit.signingKeyFile ${signingKeyFile}`));
+  }
+  if (signingKeyEnv) {
+    const pem = env[signingKeyEnv];
+    if (!pem) throw new Error(`audit.signingKeyEnv names ${signingKeyEnv}, which is not set`);
+    return new CheckpointSigner(readSigningKey(pem, `the environment variable ${signingKeyEnv}`));
+  }
+  return undefined;
+}
+
+/**
+ * Refuses to start on a database that is behind its own witness file (an older copy put back, an end
+ * cut off): appending to it would build a second history over the first.
+ */
+async function requireWitnessedLog(store: ProxyStore, witnessFile: string): Promise<void> {
+  if (!existsSync(witnessFile)) return;
+  const { checkpoints } = await readWitness(witnessFile);
+  const newest = checkpoints.reduce<(typeof checkpoints)[number] | undefined>(
+    (best, each) => (!best || each.seq > best.seq ? each : best),
+    undefined,
+  );
+  if (!newest) return;
+  const [entry] = await store.queryAudit({ after: newest.seq - 1, limit: 1 });
+  if (entry?.seq === newest.seq && entry.hash === newest.hash) return;
+  throw new AuditLogBehindWitness(
+    `the audit log does not hold entry ${newest.seq} as the witness file ${witnessFile} signed it at ${newest.at}: the database was rolled back or edited. Run "ondemand-proxy audit verify" with --witness; if an older copy was put back on purpose, move the witness file aside (keep it: it proves what the log held) and start again`,
+  );
+}
+
+function defaultSpoolFile(config: ProxyConfig, replica: string): string {
+  return config.store ? `ondemand-proxy-${replica}.outcomes.ndjson` : `${config.database}.outcomes.ndjson`;
+}
 
 async function openStore(config: ProxyConfig, say: Say): Promise<ProxyStore> {
   if (!config.store) return new SqliteStore(config.database);

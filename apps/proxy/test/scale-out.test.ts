@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { startPrivateRedis, testPostgresUrl, until } from '@ondemand/test-utils';
@@ -25,6 +28,7 @@ let sim: RunningSimulator;
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
 let keys: Record<string, string>;
 const replicas: RunningProxy[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
 
 /** A replica of the demo proxy on the shared PostgreSQL schema and Redis. */
 async function startReplica(replicaId: string, extra: Record<string, unknown> = {}) {
@@ -48,6 +52,7 @@ async function startReplica(replicaId: string, extra: Record<string, unknown> = 
       limiter: { url: redis.url },
       // A busy test machine delays calls more than a network would: a wider margin than the 2% default.
       graph: { ...demo.config.graph, rateLimit: { limit: 5, windowMs, marginMs: windowMs / 4 } },
+      audit: { spoolFile: join(dir, `${replicaId}.outcomes.ndjson`) },
       ...extra,
     }),
     ca: sim.caPem!,
@@ -76,6 +81,7 @@ afterAll(async () => {
   await redis.stop();
   await sim.stop();
   await PostgresStore.dropSchema(testPostgresUrl, schema);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('several replicas on PostgreSQL and Redis', () => {
@@ -88,11 +94,11 @@ describe('several replicas on PostgreSQL and Redis', () => {
     const stats = sim.context.stats.snapshot();
     expect(stats.throttled).toBe(0);
     expect(stats.provisionOnDemand.maxInWindow).toBeLessThanOrEqual(5);
-    const { entries, head } = await one.store.readChain();
-    expect(verifyChain(entries, head)).toMatchObject({ valid: true });
-    const requestIds = new Set(
-      entries.filter((entry) => entry.action === 'request').map((entry) => entry.requestId),
-    );
+    const chain = await one.store.openChain();
+    expect(await verifyChain(chain)).toMatchObject({ valid: true });
+    await chain.close();
+    const requests = await one.store.queryAudit({ action: 'request', limit: 1_000 });
+    const requestIds = new Set(requests.map((entry) => entry.requestId));
     for (const answer of answers) expect(requestIds.has(answer.headers['request-id'] as string)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRetryAfter } from './retry-after.js';
+import { tryJson } from './try-json.js';
 
 /** Headers as fetch, undici and Node's http module give them. */
 export type HeaderSource =
@@ -36,6 +37,44 @@ const graphErrorBodySchema = z.object({
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503, 504]);
 
 /**
+ * Of {@link RETRYABLE_STATUSES}, the answers by which Graph says it did not run the call (throttled,
+ * unavailable): the only ones after which a call that must not run twice may be sent again.
+ */
+export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * Answers from a gateway in front of Graph (502, 504): the call reached Graph's front door and may or
+ * may not have run behind it. A provisionOnDemand answered so must be checked, not sent again blindly.
+ */
+export const OUTCOME_UNKNOWN_STATUSES: ReadonlySet<number> = new Set([502, 504]);
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'RequestEntityTooLarge',
+  414: 'RequestUriTooLong',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableEntity',
+  429: 'TooManyRequests',
+  431: 'RequestHeaderFieldsTooLarge',
+  500: 'InternalServerError',
+  501: 'NotImplemented',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
+
+/** Graph's error code for a bare HTTP status (`431` → `RequestHeaderFieldsTooLarge`), for answers that came without a body. */
+export function statusErrorCode(status: number): string {
+  return STATUS_CODES[status] ?? `http_${status}`;
+}
+
+/**
  * Reads a failed Graph answer into a {@link GraphErrorInfo}, whatever its body holds (Graph's error
  * object, HTML from a gateway, nothing).
  *
@@ -56,15 +95,16 @@ export function parseGraphError(
     status,
     code: error?.code ?? `http_${status}`,
     message: error?.message ?? describeStatus(status, body),
-    requestId: header(headers, 'request-id') ?? stringField(innerError, 'request-id'),
-    clientRequestId: header(headers, 'client-request-id') ?? stringField(innerError, 'client-request-id'),
-    retryAfterMs: parseRetryAfter(header(headers, 'retry-after'), now),
+    requestId: readHeader(headers, 'request-id') ?? stringField(innerError, 'request-id'),
+    clientRequestId: readHeader(headers, 'client-request-id') ?? stringField(innerError, 'client-request-id'),
+    retryAfterMs: parseRetryAfter(readHeader(headers, 'retry-after'), now),
     innerError,
     retryable: RETRYABLE_STATUSES.has(status),
   };
 }
 
-function header(headers: HeaderSource | undefined, name: string): string | undefined {
+/** One header's value from any {@link HeaderSource}, by lower-case name (the first, when it repeats). */
+export function readHeader(headers: HeaderSource | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof headers.get === 'function')
     return (headers as { get(name: string): string | null }).get(name) ?? undefined;
@@ -77,14 +117,6 @@ function header(headers: HeaderSource | undefined, name: string): string | undef
 function stringField(record: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = record?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function describeStatus(status: number, body: unknown): string {

@@ -1,3 +1,5 @@
+export type { ApprovalState, ApprovalView } from './approval-view.js';
+export { APPROVAL_STATES, approvalPath, approvalViewSchema, isFinalApprovalState } from './approval-view.js';
 export { collect } from './collect.js';
 export type { DecodedProvisionResponse, ResponseShape } from './decode-response.js';
 export {
@@ -12,7 +14,14 @@ export {
   parseDistinguishedName,
 } from './distinguished-name.js';
 export type { GraphErrorInfo, HeaderSource } from './graph-error.js';
-export { parseGraphError, RETRYABLE_STATUSES } from './graph-error.js';
+export {
+  NOT_RUN_STATUSES,
+  OUTCOME_UNKNOWN_STATUSES,
+  parseGraphError,
+  RETRYABLE_STATUSES,
+  readHeader,
+  statusErrorCode,
+} from './graph-error.js';
 export { graphErrorBody } from './graph-error-body.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
@@ -81,3 +90,5 @@ export {
   validateProvisionRequest,
 } from './request-schema.js';
 export { parseRetryAfter } from './retry-after.js';
+export { tryJson } from './try-json.js';
+export { unsafeCharacter } from './unsafe-character.js';

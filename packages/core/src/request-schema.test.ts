@@ -98,6 +98,19 @@ describe('validateProvisionRequest', () => {
       /"user" in lower case/,
     ],
     ['an empty objectId', body([user('')]), 'parameters[0].subjects[0].objectId', /cannot be empty/],
+    [
+      'an objectId with a lone surrogate',
+      body([user('a\ud800')]),
+      'parameters[0].subjects[0].objectId',
+      /objectId contains a lone UTF-16 surrogate \(\\ud800\) at position 1/,
+    ],
+    [
+      'a member id ending in NUL',
+      body([{ objectId: 'g', objectTypeName: 'Group', links: { members: [user('m\u0000')] } }]),
+      'parameters[0].subjects[0].links.members[0].objectId',
+      /objectId contains a control character \(U\+0000\)/,
+    ],
+    ['a ruleId with a newline', body([user()], 'r\nx'), 'parameters[0].ruleId', /ruleId contains a control/],
   ])('refuses %s, naming %s', (_, request, path, message) => {
     const checked = validateProvisionRequest(request);
     expect(checked.ok).toBe(false);

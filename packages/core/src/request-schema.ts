@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { looksLikeDistinguishedName, parseDistinguishedName } from './distinguished-name.js';
 import { formatIssuePath, type InputIssue } from './issue-path.js';
+import { unsafeCharacter } from './unsafe-character.js';
 
 /** The documented limit: one group per on-demand call, with at most this many members. */
 export const MAX_GROUP_MEMBERS_PER_CALL = 5;
@@ -15,10 +16,25 @@ const objectTypeNameSchema = z.enum(OBJECT_TYPE_NAMES, {
     `(got ${JSON.stringify(issue.input)}); use "user" for Active Directory objects in cloud sync`,
 });
 
-const objectIdSchema = z
-  .string({ error: 'objectId is required: the Entra object id, an AD distinguished name or a worker id' })
-  .trim()
-  .min(1, 'objectId cannot be empty: give the Entra object id, an AD distinguished name or a worker id');
+/** Refuses ids holding what no directory id holds (and what would not survive UTF-8 or a database). */
+function sendable<T extends z.ZodString>(schema: T, name: string): T {
+  return schema.superRefine((text, context) => {
+    const why = unsafeCharacter(text);
+    if (why)
+      context.addIssue({
+        code: 'custom',
+        message: `${name} contains ${why}: no directory id does; send the id exactly as the directory has it`,
+      });
+  }) as unknown as T;
+}
+
+const objectIdSchema = sendable(
+  z
+    .string({ error: 'objectId is required: the Entra object id, an AD distinguished name or a worker id' })
+    .trim()
+    .min(1, 'objectId cannot be empty: give the Entra object id, an AD distinguished name or a worker id'),
+  'objectId',
+);
 
 /** A linked object (a group's member, a user's manager or owner): an id and its type. */
 export const linkedSubjectSchema = z.strictObject(
@@ -61,16 +77,19 @@ export const subjectSchema = z
 /** One rule and the subjects to run through it (`synchronizationJobApplicationParameters`). */
 export const applicationParametersSchema = z.strictObject(
   {
-    ruleId: z
-      .string({
-        error:
-          'ruleId is required: take it from the job schema (GET …/jobs/{jobId}/schema, synchronizationRules[].id)',
-      })
-      .trim()
-      .min(
-        1,
-        'ruleId cannot be empty: take it from the job schema (synchronizationRules[].id), suffix such as #V2 included',
-      ),
+    ruleId: sendable(
+      z
+        .string({
+          error:
+            'ruleId is required: take it from the job schema (GET …/jobs/{jobId}/schema, synchronizationRules[].id)',
+        })
+        .trim()
+        .min(
+          1,
+          'ruleId cannot be empty: take it from the job schema (synchronizationRules[].id), suffix such as #V2 included',
+        ),
+      'ruleId',
+    ),
     subjects: z
       .array(subjectSchema, { error: 'subjects must be an array of { objectId, objectTypeName }' })
       .min(1, 'subjects cannot be empty: add the user or group to provision'),

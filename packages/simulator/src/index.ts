@@ -1,6 +1,6 @@
 export type { ProvisionAnswer } from './engine/provision-engine.js';
 export { ProvisionEngine, ProvisionRequestError } from './engine/provision-engine.js';
-export type { Fault } from './http/faults.js';
+export type { Fault, FaultInput } from './http/faults.js';
 export { createSimulatorApp } from './http/simulator-app.js';
 export type { RequestLogEntry } from './http/simulator-context.js';
 export { SimulatorContext } from './http/simulator-context.js';

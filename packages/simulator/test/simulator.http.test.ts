@@ -1,5 +1,5 @@
 import { decodeProvisionResponse, userRequest } from '@ondemand/core';
-import { documentedExamples } from '@ondemand/test-utils';
+import { documentedExamples, until } from '@ondemand/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   documentedIds as ids,
@@ -230,6 +230,22 @@ describe('the simulator over HTTPS', () => {
     );
   });
 
+  it('resolves ids to typed directory objects, in any case, leaving out what does not exist', async () => {
+    const answer = await client.graph('POST', '/directoryObjects/getByIds', {
+      body: { ids: [ids.group.toUpperCase(), ids.saasUser, '00000000-0000-0000-0000-000000000000'] },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.value.map((each: any) => [each['@odata.type'], each.id])).toEqual([
+      ['#microsoft.graph.group', ids.group],
+      ['#microsoft.graph.user', ids.saasUser],
+    ]);
+    expect(answer.json.value[1].displayName).toBeTruthy();
+    const groupsOnly = await client.graph('POST', '/directoryObjects/getByIds', {
+      body: { ids: [ids.group, ids.saasUser], types: ['group'] },
+    });
+    expect(groupsOnly.json.value).toHaveLength(1);
+  });
+
   it('injects faults: 503 for the next call, then a dropped connection', async () => {
     await client.control('POST', '/faults', { kind: '503', count: 1, path: '/users' });
     expect((await client.graph('GET', '/users')).status).toBe(503);
@@ -262,10 +278,36 @@ describe('the simulator over HTTPS', () => {
     const pending = client.graph('POST', provisionPath(ids.saasServicePrincipal, ids.saasJob), {
       body: userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sim.context.stats.snapshot().provisionOnDemand.accepted).toBe(1);
+    await until('the call is counted', () => sim.context.stats.snapshot().provisionOnDemand.accepted === 1);
     expect((await pending).status).toBe(200);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(290);
+  });
+
+  it.each([
+    ['drops the connection', 'drop-after-processing'],
+    ['answers 504', '504-after-processing'],
+  ])('runs a call and then %s, as a network failing after Graph answered would', async (_, kind) => {
+    await client.control('POST', '/faults', { kind, count: 1, path: 'provisionOnDemand' });
+    const before = sim.context.stats.snapshot().provisionOnDemand;
+    const sent = client.graph('POST', provisionPath(ids.saasServicePrincipal, ids.saasJob), {
+      body: userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      headers: { 'client-request-id': `after-${kind}` },
+    });
+    if (kind === 'drop-after-processing') await expect(sent).rejects.toThrow();
+    else expect((await sent).status).toBe(504);
+    const after = sim.context.stats.snapshot().provisionOnDemand;
+    expect(after.processed).toBe(before.processed + 1);
+    expect(after.duplicates).toBe(before.duplicates);
+  });
+
+  it('counts a call run twice under one client-request-id as a duplicate', async () => {
+    const before = sim.context.stats.snapshot().provisionOnDemand.duplicates;
+    for (let time = 0; time < 2; time++)
+      await client.graph('POST', provisionPath(ids.saasServicePrincipal, ids.saasJob), {
+        body: userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+        headers: { 'client-request-id': 'the-same-call' },
+      });
+    expect(sim.context.stats.snapshot().provisionOnDemand.duplicates).toBe(before + 1);
   });
 
   it('guards the control API and validates what it is given', async () => {

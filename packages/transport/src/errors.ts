@@ -10,6 +10,7 @@ export type TransportErrorCode =
   | 'network'
   | 'timeout'
   | 'rate_limiter'
+  | 'outcome_unknown'
   | 'aborted';
 
 /**
@@ -31,6 +32,8 @@ export class TransportError extends Error {
       attempts?: number;
       /** Graph's error body as it came (for a proxy that passes it on). */
       graphBody?: unknown;
+      /** For `outcome_unknown`: what was lost after the call was sent. */
+      lost?: 'connection' | 'timeout' | 'gateway';
     } = {},
     options?: ErrorOptions,
   ) {
@@ -101,3 +104,29 @@ export class RateLimiterUnavailableError extends TransportError {
     super('rate_limiter', message, {}, options);
   }
 }
+
+/**
+ * A provisionOnDemand was sent and then its answer was lost (the connection broke, no answer in time,
+ * a gateway answered 502/504): Graph may have run it. It is not sent again on its own, since Graph
+ * could run it twice; the message says how to find out.
+ */
+export class OutcomeUnknownError extends TransportError {
+  override readonly name = 'OutcomeUnknownError';
+  constructor(
+    lost: 'connection' | 'timeout' | 'gateway',
+    what: string,
+    details: TransportError['details'] = {},
+    options?: ErrorOptions,
+  ) {
+    super(
+      'outcome_unknown',
+      `${what}: Graph may have run it. ${HOW_TO_CHECK}`,
+      { ...details, lost },
+      options,
+    );
+  }
+}
+
+/** What to do about a provisionOnDemand whose outcome is unknown. */
+export const HOW_TO_CHECK =
+  "Check before sending it again: the provisioning logs (GET /auditLogs/provisioning?$filter=jobId eq '…') or the target app show whether it ran, and provisioning the same subject again is safe (a call that already ran is answered as a redundant-export skip)";

@@ -77,3 +77,20 @@ export const collectionPageSchema = z.looseObject({
   '@odata.nextLink': z.string().nullish(),
   '@odata.count': z.number().nullish(),
 });
+
+/**
+ * A directory object of any type, as `getByIds` answers: `type` is its kind (`user`, `group`,
+ * `servicePrincipal`, …), read from `@odata.type`.
+ */
+export const directoryObjectSchema = z
+  .looseObject({
+    '@odata.type': z.string(),
+    id: z.string(),
+    displayName: text,
+    userPrincipalName: text,
+  })
+  .transform((object) => ({
+    ...object,
+    type: object['@odata.type'].replace(/^#?microsoft\.graph\./, ''),
+  }));
+export type DirectoryObject = z.infer<typeof directoryObjectSchema>;

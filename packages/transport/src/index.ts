@@ -1,4 +1,5 @@
 export { collect } from '@ondemand/core';
+export type { PendingApproval } from './approval-follow-up.js';
 export type { CloudEndpoints, CloudName, ResolvedEndpoints } from './clouds.js';
 export { CLOUDS, resolveEndpoints } from './clouds.js';
 export type { DeviceCodePrompt, MsalCredentialOptions } from './credentials/msal-credentials.js';
@@ -7,6 +8,7 @@ export {
   ClientSecretCredential,
   DeviceCodeCredential,
 } from './credentials/msal-credentials.js';
+export type { CredentialOptions } from './credentials/resolve-credential.js';
 export { StaticTokenCredential } from './credentials/resolve-credential.js';
 export type { AccessToken, TokenCredential } from './credentials/token-credential.js';
 export { CachingCredential } from './credentials/token-credential.js';
@@ -15,7 +17,9 @@ export {
   AuthError,
   ConfigError,
   GraphRequestError,
+  HOW_TO_CHECK,
   NetworkError,
+  OutcomeUnknownError,
   RateLimiterUnavailableError,
   RequestValidationError,
   ThrottledError,
@@ -23,19 +27,22 @@ export {
   TransportError,
 } from './errors.js';
 export type {
+  ApiVersion,
   CallOptions,
   GraphClientOptions,
-  PendingApproval,
   ProvisionOptions,
   ProvisionResult,
 } from './graph-client.js';
 export { createGraphClient, GraphClient } from './graph-client.js';
+export { jobPath, provisionOnDemandPath } from './graph-paths.js';
 export type {
   DirectoryGroup,
+  DirectoryObject,
   DirectoryUser,
   ServicePrincipal,
   SynchronizationJob,
   SynchronizationRule,
   SynchronizationSchema,
 } from './graph-schemas.js';
+export type { Attempt, GraphAnswer } from './http/graph-exchange.js';
 export type { RetryOptions } from './http/retry-policy.js';

@@ -6,12 +6,13 @@ import {
   READER_CLIENT_ID,
   type RunningSimulator,
 } from '@ondemand/simulator';
-import { documentedExamples } from '@ondemand/test-utils';
+import { documentedExamples, until } from '@ondemand/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthError,
   collect,
   GraphRequestError,
+  OutcomeUnknownError,
   RequestValidationError,
   type TokenCredential,
   TransportError,
@@ -114,25 +115,82 @@ describe('GraphClient against the simulator', () => {
     await graph.close();
   });
 
-  it('awaits beforeSend once, after the grant and before sending; if it throws nothing is sent', async () => {
-    const graph = clientFor(sim);
+  it('awaits beforeAttempt before every attempt, after the grant; if it throws nothing more is sent', async () => {
+    const graph = clientFor(sim, { retry: { baseDelayMs: 5 } });
     const body = userRequest({ ruleId: ids.saasRule, userId: ids.saasUser });
-    const seen: number[] = [];
-    await graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body, {
-      beforeSend: async () => {
-        seen.push((await control(sim, 'GET', '/stats')).provisionOnDemand.accepted);
+    await control(sim, 'POST', '/faults', {
+      kind: '503',
+      count: 1,
+      path: 'provisionOnDemand',
+      retryAfterSeconds: 0.01,
+    });
+    const seen: Array<{ number: number; clientRequestId: string; processed: number }> = [];
+    const result = await graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body, {
+      beforeAttempt: async (attempt) => {
+        const { processed } = (await control(sim, 'GET', '/stats')).provisionOnDemand;
+        seen.push({ ...attempt, processed });
       },
     });
-    expect(seen).toEqual([0]);
+    // One call, one client-request-id: Graph sees the retry as the same call.
+    expect(seen).toEqual([
+      { number: 1, clientRequestId: result.clientRequestId, processed: 0 },
+      { number: 2, clientRequestId: result.clientRequestId, processed: 0 },
+    ]);
     const refused = await graph
       .provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body, {
-        beforeSend: async () => {
+        beforeAttempt: async () => {
           throw new Error('the store is away');
         },
       })
       .catch((caught) => caught);
     expect(refused.message).toBe('the store is away');
-    expect((await control(sim, 'GET', '/stats')).provisionOnDemand.accepted).toBe(1);
+    expect((await control(sim, 'GET', '/stats')).provisionOnDemand.processed).toBe(1);
+    await graph.close();
+  });
+
+  it('calls the version each call names: a beta call stays beta', async () => {
+    const graph = clientFor(sim);
+    await graph.provisionOnDemand(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      { apiVersion: 'beta' },
+    );
+    await graph.getSynchronizationSchema(ids.saasServicePrincipal, ids.saasJob, { apiVersion: 'beta' });
+    const paths = (await control(sim, 'GET', '/requests')).value.map((entry: { path: string }) => entry.path);
+    expect(paths.filter((path: string) => /^\/(beta|v1\.0)\//.test(path))).toEqual([
+      `/beta/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`,
+      `/beta/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/schema`,
+    ]);
+    await graph.close();
+  });
+
+  it('resolves ids to directory objects with their types', async () => {
+    const graph = clientFor(sim);
+    const objects = await graph.getDirectoryObjects([ids.group, ids.saasUser]);
+    expect(objects.map((object) => [object.id, object.type])).toEqual([
+      [ids.group, 'group'],
+      [ids.saasUser, 'user'],
+    ]);
+    await graph.close();
+  });
+
+  it('wraps a failing credential of the caller’s own as an auth error', async () => {
+    const graph = clientFor(sim, {
+      credential: {
+        getToken: async () => {
+          throw new Error('ClientSecretCredential authentication failed: AADSTS7000215');
+        },
+      },
+    });
+    const error = await collect(graph.listSynchronizationJobs(ids.saasServicePrincipal)).catch(
+      (caught) => caught,
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('auth');
+    expect(error.message).toMatch(
+      /the credential could not get a token: ClientSecretCredential authentication failed/,
+    );
     await graph.close();
   });
 
@@ -206,18 +264,77 @@ describe('GraphClient against the simulator', () => {
   it.each([
     ['a 429', { kind: '429', count: 2, retryAfterSeconds: 0.05 }],
     ['a 503', { kind: '503', count: 2, retryAfterSeconds: 0.05 }],
-    ['a 504', { kind: '504', count: 1 }],
-    ['a dropped connection', { kind: 'drop', count: 1 }],
-  ])('retries past %s and succeeds', async (_, fault) => {
-    const graph = clientFor(sim, { retry: { baseDelayMs: 10 } });
-    await control(sim, 'POST', '/faults', { ...fault, path: 'provisionOnDemand' });
+  ])(
+    'sends a provisionOnDemand again after %s (Graph did not run it), and it runs once',
+    async (_, fault) => {
+      const graph = clientFor(sim, { retry: { baseDelayMs: 10 } });
+      await control(sim, 'POST', '/faults', { ...fault, path: 'provisionOnDemand' });
+      const result = await graph.provisionOnDemand(
+        ids.saasServicePrincipal,
+        ids.saasJob,
+        userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+      );
+      expect(result.result).toBe('Skipped');
+      expect(result.attempts).toBe(3);
+      expect((await control(sim, 'GET', '/stats')).provisionOnDemand.processed).toBe(1);
+      await graph.close();
+    },
+  );
+
+  it.each([
+    ['answers 504', '504-after-processing', 'gateway'],
+    ['drops the connection', 'drop-after-processing', 'connection'],
+    ['drops the connection (before it ran)', 'drop', 'connection'],
+  ])(
+    'never sends a provisionOnDemand again when Graph %s after it was sent: the outcome is unknown',
+    async (_, kind, lost) => {
+      const graph = clientFor(sim, { retry: { baseDelayMs: 10 } });
+      await control(sim, 'POST', '/faults', { kind, count: 1, path: 'provisionOnDemand' });
+      const error = await graph
+        .provisionOnDemand(
+          ids.saasServicePrincipal,
+          ids.saasJob,
+          userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+        )
+        .catch((caught) => caught);
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect(error).toMatchObject({ code: 'outcome_unknown', details: { lost, attempts: 1 } });
+      expect(error.message).toMatch(/Graph may have run it\. Check before sending it again/);
+      const stats = (await control(sim, 'GET', '/stats')).provisionOnDemand;
+      expect(stats.received).toBe(kind === 'drop' ? 0 : 1);
+      expect(stats.duplicates).toBe(0);
+      await graph.close();
+    },
+  );
+
+  it('sends it again after a lost answer only when the caller asks, and Graph then runs it twice', async () => {
+    const graph = clientFor(sim, { retry: { baseDelayMs: 10, resendUnknownOutcome: true } });
+    await control(sim, 'POST', '/faults', {
+      kind: '504-after-processing',
+      count: 1,
+      path: 'provisionOnDemand',
+    });
     const result = await graph.provisionOnDemand(
       ids.saasServicePrincipal,
       ids.saasJob,
       userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
     );
-    expect(result.result).toBe('Skipped');
-    expect(result.attempts).toBeGreaterThan(1);
+    expect(result.attempts).toBe(2);
+    expect((await control(sim, 'GET', '/stats')).provisionOnDemand).toMatchObject({
+      processed: 2,
+      duplicates: 1,
+    });
+    await graph.close();
+  });
+
+  it.each([
+    ['a 504', { kind: '504', count: 1 }],
+    ['a dropped connection', { kind: 'drop', count: 1 }],
+  ])('retries a read past %s and succeeds', async (_, fault) => {
+    const graph = clientFor(sim, { retry: { baseDelayMs: 10 } });
+    await control(sim, 'POST', '/faults', { ...fault, path: 'schema' });
+    const schema = await graph.getSynchronizationSchema(ids.saasServicePrincipal, ids.saasJob);
+    expect(schema.synchronizationRules.length).toBeGreaterThan(0);
     await graph.close();
   });
 
@@ -238,24 +355,31 @@ describe('GraphClient against the simulator', () => {
     await graph.close();
   });
 
-  it('times out a slow answer', async () => {
+  it('times out a slow read, and calls a slow provisionOnDemand unknown rather than sending it again', async () => {
     const graph = clientFor(sim, { timeoutMs: 100, retry: { maxRetries: 0 } });
+    await control(sim, 'POST', '/faults', { kind: 'slow', count: 1, delayMs: 1_000, path: 'schema' });
+    const read = await graph
+      .getSynchronizationSchema(ids.saasServicePrincipal, ids.saasJob)
+      .catch((caught) => caught);
+    expect(read).toBeInstanceOf(TransportError);
+    expect(read.code).toBe('timeout');
+    const patient = clientFor(sim, { timeoutMs: 100 });
     await control(sim, 'POST', '/faults', {
       kind: 'slow',
       count: 1,
       delayMs: 1_000,
       path: 'provisionOnDemand',
     });
-    const error = await graph
+    const error = await patient
       .provisionOnDemand(
         ids.saasServicePrincipal,
         ids.saasJob,
         userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
       )
       .catch((caught) => caught);
-    expect(error).toBeInstanceOf(TransportError);
-    expect(error.code).toBe('timeout');
-    await graph.close();
+    expect(error).toMatchObject({ code: 'outcome_unknown', details: { lost: 'timeout', attempts: 1 } });
+    expect(error.message).toMatch(/did not answer within 100 ms .*Graph may have run it/);
+    await Promise.all([graph.close(), patient.close()]);
   });
 
   it('cancels a call waiting for the window', async () => {
@@ -272,7 +396,10 @@ describe('GraphClient against the simulator', () => {
       userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
       { signal: controller.signal },
     );
-    expect((await graph.limiterSnapshot(ids.saasServicePrincipal))?.queued).toBe(1);
+    await until(
+      'the call waits in the limiter',
+      async () => (await graph.limiterSnapshot(ids.saasServicePrincipal))?.queued === 1,
+    );
     setTimeout(() => controller.abort(new Error('operator pressed Esc')), 20);
     const error = await waiting.catch((caught) => caught);
     expect(error.code).toBe('aborted');

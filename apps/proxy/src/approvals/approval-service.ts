@@ -1,23 +1,64 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ProvisionOnDemandRequest } from '@ondemand/core';
+import { type Clock, isFinalApprovalState, type ProvisionOnDemandRequest, systemClock } from '@ondemand/core';
 import type { PolicyRule, Role } from '../config.js';
-import type { ApprovalRecord, ProxyStore, Review } from '../store/proxy-store.js';
-import { claimHolder, DEFAULT_REPLICA } from './review-rules.js';
+import type { ProxyStore } from '../store/proxy-store.js';
+import { type ApprovalRecord, claimHolder, DEFAULT_REPLICA, type Review } from './approval.js';
 
-/** What running an approved request yields: Graph's status and body. */
-export interface Execution {
-  status: number;
-  body: unknown;
-  graphRequestId: string | null;
-}
+/**
+ * What came of running an approved request: Graph answered (`yes`, with its answer), its answer was
+ * lost after it may have reached Graph (`unknown`: never sent again), or nothing reached Graph (`no`).
+ */
+export type Execution =
+  | { sent: 'yes'; status: number; body: unknown; graphRequestId: string | null }
+  | { sent: 'unknown' }
+  | { sent: 'no' };
 
-/** Runs the request; awaits `beforeSend` after the rate limit's grant, just before it reaches Graph. */
-export type Executor = (record: ApprovalRecord, beforeSend: () => Promise<void>) => Promise<Execution>;
+/**
+ * Runs the request through the proxy's one path to Graph (which audits the forward and the outcome);
+ * awaits `beforeFirstAttempt` after the rate limit's grant, just before the first byte leaves.
+ */
+export type Executor = (
+  record: ApprovalRecord,
+  beforeFirstAttempt: () => Promise<void>,
+) => Promise<Execution>;
+
+/** The approval's own audit entries (the forwarder writes `forward` and `outcome`). */
 export type AuditWriter = (
-  action: 'review' | 'forward' | 'outcome' | 'expired' | 'interrupted',
+  action: 'review' | 'expired' | 'interrupted' | 'withdrawn',
   record: ApprovalRecord,
   detail: Record<string, unknown>,
 ) => Promise<void>;
+
+export interface ApprovalServiceOptions {
+  store: ProxyStore;
+  execute: Executor;
+  audit: AuditWriter;
+  /** Time for expiry, long-polls, leases and retries (a fake one in tests). */
+  clock?: Clock;
+  notify?: (event: 'approval.created' | 'approval.decided', record: ApprovalRecord) => void;
+  /** This process's name among replicas: its claims are its own to recover after a restart. */
+  replica?: string | undefined;
+  /** How often a long-poll re-reads the store: another replica may decide the approval. */
+  pollMs?: number;
+  /** How long a silent replica keeps its claimed runs before others take them back (default 60 s). */
+  leaseMs?: number;
+  /** How long a run keeps retrying store writes before it gives up (default 60 s). */
+  storeRetryMs?: number;
+  /** Told about failures of background runs (the caller that approved has its answer already). */
+  onError?: (message: string) => void;
+}
+
+/** What a requester asks to be approved. */
+export interface ApprovalRequest {
+  requester: string;
+  reason: string | null;
+  apiVersion: 'v1.0' | 'beta';
+  servicePrincipalId: string;
+  jobId: string;
+  body: ProvisionOnDemandRequest;
+  rule: string;
+  approvals: NonNullable<PolicyRule['approvals']>;
+}
 
 /**
  * The approval life cycle: create (binding the exact body by its hash), review (the store enforces
@@ -26,46 +67,23 @@ export type AuditWriter = (
 export class ApprovalService {
   readonly #running = new Set<Promise<void>>();
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #store: ProxyStore;
+  readonly #clock: Clock;
+  readonly #replica: string;
 
-  constructor(
-    private readonly store: ProxyStore,
-    private readonly execute: Executor,
-    private readonly audit: AuditWriter,
-    private readonly now: () => Date = () => new Date(),
-    private readonly notify: (
-      event: 'approval.created' | 'approval.decided',
-      record: ApprovalRecord,
-    ) => void = () => {},
-    private readonly options: {
-      /** This process's name among replicas: its claims are its own to recover after a restart. */
-      replica?: string;
-      /** How often a long-poll re-reads the store: another replica may decide the approval. */
-      pollMs?: number;
-      /** How long a silent replica keeps its claimed runs before others take them back (default 60 s). */
-      leaseMs?: number;
-      /** How long a run keeps retrying store writes before it gives up (default 60 s). */
-      storeRetryMs?: number;
-      /** Told about failures of background runs (the caller that approved has its answer already). */
-      onError?: (message: string) => void;
-    } = {},
-  ) {}
-
-  get #replica(): string {
-    return this.options.replica ?? DEFAULT_REPLICA;
+  constructor(private readonly options: ApprovalServiceOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock ?? systemClock;
+    this.#replica = options.replica ?? DEFAULT_REPLICA;
   }
 
-  async create(request: {
-    requester: string;
-    reason: string | null;
-    apiVersion: 'v1.0' | 'beta';
-    servicePrincipalId: string;
-    jobId: string;
-    body: ProvisionOnDemandRequest;
-    rule: string;
-    approvals: NonNullable<PolicyRule['approvals']>;
-  }): Promise<ApprovalRecord> {
+  #now(): Date {
+    return new Date(this.#clock.now());
+  }
+
+  async create(request: ApprovalRequest): Promise<ApprovalRecord> {
     const body = JSON.stringify(request.body);
-    const created = this.now();
+    const created = this.#now();
     const record: ApprovalRecord = {
       id: randomUUID(),
       state: 'pending',
@@ -83,43 +101,46 @@ export class ApprovalService {
       reviews: [],
       result: null,
     };
-    await this.store.createApproval(record);
-    this.notify('approval.created', record);
+    await this.#store.createApproval(record);
+    this.options.notify?.('approval.created', record);
     return record;
   }
 
   /** The approval as it is now (a pending one past its time becomes expired on read). */
   async get(id: string): Promise<ApprovalRecord | undefined> {
-    const record = await this.store.getApproval(id);
+    const record = await this.#store.getApproval(id);
     if (
       record?.state === 'pending' &&
-      this.now().toISOString() >= record.expiresAt &&
-      (await this.store.expire(id, this.now()))
+      this.#now().toISOString() >= record.expiresAt &&
+      (await this.#store.expire(id, this.#now()))
     ) {
-      const expired = (await this.store.getApproval(id))!;
-      await this.audit('expired', expired, {});
-      this.notify('approval.decided', expired);
+      const expired = (await this.#store.getApproval(id))!;
+      await this.options.audit('expired', expired, {});
+      this.options.notify?.('approval.decided', expired);
       this.#wake(id);
       return expired;
     }
     return record;
   }
 
-  /** Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N`). */
+  /**
+   * Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N`). The caller has
+   * already checked that it may see this approval.
+   */
   async waitForDecision(id: string, ms: number): Promise<ApprovalRecord | undefined> {
-    const deadline = Date.now() + ms;
+    const deadline = this.#clock.now() + ms;
     for (;;) {
       const current = await this.get(id);
-      const left = deadline - Date.now();
-      if (!current || isFinal(current.state) || left <= 0) return current;
+      const left = deadline - this.#clock.now();
+      if (!current || isFinalApprovalState(current.state) || left <= 0) return current;
       await new Promise<void>((resolve) => {
         const wake = () => {
-          clearTimeout(timer);
+          this.#clock.clearTimeout(timer);
           this.#waiters.get(id)?.delete(wake);
           resolve();
         };
         // Woken at once by a review in this process; re-reads now and then for one in another replica.
-        const timer = setTimeout(wake, Math.min(left, this.options.pollMs ?? 1_000));
+        const timer = this.#clock.setTimeout(wake, Math.min(left, this.options.pollMs ?? 1_000));
         if (!this.#waiters.has(id)) this.#waiters.set(id, new Set());
         this.#waiters.get(id)!.add(wake);
       });
@@ -133,24 +154,24 @@ export class ApprovalService {
     decision: Review['decision'],
     reason: string,
   ): Promise<ApprovalRecord> {
-    const updated = await this.store.review(
+    const updated = await this.#store.addReview(
       id,
       {
         principal: reviewer.principal,
         roles: reviewer.roles,
         decision,
         reason,
-        at: this.now().toISOString(),
+        at: this.#now().toISOString(),
       },
-      this.now(),
+      this.#now(),
     );
-    await this.audit('review', updated, {
+    await this.options.audit('review', updated, {
       reviewer: reviewer.principal,
       decision,
       reason,
       state: updated.state,
     });
-    if (updated.state !== 'pending') this.notify('approval.decided', updated);
+    if (updated.state !== 'pending') this.options.notify?.('approval.decided', updated);
     if (updated.state === 'approved') this.#track(this.run(id));
     this.#wake(id);
     return updated;
@@ -158,52 +179,44 @@ export class ApprovalService {
 
   /** Runs an approved request if nobody else has: the store's claim makes it exactly once. */
   async run(id: string): Promise<void> {
-    if (!(await this.store.claimForExecution(id, this.#replica))) return;
-    const record = (await this.store.getApproval(id))!;
-    let execution: Execution;
-    let sending = false;
-    // Just before the call reaches Graph (after the rate limit's grant): the mark that makes a crash
-    // from here on end `interrupted` (refused if the claim was lost), then the forward entry (no
-    // entry, no call: fail closed).
-    const beforeSend = async () => {
-      if (!(await this.store.markSending(id, this.now().toISOString(), this.#replica)))
+    if (!(await this.#store.claimForExecution(id, this.#replica))) return;
+    const record = (await this.#store.getApproval(id))!;
+    let marked = false;
+    // Just before the first attempt reaches Graph (after the rate limit's grant): from here on a
+    // crash ends `interrupted`; refused (and so not sent) when this replica lost its claim.
+    const beforeFirstAttempt = async () => {
+      if (!(await this.#store.markSending(id, this.#now().toISOString(), this.#replica)))
         throw new Error('this replica no longer holds the run (its lease ran out): not sent');
-      await this.audit('forward', record, { bodyHash: record.bodyHash });
-      sending = true;
+      marked = true;
     };
+    let execution: Execution;
     try {
-      execution = await this.execute(record, beforeSend);
+      execution = await this.options.execute(record, beforeFirstAttempt);
     } catch (error) {
-      execution = {
-        status: 502,
-        body: { error: { code: 'UpstreamFailed', message: (error as Error).message } },
-        graphRequestId: null,
-      };
+      this.options.onError?.(`approval ${id}: ${(error as Error).message}`);
+      execution = marked ? { sent: 'unknown' } : { sent: 'no' };
     }
-    if (!sending && execution.status >= 500) {
-      // Failed before it reached Graph (the limiter's or the store's backend away, no token): nothing
-      // was sent, so it goes back to approved and a later sweep runs it.
+    if (execution.sent === 'no') {
+      // Nothing reached Graph (the limiter's or the store's backend away, no token, a full queue):
+      // back to approved, and a later sweep runs it.
       await this.#persisting(async () => {
-        await this.store.releaseClaim(id, this.#replica, true);
+        await this.#store.releaseClaim(id, this.#replica, true);
       });
-      return;
+    } else if (execution.sent === 'unknown') {
+      await this.#persisting(() =>
+        this.#interrupt(record, this.#replica, 'its answer was lost after it was sent'),
+      );
+    } else {
+      const state = execution.status >= 200 && execution.status < 300 ? 'completed' : 'failed';
+      const { sent: _sent, ...result } = execution;
+      await this.#persisting(async () => {
+        await this.#store.finishExecution(id, this.#replica, state, {
+          ...result,
+          finishedAt: this.#now().toISOString(),
+        });
+      });
     }
-    await this.#finish(record, execution);
-  }
-
-  /** Keeps the result and audits the outcome, waiting out a store that is briefly away. */
-  async #finish(record: ApprovalRecord, execution: Execution): Promise<void> {
-    const state = execution.status >= 200 && execution.status < 300 ? 'completed' : 'failed';
-    const finishedAt = this.now().toISOString();
-    await this.#persisting(() => this.store.finishExecution(record.id, state, { ...execution, finishedAt }));
-    await this.#persisting(() =>
-      this.audit(
-        'outcome',
-        { ...record, state },
-        { status: execution.status, graphRequestId: execution.graphRequestId },
-      ),
-    );
-    this.#wake(record.id);
+    this.#wake(id);
   }
 
   /**
@@ -212,13 +225,13 @@ export class ApprovalService {
    * back (interrupted, since it was sent): never run twice.
    */
   async #persisting(write: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + (this.options.storeRetryMs ?? 60_000);
+    const deadline = this.#clock.now() + (this.options.storeRetryMs ?? 60_000);
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
         return await write();
       } catch (error) {
-        if (Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.#clock.now() + delay > deadline) throw error;
+        await new Promise((resolve) => this.#clock.setTimeout(() => resolve(undefined), delay));
       }
     }
   }
@@ -230,9 +243,9 @@ export class ApprovalService {
    */
   async recover(): Promise<void> {
     // Alive first, so no other replica's sweep takes these runs back while this one does.
-    await this.store.heartbeat(this.#replica, this.now().toISOString());
+    await this.#store.heartbeat(this.#replica, this.#now().toISOString());
     // Another replica's run is its own business while its lease lasts: it may still be running.
-    for (const record of await this.store.listApprovals('executing'))
+    for (const record of await this.#store.listApprovals('executing'))
       if (claimHolder(record) === this.#replica) await this.#takeBack(record);
     await this.sweep();
   }
@@ -243,30 +256,34 @@ export class ApprovalService {
    * have died before it claimed the run). Called at start and now and then; claims keep it to once.
    */
   async sweep(): Promise<void> {
-    const now = this.now();
-    await this.store.heartbeat(this.#replica, now.toISOString());
+    const now = this.#now();
+    await this.#store.heartbeat(this.#replica, now.toISOString());
     const silent = new Set(
-      await this.store.staleReplicas(
+      await this.#store.staleReplicas(
         new Date(now.getTime() - (this.options.leaseMs ?? 60_000)).toISOString(),
       ),
     );
     silent.delete(this.#replica);
     if (silent.size > 0)
-      for (const record of await this.store.listApprovals('executing'))
+      for (const record of await this.#store.listApprovals('executing'))
         if (silent.has(claimHolder(record))) await this.#takeBack(record);
-    for (const record of await this.store.listApprovals('approved')) this.#track(this.run(record.id));
+    for (const record of await this.#store.listApprovals('approved')) this.#track(this.run(record.id));
   }
 
   /** A dead replica's run: back to approved if it never reached Graph, else interrupted. */
   async #takeBack(record: ApprovalRecord): Promise<void> {
     const owner = claimHolder(record);
     if (!record.sendingAt) {
-      await this.store.releaseClaim(record.id, owner);
+      await this.#store.releaseClaim(record.id, owner);
       return;
     }
-    if (await this.store.interrupt(record.id, owner))
-      await this.audit('interrupted', record, {
-        note: 'the replica running this request stopped while it was being sent; it was not sent again',
+    await this.#interrupt(record, owner, 'the replica running it stopped while it was being sent');
+  }
+
+  async #interrupt(record: ApprovalRecord, owner: string, why: string): Promise<void> {
+    if (await this.#store.interrupt(record.id, owner))
+      await this.options.audit('interrupted', record, {
+        note: `${why}: it may have run, and it is not sent again`,
       });
   }
 
@@ -285,8 +302,4 @@ export class ApprovalService {
   #wake(id: string): void {
     for (const wake of this.#waiters.get(id) ?? []) wake();
   }
-}
-
-export function isFinal(state: ApprovalRecord['state']): boolean {
-  return state !== 'pending' && state !== 'approved' && state !== 'executing';
 }

@@ -1,6 +1,12 @@
-import { applyReview, claimed, expiredNow, holdsClaim } from '../approvals/review-rules.js';
+import {
+  type ApprovalRecord,
+  applyReview,
+  asClaimed,
+  asExpired,
+  holdsClaim,
+  type Review,
+} from '../approvals/approval.js';
 import type { Role } from '../config.js';
-import type { ApprovalRecord, Review } from './proxy-store.js';
 
 /** A change to one approval: the record to write (if any) and what to answer. */
 export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
@@ -17,7 +23,7 @@ export abstract class ApprovalTransitions {
   protected abstract modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T>;
 
   /** Adds a review, enforcing every rule; an expired approval is written as expired, then refused. */
-  async review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
+  async addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
     const { write, refused } = await this.modifyApproval(id, (record) => {
       const outcome = applyReview(id, record, review, now);
       return { write: outcome.write, result: outcome };
@@ -28,14 +34,14 @@ export abstract class ApprovalTransitions {
 
   expire(id: string, now: Date): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      const expired = expiredNow(record, now);
+      const expired = asExpired(record, now);
       return { write: expired, result: expired !== undefined };
     });
   }
 
   claimForExecution(id: string, replica: string): Promise<boolean> {
     return this.modifyApproval(id, (record) => {
-      const claim = claimed(record, replica);
+      const claim = asClaimed(record, replica);
       return { write: claim, result: claim !== undefined };
     });
   }
@@ -72,14 +78,16 @@ export abstract class ApprovalTransitions {
     });
   }
 
+  /** Keeps the run's result (completed or failed), if `owner` still holds it: a run taken back stays taken back. */
   finishExecution(
     id: string,
-    state: 'completed' | 'failed' | 'interrupted',
+    owner: string,
+    state: 'completed' | 'failed',
     result: ApprovalRecord['result'],
-  ): Promise<void> {
-    return this.modifyApproval(id, (record) => ({
-      write: record ? { ...record, state, result } : undefined,
-      result: undefined,
-    }));
+  ): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      if (!holdsClaim(record, owner)) return { result: false };
+      return { write: { ...record, state, result }, result: true };
+    });
   }
 }

@@ -4,7 +4,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
 import { ApprovalService } from '../approvals/approval-service.js';
-import { type AuditFields, verifyChain } from '../audit/hash-chain.js';
+import type { AuditFields } from '../audit/stored-entry.js';
+import { verifyChain } from '../audit/verify-chain.js';
 import type { Role } from '../config.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -41,6 +42,23 @@ function fields(replica: number, index: number): AuditFields {
   };
 }
 
+async function verdictOf(store: PostgresStore) {
+  const chain = await store.openChain();
+  try {
+    return await verifyChain(chain);
+  } finally {
+    await chain.close();
+  }
+}
+
+async function entriesOf(store: PostgresStore) {
+  const chain = await store.openChain();
+  const rows = [];
+  for await (const batch of chain.rows()) rows.push(...batch);
+  await chain.close();
+  return rows;
+}
+
 async function query(schema: string, sql: string) {
   const client = new pg.Client({ connectionString: testPostgresUrl, options: `-c search_path=${schema}` });
   await client.connect();
@@ -57,7 +75,7 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     await Promise.all([open(schema), open(schema), open(schema)]);
     await open(schema);
     const { rows } = await query(schema, 'SELECT version FROM migrations ORDER BY version');
-    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
   });
 
   it('keeps one unbroken chain when three replicas append at once', async () => {
@@ -74,27 +92,47 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
         ),
       ),
     );
-    const { entries, head } = await replicas[0]!.readChain();
+    const entries = await entriesOf(replicas[0]!);
     const expected = 3 * (40 + 14);
     expect(entries).toHaveLength(expected);
-    expect(verifyChain(entries, head)).toMatchObject({ valid: true, entries: expected });
+    expect(await verdictOf(replicas[0]!)).toMatchObject({ valid: true, entries: expected });
     // Entries given together stay together and in order: one transaction each.
-    const first = entries.findIndex((entry) => entry.requestId === 'r1-0');
-    expect(entries[first + 1]?.requestId).toBe('r1-100');
+    const first = entries.findIndex((entry) => entry.request_id === 'r1-0');
+    expect(entries[first + 1]?.request_id).toBe('r1-100');
   });
 
   it.each<[string, string, number, string]>([
     ['a changed entry', `UPDATE audit SET detail = '{"n":99}' WHERE seq = 3`, 3, 'altered'],
     ['a deleted entry', 'DELETE FROM audit WHERE seq = 2', 2, 'removed'],
-    ['a deleted last entry', 'DELETE FROM audit WHERE seq = 5', 5, 'removed'],
+    ['a deleted last entry', 'DELETE FROM audit WHERE seq = 5', 5, 'cut_off'],
     ['a rewritten link', `UPDATE audit SET prev_hash = repeat('a', 64) WHERE seq = 4`, 4, 'reordered'],
-  ])('names the first bad entry after %s', async (_, tamper, firstBadSeq, problem) => {
+    [
+      'the last entries and the head row deleted',
+      'DELETE FROM audit WHERE seq > 3; DELETE FROM audit_head',
+      3,
+      'head_missing',
+    ],
+  ])('names every problem after %s', async (_, tamper, seq, kind) => {
     const schema = newSchema();
     const store = await open(schema);
     for (let index = 1; index <= 5; index++) await store.appendAudit([fields(0, index)]);
     await query(schema, tamper);
-    const { entries, head } = await store.readChain();
-    expect(verifyChain(entries, head)).toMatchObject({ valid: false, firstBadSeq, problem });
+    expect((await verdictOf(store)).problems).toEqual([expect.objectContaining({ seq, kind })]);
+  });
+
+  it('keeps verifying after entries with text PostgreSQL cannot keep as it is (lone surrogates, NUL)', async () => {
+    const store = await open(newSchema());
+    await store.appendAudit([{ ...fields(0, 1), subject: 'User a\ud800', principal: 'p\u0000' }]);
+    await store.appendAudit([{ ...fields(0, 2), detail: { objectId: 'a\udc00\u0000' } }]);
+    expect(await verdictOf(store)).toMatchObject({ valid: true, entries: 2 });
+  });
+
+  it('stops appending when the head row is gone, saying so, instead of forking the chain', async () => {
+    const schema = newSchema();
+    const store = await open(schema);
+    await store.appendAudit([fields(0, 1)]);
+    await query(schema, 'DELETE FROM audit_head');
+    await expect(store.appendAudit([fields(0, 2)])).rejects.toThrow(/the audit chain's head row is missing/);
   });
 
   it('filters and pages the audit log', async () => {
@@ -111,46 +149,52 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     const schema = newSchema();
     const [one, two] = [await open(schema), await open(schema)];
     const runs: string[] = [];
-    // Every run reaches Graph and then hangs, so whoever won the race still holds the run.
+    // Every run reaches Graph and then waits at a gate, so whoever won the race still holds the run.
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
     const service = (store: PostgresStore, replica: string) =>
-      new ApprovalService(
+      new ApprovalService({
         store,
-        async (record, beforeSend) => {
+        execute: async (record, beforeFirstAttempt) => {
           runs.push(`${replica}:${record.id}`);
-          await beforeSend();
-          return new Promise(() => {});
+          await beforeFirstAttempt();
+          await gate;
+          return { sent: 'yes', status: 200, body: {}, graphRequestId: null };
         },
-        async () => {},
-        () => new Date(),
-        () => {},
-        { replica },
-      );
+        audit: async () => {},
+        replica,
+      });
     const a = service(one, 'a');
     const b = service(two, 'b');
     const record = await a.create(approvalRequest());
-    await one.review(
+    await one.addReview(
       record.id,
       { principal: 'bob', roles: ['approver'] as Role[], decision: 'approve', reason: 'ok', at: '' },
       new Date(),
     );
-    void a.run(record.id);
-    void b.run(record.id);
-    void b.run(record.id);
-    await b.sweep();
-    await until(
-      'the winner is sending',
-      async () => (await two.getApproval(record.id))?.sendingAt !== undefined,
+    let finished = 0;
+    const racing = [a.run(record.id), b.run(record.id), b.run(record.id)].map((run) =>
+      run.then(() => {
+        finished += 1;
+      }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the losers' claims come back refused
+    // The winner waits at the gate; the two losers must come back, their claims refused, having run nothing.
+    await until('the two losing runs have finished', () => finished === 2);
     expect(runs).toHaveLength(1);
     const running = (await two.getApproval(record.id))!;
-    expect(running.state).toBe('executing');
+    expect(running).toMatchObject({ state: 'executing', sendingAt: expect.any(String) });
     expect(runs[0]).toBe(`${running.executedBy}:${record.id}`);
     // The other replica restarting must not mark the run as interrupted: it may still be going.
     const other = running.executedBy === 'a' ? 'b' : 'a';
     await service(two, other).recover();
     expect((await two.getApproval(record.id))!.state).toBe('executing');
     await service(two, running.executedBy!).recover();
+    expect((await two.getApproval(record.id))!.state).toBe('interrupted');
+    // The first run's answer arrives after its claim was taken back: it no longer writes the approval.
+    openGate();
+    await Promise.all(racing);
     expect((await two.getApproval(record.id))!.state).toBe('interrupted');
     expect(runs).toHaveLength(1);
   });
@@ -166,7 +210,7 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     await (await open(schema)).appendAudit([fields(0, 1)]);
     const existing = await PostgresStore.open({ url: testPostgresUrl, schema, existing: true });
     stores.push(existing);
-    expect((await existing.readChain()).entries).toHaveLength(1);
+    expect(await entriesOf(existing)).toHaveLength(1);
   });
 
   it('refuses appends while PostgreSQL is unreachable, naming where without the password', async () => {

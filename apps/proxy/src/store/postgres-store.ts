@@ -1,13 +1,34 @@
 import { redactUrl } from '@ondemand/core';
 import pg from 'pg';
-import { type AuditEntry, type AuditFields, chainEntries, GENESIS_HASH } from '../audit/hash-chain.js';
+import type { Checkpoint } from '../audit/checkpoint.js';
+import {
+  type AuditEntry,
+  type AuditFields,
+  type AuditRow,
+  type ChainHead,
+  chainRows,
+  GENESIS_HASH,
+  toEntry,
+} from '../audit/stored-entry.js';
+import type { ChainSource } from '../audit/verify-chain.js';
 import { POSTGRES_SCHEMA_NAME } from '../config.js';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
-import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
+import {
+  AUDIT_COLUMNS,
+  auditTableDdl,
+  CHAIN_BATCH,
+  CHECKPOINT_COLUMNS,
+  CHECKPOINT_TABLE_DDL,
+  type CheckpointRow,
+  canonicalizeDetails,
+  toCheckpoint,
+  toRowValues,
+} from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
 import {
   type ApprovalRecord,
   type ApprovalState,
+  AuditChainBroken,
   type AuditQuery,
   type ProxyStore,
   StoreUnavailable,
@@ -17,7 +38,7 @@ import {
  * Schema migrations, in order; each runs once, recorded in `migrations`. Replicas starting together
  * take an advisory lock first, so exactly one of them applies a migration.
  */
-const migrations: string[] = [
+const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   `${auditTableDdl('BIGINT', false)}
    CREATE INDEX audit_at ON audit (at);
    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);
@@ -30,6 +51,17 @@ const migrations: string[] = [
    );
    CREATE INDEX approvals_state ON approvals (state);`,
   'CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)',
+  async (client) => {
+    await client.query(CHECKPOINT_TABLE_DDL);
+    await client.query(
+      'CREATE TABLE readiness_check (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
+    );
+    const { rows } = await client.query<{ seq: string; detail: string }>('SELECT seq, detail FROM audit');
+    const updates: Array<[string | number, string]> = [];
+    canonicalizeDetails(rows, (seq, detail) => updates.push([seq, detail]));
+    for (const [seq, detail] of updates)
+      await client.query('UPDATE audit SET detail = $1 WHERE seq = $2', [detail, seq]);
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
@@ -55,7 +87,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore extends ApprovalTransitions implements ProxyStore {
   readonly #pool: pg.Pool;
-  readonly #appends: GroupCommit<AuditFields[], AuditEntry[]>;
+  readonly #appends: GroupCommit<AuditFields[], ChainHead>;
 
   private constructor(
     pool: pg.Pool,
@@ -112,32 +144,40 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
       const applied = new Set(rows.map((row) => row.version));
       for (const [index, sql] of migrations.entries()) {
         if (applied.has(index + 1)) continue;
-        await client.query(sql);
+        if (typeof sql === 'string') await client.query(sql);
+        else await sql(client);
         await client.query('INSERT INTO migrations (version) VALUES ($1)', [index + 1]);
       }
     });
   }
 
-  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]> {
+  appendAudit(entries: AuditFields[]): Promise<ChainHead> {
     return this.#appends.add(entries);
   }
 
   /** One transaction for a whole batch: the head row's lock orders it against every other replica. */
-  async #appendBatch(batch: AuditFields[][]): Promise<AuditEntry[][]> {
+  async #appendBatch(batch: AuditFields[][]): Promise<ChainHead[]> {
     return this.#transaction(async (client) => {
       const head = (
         await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
         )
-      ).rows[0]!;
-      const { written, head: next } = chainEntries({ seq: Number(head.seq), hash: head.hash }, batch);
+      ).rows[0];
+      if (!head)
+        throw new AuditChainBroken(
+          "the audit chain's head row is missing: the database was edited outside the proxy; nothing is written until an operator has run `ondemand-proxy audit verify`",
+        );
+      const { written, head: next } = chainRows({ seq: Number(head.seq), hash: head.hash }, batch);
       const values = written.flat().map(toRowValues);
       const tuples = values.map(
         (row, index) => `(${row.map((_, column) => `$${index * row.length + column + 1}`).join(', ')})`,
       );
       await client.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, values.flat());
       await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
-      return written;
+      return written.map((rows) => {
+        const last = rows.at(-1)!;
+        return { seq: Number(last.seq), hash: last.hash };
+      });
     });
   }
 
@@ -153,7 +193,10 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     if (query.principal) add('principal', '=', query.principal);
     if (query.action) add('action', '=', query.action);
     if (query.jobId) add('job_id', '=', query.jobId);
-    if (query.subject) add('subject', 'LIKE', `%${query.subject}%`);
+    if (query.subject) {
+      values.push(query.subject);
+      where.push(`strpos(subject, $${values.length}) > 0`);
+    }
     values.push(query.limit);
     const { rows } = await this.#query<AuditRow>(
       `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
@@ -162,15 +205,75 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     return rows.map(toEntry);
   }
 
-  async readChain() {
-    // One snapshot for both, so an append between the two reads cannot look like a cut-off end.
-    return this.#transaction(async (client) => {
-      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const entries = (await client.query<AuditRow>('SELECT * FROM audit ORDER BY seq')).rows.map(toEntry);
+  /**
+   * One REPEATABLE READ, READ ONLY transaction on a connection of its own: the head, the checkpoints
+   * and every entry from one snapshot, so an append meanwhile cannot look like a cut-off end.
+   */
+  async openChain(): Promise<ChainSource & { close(): Promise<void> }> {
+    const client = await this.#pool.connect().catch(unavailable);
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const head = (await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head'))
         .rows[0];
-      return { entries, head: head ? { seq: Number(head.seq), hash: head.hash } : undefined };
-    });
+      const checkpoints = await client
+        .query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY seq`)
+        .then((result) => result.rows.map(toCheckpoint))
+        // A log from before checkpoints existed, opened read-only without migrating.
+        .catch(async (error: { code?: string }) => {
+          if (error.code !== '42P01') throw error;
+          await client.query('ROLLBACK');
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          return [];
+        });
+      let closed = false;
+      return {
+        head: head ? { seq: Number(head.seq), hash: head.hash } : undefined,
+        checkpoints,
+        async *rows() {
+          for (let after = 0; ; ) {
+            const { rows } = await client.query<AuditRow>(
+              'SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2',
+              [after, CHAIN_BATCH],
+            );
+            if (rows.length === 0) return;
+            yield rows;
+            after = Number(rows.at(-1)!.seq);
+          }
+        },
+        close: async () => {
+          if (closed) return;
+          closed = true;
+          await client.query('COMMIT').catch(() => {});
+          client.release();
+        },
+      };
+    } catch (error) {
+      client.release(true);
+      return unavailable(error);
+    }
+  }
+
+  async addCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    await this.#query(
+      `INSERT INTO audit_checkpoints (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.keyId, checkpoint.signature],
+    );
+  }
+
+  async forwardsWithoutOutcome(): Promise<AuditEntry[]> {
+    const { rows } = await this.#query<AuditRow>(
+      "SELECT * FROM audit f WHERE action = 'forward' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.request_id = f.request_id AND o.action = 'outcome') ORDER BY seq",
+    );
+    return rows.map(toEntry);
+  }
+
+  async withOutcome(requestIds: string[]): Promise<Set<string>> {
+    if (requestIds.length === 0) return new Set();
+    const { rows } = await this.#query<{ request_id: string }>(
+      "SELECT DISTINCT request_id FROM audit WHERE action = 'outcome' AND request_id = ANY($1)",
+      [requestIds],
+    );
+    return new Set(rows.map((row) => row.request_id));
   }
 
   async createApproval(record: ApprovalRecord): Promise<void> {
@@ -220,8 +323,12 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     return rows.map((row) => row.id);
   }
 
+  /** Writable means a write commits (a read-only standby or a full disk makes the proxy not ready). */
   async ping(): Promise<void> {
-    await this.#query('SELECT 1');
+    await this.#query(
+      'INSERT INTO readiness_check (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+      [new Date().toISOString()],
+    );
   }
 
   async close(): Promise<void> {

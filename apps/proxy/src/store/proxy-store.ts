@@ -1,45 +1,10 @@
-import type { AuditEntry, AuditFields, ChainHead } from '../audit/hash-chain.js';
+import type { ApprovalRecord, ApprovalState, Review } from '../approvals/approval.js';
+import type { Checkpoint } from '../audit/checkpoint.js';
+import type { AuditEntry, AuditFields, ChainHead } from '../audit/stored-entry.js';
+import type { ChainSource } from '../audit/verify-chain.js';
 import type { Role } from '../config.js';
 
-export type ApprovalState =
-  | 'pending'
-  | 'approved'
-  | 'denied'
-  | 'expired'
-  | 'executing'
-  | 'completed'
-  | 'failed'
-  | 'interrupted';
-
-export interface Review {
-  principal: string;
-  decision: 'approve' | 'deny';
-  reason: string;
-  at: string;
-}
-
-/** A gated request: exactly what was asked (the body, bound by its hash), who may decide, and what came of it. */
-export interface ApprovalRecord {
-  id: string;
-  state: ApprovalState;
-  requester: string;
-  reason: string | null;
-  createdAt: string;
-  expiresAt: string;
-  apiVersion: 'v1.0' | 'beta';
-  servicePrincipalId: string;
-  jobId: string;
-  body: string;
-  bodyHash: string;
-  rule: string;
-  required: { count: number; roles: Role[] };
-  reviews: Review[];
-  result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
-  /** The replica that claimed it for execution: after a restart it alone marks it interrupted. */
-  executedBy?: string;
-  /** When the claimed request was about to reach Graph; before it, a crash loses nothing. */
-  sendingAt?: string;
-}
+export type { ApprovalRecord, ApprovalState, Review };
 
 export interface AuditQuery {
   from?: string;
@@ -53,34 +18,36 @@ export interface AuditQuery {
   limit: number;
 }
 
-/** The store cannot be reached right now (a database restarting, a network fault): try again later. */
+/** The store cannot be reached or written right now (a database restarting, a full disk): try again later. */
 export class StoreUnavailable extends Error {}
 
-/** Why a review was refused; the HTTP layer maps these to 403/404/409. */
-export class ReviewRefused extends Error {
-  constructor(
-    readonly reason: 'not_found' | 'self_review' | 'role' | 'decided' | 'expired' | 'duplicate',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * The stored chain is not as the proxy left it (its head row is gone, say): someone edited the
+ * database. Appends stop (fail closed) until an operator has looked: `ondemand-proxy audit verify`.
+ */
+export class AuditChainBroken extends Error {}
 
 /**
  * Where the proxy keeps its audit log and approvals. SQLite by default; a shared database when
  * several replicas run. Appends to the audit log happen in one order decided by the store.
  */
 export interface ProxyStore {
-  /** Appends entries in one transaction (one disk sync), in order, chained. */
-  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]>;
+  /** Appends entries in one transaction (one disk sync), in order, chained; resolves to the last one's place. */
+  appendAudit(entries: AuditFields[]): Promise<ChainHead>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
-  /** Every entry in `seq` order and the stored head, for verification. */
-  readChain(): Promise<{ entries: AuditEntry[]; head: ChainHead | undefined }>;
+  /** One consistent snapshot of the whole log (read-only), for verification and export; close it after. */
+  openChain(): Promise<ChainSource & { close(): Promise<void> }>;
+  /** Keeps a signed checkpoint of the chain's head beside the log. */
+  addCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** Forward entries that no outcome entry answers (by request id), oldest first. */
+  forwardsWithoutOutcome(): Promise<AuditEntry[]>;
+  /** Of these request ids, the ones that already have an outcome entry. */
+  withOutcome(requestIds: string[]): Promise<Set<string>>;
   createApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
   /** Adds a review in one transaction, enforcing every rule; returns the approval after it. */
-  review(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
+  addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
   /** Marks a pending approval past its time as expired; returns whether it did. */
   expire(id: string, now: Date): Promise<boolean>;
   /** approved → executing by `replica`, once: true only for the one caller that gets to run it. */
@@ -95,11 +62,13 @@ export interface ProxyStore {
   heartbeat(replica: string, at: string): Promise<void>;
   /** Replicas last heard from before `before`. */
   staleReplicas(before: string): Promise<string[]>;
+  /** executing → completed or failed with Graph's answer, if `owner` still holds the run. */
   finishExecution(
     id: string,
-    state: 'completed' | 'failed' | 'interrupted',
+    owner: string,
+    state: 'completed' | 'failed',
     result: ApprovalRecord['result'],
-  ): Promise<void>;
+  ): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

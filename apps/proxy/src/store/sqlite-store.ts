@@ -1,53 +1,114 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { type AuditEntry, type AuditFields, type ChainHead, chainEntries } from '../audit/hash-chain.js';
+import type { Checkpoint } from '../audit/checkpoint.js';
+import {
+  type AuditEntry,
+  type AuditFields,
+  type AuditRow,
+  type ChainHead,
+  chainRows,
+  GENESIS_HASH,
+  toEntry,
+} from '../audit/stored-entry.js';
+import type { ChainSource } from '../audit/verify-chain.js';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
-import { AUDIT_COLUMNS, type AuditRow, auditTableDdl, toEntry, toRowValues } from './audit-row.js';
+import {
+  AUDIT_COLUMNS,
+  auditTableDdl,
+  CHAIN_BATCH,
+  CHECKPOINT_COLUMNS,
+  CHECKPOINT_TABLE_DDL,
+  type CheckpointRow,
+  canonicalizeDetails,
+  toCheckpoint,
+  toRowValues,
+} from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
-import type { ApprovalRecord, ApprovalState, AuditQuery, ProxyStore } from './proxy-store.js';
+import {
+  type ApprovalRecord,
+  type ApprovalState,
+  AuditChainBroken,
+  type AuditQuery,
+  type ProxyStore,
+  StoreUnavailable,
+} from './proxy-store.js';
 
-const schema = `
+/**
+ * Schema versions (SQLite's `user_version`), in order; each runs once, in its own transaction.
+ * Files from before versions were kept already hold the first one's tables (hence IF NOT EXISTS).
+ */
+const migrations: Array<(db: Database.Database) => void> = [
+  (db) =>
+    db.exec(`
 ${auditTableDdl('INTEGER', true)}
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS approvals (
-  id TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  record TEXT NOT NULL
-);
+CREATE TABLE IF NOT EXISTS approvals (id TEXT PRIMARY KEY, state TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS approvals_state ON approvals (state);
-CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
-`;
+CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);`),
+  (db) => {
+    db.exec(CHECKPOINT_TABLE_DDL);
+    db.exec('CREATE TABLE readiness_check (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)');
+    // The head row exists from the start, so a log without one has been tampered with.
+    const entries = db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number };
+    if (entries.n === 0)
+      db.prepare('INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, ?)').run(GENESIS_HASH);
+    canonicalizeDetails(
+      db.prepare('SELECT seq, detail FROM audit').iterate() as Iterable<{ seq: number; detail: string }>,
+      (seq, detail) => db.prepare('UPDATE audit SET detail = ? WHERE seq = ?').run(detail, seq),
+    );
+  },
+];
 
-/** The default store: one SQLite file in WAL mode (better-sqlite3: synchronous, so each call is atomic here). */
+/**
+ * The default store: one SQLite file in WAL mode (better-sqlite3: synchronous, so each call is
+ * atomic here). A full disk, an I/O error or a locked file is {@link StoreUnavailable} (503), never a
+ * crash or a 500.
+ */
 export class SqliteStore extends ApprovalTransitions implements ProxyStore {
   readonly #db: Database.Database;
 
   constructor(readonly path: string) {
     super();
-    this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    this.#db.exec(schema);
+    this.#db = sqlite(() => {
+      const db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      for (const [index, migrate] of migrations.entries()) {
+        if (index < version) continue;
+        db.transaction(() => {
+          migrate(db);
+          db.pragma(`user_version = ${index + 1}`);
+        })();
+      }
+      return db;
+    });
   }
 
-  readonly #appends = new GroupCommit<AuditFields[], AuditEntry[]>((batch) =>
-    this.#db.transaction(() => this.#appendBatch(batch))(),
+  readonly #appends = new GroupCommit<AuditFields[], ChainHead>((batch) =>
+    sqlite(() => this.#db.transaction(() => this.#appendBatch(batch))()),
   );
 
   /** Synchronous=FULL stays: an entry acknowledged is on disk; entries arriving together share a sync. */
-  appendAudit(entries: AuditFields[]): Promise<AuditEntry[]> {
+  appendAudit(entries: AuditFields[]): Promise<ChainHead> {
     return this.#appends.add(entries);
   }
 
   /** The head is read inside the transaction, so a second process on the same file cannot fork the chain. */
-  #appendBatch(batch: AuditFields[][]): AuditEntry[][] {
-    const { written, head: next } = chainEntries(this.#head(), batch);
+  #appendBatch(batch: AuditFields[][]): ChainHead[] {
+    const head = this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
+      | ChainHead
+      | undefined;
+    if (!head) throw missingHead();
+    const { written, head: next } = chainRows(head, batch);
     const insert = this.#statement(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
-    for (const entry of written.flat()) insert.run(...toRowValues(entry));
-    this.#statement(
-      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-    ).run(next.seq, next.hash);
-    return written;
+    for (const row of written.flat()) insert.run(...toRowValues(row));
+    this.#statement('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(next.seq, next.hash);
+    return written.map((rows) => {
+      const last = rows.at(-1)!;
+      return { seq: Number(last.seq), hash: last.hash };
+    });
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
@@ -62,63 +123,101 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
     if (query.principal) add('principal = ?', query.principal);
     if (query.action) add('action = ?', query.action);
     if (query.jobId) add('job_id = ?', query.jobId);
-    if (query.subject) add('subject LIKE ?', `%${query.subject}%`);
-    const rows = this.#statement(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(
+    if (query.subject) add('instr(subject, ?) > 0', query.subject);
+    return this.#rows(
+      `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
       ...values,
       query.limit,
-    ) as AuditRow[];
-    return rows.map(toEntry);
+    );
   }
 
-  async readChain() {
-    const entries = (this.#statement('SELECT * FROM audit ORDER BY rowid').all() as AuditRow[]).map(toEntry);
-    return { entries, head: this.#head() };
+  /** A read-only connection of its own, in one read transaction: a snapshot appends do not disturb. */
+  async openChain() {
+    return openSqliteChain(this.path);
+  }
+
+  async addCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    sqlite(() =>
+      this.#statement(
+        `INSERT INTO audit_checkpoints (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).run(checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.keyId, checkpoint.signature),
+    );
+  }
+
+  async forwardsWithoutOutcome(): Promise<AuditEntry[]> {
+    return this.#rows(
+      "SELECT * FROM audit f WHERE action = 'forward' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.request_id = f.request_id AND o.action = 'outcome') ORDER BY seq",
+    );
+  }
+
+  async withOutcome(requestIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const statement = this.#statement(
+      "SELECT 1 FROM audit WHERE request_id = ? AND action = 'outcome' LIMIT 1",
+    );
+    for (const id of requestIds) if (sqlite(() => statement.get(id))) found.add(id);
+    return found;
   }
 
   async createApproval(record: ApprovalRecord): Promise<void> {
-    this.#statement('INSERT INTO approvals (id, state, record) VALUES (?, ?, ?)').run(
-      record.id,
-      record.state,
-      JSON.stringify(record),
+    sqlite(() =>
+      this.#statement('INSERT INTO approvals (id, state, record) VALUES (?, ?, ?)').run(
+        record.id,
+        record.state,
+        JSON.stringify(record),
+      ),
     );
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
-    return this.#get(id);
+    return sqlite(() => this.#get(id));
   }
 
   async listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]> {
-    const rows = (
+    const rows = sqlite(() =>
       state
         ? this.#statement('SELECT record FROM approvals WHERE state = ? ORDER BY rowid').all(state)
-        : this.#statement('SELECT record FROM approvals ORDER BY rowid').all()
+        : this.#statement('SELECT record FROM approvals ORDER BY rowid').all(),
     ) as Array<{ record: string }>;
     return rows.map((row) => JSON.parse(row.record));
   }
 
   protected async modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
-    return this.#db.transaction(() => {
-      const { write, result } = change(this.#get(id));
-      if (write) this.#put(write);
-      return result;
-    })();
+    return sqlite(() =>
+      this.#db.transaction(() => {
+        const { write, result } = change(this.#get(id));
+        if (write) this.#put(write);
+        return result;
+      })(),
+    );
   }
 
   async heartbeat(replica: string, at: string): Promise<void> {
-    this.#statement(
-      'INSERT INTO replicas (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at',
-    ).run(replica, at);
+    sqlite(() =>
+      this.#statement(
+        'INSERT INTO replicas (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at',
+      ).run(replica, at),
+    );
   }
 
   async staleReplicas(before: string): Promise<string[]> {
-    const rows = this.#statement('SELECT id FROM replicas WHERE seen_at < ?').all(before) as Array<{
+    const rows = sqlite(() =>
+      this.#statement('SELECT id FROM replicas WHERE seen_at < ?').all(before),
+    ) as Array<{
       id: string;
     }>;
     return rows.map((row) => row.id);
   }
 
+  /** Writable means a write commits: a full disk or a locked file makes the proxy not ready. */
   async ping(): Promise<void> {
-    this.#statement('SELECT 1').get();
+    sqlite(() =>
+      this.#db.transaction(() => {
+        this.#statement(
+          'INSERT INTO readiness_check (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+        ).run(new Date().toISOString());
+      })(),
+    );
   }
 
   async close(): Promise<void> {
@@ -137,8 +236,8 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
     return statement;
   }
 
-  #head(): ChainHead | undefined {
-    return this.#statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as ChainHead | undefined;
+  #rows(sql: string, ...values: unknown[]): AuditEntry[] {
+    return (sqlite(() => this.#statement(sql).all(...values)) as AuditRow[]).map(toEntry);
   }
 
   #get(id: string): ApprovalRecord | undefined {
@@ -154,5 +253,78 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
       JSON.stringify(record),
       record.id,
     );
+  }
+}
+
+/**
+ * The audit log of an SQLite file, read-only: it never creates the file, a table or a row, so
+ * verifying a copy changes nothing in it. One read transaction holds the snapshot until `close()`.
+ */
+export async function openSqliteChain(path: string): Promise<ChainSource & { close(): Promise<void> }> {
+  if (!existsSync(path)) throw new Error(`there is no database file ${path}`);
+  const db = sqlite(() => new Database(path, { readonly: true, fileMustExist: true }));
+  const has = (table: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+  if (!has('audit')) {
+    db.close();
+    throw new Error(`${path} holds no audit log (no audit table): is it the proxy's database?`);
+  }
+  db.exec('BEGIN');
+  const head = has('audit_head')
+    ? (db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as ChainHead | undefined)
+    : undefined;
+  const checkpoints = has('audit_checkpoints')
+    ? (
+        db
+          .prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY seq`)
+          .all() as CheckpointRow[]
+      ).map(toCheckpoint)
+    : [];
+  return {
+    head,
+    checkpoints,
+    async *rows() {
+      let batch: AuditRow[] = [];
+      for (const row of db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>) {
+        batch.push(row);
+        if (batch.length === CHAIN_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    },
+    close: async () => {
+      if (db.open) {
+        db.exec('COMMIT');
+        db.close();
+      }
+    },
+  };
+}
+
+function missingHead(): AuditChainBroken {
+  return new AuditChainBroken(
+    "the audit chain's head row is missing: the database was edited outside the proxy; nothing is written until an operator has run `ondemand-proxy audit verify`",
+  );
+}
+
+/**
+ * SQLite's "try again later" failures as {@link StoreUnavailable}: a full disk, I/O errors, a busy or
+ * locked file, a read-only or unopenable file, no memory. Anything else is a real fault.
+ */
+function sqlite<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|NOMEM|PROTOCOL)/.test(code)
+    )
+      throw new StoreUnavailable(`SQLite cannot write: ${(error as Error).message} (${code})`, {
+        cause: error,
+      });
+    throw error;
   }
 }

@@ -84,13 +84,7 @@ describe('App against the embedded simulator', () => {
       />,
     );
     await until(lastFrame, /❯ Contoso Expenses/);
-    await opened!.simulator!.context.faults.add({
-      kind: '500',
-      count: 1,
-      path: 'schema',
-      delayMs: 0,
-      retryAfterSeconds: 1,
-    });
+    opened!.simulator!.context.faults.add({ kind: '500', count: 1, path: 'schema' });
     const error = await pressUntil(stdin, lastFrame, '\r', /✗ Graph failed/);
     expect(error).toContain('request-id');
     await pressUntil(stdin, lastFrame, '\u001B', /Pick the app/);

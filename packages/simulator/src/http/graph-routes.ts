@@ -190,6 +190,7 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
     }
     try {
       const answer = sim.engine.provision(found.state, checked.value);
+      sim.stats.provisionProcessed(c.req.header('client-request-id'));
       return c.json({
         '@odata.context': `${graphBase(c)}/$metadata#microsoft.graph.stringKeyStringValuePair`,
         ...answer,
@@ -275,6 +276,51 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
         searchable: ['displayName', 'userPrincipalName', 'mail'],
       },
     );
+  });
+
+  // The objects behind a list of ids, each with its `@odata.type`: of a type the caller may not read,
+  // only the type and id, as Graph does.
+  app.post('/directoryObjects/getByIds', async (c) => {
+    const caller = c.get('caller');
+    const mayRead = (anyOf: string[]) =>
+      caller.kind === 'user' || caller.permissions.some((permission) => anyOf.includes(permission));
+    if (!mayRead([...readUsers, ...readGroups])) return requirePermission(c, caller, ['Directory.Read.All'])!;
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return graphError(c, 400, 'BadRequest', 'Unable to read JSON request payload.');
+    }
+    const { ids: wanted, types } = (body ?? {}) as { ids?: unknown; types?: unknown };
+    if (!Array.isArray(wanted) || wanted.some((id) => typeof id !== 'string') || wanted.length > 1000)
+      return graphError(
+        c,
+        400,
+        'Request_BadRequest',
+        "The property 'ids' must be a list of at most 1000 ids.",
+      );
+    const allowed = Array.isArray(types)
+      ? new Set(types.map((type) => String(type).toLowerCase()))
+      : undefined;
+    const value = (wanted as string[]).flatMap((id) => {
+      const key = id.toLowerCase();
+      const user = sim.tenant.users.get(key);
+      if (user && (!allowed || allowed.has('user')))
+        return [
+          mayRead(readUsers)
+            ? { '@odata.type': '#microsoft.graph.user', ...userView(user) }
+            : { '@odata.type': '#microsoft.graph.user', id: user.id },
+        ];
+      const group = sim.tenant.groups.get(key);
+      if (group && (!allowed || allowed.has('group')))
+        return [
+          mayRead(readGroups)
+            ? { '@odata.type': '#microsoft.graph.group', ...groupView(group) }
+            : { '@odata.type': '#microsoft.graph.group', id: group.id },
+        ];
+      return [];
+    });
+    return c.json({ '@odata.context': `${graphBase(c)}/$metadata#directoryObjects`, value });
   });
 
   app.notFound((c) =>

@@ -69,6 +69,22 @@ export function createSimulatorApp(
         // Close the connection without an answer, as a reset on the network would.
         c.env.incoming.socket.destroy();
         return new Response(null, { status: 599 });
+      case 'drop-after-processing':
+        await next();
+        c.env.incoming.socket.destroy();
+        c.res = new Response(null, { status: 599 });
+        return;
+      case 'answer':
+        if (fault.status < 300) await next();
+        c.res = new Response(fault.body === '' ? null : fault.body, {
+          status: fault.status,
+          headers: { 'content-type': 'application/json', 'request-id': c.get('requestId') },
+        });
+        return;
+      case '504-after-processing':
+        await next();
+        c.res = graphError(c, 504, 'GatewayTimeout', 'The gateway did not receive a response in time.');
+        return;
       case '429':
         return throttled(c, sim, fault.retryAfterSeconds * 1000, 'fault');
       case '503':

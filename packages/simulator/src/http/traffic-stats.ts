@@ -6,7 +6,13 @@ export interface StatsSnapshot {
   /** 429s served by an injected fault (`/_sim/faults`), not for going over the limit. */
   injectedThrottles: number;
   provisionOnDemand: {
+    /** Calls that reached the route (before the limit), faults that refuse first not counted. */
+    received: number;
     accepted: number;
+    /** Calls the engine ran: what Graph did work for. */
+    processed: number;
+    /** Runs beyond the first of one `client-request-id`: a call Graph ran twice. */
+    duplicates: number;
     /** The most accepted calls for one app within any one window. */
     maxInWindow: number;
     /** The most calls received (throttled or not) for one app within any one window. */
@@ -46,7 +52,11 @@ export class TrafficStats {
   #calls = new Map<string, number>();
   #throttled = 0;
   #injectedThrottles = 0;
+  #received = 0;
   #accepted = 0;
+  #processed = 0;
+  #duplicates = 0;
+  readonly #processedIds = new Set<string>();
   #acceptedPeak: WindowPeak;
   #receivedPeak: WindowPeak;
 
@@ -65,7 +75,16 @@ export class TrafficStats {
   }
 
   provisionReceived(app: string, now: number): void {
+    this.#received += 1;
     this.#receivedPeak.record(app, now);
+  }
+
+  /** The engine ran this call; a `client-request-id` seen before means it ran the same call twice. */
+  provisionProcessed(clientRequestId: string | undefined): void {
+    this.#processed += 1;
+    if (clientRequestId === undefined) return;
+    if (this.#processedIds.has(clientRequestId)) this.#duplicates += 1;
+    else this.#processedIds.add(clientRequestId);
   }
 
   provisionAccepted(app: string, now: number): void {
@@ -79,7 +98,10 @@ export class TrafficStats {
       throttled: this.#throttled,
       injectedThrottles: this.#injectedThrottles,
       provisionOnDemand: {
+        received: this.#received,
         accepted: this.#accepted,
+        processed: this.#processed,
+        duplicates: this.#duplicates,
         maxInWindow: this.#acceptedPeak.peak,
         maxReceivedInWindow: this.#receivedPeak.peak,
         windowMs: this.windowMs,

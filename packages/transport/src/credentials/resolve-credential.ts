@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import type { ResolvedEndpoints } from '../clouds.js';
 import { ConfigError } from '../errors.js';
-import type { GraphClientOptions } from '../graph-client.js';
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
   DeviceCodeCredential,
+  type DeviceCodePrompt,
 } from './msal-credentials.js';
 import type { TokenCredential } from './token-credential.js';
 
@@ -24,11 +24,25 @@ export class StaticTokenCredential implements TokenCredential {
   }
 }
 
-/** The credential-related part of the client's options: one list, kept where the client declares it. */
-type CredentialOptions = Pick<
-  GraphClientOptions,
-  'tenantId' | 'clientId' | 'clientSecret' | 'certificate' | 'deviceCode' | 'apiKey' | 'credential' | 'env'
->;
+/** How a Graph client signs in: the part of its options {@link resolveCredential} reads. */
+export interface CredentialOptions {
+  /** Falls back to AZURE_TENANT_ID. */
+  tenantId?: string;
+  /** Falls back to AZURE_CLIENT_ID. */
+  clientId?: string;
+  /** An app secret (falls back to AZURE_CLIENT_SECRET). */
+  clientSecret?: string;
+  /** PEM text of a certificate and its private key (falls back to the file at AZURE_CLIENT_CERTIFICATE_PATH). */
+  certificate?: string;
+  /** Sign an operator in with a device code; called with what to show them. */
+  deviceCode?: { onPrompt: (prompt: DeviceCodePrompt) => void };
+  /** An API key for the ondemand proxy, sent as the bearer token. */
+  apiKey?: string;
+  /** Any credential with `getToken` (`@azure/identity`'s shape); wins over the options above. */
+  credential?: TokenCredential;
+  /** The environment to read AZURE_* from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
 
 /**
  * Picks the credential: an explicit one, an API key, a secret, a certificate, a device code, then

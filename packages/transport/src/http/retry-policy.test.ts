@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus } from './retry-policy.js';
 
 describe('retry policy', () => {
-  it('retries 429, 503 and 504 only', () => {
-    expect([400, 401, 403, 404, 409, 429, 500, 502, 503, 504].filter(isRetryableStatus)).toEqual([
-      429, 503, 504,
-    ]);
+  it('retries 429, 503 and 504 for reads, and only 429 and 503 (Graph did not run it) for provisioning', () => {
+    const statuses = [400, 401, 403, 404, 409, 429, 500, 502, 503, 504];
+    expect(statuses.filter((status) => isRetryableStatus(status, true))).toEqual([429, 503, 504]);
+    expect(statuses.filter((status) => isRetryableStatus(status, false))).toEqual([429, 503]);
   });
 
   it('honours Retry-After exactly, and otherwise stays within the jittered, capped exponential range', () => {

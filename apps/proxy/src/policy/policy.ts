@@ -1,5 +1,5 @@
 import type { ProvisionOnDemandRequest } from '@ondemand/core';
-import type { Policy, PolicyRule, Role } from './config.js';
+import type { Policy, PolicyRule, Role } from '../config.js';
 
 /** What a request is, as far as the policy looks at it. */
 export interface PolicyRequest {
@@ -14,7 +14,11 @@ export type PolicyDecision =
   | { decision: 'deny'; rule: string; reason: string }
   | { decision: 'require_approval'; rule: string; approvals: NonNullable<PolicyRule['approvals']> };
 
-/** The first rule that matches decides; `otherwise` when none does. */
+/**
+ * The first rule that matches decides; `otherwise` when none does. The request's ids are canonical
+ * already (see `canonicalTarget`); job and rule ids match in any case, so a rule written for one
+ * spelling cannot be slipped past with another.
+ */
 export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
   const subjects = request.body.parameters.flatMap((parameter) => parameter.subjects);
   const ruleIds = request.body.parameters.map((parameter) => parameter.ruleId);
@@ -25,9 +29,9 @@ export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
   for (const rule of policy.rules) {
     const match = rule.match;
     const matches =
-      within(match.servicePrincipal, request.servicePrincipalId.toLowerCase(), true) &&
-      within(match.job, request.jobId, false) &&
-      (!match.ruleId || ruleIds.some((ruleId) => match.ruleId!.includes(ruleId))) &&
+      within(match.servicePrincipal, request.servicePrincipalId, true) &&
+      within(match.job, request.jobId, true) &&
+      (!match.ruleId || ruleIds.some((ruleId) => within(match.ruleId, ruleId, true))) &&
       (!match.objectType || subjects.some((subject) => match.objectType!.includes(subject.objectTypeName))) &&
       (match.minSubjects === undefined || subjectCount >= match.minSubjects) &&
       (match.maxSubjects === undefined || subjectCount <= match.maxSubjects) &&
@@ -50,6 +54,6 @@ export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
 function within(values: string[] | undefined, value: string, caseInsensitive: boolean): boolean {
   if (!values) return true;
   return values.some((candidate) =>
-    caseInsensitive ? candidate.toLowerCase() === value : candidate === value,
+    caseInsensitive ? candidate.toLowerCase() === value.toLowerCase() : candidate === value,
   );
 }

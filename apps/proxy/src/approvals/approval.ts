@@ -1,5 +1,47 @@
+import type { ApprovalState } from '@ondemand/core';
 import type { Role } from '../config.js';
-import { type ApprovalRecord, type ApprovalState, type Review, ReviewRefused } from '../store/proxy-store.js';
+
+export type { ApprovalState };
+
+export interface Review {
+  principal: string;
+  decision: 'approve' | 'deny';
+  reason: string;
+  at: string;
+}
+
+/** A gated request: exactly what was asked (the body, bound by its hash), who may decide, and what came of it. */
+export interface ApprovalRecord {
+  id: string;
+  state: ApprovalState;
+  requester: string;
+  reason: string | null;
+  createdAt: string;
+  expiresAt: string;
+  apiVersion: 'v1.0' | 'beta';
+  servicePrincipalId: string;
+  jobId: string;
+  body: string;
+  bodyHash: string;
+  rule: string;
+  required: { count: number; roles: Role[] };
+  reviews: Review[];
+  result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
+  /** The replica that claimed it for execution: after a restart it alone marks it interrupted. */
+  executedBy?: string;
+  /** When the claimed request was about to reach Graph; before it, a crash loses nothing. */
+  sendingAt?: string;
+}
+
+/** Why a review was refused; the HTTP layer maps these to 403/404/409. */
+export class ReviewRefused extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'self_review' | 'role' | 'decided' | 'expired' | 'duplicate',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * What a review does to an approval, decided the same way in every store (each runs this inside
@@ -13,7 +55,7 @@ export function applyReview(
   now: Date,
 ): { write?: ApprovalRecord; refused?: ReviewRefused } {
   if (!record) return { refused: new ReviewRefused('not_found', `no approval has the id ${id}`) };
-  const expired = expiredNow(record, now);
+  const expired = asExpired(record, now);
   if (expired)
     return {
       write: expired,
@@ -58,7 +100,7 @@ export function applyReview(
 }
 
 /** The record as expired, when it is pending and past its time; otherwise undefined. */
-export function expiredNow(record: ApprovalRecord | undefined, now: Date): ApprovalRecord | undefined {
+export function asExpired(record: ApprovalRecord | undefined, now: Date): ApprovalRecord | undefined {
   return record?.state === 'pending' && now.toISOString() >= record.expiresAt
     ? { ...record, state: 'expired' }
     : undefined;
@@ -78,6 +120,6 @@ export function holdsClaim(record: ApprovalRecord | undefined, replica: string):
 }
 
 /** The record claimed for execution by `replica`, when it is approved; otherwise undefined. */
-export function claimed(record: ApprovalRecord | undefined, replica: string): ApprovalRecord | undefined {
+export function asClaimed(record: ApprovalRecord | undefined, replica: string): ApprovalRecord | undefined {
   return record?.state === 'approved' ? { ...record, state: 'executing', executedBy: replica } : undefined;
 }

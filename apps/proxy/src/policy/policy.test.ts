@@ -1,6 +1,6 @@
 import { groupRequest, userRequest } from '@ondemand/core';
 import { describe, expect, it } from 'vitest';
-import { policySchema } from './config.js';
+import { policySchema } from '../config.js';
 import { decide } from './policy.js';
 
 const policy = policySchema.parse({
@@ -19,7 +19,7 @@ const policy = policySchema.parse({
     },
     {
       name: 'cloud sync',
-      match: { servicePrincipal: ['CLOUD-SP'] },
+      match: { servicePrincipal: ['C1C1C1C1-0000-4000-8000-00000000C10D'] },
       decision: 'require_approval',
       approvals: { count: 1 },
     },
@@ -54,9 +54,9 @@ describe('decide', () => {
       'groups',
     ],
     [
-      'cloud sync (service principal matched without case)',
+      'cloud sync (a rule written in upper case matches the canonical id)',
       {
-        servicePrincipalId: 'cloud-sp',
+        servicePrincipalId: 'c1c1c1c1-0000-4000-8000-00000000c10d',
         jobId: 'job-1',
         body: userRequest({ ruleId: 'r', userId: 'u' }),
         caller,
@@ -77,6 +77,36 @@ describe('decide', () => {
     ],
   ])('%s → %s by %s', (_, request, decision, rule) => {
     expect(decide(policy, request)).toMatchObject({ decision, rule });
+  });
+
+  it('matches job and rule ids in any case, so another spelling cannot fall through to a looser rule', () => {
+    const strict = policySchema.parse({
+      rules: [
+        { name: 'not this job', match: { job: ['Job.Secret'] }, decision: 'deny', reason: 'no' },
+        { name: 'not this rule', match: { ruleId: ['R#V2'] }, decision: 'deny', reason: 'no' },
+      ],
+      otherwise: 'allow',
+    });
+    const ask = (jobId: string, ruleId: string) =>
+      decide(strict, { servicePrincipalId: 'sp', jobId, body: userRequest({ ruleId, userId: 'u' }), caller })
+        .rule;
+    expect(ask('job.secret', 'x')).toBe('not this job');
+    expect(ask('other', 'r#v2')).toBe('not this rule');
+    expect(ask('other', 'x')).toBe('(otherwise)');
+  });
+
+  it('refuses a service principal in the policy that is not an object id, naming the path', () => {
+    const parsed = policySchema.safeParse({
+      rules: [
+        {
+          name: 'x',
+          match: { servicePrincipal: ['{C1C1C1C1-0000-4000-8000-00000000C10D}'] },
+          decision: 'allow',
+        },
+      ],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['rules', 0, 'match', 'servicePrincipal', 0]);
   });
 
   it('refuses a require_approval rule without approvals, naming the path', () => {

@@ -1,0 +1,281 @@
+import {
+  graphErrorBody,
+  OUTCOME_UNKNOWN_STATUSES,
+  PROVISION_ON_DEMAND_LIMIT,
+  readHeader,
+  statusErrorCode,
+  tryDecodeProvisionResponse,
+  tryJson,
+} from '@ondemand/core';
+import { type GraphAnswer, type GraphClient, HOW_TO_CHECK, TransportError } from '@ondemand/transport';
+import { type AuditContext, type AuditLog, AuditUnavailable } from '../audit/audit-log.js';
+import type { Metrics } from '../metrics.js';
+
+/** One provisionOnDemand on its way to Graph: a caller's allowed call, or an approved run. */
+export interface ForwardCall {
+  who: AuditContext;
+  apiVersion: 'v1.0' | 'beta';
+  servicePrincipalId: string;
+  jobId: string;
+  subject: string;
+  body: unknown;
+  /** The approval this runs, if it is one. */
+  approval?: string;
+  /** Awaited once, just before the first attempt is written (an approval run marks itself sending). */
+  beforeFirstAttempt?: () => Promise<void>;
+}
+
+/** What the caller is answered: Graph's own answer, or the proxy's Graph-shaped one. */
+export interface ForwardAnswer {
+  status: number;
+  /** The body, as Graph sent it when it came from Graph. */
+  text: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * How it went: Graph answered (`yes`), nothing reached Graph (`no`: safe to send again), or the
+ * answer was lost after it may have (`unknown`: never sent again on its own).
+ */
+export type Forwarded = {
+  sent: 'yes' | 'no' | 'unknown';
+  answer: ForwardAnswer;
+  graphRequestId: string | null;
+};
+
+export interface GraphForwarderOptions {
+  graph: GraphClient;
+  audit: AuditLog;
+  metrics: Metrics;
+  /** Calls waiting for the rate limit beyond this are refused at once. */
+  maxQueuedCalls: number;
+  rateLimit: { limit: number; windowMs: number } | undefined;
+  /** This replica's name, written on every forward (a restart records lost outcomes for its own). */
+  replica: string;
+}
+
+/**
+ * The proxy's one path to Graph, for direct calls and approved runs alike: the queue bound, a
+ * `forward` entry before every attempt (durable before the attempt leaves), the upstream metrics, and
+ * one `outcome` entry in one shape. Graph's answer comes back as Graph gave it, readable or not; an
+ * answer lost after sending is said to be unknown, never sent again.
+ */
+export class GraphForwarder {
+  /** provisionOnDemand calls of this replica waiting for (or in) their turn at Graph. */
+  #queued = 0;
+
+  constructor(private readonly options: GraphForwarderOptions) {
+    options.metrics.gauge(
+      'ondemand_proxy_queued_calls',
+      'provisionOnDemand calls of this replica waiting for (or in) their turn at Graph.',
+      () => this.#queued,
+    );
+  }
+
+  async forward(call: ForwardCall): Promise<Forwarded> {
+    const { audit, metrics } = this.options;
+    const where = { servicePrincipalId: call.servicePrincipalId, jobId: call.jobId, subject: call.subject };
+    const outcome = (detail: Record<string, unknown>, graphRequestId: string | null = null) =>
+      audit.appendOutcome(
+        audit.entry('outcome', call.who, {
+          ...where,
+          graphRequestId,
+          detail: { ...detail, ...(call.approval ? { approval: call.approval } : {}) },
+        }),
+      );
+
+    // A caller would wait longer than it is worth for the rate limit: say so now, send nothing.
+    if (this.#queued >= this.options.maxQueuedCalls) {
+      metrics.queueFull.inc();
+      const { limit, windowMs } = this.options.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
+      const retryAfter = Math.max(1, Math.ceil(((this.#queued / limit) * windowMs) / 1000));
+      await audit.append([
+        audit.entry('outcome', call.who, {
+          ...where,
+          detail: { status: 503, sent: 'no', error: 'queue_full' },
+        }),
+      ]);
+      return notSent(
+        503,
+        'ServiceUnavailable',
+        `${this.#queued} calls are already waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s); nothing was sent. Try again in ${retryAfter} s.`,
+        { 'Retry-After': String(retryAfter) },
+      );
+    }
+    // The slot is taken now, before any await, so calls arriving together cannot all slip in.
+    this.#queued += 1;
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      const answer = await this.options.graph.forwardProvisionOnDemand(
+        call.servicePrincipalId,
+        call.jobId,
+        call.body,
+        {
+          apiVersion: call.apiVersion,
+          beforeAttempt: async (attempt) => {
+            if (attempt.number === 1) await call.beforeFirstAttempt?.();
+            // No entry, no attempt: a write that fails stops the call here (503, nothing more sent).
+            await audit.append([
+              audit.entry('forward', call.who, {
+                ...where,
+                detail: {
+                  attempt: attempt.number,
+                  clientRequestId: attempt.clientRequestId,
+                  replica: this.options.replica,
+                  ...(call.approval ? { approval: call.approval } : {}),
+                },
+              }),
+            ]);
+            attempts = attempt.number;
+          },
+        },
+      );
+      metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
+      const graphRequestId = readHeader(answer.headers, 'request-id') ?? null;
+      if (OUTCOME_UNKNOWN_STATUSES.has(answer.status)) {
+        await outcome(
+          { status: answer.status, sent: 'unknown', attempts, error: answer.error?.code ?? null },
+          graphRequestId,
+        );
+        return unknown(
+          answer.status,
+          `a gateway in front of Graph answered ${answer.status} after the call was sent`,
+          graphRequestId,
+        );
+      }
+      await outcome({ status: answer.status, sent: 'yes', attempts, ...summary(answer) }, graphRequestId);
+      return { sent: 'yes', answer: asGraphGaveIt(answer, graphRequestId), graphRequestId };
+    } catch (error) {
+      metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
+      if (!(error instanceof TransportError)) {
+        // The audit log or the approval's claim refused an attempt before it left: nothing more was
+        // sent, and earlier attempts, if any, were turned away by Graph (429, 503), so nothing ran.
+        const audit = error instanceof AuditUnavailable;
+        await outcome({ status: 503, sent: 'no', attempts, error: audit ? 'audit_unavailable' : 'not_sent' });
+        return notSent(
+          503,
+          'ServiceUnavailable',
+          audit
+            ? 'The audit log cannot be written, so nothing is forwarded. Try again later.'
+            : `Nothing was sent to Graph: ${(error as Error).message}. Try again later.`,
+          { 'Retry-After': '5' },
+        );
+      }
+      if (error.code === 'outcome_unknown') {
+        await outcome({ status: null, sent: 'unknown', attempts, lost: error.details.lost ?? null });
+        return unknown(
+          error.details.lost === 'timeout' ? 504 : 502,
+          error.message.split(': Graph may')[0]!,
+          null,
+        );
+      }
+      const refused = notSentFor(error);
+      await outcome({ status: refused.answer.status, sent: 'no', attempts, error: error.code });
+      return refused;
+    } finally {
+      this.#queued -= 1;
+    }
+  }
+}
+
+/** What the audit keeps of Graph's answer: the status, and what the decoder could read of it. */
+function summary(answer: GraphAnswer): Record<string, unknown> {
+  if (answer.error) return { error: answer.error.code };
+  const decoded = tryDecodeProvisionResponse(tryJson(answer.text));
+  // A shape the decoder does not know yet still reaches the caller as Graph sent it.
+  if (!decoded.ok)
+    return { decoded: false, note: `the answer could not be decoded: ${decoded.error.message}` };
+  return {
+    result: decoded.value.result,
+    errorCode: decoded.value.details.errorCode ?? null,
+    action: decoded.value.report.action ?? null,
+  };
+}
+
+function asGraphGaveIt(answer: GraphAnswer, graphRequestId: string | null): ForwardAnswer {
+  const headers: Record<string, string> = {
+    'content-type': readHeader(answer.headers, 'content-type') ?? 'application/json',
+    'graph-request-id': graphRequestId ?? '',
+  };
+  const retryAfter = readHeader(answer.headers, 'retry-after');
+  if (retryAfter) headers['Retry-After'] = retryAfter;
+  if (answer.text === '' && answer.status >= 400) {
+    // Graph gave no body: the caller still gets Graph's error shape, with the code its status has.
+    return {
+      status: answer.status,
+      text: JSON.stringify(
+        graphErrorBody(
+          statusErrorCode(answer.status),
+          answer.error?.message ?? `Graph answered ${answer.status}`,
+        ),
+      ),
+      headers: { ...headers, 'content-type': 'application/json' },
+    };
+  }
+  return { status: answer.status, text: answer.text, headers };
+}
+
+function notSent(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Forwarded {
+  return {
+    sent: 'no',
+    graphRequestId: null,
+    answer: {
+      status,
+      text: JSON.stringify(graphErrorBody(code, message)),
+      headers: { 'content-type': 'application/json', ...headers },
+    },
+  };
+}
+
+/** Graph never had the call (no token, the limiter's store away, no connection): say so, and that nothing ran. */
+function notSentFor(error: TransportError): Forwarded {
+  switch (error.code) {
+    case 'rate_limiter':
+      // Without the shared limiter nobody can tell whether a call fits Graph's window: send nothing.
+      return notSent(
+        503,
+        'ServiceUnavailable',
+        'The shared rate limiter (Redis) cannot be reached, so nothing was sent to Graph. Try again later.',
+        { 'Retry-After': '5' },
+      );
+    case 'auth':
+    case 'config':
+      return notSent(
+        502,
+        'BadGateway',
+        "The proxy could not sign in to Graph, so nothing was sent. Its operator should check the proxy's Graph credentials.",
+      );
+    case 'timeout':
+      return notSent(
+        504,
+        'GatewayTimeout',
+        `Graph could not be reached in time; nothing was sent: ${error.message}`,
+      );
+    default:
+      return notSent(502, 'BadGateway', `Graph could not be reached; nothing was sent: ${error.message}`);
+  }
+}
+
+/** The answer was lost after the call was sent: say that it may have run, and how to find out. */
+function unknown(status: number, what: string, graphRequestId: string | null): Forwarded {
+  return {
+    sent: 'unknown',
+    graphRequestId,
+    answer: {
+      status,
+      text: JSON.stringify(
+        graphErrorBody(
+          status === 504 ? 'GatewayTimeout' : 'BadGateway',
+          `${what}: the call may have run in Graph, and the proxy will not send it again. ${HOW_TO_CHECK}`,
+        ),
+      ),
+      headers: { 'content-type': 'application/json', 'x-ondemand-outcome': 'unknown' },
+    },
+  };
+}

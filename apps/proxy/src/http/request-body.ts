@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from './context.js';
+import { ProxyError } from './proxy-error.js';
+
+/** What one approval review may carry: a reason, not a document. */
+export const REVIEW_BODY_BYTES = 16 * 1024;
+
+/**
+ * The request's body as text, read up to `maxBytes` (chunked bodies too: the count is of what
+ * arrives, not of what Content-Length claims); past it, a 413 and the connection closed, so the rest
+ * is never read.
+ */
+export async function readBodyText(c: ProxyRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new ProxyError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`, {
+      headers: { Connection: 'close' },
+    });
+  if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) {
+    const text = await c.req.text();
+    if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+    return text;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The body as JSON, or a 400 that says it is not. */
+export async function readJsonBody(c: ProxyRequest, maxBytes: number, shape: string): Promise<unknown> {
+  const text = await readBodyText(c, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProxyError(
+      400,
+      'BadRequest',
+      `Unable to read JSON request payload: the body must be JSON, ${shape}.`,
+    );
+  }
+}

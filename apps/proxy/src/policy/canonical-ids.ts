@@ -1,0 +1,73 @@
+import { type InputIssue, type ProvisionOnDemandRequest, unsafeCharacter } from '@ondemand/core';
+import { isEntraObject, namedObjects } from './subjects.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The one spelling of a GUID the proxy judges (lower case), or undefined when `text` is not a GUID in 8-4-4-4-12 form. */
+export function canonicalGuid(text: string): string | undefined {
+  return GUID.test(text) ? text.toLowerCase() : undefined;
+}
+
+export interface ProvisionTarget {
+  servicePrincipalId: string;
+  jobId: string;
+  body: ProvisionOnDemandRequest;
+}
+
+/**
+ * The request as Graph will see it, so the policy judges exactly that: the service principal and every
+ * Entra object id as a lower-case GUID. Any other spelling (braces, no hyphens, spaces, a NUL on the
+ * end) is refused, naming where, rather than guessed at: it would not match the rule written for the
+ * canonical id and would fall through to a looser one.
+ */
+export function canonicalTarget(
+  target: ProvisionTarget,
+): { ok: true; value: ProvisionTarget } | { ok: false; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const servicePrincipalId = canonicalGuid(target.servicePrincipalId);
+  if (!servicePrincipalId)
+    issues.push({
+      path: 'servicePrincipals/{id}',
+      message: `${JSON.stringify(target.servicePrincipalId)} is not a service principal id: give the app's object id as Graph lists it, 8-4-4-4-12 hex digits`,
+    });
+  const jobProblem =
+    unsafeCharacter(target.jobId) ??
+    (target.jobId.trim() !== target.jobId ? 'spaces at either end' : undefined);
+  if (jobProblem || target.jobId === '')
+    issues.push({
+      path: 'jobs/{id}',
+      message: `the job id ${JSON.stringify(target.jobId)} holds ${jobProblem ?? 'nothing'}: give it as the job list shows it`,
+    });
+  const canonical = new Map<string, string>();
+  for (const object of namedObjects(target.body)) {
+    if (!isEntraObject(object)) continue;
+    const id = canonicalGuid(object.objectId);
+    if (id) canonical.set(object.objectId, id);
+    else
+      issues.push({
+        path: `${object.path}.objectId`,
+        message: `${JSON.stringify(object.objectId)} is not an object id: a ${object.objectTypeName} is named by its Entra object id, 8-4-4-4-12 hex digits`,
+      });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const spell = <T extends { objectId: string }>(object: T): T => ({
+    ...object,
+    objectId: canonical.get(object.objectId) ?? object.objectId,
+  });
+  const body: ProvisionOnDemandRequest = {
+    parameters: target.body.parameters.map((parameter) => ({
+      ...parameter,
+      subjects: parameter.subjects.map((subject) => ({
+        ...spell(subject),
+        ...(subject.links
+          ? {
+              links: Object.fromEntries(
+                Object.entries(subject.links).map(([link, objects]) => [link, objects?.map(spell)]),
+              ),
+            }
+          : {}),
+      })),
+    })),
+  };
+  return { ok: true, value: { servicePrincipalId: servicePrincipalId!, jobId: target.jobId, body } };
+}

@@ -1,0 +1,44 @@
+import { looksLikeDistinguishedName, type ProvisionOnDemandRequest } from '@ondemand/core';
+
+/** One object a request names: a subject or one of its linked objects, with where it is in the body. */
+export interface NamedObject {
+  /** `parameters[0].subjects[1].links.members[2]`. */
+  path: string;
+  objectId: string;
+  objectTypeName: string;
+}
+
+/** Every object a request names, subjects and linked objects, in order. */
+export function namedObjects(body: ProvisionOnDemandRequest): NamedObject[] {
+  return body.parameters.flatMap((parameter, p) =>
+    parameter.subjects.flatMap((subject, s) => {
+      const path = `parameters[${p}].subjects[${s}]`;
+      const linked = Object.entries(subject.links ?? {}).flatMap(([link, objects]) =>
+        (objects ?? []).map((object, index) => ({ ...object, path: `${path}.links.${link}[${index}]` })),
+      );
+      return [{ path, objectId: subject.objectId, objectTypeName: subject.objectTypeName }, ...linked];
+    }),
+  );
+}
+
+/**
+ * Whether an object is an Entra ID object, named by its object id: a `User` or `Group` that is not
+ * an Active Directory object given by distinguished name (cloud sync) or a Workday worker.
+ */
+export function isEntraObject(object: Pick<NamedObject, 'objectId' | 'objectTypeName'>): boolean {
+  return (
+    (object.objectTypeName === 'User' || object.objectTypeName === 'Group') &&
+    !looksLikeDistinguishedName(object.objectId)
+  );
+}
+
+/** The subjects for the audit log: `User 9bb0f679-…`, `Group 8213fd99-… + 2 members`. */
+export function describeSubjects(body: ProvisionOnDemandRequest): string {
+  return body.parameters
+    .flatMap((parameter) => parameter.subjects)
+    .map(
+      (subject) =>
+        `${subject.objectTypeName} ${subject.objectId}${subject.links?.members?.length ? ` + ${subject.links.members.length} members` : ''}`,
+    )
+    .join('; ');
+}

@@ -1,0 +1,263 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readPublicKey } from './audit/checkpoint.js';
+import { type ChainVerdict, verifyChain } from './audit/verify-chain.js';
+import { readWitness } from './audit/witness-file.js';
+import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
+import { AuditLogBehindWitness, BackendUnavailable, startProxy } from './server.js';
+import { PostgresStore } from './store/postgres-store.js';
+import { openSqliteChain } from './store/sqlite-store.js';
+
+export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
+       ondemand-proxy audit verify (--database FILE | --store postgres://…) [--public-key PEM] [--witness FILE]
+
+Serves Graph's provisionOnDemand path behind API keys, a policy, second-person approval and a
+hash-chained, signed audit log. When ready it prints one JSON line: {"url","database"} (and with
+--simulate the demo API keys per role, the simulator's URL and control token, and the audit log's
+public key and witness file).
+
+Options:
+  --config FILE     JSON or YAML config (see the README); the Graph secret comes from the environment
+  --simulate        an embedded simulator, a demo policy and demo keys; no config needed
+  --port N          override the config's port (0: any free port)
+  --database FILE   with --simulate, where to keep the SQLite file (default: a temp folder)
+
+  audit verify      checks the audit log offline and read-only; names every entry altered, removed or
+                    reordered, a cut-off end and a rollback; exit 0 intact, 1 not, 2 bad input, 3 unreachable
+    --database FILE       the SQLite file, or
+    --store URL           the PostgreSQL store of several replicas (--schema NAME, default ondemand)
+    --public-key PEM      the audit signing key's public half: checks the signed checkpoints
+    --witness FILE        the witness file: catches an end cut off with its checkpoints, and rollbacks
+
+Environment: ONDEMAND_STORE (postgres://…), ONDEMAND_STORE_SCHEMA, ONDEMAND_LIMITER (redis://…),
+ONDEMAND_LIMITER_FALLBACK (fail|local), ONDEMAND_REPLICA_ID override the config file's keys.`;
+
+/** Where the command reads and writes: the process's own, or streams in a test. */
+export interface ProxyCliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  /** Resolves when the proxy should stop (SIGINT or SIGTERM for the real process). */
+  untilStopped: () => Promise<void>;
+}
+
+/** Runs `ondemand-proxy` and returns its exit code; a user's mistake prints one line, never a stack. */
+export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        simulate: { type: 'boolean' },
+        port: { type: 'string' },
+        database: { type: 'string' },
+        store: { type: 'string' },
+        schema: { type: 'string' },
+        'public-key': { type: 'string' },
+        witness: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals[0] === 'audit') return auditVerify(positionals, values, io);
+  if (positionals.length > 0) {
+    io.stderr.write(`ondemand-proxy: unexpected "${positionals[0]}"\n\n${usage}\n`);
+    return 2;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    io.stderr.write('ondemand-proxy: --port must be a whole number from 0 to 65535\n');
+    return 2;
+  }
+  try {
+    if (values.simulate)
+      return await simulate(io, port, typeof values.database === 'string' ? values.database : undefined);
+    if (typeof values.config !== 'string') {
+      io.stderr.write(`ondemand-proxy: give --config FILE, or --simulate to try it\n\n${usage}\n`);
+      return 2;
+    }
+    const config = await loadConfigFile(values.config, io.env);
+    const proxy = await startProxy({
+      config: port === undefined ? config : { ...config, port },
+      env: io.env,
+    });
+    io.stdout.write(`${JSON.stringify({ url: proxy.url, database: proxy.database })}\n`);
+    await io.untilStopped();
+    await proxy.stop();
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigFileError) {
+      io.stderr.write(`ondemand-proxy: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof BackendUnavailable || error instanceof AuditLogBehindWitness) {
+      io.stderr.write(`ondemand-proxy: ${error.message}\n`);
+      return 3;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.stderr.write('ondemand-proxy: the port is in use: pick another with --port\n');
+      return 3;
+    }
+    if (
+      error instanceof Error &&
+      /^(cannot read audit|audit\.|the environment variable)/.test(error.message)
+    ) {
+      io.stderr.write(`ondemand-proxy: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** The demo: a simulator of its own, a demo policy and keys, and a fresh audit key pair and witness file. */
+async function simulate(
+  io: ProxyCliIo,
+  port: number | undefined,
+  database: string | undefined,
+): Promise<number> {
+  // Loaded here only: a production proxy never loads the simulator (certificates, polyfills).
+  const [{ startSimulator }, { demoConfig }] = await Promise.all([
+    import('@ondemand/simulator'),
+    import('./demo.js'),
+  ]);
+  const sim = await startSimulator();
+  const dir = await mkdtemp(join(tmpdir(), 'ondemand-proxy-'));
+  const keys = generateKeyPairSync('ed25519');
+  const signingKeyFile = join(dir, 'audit-signing-key.pem');
+  const auditPublicKey = join(dir, 'audit-public-key.pem');
+  await writeFile(signingKeyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  await writeFile(auditPublicKey, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  const auditWitness = join(dir, 'audit-witness.ndjson');
+  const demo = demoConfig(
+    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+    database ?? join(dir, 'proxy.sqlite'),
+  );
+  const config = parseConfig(
+    withEnvironment(
+      {
+        ...demo.config,
+        port: port ?? 0,
+        audit: { signingKeyFile, witnessFile: auditWitness, checkpointEvery: { entries: 100, seconds: 10 } },
+      },
+      io.env,
+    ),
+    'the demo config',
+  );
+  const proxy = await startProxy({ config, ca: sim.caPem!, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+  io.stdout.write(
+    `${JSON.stringify({
+      url: proxy.url,
+      database: proxy.database,
+      keys: demo.keys,
+      simulator: sim.url,
+      simulatorControlToken: sim.controlToken,
+      auditPublicKey,
+      auditWitness,
+    })}\n`,
+  );
+  await io.untilStopped();
+  await proxy.stop();
+  await sim.stop();
+  return 0;
+}
+
+async function auditVerify(
+  positionals: string[],
+  values: Record<string, string | boolean | undefined>,
+  io: ProxyCliIo,
+): Promise<number> {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const storeUrl = text('store') ?? io.env.ONDEMAND_STORE;
+  const database = text('database');
+  if (positionals[1] !== 'verify' || positionals.length > 2 || (!database && !storeUrl)) {
+    io.stderr.write(
+      'ondemand-proxy: say "audit verify --database FILE" or "audit verify --store postgres://…"\n',
+    );
+    return 2;
+  }
+  let trust: Parameters<typeof verifyChain>[1];
+  try {
+    const keyFile = text('public-key');
+    const witnessFile = text('witness');
+    trust = {
+      ...(keyFile
+        ? { publicKey: readPublicKey(await readInput(keyFile, '--public-key'), `--public-key ${keyFile}`) }
+        : {}),
+      ...(witnessFile
+        ? { witness: await readWitness(witnessFile).catch(cannotRead(witnessFile, '--witness')) }
+        : {}),
+    };
+  } catch (error) {
+    io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
+    return 2;
+  }
+  let chain: Awaited<ReturnType<typeof openSqliteChain>>;
+  let close = async () => {};
+  try {
+    if (database) chain = await openSqliteChain(database);
+    else {
+      const store = await PostgresStore.open({
+        url: storeUrl!,
+        // Unset: the store's default schema, as the proxy uses.
+        schema: text('schema') ?? io.env.ONDEMAND_STORE_SCHEMA,
+        existing: true,
+      });
+      chain = await store.openChain();
+      close = () => store.close();
+    }
+  } catch (error) {
+    io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
+    return database ? 2 : 3;
+  }
+  let verdict: ChainVerdict;
+  try {
+    verdict = await verifyChain(chain, trust);
+  } finally {
+    await chain.close();
+    await close();
+  }
+  io.stdout.write(`${JSON.stringify(verdict)}\n`);
+  io.stderr.write(describeVerdict(verdict));
+  return verdict.valid ? 0 : 1;
+}
+
+/** The verdict in sentences: what is wrong, then what could not be checked. */
+export function describeVerdict(verdict: ChainVerdict): string {
+  const lines = verdict.valid
+    ? [
+        `the audit log is intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to entry ${verdict.checkpoints.newest.seq} (${verdict.checkpoints.newest.at})` : ''}`,
+      ]
+    : [
+        `the audit log was tampered with: ${verdict.problemCount} ${verdict.problemCount === 1 ? 'problem' : 'problems'}`,
+        ...verdict.problems.map((problem) => `  - ${problem.message}`),
+        ...(verdict.problemCount > verdict.problems.length
+          ? [`  - and ${verdict.problemCount - verdict.problems.length} more`]
+          : []),
+      ];
+  for (const part of verdict.unchecked) lines.push(`not checked: ${part}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function readInput(path: string, flag: string): Promise<string> {
+  return readFile(path, 'utf8').catch(cannotRead(path, flag));
+}
+
+function cannotRead(path: string, flag: string) {
+  return (error: NodeJS.ErrnoException): never => {
+    throw new Error(`cannot read ${flag} ${path}: ${error.code ?? error.message}`);
+  };
+}

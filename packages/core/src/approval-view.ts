@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * The life of a request the ondemand proxy holds for approval. `pending` waits for reviews;
+ * `approved` and `executing` are on their way to Graph; the rest are final.
+ */
+export const APPROVAL_STATES = [
+  'pending',
+  'approved',
+  'executing',
+  'denied',
+  'expired',
+  'withdrawn',
+  'completed',
+  'failed',
+  'interrupted',
+] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+/** Whether nothing more will happen to an approval in this state: it ran, or it never will. */
+export function isFinalApprovalState(state: ApprovalState): boolean {
+  return state !== 'pending' && state !== 'approved' && state !== 'executing';
+}
+
+/** Where the proxy serves one approval, from its own origin. */
+export function approvalPath(id: string): string {
+  return `/approvals/${encodeURIComponent(id)}`;
+}
+
+const reviewSchema = z.object({
+  principal: z.string(),
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string(),
+  at: z.string(),
+});
+
+/**
+ * What the proxy answers about a held request (`GET /approvals/{id}`, the 202 of a held POST): the
+ * contract the proxy builds its answer from and the transport reads it with.
+ */
+export const approvalViewSchema = z.looseObject({
+  id: z.string().min(1),
+  state: z.enum(APPROVAL_STATES),
+  requester: z.string(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  /** Exactly what runs once approved: Graph's path (as sent, encoded) and the body, bound by its hash. */
+  request: z.object({
+    method: z.literal('POST'),
+    path: z.string(),
+    body: z.unknown(),
+    bodySha256: z.string(),
+  }),
+  /** The policy rule that held it. */
+  rule: z.string(),
+  required: z.object({ count: z.number().int().positive(), roles: z.array(z.string()) }),
+  reviews: z.array(reviewSchema),
+  /** Graph's answer once it ran. */
+  result: z
+    .object({
+      status: z.number().int(),
+      body: z.unknown(),
+      graphRequestId: z.string().nullable(),
+      finishedAt: z.string(),
+    })
+    .nullable(),
+});
+export type ApprovalView = z.infer<typeof approvalViewSchema>;

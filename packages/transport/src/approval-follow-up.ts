@@ -1,0 +1,65 @@
+import {
+  type ApprovalView,
+  approvalPath,
+  approvalViewSchema,
+  isFinalApprovalState,
+  tryJson,
+} from '@ondemand/core';
+import { GraphRequestError } from './errors.js';
+import type { GraphAnswer } from './http/graph-exchange.js';
+
+/** A request the ondemand proxy holds for a second person's approval, and where to read it. */
+export type PendingApproval = ApprovalView & { url: string };
+
+/** How long each long-poll asks the proxy to hold the answer (`Prefer: wait=N`). */
+const LONG_POLL_SECONDS = 25;
+
+/**
+ * Follows a request the proxy answered 202 (held for approval) until it is decided and has run:
+ * long-polls `/approvals/{id}` (the proxy answers as soon as it changes), tells `onPending` of each
+ * state, and resolves to the final view.
+ */
+export async function followApproval(
+  held: GraphAnswer,
+  origin: string,
+  get: (url: string, headers: Record<string, string>) => Promise<GraphAnswer>,
+  onPending?: (approval: PendingApproval) => void,
+): Promise<PendingApproval> {
+  let approval = readApproval(held);
+  const url = `${origin}${approvalPath(approval.id)}`;
+  for (;;) {
+    onPending?.({ ...approval, url });
+    if (isFinalApprovalState(approval.state)) return { ...approval, url };
+    approval = readApproval(await get(url, { Prefer: `wait=${LONG_POLL_SECONDS}` }));
+  }
+}
+
+function readApproval(answer: GraphAnswer): ApprovalView {
+  const parsed = approvalViewSchema.safeParse(tryJson(answer.text));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new GraphRequestError(
+    'graph',
+    `the proxy answered ${answer.status} with something that is not an approval (${issue.path.join('.') || 'body'}: ${issue.message}): is the base URL an ondemand proxy?`,
+    { status: answer.status, requestId: answer.requestId, clientRequestId: answer.clientRequestId },
+  );
+}
+
+/** Why a held request did not run, in a sentence for the caller. */
+export function whyNotRun(approval: PendingApproval): string {
+  const last = approval.reviews.at(-1);
+  switch (approval.state) {
+    case 'denied':
+      return `denied by ${last?.principal ?? 'an approver'}: ${last?.reason ?? 'no reason given'}`;
+    case 'expired':
+      return 'nobody approved it in time: ask again';
+    case 'withdrawn':
+      return 'it was withdrawn';
+    case 'failed':
+      return `it was approved, but Graph answered ${approval.result?.status}: ${JSON.stringify(approval.result?.body).slice(0, 300)}`;
+    case 'interrupted':
+      return 'it was approved and sent, but its answer was lost: it may have run; check before asking again';
+    default:
+      return `it stopped in the state "${approval.state}"`;
+  }
+}
