@@ -16,8 +16,8 @@ export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port
 
 Serves Graph's provisionOnDemand path behind API keys, a policy, second-person approval and a
 hash-chained, signed audit log. When ready it prints one JSON line: {"url","database"} (and with
---simulate the demo API keys per role, the simulator's URL and control token, and the audit log's
-public key and witness file).
+--simulate the demo API keys per role, the simulator's URL, CA file and control token, and the audit
+log's public key and witness file).
 
 Options:
   --config FILE     JSON or YAML config (see the README); the Graph secret comes from the environment
@@ -164,6 +164,7 @@ async function simulate(
       database: proxy.database,
       keys: demo.keys,
       simulator: sim.url,
+      simulatorCaFile: sim.caFile,
       simulatorControlToken: sim.controlToken,
       auditPublicKey,
       auditWitness,

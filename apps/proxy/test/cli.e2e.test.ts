@@ -1,24 +1,48 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { userRequest } from '@ondemand/core';
+import { documentedIds as ids } from '@ondemand/simulator';
+import { until } from '@ondemand/test-utils';
 import Database from 'better-sqlite3';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from './demo-proxy.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-let child: ChildProcess | undefined;
+const children: ChildProcess[] = [];
 afterEach(() => {
-  child?.kill('SIGKILL');
+  for (const child of children.splice(0)) child.kill('SIGKILL');
 });
+const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
+
+/** The built command with --simulate, and what its ready line says. */
+async function simulate(database: string) {
+  const child = spawn(process.execPath, [cli, '--simulate', '--database', database], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  children.push(child);
+  const ready = JSON.parse(
+    await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
+  );
+  return { child, ready };
+}
+
+async function provision(ready: { url: string; keys: Record<string, string> }) {
+  const answer = await request(`${ready.url}${userPath}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ready.keys.requester}`, 'content-type': 'application/json' },
+    body: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser })),
+  });
+  await answer.body.text();
+  return answer;
+}
 
 describe('the ondemand-proxy command', () => {
-  it('starts with --simulate, prints its ready line with demo keys, audits, stops on SIGTERM; audit verify works offline and names tampering', async () => {
-    child = spawn(process.execPath, [cli, '--simulate'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const ready = JSON.parse(
-      await new Promise<string>((resolve) =>
-        createInterface({ input: child!.stdout! }).once('line', resolve),
-      ),
-    );
+  it('starts with --simulate, names its keys, audit key, witness and the simulator, and stops on SIGTERM', async () => {
+    const { child, ready } = await simulate(join(tempDir(), 'proxy.sqlite'));
     expect(Object.keys(ready.keys).sort()).toEqual([
       'admin',
       'approver',
@@ -27,42 +51,57 @@ describe('the ondemand-proxy command', () => {
       'requester',
     ]);
     expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (let i = 0; i < 3; i++) {
-      const answer = await request(`${ready.url}/v1.0/users?$top=1`, {
-        headers: { authorization: `Bearer ${ready.keys.requester}` },
-      });
-      expect(answer.statusCode).toBe(200);
-      await answer.body.text();
-    }
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    expect(readFileSync(ready.auditPublicKey, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(ready).toMatchObject({
+      auditWitness: expect.any(String),
+      simulatorControlToken: expect.any(String),
+    });
+    expect((await provision(ready)).statusCode).toBe(200);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-
-    const intact = spawnSync(process.execPath, [cli, 'audit', 'verify', '--database', ready.database], {
-      encoding: 'utf8',
-    });
-    expect(intact.status).toBe(0);
-    expect(JSON.parse(intact.stdout)).toMatchObject({ valid: true, entries: 3 });
-
-    const db = new Database(ready.database);
-    db.prepare("UPDATE audit SET principal = 'nobody' WHERE seq = 2").run();
-    db.close();
-    const tampered = spawnSync(process.execPath, [cli, 'audit', 'verify', '--database', ready.database], {
-      encoding: 'utf8',
-    });
-    expect(tampered.status).toBe(1);
-    expect(tampered.stderr).toContain('entry 2 was changed after it was written');
+    // The last checkpoint is signed at shutdown.
+    expect(readFileSync(ready.auditWitness, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
   });
 
-  it('names every problem of a bad config file by path', () => {
-    const run = spawnSync(
-      process.execPath,
-      [cli, '--config', fileURLToPath(new URL('./fixtures/bad-config.yaml', import.meta.url))],
-      { encoding: 'utf8' },
-    );
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('graph.tenantId');
-    expect(run.stderr).toContain('policy.rules[0].approvals');
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+  it('records a call sent just before a SIGKILL as unknown when the proxy starts again', async () => {
+    const database = join(tempDir(), 'proxy.sqlite');
+    const first = await simulate(database);
+    const simulator = new Agent({ connect: { ca: readFileSync(first.ready.simulatorCaFile, 'utf8') } });
+    await request(`${first.ready.simulator}/_sim/faults`, {
+      method: 'POST',
+      dispatcher: simulator,
+      headers: {
+        authorization: `Bearer ${first.ready.simulatorControlToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ kind: 'slow', count: 1, delayMs: 5_000, path: 'provisionOnDemand' }),
+    });
+    const sent = provision(first.ready).catch(() => undefined);
+    const forwards = () => {
+      const db = new Database(database, { readonly: true });
+      const rows = db.prepare("SELECT request_id FROM audit WHERE action = 'forward'").all() as Array<{
+        request_id: string;
+      }>;
+      db.close();
+      return rows;
+    };
+    await until('the call is forwarded', () => forwards().length === 1);
+    first.child.kill('SIGKILL');
+    await sent;
+    const second = await simulate(database);
+    const answer = await request(`${second.ready.url}/audit?action=outcome`, {
+      headers: { authorization: `Bearer ${second.ready.keys.auditor}` },
+    });
+    const outcomes = (
+      (await answer.body.json()) as { value: Array<{ requestId: string; detail: { sent: string } }> }
+    ).value;
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        requestId: forwards()[0]!.request_id,
+        detail: expect.objectContaining({ sent: 'unknown' }),
+      }),
+    ]);
+    await simulator.close();
   });
 });

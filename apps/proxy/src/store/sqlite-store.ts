@@ -68,10 +68,16 @@ CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)
 export class SqliteStore extends ApprovalTransitions implements ProxyStore {
   readonly #db: Database.Database;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: {
+      /** How long a write waits for another connection's lock before the store counts as unavailable (default 5 s). */
+      busyTimeoutMs?: number;
+    } = {},
+  ) {
     super();
     this.#db = sqlite(() => {
-      const db = new Database(path);
+      const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       const version = db.pragma('user_version', { simple: true }) as number;

@@ -1,0 +1,477 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { groupRequest, userRequest } from '@ondemand/core';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { until } from '@ondemand/test-utils';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoProxy, tempDir } from '../../test/demo-proxy.js';
+import type { AuditFields } from '../audit/stored-entry.js';
+import { AuditLogBehindWitness, assembleProxy, demoConfig, parseConfig } from '../index.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+let sim: RunningSimulator;
+const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
+const groupPath = `/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`;
+const userBody = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
+const groupBody = JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [] }));
+const proxies: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+});
+beforeEach(() => {
+  sim.context.faults.clear();
+});
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.close().catch(() => {});
+  await sim.stop();
+});
+
+async function start(options: Parameters<typeof demoProxy>[1] = {}) {
+  const proxy = await demoProxy(sim, options);
+  proxies.push(proxy);
+  return proxy;
+}
+
+const graphStats = () => sim.context.stats.snapshot().provisionOnDemand;
+const simPaths = () => sim.context.requestLog.map((entry) => entry.path);
+
+async function verdict(proxy: Awaited<ReturnType<typeof start>>) {
+  return (await proxy.call('/audit/verify', { key: proxy.keys.auditor })).json;
+}
+
+async function entries(proxy: Awaited<ReturnType<typeof start>>, query = '') {
+  return (await proxy.call(`/audit?limit=1000${query}`, { key: proxy.keys.auditor })).json.value as Array<
+    AuditFields & { seq: number }
+  >;
+}
+
+describe('the proxy keeps its promises under odd input', () => {
+  it('refuses an id holding a lone surrogate with a 400 naming the field, audits it, and the chain still verifies', async () => {
+    const proxy = await start();
+    const before = graphStats().received;
+    const answer = await proxy.call(userPath, {
+      key: proxy.keys.requester,
+      body: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: 'a\ud800' })),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.message).toMatch(
+      /parameters\[0\]\.subjects\[0\]\.objectId: objectId contains a lone UTF-16 surrogate/,
+    );
+    expect(graphStats().received).toBe(before);
+    expect((await entries(proxy, '&action=rejected')).map((entry) => entry.detail)).toEqual([
+      expect.objectContaining({ status: 400, code: 'BadRequest', method: 'POST' }),
+    ]);
+    expect(await verdict(proxy)).toMatchObject({ valid: true, problems: [] });
+  });
+
+  it.each([
+    ['in braces', `{${ids.saasServicePrincipal}}`],
+    ['without hyphens', ids.saasServicePrincipal.replaceAll('-', '')],
+    ['in upper case with spaces', `%20${ids.saasServicePrincipal.toUpperCase()}%20`],
+    ['with %00 on the end', `${ids.saasServicePrincipal}%00`],
+  ])('refuses a service principal id %s instead of judging it by a looser rule', async (_, spelled) => {
+    const proxy = await start();
+    const before = graphStats().received;
+    const answer = await proxy.call(
+      `/v1.0/servicePrincipals/${spelled}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`,
+      {
+        key: proxy.keys.requester,
+        body: userBody,
+      },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.details[0].target).toBe('servicePrincipals/{id}');
+    expect(graphStats().received).toBe(before);
+  });
+
+  it('judges the upper-case spelling of an id as the id it is, and sends Graph the canonical one', async () => {
+    const proxy = await start();
+    const answer = await proxy.call(
+      `/v1.0/servicePrincipals/${ids.saasServicePrincipal.toUpperCase()}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`,
+      {
+        key: proxy.keys.requester,
+        body: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser.toUpperCase() })),
+      },
+    );
+    expect(answer.status).toBe(200);
+    expect(simPaths().at(-1)).toBe(userPath);
+  });
+
+  it('judges a group sent as a User as the group it is: refused, naming objectTypeName', async () => {
+    const proxy = await start();
+    const before = graphStats().received;
+    const answer = await proxy.call(userPath, {
+      key: proxy.keys.requester,
+      body: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.group })),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.details[0]).toMatchObject({
+      target: 'parameters[0].subjects[0].objectTypeName',
+      message: expect.stringMatching(
+        /is a group in the directory, not a User: send it with objectTypeName "Group"/,
+      ),
+    });
+    expect(graphStats().received).toBe(before);
+  });
+
+  it('has a body limit on every route: an approver cannot push a review of any size', async () => {
+    const proxy = await start();
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    const review = await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: JSON.stringify({ reason: 'x'.repeat(20_000) }),
+    });
+    expect(review.status).toBe(413);
+    expect(review.json.error.code).toBe('RequestEntityTooLarge');
+    const declared = await proxy.call(`/approvals/${held.json.id}/deny`, {
+      key: proxy.keys.approver,
+      body: '{}',
+      headers: { 'content-length': String(3 * 1024 ** 3) },
+    });
+    expect(declared.status).toBe(413);
+  });
+
+  it('keeps /beta as /beta end to end: direct calls, approved runs and reads', async () => {
+    const proxy = await start();
+    const beta = (path: string) => path.replace('/v1.0/', '/beta/');
+    expect((await proxy.call(beta(userPath), { key: proxy.keys.requester, body: userBody })).status).toBe(
+      200,
+    );
+    expect(simPaths().at(-1)).toBe(beta(userPath));
+    const held = await proxy.call(beta(groupPath), { key: proxy.keys.requester, body: groupBody });
+    expect(held.json.request.path).toBe(beta(groupPath));
+    await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    await proxy.approvals.drain();
+    expect(simPaths()).toContain(beta(groupPath));
+    expect((await proxy.call('/beta/users?$top=1', { key: proxy.keys.requester })).status).toBe(200);
+    expect(simPaths().at(-1)).toBe('/beta/users');
+  });
+
+  it('audits every refused call: a bad body, a wrong type, too large, a write to another path; reads keep their query', async () => {
+    const proxy = await start();
+    const key = proxy.keys.requester;
+    await proxy.call(userPath, { key, body: '{"parameters":' });
+    await proxy.call(userPath, { key, body: userBody, headers: { 'content-type': 'text/plain' } });
+    await proxy.call(userPath, { key, body: 'x'.repeat(100 * 1024) });
+    await proxy.call(`/v1.0/servicePrincipals/${ids.saasServicePrincipal}`, {
+      key,
+      method: 'PATCH',
+      body: '{}',
+    });
+    await proxy.call('/v1.0/users?$top=2&$select=id', { key });
+    const rejected = await entries(proxy, '&action=rejected');
+    expect(rejected.map((entry) => entry.detail.status)).toEqual([400, 415, 413, 405]);
+    expect((await entries(proxy, '&action=read')).at(-1)?.detail).toMatchObject({
+      path: '/users',
+      query: '?$top=2&$select=id',
+    });
+  });
+
+  it('passes only the reads on its allow-list, decoded first: secrets and authentication methods are refused', async () => {
+    const proxy = await start();
+    const key = proxy.keys.requester;
+    const before = simPaths().length;
+    for (const path of [
+      `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/secrets`,
+      `/v1.0/users/${ids.saasUser}/authentication/methods`,
+      `/v1.0/users/${ids.saasUser}%2Fauthentication%2Fmethods`,
+      '/v1.0/applications',
+    ]) {
+      const answer = await proxy.call(path, { key });
+      expect(answer.status, path).toBe(404);
+      expect(answer.json.error.message).toMatch(/Not passed through/);
+    }
+    expect(simPaths().length).toBe(before);
+    expect(await entries(proxy, '&action=rejected')).toHaveLength(4);
+  });
+
+  it("checks who may see an approval before anything else: someone else's answers at once, like a missing one, and expires nothing", async () => {
+    let time = Date.parse('2026-12-01T10:00:00Z');
+    const proxy = await start({ now: () => new Date(time) });
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    time += 2 * 60 * 60_000; // past its expiry (an hour in the demo policy)
+    const stranger = proxy.keys['requester-2']!;
+    const started = performance.now();
+    const someoneElses = await proxy.call(`/approvals/${held.json.id}`, {
+      key: stranger,
+      headers: { Prefer: 'wait=5' },
+    });
+    const missing = await proxy.call('/approvals/00000000-0000-4000-8000-000000000000', {
+      key: stranger,
+      headers: { Prefer: 'wait=5' },
+    });
+    expect([someoneElses.status, missing.status]).toEqual([404, 404]);
+    expect(someoneElses.json.error.message.replace(held.json.id, 'ID')).toBe(
+      missing.json.error.message.replace('00000000-0000-4000-8000-000000000000', 'ID'),
+    );
+    // Neither waited out its five seconds.
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect((await proxy.store.getApproval(held.json.id))?.state).toBe('pending');
+    expect((await proxy.call(`/approvals/${held.json.id}`, { key: proxy.keys.requester })).json.state).toBe(
+      'expired',
+    );
+  });
+
+  it('shows the path that runs, encoded as it is sent', async () => {
+    const proxy = await start({
+      config: {
+        policy: {
+          rules: [
+            { name: 'all', decision: 'require_approval', approvals: { count: 1, roles: ['approver'] } },
+          ],
+        },
+      },
+    });
+    const odd = `/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/a%20b%3Fc/provisionOnDemand`;
+    const held = await proxy.call(odd, { key: proxy.keys.requester, body: groupBody });
+    expect(held.status).toBe(202);
+    expect(held.json.request.path).toBe(odd);
+    await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    await proxy.approvals.drain();
+    // The simulator logs the path as Hono reads it (decodeURI: reserved characters stay encoded).
+    expect(simPaths()).toContain(decodeURI(odd));
+  });
+
+  it('tells an unauthenticated /readyz only whether it is ready', async () => {
+    const proxy = await start();
+    const open = await proxy.call('/readyz');
+    expect(open.json).toEqual({ status: 'ready' });
+    expect(open.text).not.toContain(sim.clientId);
+  });
+});
+
+describe('the proxy keeps its promises when the store fails', () => {
+  it('answers 503 with Retry-After when the store cannot be written, approvals included, and is not ready', async () => {
+    const proxy = await start({ store: (database) => new SqliteStore(database, { busyTimeoutMs: 20 }) });
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    // Another connection holds the write lock: every write of the proxy's now fails, as on a full disk.
+    const blocker = new Database(join(proxy.dir, 'proxy.sqlite'));
+    blocker.exec('BEGIN EXCLUSIVE');
+    try {
+      const review = await proxy.call(`/approvals/${held.json.id}/approve`, {
+        key: proxy.keys.approver,
+        body: '{"reason":"ok"}',
+      });
+      expect(review.status).toBe(503);
+      expect(review.headers.get('retry-after')).toBe('5');
+      const ready = await proxy.call('/readyz', { key: proxy.keys.auditor });
+      expect(ready.status).toBe(503);
+      expect(ready.json.store).toMatch(/SQLite cannot write: database is locked/);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    expect((await proxy.call('/readyz')).status).toBe(200);
+  });
+
+  it("gives the caller Graph's answer when the outcome cannot be written, keeps it on disk, and writes it once the store is back", async () => {
+    let failOutcomes = false;
+    const proxy = await start({
+      store: (database) =>
+        new (class extends SqliteStore {
+          override appendAudit(entries: AuditFields[]) {
+            if (failOutcomes && entries.some((entry) => entry.action === 'outcome'))
+              return Promise.reject(new Error('disk full'));
+            return super.appendAudit(entries);
+          }
+        })(database),
+    });
+    failOutcomes = true;
+    const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.json.key).result).toBeTruthy();
+    const requestId = answer.headers.get('request-id')!;
+    expect(readFileSync(join(proxy.dir, 'proxy.sqlite.outcomes.ndjson'), 'utf8')).toContain(requestId);
+    failOutcomes = false;
+    await proxy.audit.flushSpool();
+    const outcomes = (await entries(proxy, '&action=outcome')).filter(
+      (entry) => entry.requestId === requestId,
+    );
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        detail: expect.objectContaining({ status: 200, sent: 'yes', spooled: true }),
+      }),
+    ]);
+    await proxy.audit.flushSpool();
+    expect(
+      (await entries(proxy, '&action=outcome')).filter((entry) => entry.requestId === requestId),
+    ).toHaveLength(1);
+  });
+
+  it("stops writing with 503 when the chain's head row is deleted under it, and its log says why", async () => {
+    const lines: string[] = [];
+    const proxy = await start({ log: (line) => lines.push(String(line.message ?? '')) });
+    expect((await proxy.call(userPath, { key: proxy.keys.requester, body: userBody })).status).toBe(200);
+    const db = new Database(join(proxy.dir, 'proxy.sqlite'));
+    db.prepare('DELETE FROM audit_head').run();
+    db.close();
+    const before = graphStats().received;
+    const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    expect(answer.status).toBe(503);
+    expect(graphStats().received).toBe(before);
+    expect(lines.join('\n')).toMatch(
+      /the audit log cannot be written \(the audit chain's head row is missing/,
+    );
+    const ready = await proxy.call('/readyz', { key: proxy.keys.auditor });
+    expect(ready.json.audit).toMatch(/head row is missing/);
+  });
+});
+
+describe('the proxy keeps its promises when Graph or the network fails', () => {
+  it.each([
+    ['the connection drops', 'drop-after-processing', 502],
+    ['a gateway answers 504', '504-after-processing', 504],
+  ])(
+    'sends nothing twice when %s after Graph ran the call: the caller hears it may have run',
+    async (_, kind, status) => {
+      const proxy = await start();
+      const before = graphStats();
+      sim.context.faults.add({ kind: kind as 'drop-after-processing', count: 1, path: 'provisionOnDemand' });
+      const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+      expect(answer.status).toBe(status);
+      expect(answer.headers.get('x-ondemand-outcome')).toBe('unknown');
+      expect(answer.json.error.message).toMatch(
+        /may have run in Graph, and the proxy will not send it again\. Check before sending it again/,
+      );
+      const after = graphStats();
+      expect(after.processed - before.processed).toBe(1);
+      expect(after.received - before.received).toBe(1);
+      expect(after.duplicates).toBe(before.duplicates);
+      const requestId = answer.headers.get('request-id');
+      const mine = (await entries(proxy))
+        .filter((entry) => entry.requestId === requestId)
+        .map((entry) => entry.action);
+      expect(mine).toEqual(['request', 'decision', 'forward', 'outcome']);
+      expect((await entries(proxy, '&action=outcome')).at(-1)?.detail).toMatchObject({ sent: 'unknown' });
+    },
+  );
+
+  it('never sends an approved run again when its answer was lost: it ends interrupted', async () => {
+    const proxy = await start();
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    const before = graphStats();
+    sim.context.faults.add({ kind: '504-after-processing', count: 1, path: 'provisionOnDemand' });
+    await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    await proxy.approvals.drain();
+    await proxy.approvals.sweep();
+    await proxy.approvals.drain();
+    expect((await proxy.call(`/approvals/${held.json.id}`, { key: proxy.keys.requester })).json.state).toBe(
+      'interrupted',
+    );
+    expect(graphStats().processed - before.processed).toBe(1);
+  });
+
+  it('audits every attempt: a call Graph throttled once has two forwards and one outcome', async () => {
+    const proxy = await start();
+    sim.context.faults.add({ kind: '429', count: 1, path: 'provisionOnDemand', retryAfterSeconds: 0.01 });
+    const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    expect(answer.status).toBe(200);
+    const requestId = answer.headers.get('request-id');
+    const mine = (await entries(proxy)).filter((entry) => entry.requestId === requestId);
+    expect(mine.map((entry) => [entry.action, entry.detail.attempt ?? null])).toEqual([
+      ['request', null],
+      ['decision', null],
+      ['forward', 1],
+      ['forward', 2],
+      ['outcome', null],
+    ]);
+    expect(mine.at(-1)?.detail).toMatchObject({ status: 200, sent: 'yes', attempts: 2 });
+  });
+
+  it("passes Graph's answer as Graph gave it when the decoder cannot read it, and says so in the audit", async () => {
+    const proxy = await start();
+    const novel = '{"key":"a shape Graph sends tomorrow","value":[1,2]}';
+    sim.context.faults.add({ kind: 'answer', count: 1, path: 'provisionOnDemand', status: 200, body: novel });
+    const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe(novel);
+    expect((await entries(proxy, '&action=outcome')).at(-1)?.detail).toMatchObject({
+      status: 200,
+      decoded: false,
+    });
+  });
+
+  it("answers a bodiless error from Graph in Graph's shape, with the code its status has", async () => {
+    const proxy = await start();
+    sim.context.faults.add({ kind: 'answer', count: 1, path: 'provisionOnDemand', status: 431 });
+    const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    expect(answer.status).toBe(431);
+    expect(answer.json.error.code).toBe('RequestHeaderFieldsTooLarge');
+  });
+});
+
+describe("the audit log's anchor outside the database", () => {
+  async function signed() {
+    const dir = tempDir();
+    const keyFile = join(dir, 'signing-key.pem');
+    const keys = generateKeyPairSync('ed25519');
+    writeFileSync(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const witnessFile = join(dir, 'witness.ndjson');
+    return {
+      witnessFile,
+      audit: { signingKeyFile: keyFile, witnessFile, checkpointEvery: { entries: 4, seconds: 3600 } },
+    };
+  }
+
+  it('signs checkpoints into the database and the witness file; /audit/verify checks them with its own key', async () => {
+    const { audit, witnessFile } = await signed();
+    const proxy = await start({ config: { audit } });
+    for (let call = 0; call < 3; call++)
+      await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    await until('a checkpoint is in the witness file', () => existsSync(witnessFile));
+    const checked = await verdict(proxy);
+    expect(checked).toMatchObject({ valid: true });
+    expect(checked.checkpoints.checked).toBeGreaterThan(0);
+    expect(checked.unchecked.join(' ')).not.toMatch(/checkpoint signatures|witness file/);
+  });
+
+  it('refuses to start on a database that is behind its witness file, saying what to do', async () => {
+    const { audit, witnessFile } = await signed();
+    const first = await start({ config: { audit } });
+    const database = join(first.dir, 'proxy.sqlite');
+    const older = join(first.dir, 'older.sqlite');
+    await first.call(userPath, { key: first.keys.requester, body: userBody });
+    await first.close();
+    copyFileSync(database, older);
+    const second = await assembleProxy({
+      config: parseConfig({
+        ...demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database).config,
+        audit,
+      }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: () => {},
+    });
+    for (let call = 0; call < 3; call++)
+      await second.app.request(userPath, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${first.keys.requester}`, 'content-type': 'application/json' },
+        body: userBody,
+      });
+    await second.close();
+    expect(readFileSync(witnessFile, 'utf8').trim().split('\n').length).toBeGreaterThan(1);
+    await expect(
+      assembleProxy({
+        config: parseConfig({
+          ...demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, older).config,
+          audit,
+        }),
+        ca: sim.caPem!,
+        env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+        log: () => {},
+      }),
+    ).rejects.toThrow(AuditLogBehindWitness);
+  });
+});

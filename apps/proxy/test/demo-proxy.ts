@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningSimulator } from '@ondemand/simulator';
+import { afterAll } from 'vitest';
+import { type AssembledProxy, assembleProxy, demoConfig, hashApiKey, parseConfig } from '../src/index.js';
+import type { ProxyStore } from '../src/store/proxy-store.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed when the test file ends (also when it fails). */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/**
+ * The demo proxy against `sim`, put together in-process (no port): `proxy.app.request()` calls it.
+ * `config` is merged over the demo config; `store` replaces its SQLite file.
+ */
+export async function demoProxy(
+  sim: RunningSimulator,
+  options: {
+    config?: Record<string, unknown>;
+    store?: (database: string) => ProxyStore;
+    log?: (line: Record<string, unknown>) => void;
+    now?: () => Date;
+  } = {},
+): Promise<AssembledProxy & { keys: Record<string, string>; dir: string; call: ReturnType<typeof caller> }> {
+  const dir = tempDir();
+  const database = join(dir, 'proxy.sqlite');
+  const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
+  // A second requester, to see what one requester may see of another's requests.
+  const keys = { ...demo.keys, 'requester-2': `odp_requester-2_${randomBytes(12).toString('hex')}` };
+  const apiKeys = [
+    ...(demo.config.apiKeys ?? []),
+    { principal: 'requester-2', roles: ['requester' as const], sha256: hashApiKey(keys['requester-2']) },
+  ];
+  const proxy = await assembleProxy({
+    config: parseConfig({ ...demo.config, apiKeys, ...options.config }),
+    ...(options.now ? { now: options.now } : {}),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: options.log ?? (() => {}),
+    ...(options.store ? { store: options.store(database) } : {}),
+  });
+  return { ...proxy, keys, dir, call: caller(proxy) };
+}
+
+/** What an in-process call answered. */
+export interface Answered {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/** Calls the proxy in-process and reads the answer as text and, where it is, JSON. */
+export function caller(proxy: Pick<AssembledProxy, 'app'>) {
+  return async (
+    path: string,
+    options: { key?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answered> => {
+    const answer = await proxy.app.request(path, {
+      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: options.body } : {}),
+    });
+    const text = await answer.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: answer.status, headers: answer.headers, text, json };
+  };
+}
