@@ -20,5 +20,7 @@ describe('the load and fault campaign (short form)', () => {
     expect(summary.approvals.completed).toBeGreaterThan(0);
     expect(summary.injectedThrottles).toBeGreaterThan(0);
     expect(summary.auditEntries).toBeGreaterThan(summary.calls);
+    expect(summary.graph.processed).toBeGreaterThan(50);
+    expect(summary.fuzz.targeted).toBeGreaterThan(0);
   });
 });

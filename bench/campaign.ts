@@ -1,6 +1,6 @@
 /**
  * The load and fault campaign. Run: `pnpm campaign` (from the root). Starts the simulator (time
- * scaled), three proxy replicas sharing PostgreSQL and Redis, hundreds of callers, then faults and a
+ * scaled), three proxy replicas sharing a PostgreSQL and a Redis of their own, hundreds of callers, then faults and a
  * fuzz run; prints a summary table and, as its last line, the summary as one JSON object.
  * CAMPAIGN_CALLERS, CAMPAIGN_LOAD_SECONDS, CAMPAIGN_FAULT_SECONDS, CAMPAIGN_FUZZ_CASES, CAMPAIGN_APPROVALS tune it.
  */
@@ -33,11 +33,15 @@ console.log(
     unanswered: summary.unanswered,
     unclearRefusals: summary.unclearRefusals,
     approvals: summary.approvals,
+    graph: summary.graph,
     fuzz: {
       cases: summary.fuzz.cases,
       serverErrors: summary.fuzz.serverErrors,
       notGraphShaped: summary.fuzz.notGraphShaped,
       noAnswer: summary.fuzz.noAnswer,
+      targeted: summary.fuzz.targeted,
+      notRefused: summary.fuzz.notRefused,
+      forwarded: summary.fuzz.forwarded,
     },
     outcomes: summary.outcomes,
     seconds: summary.seconds,

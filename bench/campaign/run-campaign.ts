@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +9,14 @@ import { documentedIds as ids, type SimulatorReadyLine, type StatsSnapshot } fro
 import {
   freePort,
   repoRoot,
+  startPrivatePostgres,
   startPrivateRedis,
   startReadyProcess,
-  testPostgresUrl,
 } from '@ondemand/test-utils';
 import { Agent, request } from 'undici';
 import { type FuzzResult, fuzzReplica } from './fuzz.js';
 import { type CallRecord, loadAgent, runApprover, runCallers } from './load.js';
 import { Replica } from './replicas.js';
-import { restartPostgres, untilPostgresAnswers } from './services.js';
 
 export interface CampaignOptions {
   /** Concurrent callers in each phase. */
@@ -54,6 +53,26 @@ export interface CampaignSummary {
   cutOff: number;
   /** Calls that got no answer from a replica that was not killed. */
   unanswered: number;
+  /**
+   * Graph's count against the audit log, call by call (by client-request-id): every attempt that
+   * reached Graph has its forward entry, nothing ran without one, and nothing ran twice.
+   */
+  graph: {
+    /** Calls Graph ran (the engine did the work). */
+    processed: number;
+    /** Of those, the ones with a forward entry in the audit log: must be all of them. */
+    processedAndForwarded: number;
+    /** Attempts that reached Graph, faults and 429s included. */
+    arrived: number;
+    /** Forward entries: one per attempt. */
+    forwards: number;
+    /** Attempts that reached Graph without a forward entry: must be none. */
+    arrivedUnaudited: number;
+    /** Forward entries whose attempt never reached Graph (the killed replica's last). */
+    forwardedNotArrived: number;
+    /** Calls Graph ran more than once: must be none. */
+    duplicates: number;
+  };
   approvals: { created: number; completed: number; failed: number; interrupted: number; other: number };
   fuzz: FuzzResult;
   seconds: number;
@@ -90,6 +109,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     return text ? JSON.parse(text) : undefined;
   };
   const redis = await startPrivateRedis();
+  // A PostgreSQL of the campaign's own: the fault phase restarts it, and nobody else uses it.
+  const postgres = await startPrivatePostgres();
+  // One audit signing key for all replicas (each keeps its own witness file).
+  const signingKey = join(dir, 'audit-signing-key.pem');
+  const auditKeys = generateKeyPairSync('ed25519');
+  writeFileSync(signingKey, auditKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const publicKey = join(dir, 'audit-public-key.pem');
+  writeFileSync(publicKey, auditKeys.publicKey.export({ type: 'spki', format: 'pem' }));
   const keys = Object.fromEntries(
     keyNames.map((name) => [name, `odp_${name}_${randomBytes(12).toString('hex')}`]),
   );
@@ -98,8 +125,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   writeFileSync(
     configFile,
     JSON.stringify({
-      store: testPostgresUrl,
+      store: postgres.url,
       storeSchema: schema,
+      audit: {
+        signingKeyFile: signingKey,
+        witnessFile: join(dir, '{replica}.witness.ndjson'),
+        spoolFile: join(dir, '{replica}.outcomes.ndjson'),
+        checkpointEvery: { entries: 500, seconds: 2 },
+      },
       limiter: { url: redis.url },
       maxQueuedCalls: 10,
       upstreamTimeoutMs: 10_000,
@@ -148,7 +181,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let approverDone = false;
   try {
     await Promise.all(replicas.map((replica) => replica.start()));
-    log(`3 replicas on PostgreSQL schema ${schema} and Redis ${redis.url}; logs in ${dir}`);
+    log(`3 replicas on PostgreSQL ${postgres.url} (schema ${schema}) and Redis ${redis.url}; logs in ${dir}`);
     const approver = runApprover({ until: () => approverDone, replicas, keys });
 
     log(`load: ${options.callers} callers for ${options.loadSeconds} s`);
@@ -163,11 +196,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     groups.left += Math.ceil(options.approvals / 2);
 
     log(
-      `faults: Graph 429/503/slow/drop, a replica killed and restarted, Redis and PostgreSQL restarted (${options.faultSeconds} s)`,
+      `faults: Graph 429/503/slow/drop and answers lost after Graph ran the call, a replica killed and restarted, Redis and PostgreSQL restarted (${options.faultSeconds} s)`,
     );
     for (const fault of [
       { kind: '429', percent: 5, retryAfterSeconds: windowMs / 1000, path: 'provisionOnDemand' },
       { kind: '503', percent: 5, retryAfterSeconds: windowMs / 1000 },
+      { kind: 'drop-after-processing', percent: 3, path: 'provisionOnDemand' },
+      { kind: '504-after-processing', percent: 3, path: 'provisionOnDemand' },
       { kind: 'slow', percent: 5, delayMs: 300 },
       { kind: 'drop', percent: 2, path: 'synchronization/jobs' },
     ])
@@ -190,8 +225,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       await redis.start();
       await at(0.65);
       log('  restart PostgreSQL');
-      restartPostgres();
-      await untilPostgresAnswers();
+      await postgres.restart();
       await at(0.9);
       await control('/faults', { method: 'DELETE' });
     })();
@@ -210,15 +244,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     if (!replicas[0]!.alive) fuzz.noAnswer += 1;
 
     // Approved runs finish (their results are needed for the checks), then the approver stops.
-    const approvals = await settleApprovals(schema);
+    const approvals = await settleApprovals(postgres.url, schema);
     approverDone = true;
     await approver;
     await Promise.all(replicas.map((replica) => replica.stop()));
 
     const stats = (await control('/stats')) as StatsSnapshot;
-    const verdict = await verifyOffline(schema);
-    const entries = await readEntries(schema);
-    return summarize({ records, stats, verdict, entries, approvals, fuzz, started });
+    const calls = (await control('/provision-calls')) as ProvisionCalls;
+    const verdict = await verifyOffline(
+      postgres.url,
+      schema,
+      publicKey,
+      ['r1', 'r2', 'r3'].map((id) => join(dir, `${id}.witness.ndjson`)),
+    );
+    const entries = await readEntries(postgres.url, schema);
+    return summarize({ records, stats, calls, verdict, entries, approvals, fuzz, started });
   } finally {
     approverDone = true;
     await Promise.all(replicas.map((replica) => replica.stop().catch(() => {})));
@@ -226,14 +266,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await simAgent.close();
     await sim.stop();
     await redis.stop();
-    await untilPostgresAnswers();
-    await PostgresStore.dropSchema(testPostgresUrl, schema);
+    await postgres.stop();
   }
 }
 
+/** What the simulator saw of provisionOnDemand, by client-request-id. */
+type ProvisionCalls = { arrived: Record<string, number>; processed: Record<string, number> };
+
 /** Every entry of the campaign's audit log, read from one snapshot. */
-async function readEntries(schema: string) {
-  const store = await PostgresStore.open({ url: testPostgresUrl, schema });
+async function readEntries(url: string, schema: string) {
+  const store = await PostgresStore.open({ url, schema });
   const chain = await store.openChain();
   const entries = [];
   try {
@@ -246,8 +288,8 @@ async function readEntries(schema: string) {
 }
 
 /** Waits (bounded) until no approval is approved-but-not-run or running; returns them all. */
-async function settleApprovals(schema: string) {
-  const store = await PostgresStore.open({ url: testPostgresUrl, schema });
+async function settleApprovals(url: string, schema: string) {
+  const store = await PostgresStore.open({ url, schema });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -261,13 +303,29 @@ async function settleApprovals(schema: string) {
   }
 }
 
-/** `ondemand-proxy audit verify --store …`: the same check an operator runs. */
-async function verifyOffline(schema: string): Promise<{ valid: boolean; entries: number; message?: string }> {
+/** `ondemand-proxy audit verify --store … --public-key … --witness …`: the same check an operator runs. */
+async function verifyOffline(
+  url: string,
+  schema: string,
+  publicKey: string,
+  witnesses: string[],
+): Promise<{ valid: boolean; entries: number; unchecked?: string[]; message?: string }> {
   const run = promisify(execFile);
   try {
     const { stdout } = await run(
       process.execPath,
-      ['apps/proxy/dist/cli.js', 'audit', 'verify', '--store', testPostgresUrl, '--schema', schema],
+      [
+        'apps/proxy/dist/cli.js',
+        'audit',
+        'verify',
+        '--store',
+        url,
+        '--schema',
+        schema,
+        '--public-key',
+        publicKey,
+        ...witnesses.flatMap((witness) => ['--witness', witness]),
+      ],
       { cwd: repoRoot },
     );
     return JSON.parse(stdout);
@@ -280,6 +338,7 @@ async function verifyOffline(schema: string): Promise<{ valid: boolean; entries:
 function summarize(input: {
   records: CallRecord[];
   stats: StatsSnapshot;
+  calls: ProvisionCalls;
   verdict: { valid: boolean; entries: number };
   entries: Array<{ action: string; requestId: string; detail: Record<string, unknown> }>;
   approvals: Array<{ id: string; state: string }>;
@@ -330,7 +389,13 @@ function summarize(input: {
     [...byRequest.values()].filter((actions) => actions.filter((action) => action === 'request').length > 1)
       .length;
   const count = (state: string) => [...created].filter((id) => states.get(id) === state).length;
+  const fuzzed = new Set(input.fuzz.requestIds);
+  const fuzz = {
+    ...input.fuzz,
+    forwarded: entries.filter((entry) => entry.action === 'forward' && fuzzed.has(entry.requestId)).length,
+  };
   return {
+    graph: reconcile(input.calls, entries),
     calls: records.length,
     outcomes,
     throttled: input.stats.throttled,
@@ -354,8 +419,37 @@ function summarize(input: {
       interrupted: count('interrupted'),
       other: created.size - count('completed') - count('failed') - count('interrupted'),
     },
-    fuzz: input.fuzz,
+    fuzz,
     seconds: Math.round((Date.now() - input.started) / 1000),
+  };
+}
+
+/** Graph's count of provisionOnDemand calls against the audit's forward entries, client-request-id by id. */
+function reconcile(
+  calls: ProvisionCalls,
+  entries: Array<{ action: string; detail: Record<string, unknown> }>,
+): CampaignSummary['graph'] {
+  const forwards = new Map<string, number>();
+  for (const entry of entries)
+    if (entry.action === 'forward' && typeof entry.detail.clientRequestId === 'string')
+      forwards.set(entry.detail.clientRequestId, (forwards.get(entry.detail.clientRequestId) ?? 0) + 1);
+  const sum = (counts: Iterable<number>) => [...counts].reduce((total, each) => total + each, 0);
+  let arrivedUnaudited = 0;
+  let forwardedNotArrived = 0;
+  for (const id of new Set([...forwards.keys(), ...Object.keys(calls.arrived)])) {
+    const difference = (calls.arrived[id] ?? 0) - (forwards.get(id) ?? 0);
+    if (difference > 0) arrivedUnaudited += difference;
+    else forwardedNotArrived -= difference;
+  }
+  const processed = Object.entries(calls.processed);
+  return {
+    processed: sum(processed.map(([, runs]) => runs)),
+    processedAndForwarded: sum(processed.filter(([id]) => forwards.has(id)).map(([, runs]) => runs)),
+    arrived: sum(Object.values(calls.arrived)),
+    forwards: sum(forwards.values()),
+    arrivedUnaudited,
+    forwardedNotArrived,
+    duplicates: sum(processed.map(([, runs]) => runs - 1)),
   };
 }
 
@@ -372,7 +466,27 @@ export function campaignFailures(summary: CampaignSummary): string[] {
   if (summary.internalErrors > 0) failures.push(`${summary.internalErrors} answers were HTTP 500`);
   if (summary.unclearRefusals > 0)
     failures.push(`${summary.unclearRefusals} refusals had no Retry-After or no Graph-shaped body`);
-  if (summary.fuzz.serverErrors + summary.fuzz.notGraphShaped + summary.fuzz.noAnswer > 0)
+  if (
+    summary.fuzz.serverErrors +
+      summary.fuzz.notGraphShaped +
+      summary.fuzz.noAnswer +
+      summary.fuzz.notRefused >
+    0
+  )
     failures.push(`fuzz: ${JSON.stringify(summary.fuzz)}`);
+  if (summary.fuzz.forwarded > 0)
+    failures.push(`fuzz: ${summary.fuzz.forwarded} malformed requests reached Graph`);
+  const { graph } = summary;
+  if (graph.processedAndForwarded !== graph.processed)
+    failures.push(
+      `Graph ran ${graph.processed - graph.processedAndForwarded} calls that have no forward entry in the audit log`,
+    );
+  if (graph.arrivedUnaudited > 0)
+    failures.push(`${graph.arrivedUnaudited} attempts reached Graph without a forward entry`);
+  if (graph.duplicates > 0) failures.push(`Graph ran ${graph.duplicates} calls a second time`);
+  if (graph.forwardedNotArrived > summary.cutOff)
+    failures.push(
+      `${graph.forwardedNotArrived} forward entries never reached Graph (the killed replica cut off ${summary.cutOff})`,
+    );
   return failures;
 }

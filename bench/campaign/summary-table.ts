@@ -17,6 +17,15 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
     ['HTTP 500 from the proxy', String(summary.internalErrors)],
     ['503 without Retry-After / odd error bodies', String(summary.unclearRefusals)],
     ['cut off by the killed replica', String(summary.cutOff)],
+    [
+      'calls Graph ran / of them with a forward entry',
+      `${summary.graph.processed} / ${summary.graph.processedAndForwarded}`,
+    ],
+    ['calls Graph ran twice', String(summary.graph.duplicates)],
+    [
+      'attempts reaching Graph / forward entries (unaudited / never arrived)',
+      `${summary.graph.arrived} / ${summary.graph.forwards} (${summary.graph.arrivedUnaudited} / ${summary.graph.forwardedNotArrived})`,
+    ],
     ['unanswered by live replicas', String(summary.unanswered)],
     [
       'approvals (completed/failed/interrupted/other)',
@@ -25,6 +34,10 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
     [
       'fuzz cases (5xx / not Graph-shaped / no answer)',
       `${summary.fuzz.cases} (${summary.fuzz.serverErrors}/${summary.fuzz.notGraphShaped}/${summary.fuzz.noAnswer})`,
+    ],
+    [
+      'fuzz: odd ids, lone surrogates, mislabelled (not 400 / forwarded)',
+      `${summary.fuzz.targeted} (${summary.fuzz.notRefused} / ${summary.fuzz.forwarded})`,
     ],
     ['seconds', String(summary.seconds)],
   ];

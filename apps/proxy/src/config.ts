@@ -165,6 +165,7 @@ export const proxyConfigSchema = z
         signingKeyFile: z.string().min(1).optional(),
         /** The environment variable holding the key's PEM. */
         signingKeyEnv: z.string().min(1).optional(),
+        /** The witness file; `{replica}` in it is replaced by the replica's id (one file each). */
         witnessFile: z.string().min(1).optional(),
         checkpointEvery: z
           .strictObject({
@@ -172,7 +173,10 @@ export const proxyConfigSchema = z
             seconds: z.number().positive().default(60),
           })
           .default({ entries: 1_000, seconds: 60 }),
-        /** Where outcomes wait when the store cannot take them (default: beside the SQLite file, or per replica). */
+        /**
+         * Where outcomes wait, on this machine's disk, when the store cannot take them; `{replica}` is
+         * replaced by the replica's id. Default: beside the SQLite file, or `ondemand-proxy-{replica}.outcomes.ndjson`.
+         */
         spoolFile: z.string().min(1).optional(),
       })
       .refine((audit) => !(audit.signingKeyFile && audit.signingKeyEnv), {

@@ -30,7 +30,8 @@ Options:
     --database FILE       the SQLite file, or
     --store URL           the PostgreSQL store of several replicas (--schema NAME, default ondemand)
     --public-key PEM      the audit signing key's public half: checks the signed checkpoints
-    --witness FILE        the witness file: catches an end cut off with its checkpoints, and rollbacks
+    --witness FILE        a witness file (one per replica; repeat the flag): catches an end cut off
+                          with its checkpoints, and rollbacks
 
 Environment: ONDEMAND_STORE (postgres://…), ONDEMAND_STORE_SCHEMA, ONDEMAND_LIMITER (redis://…),
 ONDEMAND_LIMITER_FALLBACK (fail|local), ONDEMAND_REPLICA_ID override the config file's keys.`;
@@ -46,7 +47,7 @@ export interface ProxyCliIo {
 
 /** Runs `ondemand-proxy` and returns its exit code; a user's mistake prints one line, never a stack. */
 export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -59,7 +60,7 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<numbe
         store: { type: 'string' },
         schema: { type: 'string' },
         'public-key': { type: 'string' },
-        witness: { type: 'string' },
+        witness: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -178,7 +179,7 @@ async function simulate(
 
 async function auditVerify(
   positionals: string[],
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | string[] | undefined>,
   io: ProxyCliIo,
 ): Promise<number> {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
@@ -251,6 +252,12 @@ export function describeVerdict(verdict: ChainVerdict): string {
       ];
   for (const part of verdict.unchecked) lines.push(`not checked: ${part}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Several replicas each keep a witness file: their checkpoints together. */
+async function readWitnesses(files: string[]): Promise<NonNullable<Parameters<typeof verifyChain>[1]>['witness']> {
+  const read = await Promise.all(files.map((file) => readWitness(file).catch(cannotRead(file, '--witness'))));
+  return { checkpoints: read.flatMap((each) => each.checkpoints), unreadable: read.flatMap((each) => each.unreadable) };
 }
 
 async function readInput(path: string, flag: string): Promise<string> {

@@ -97,9 +97,11 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   const say: Say = (level, message) => log({ at: new Date().toISOString(), level, message });
   const replica = config.replicaId ?? DEFAULT_REPLICA;
+  const perReplica = (path: string | undefined) => path?.replaceAll('{replica}', replica);
+  const witnessFile = perReplica(config.audit.witnessFile);
   const signer = await auditSigner(config, env);
   const store = options.store ?? (await openStore(config, say));
-  if (config.audit.witnessFile) await requireWitnessedLog(store, config.audit.witnessFile);
+  if (witnessFile) await requireWitnessedLog(store, witnessFile);
   const limiterStore = config.limiter ? await openLimiterStore(config.limiter, say) : undefined;
   const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
   const certificate = config.graph.certificateFile
@@ -126,7 +128,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     ? new Checkpointer({
         store,
         signer,
-        witnessFile: config.audit.witnessFile,
+        witnessFile,
         everyEntries: config.audit.checkpointEvery.entries,
         everyMs: config.audit.checkpointEvery.seconds * 1000,
         clock: systemClock,
@@ -144,7 +146,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     now,
     say,
     checkpointer,
-    spool: new OutcomeSpool(config.audit.spoolFile ?? defaultSpoolFile(config, replica)),
+    spool: new OutcomeSpool(perReplica(config.audit.spoolFile) ?? defaultSpoolFile(config, replica)),
   });
   const webhookSecret = config.webhook ? env[config.webhook.secretEnv] : undefined;
   if (config.webhook && !webhookSecret)
@@ -240,10 +242,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     verifyJwt,
     chainTrust: async () => ({
       publicKey: signer?.publicKey,
-      witness:
-        config.audit.witnessFile && existsSync(config.audit.witnessFile)
-          ? await readWitness(config.audit.witnessFile)
-          : undefined,
+      witness: witnessFile && existsSync(witnessFile) ? await readWitness(witnessFile) : undefined,
     }),
   });
   return {

@@ -58,6 +58,9 @@ export function controlRoutes(sim: SimulatorContext): Hono {
 
   app.get('/stats', (c) => c.json(sim.stats.snapshot()));
 
+  // Every provisionOnDemand by client-request-id: what a campaign compares with the proxy's audit log.
+  app.get('/provision-calls', (c) => c.json(sim.stats.provisionCalls()));
+
   app.get('/requests', (c) => {
     const limit = Number(c.req.query('limit') ?? 100);
     return c.json({ value: sim.requestLog.slice(-Math.max(1, Math.min(5_000, limit))) });

@@ -28,6 +28,8 @@ export function createSimulatorApp(
     await next();
     if (!c.req.path.startsWith('/_sim/')) {
       sim.stats.call(`${c.req.method} ${endpointName(c.req.path)}`);
+      if (c.req.method === 'POST' && c.req.path.endsWith('/provisionOnDemand'))
+        sim.stats.provisionArrived(c.req.header('client-request-id'));
       sim.log({
         at: new Date().toISOString(),
         method: c.req.method,

@@ -56,7 +56,9 @@ export class TrafficStats {
   #accepted = 0;
   #processed = 0;
   #duplicates = 0;
-  readonly #processedIds = new Set<string>();
+  /** provisionOnDemand calls by `client-request-id`: how many arrived (faulted ones too), how many ran. */
+  readonly #arrivedById = new Map<string, number>();
+  readonly #processedById = new Map<string, number>();
   #acceptedPeak: WindowPeak;
   #receivedPeak: WindowPeak;
 
@@ -79,12 +81,24 @@ export class TrafficStats {
     this.#receivedPeak.record(app, now);
   }
 
+  /** A provisionOnDemand arrived (whatever became of it: a fault, a 429, a run). */
+  provisionArrived(clientRequestId: string | undefined): void {
+    if (clientRequestId !== undefined)
+      this.#arrivedById.set(clientRequestId, (this.#arrivedById.get(clientRequestId) ?? 0) + 1);
+  }
+
   /** The engine ran this call; a `client-request-id` seen before means it ran the same call twice. */
   provisionProcessed(clientRequestId: string | undefined): void {
     this.#processed += 1;
     if (clientRequestId === undefined) return;
-    if (this.#processedIds.has(clientRequestId)) this.#duplicates += 1;
-    else this.#processedIds.add(clientRequestId);
+    const runs = (this.#processedById.get(clientRequestId) ?? 0) + 1;
+    this.#processedById.set(clientRequestId, runs);
+    if (runs > 1) this.#duplicates += 1;
+  }
+
+  /** Every provisionOnDemand by `client-request-id`: how often it arrived, and how often it ran. */
+  provisionCalls(): { arrived: Record<string, number>; processed: Record<string, number> } {
+    return { arrived: Object.fromEntries(this.#arrivedById), processed: Object.fromEntries(this.#processedById) };
   }
 
   provisionAccepted(app: string, now: number): void {
