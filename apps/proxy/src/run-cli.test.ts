@@ -6,10 +6,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/demo-proxy.js';
 import { CheckpointSigner } from './audit/checkpoint.js';
-import { type AuditRow, chainRows, GENESIS_HASH, toEntry } from './audit/stored-entry.js';
+import { type AuditRow, chainRows, GENESIS_HASH } from './audit/stored-entry.js';
 import { appendToWitness } from './audit/witness-file.js';
 import { runProxyCli } from './run-cli.js';
-import { AUDIT_COLUMNS, toRowValues } from './store/audit-table.js';
+import { AUDIT_COLUMNS, rowEntry, toRowValues } from './store/audit-table.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 async function run(...argv: string[]) {
@@ -83,15 +83,15 @@ describe('ondemand-proxy audit verify', () => {
   it('catches an edit whose hashes were all recomputed with this project’s own code, given the key', async () => {
     const { database, publicKey, witness } = await signedLog();
     const db = new Database(database);
-    const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[];
+    const rows = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq`).all() as AuditRow[];
     const { written, head } = chainRows({ seq: 0, hash: GENESIS_HASH }, [
       rows.map((row) => {
-        const { seq: _s, prevHash: _p, hash: _h, ...entry } = toEntry(row);
+        const { seq: _s, prevHash: _p, hash: _h, ...entry } = rowEntry(row);
         return entry.requestId === 'r2' ? { ...entry, principal: 'someone-else' } : entry;
       }),
     ]);
     db.prepare('DELETE FROM audit').run();
-    const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
+    const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?)`);
     for (const row of written.flat()) insert.run(...toRowValues(row));
     db.prepare('UPDATE audit_head SET seq = ?, hash = ?').run(head.seq, head.hash);
     db.prepare('DELETE FROM audit_checkpoints').run();

@@ -194,14 +194,12 @@ async function auditVerify(
   let trust: Parameters<typeof verifyChain>[1];
   try {
     const keyFile = text('public-key');
-    const witnessFile = text('witness');
+    const witnessFiles = (values.witness as string[] | undefined) ?? [];
     trust = {
       ...(keyFile
         ? { publicKey: readPublicKey(await readInput(keyFile, '--public-key'), `--public-key ${keyFile}`) }
         : {}),
-      ...(witnessFile
-        ? { witness: await readWitness(witnessFile).catch(cannotRead(witnessFile, '--witness')) }
-        : {}),
+      ...(witnessFiles.length > 0 ? { witness: await readWitnesses(witnessFiles) } : {}),
     };
   } catch (error) {
     io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
@@ -255,9 +253,14 @@ export function describeVerdict(verdict: ChainVerdict): string {
 }
 
 /** Several replicas each keep a witness file: their checkpoints together. */
-async function readWitnesses(files: string[]): Promise<NonNullable<Parameters<typeof verifyChain>[1]>['witness']> {
+async function readWitnesses(
+  files: string[],
+): Promise<NonNullable<Parameters<typeof verifyChain>[1]>['witness']> {
   const read = await Promise.all(files.map((file) => readWitness(file).catch(cannotRead(file, '--witness'))));
-  return { checkpoints: read.flatMap((each) => each.checkpoints), unreadable: read.flatMap((each) => each.unreadable) };
+  return {
+    checkpoints: read.flatMap((each) => each.checkpoints),
+    unreadable: read.flatMap((each) => each.unreadable),
+  };
 }
 
 async function readInput(path: string, flag: string): Promise<string> {

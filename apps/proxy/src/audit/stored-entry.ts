@@ -36,22 +36,27 @@ export interface AuditEntry extends AuditFields {
   hash: string;
 }
 
-/** An entry as every store keeps it: snake_case columns, `detail` as its canonical JSON text. */
+/**
+ * An entry as every store keeps it: its place, its canonical JSON text (what the hash covers, byte
+ * for byte) and the two hashes. The columns queries filter on are generated from the text by the
+ * database, so they cannot say anything the text does not.
+ */
 export type AuditRow = {
   /** PostgreSQL's BIGINT arrives as a string. */
   seq: number | string;
-  at: string;
-  action: string;
-  principal: string | null;
-  request_id: string;
-  graph_request_id: string | null;
-  service_principal_id: string | null;
-  job_id: string | null;
-  subject: string | null;
-  detail: string;
+  entry: string;
   prev_hash: string;
   hash: string;
 };
+
+/** What the verifier reads of a row: its place, its two hashes, and exactly the text its hash covers. */
+export interface ChainRow {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  /** The stored previous hash, a newline, and the stored entry text. */
+  hashed: string;
+}
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -61,20 +66,40 @@ export interface ChainHead {
 }
 
 /**
- * The text an entry's hash covers, built from exactly the columns a store keeps (`detail` verbatim),
- * with keys in sorted order. Hashing this, rather than the values in memory, is what makes an entry
- * verify the same after any round trip through a database; and a stored `detail` that differs in a
- * single byte (a duplicate key, another key order) no longer verifies.
+ * The one serialisation of an entry: canonical JSON (keys sorted at every level) of its fields and
+ * its place, every string as a store keeps it ({@link storableText}). This text is what is stored and
+ * what is hashed, so an entry verifies the same after any round trip through a database, and a stored
+ * text that differs in a single byte (a key added twice, another key order) no longer does.
  */
-export function entryText(row: AuditRow): string {
-  return `{"action":${JSON.stringify(row.action)},"at":${JSON.stringify(row.at)},"detail":${row.detail},"graphRequestId":${JSON.stringify(row.graph_request_id)},"jobId":${JSON.stringify(row.job_id)},"principal":${JSON.stringify(row.principal)},"requestId":${JSON.stringify(row.request_id)},"seq":${Number(row.seq)},"servicePrincipalId":${JSON.stringify(row.service_principal_id)},"subject":${JSON.stringify(row.subject)}}`;
+export function entryText(seq: number, fields: AuditFields): string {
+  const { at, action, principal, requestId, graphRequestId, servicePrincipalId, jobId, subject, detail } =
+    fields;
+  return canonicalJson({
+    seq,
+    at,
+    action,
+    principal,
+    requestId,
+    graphRequestId,
+    servicePrincipalId,
+    jobId,
+    subject,
+    detail,
+  });
 }
 
-/** SHA-256 over the previous entry's hash and this entry's {@link entryText}. */
-export function entryHash(prevHash: string, row: AuditRow): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${entryText(row)}`)
-    .digest('hex');
+/** SHA-256 over the previous entry's hash, a newline and this entry's stored text: {@link hashedText}. */
+export function entryHash(prevHash: string, entry: string): string {
+  return sha256(hashedText(prevHash, entry));
+}
+
+/** The exact text an entry's hash covers. */
+export function hashedText(prevHash: string, entry: string): string {
+  return `${prevHash}\n${entry}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -90,8 +115,8 @@ export function chainRows(
   const written = batch.map((entries) =>
     entries.map((fields) => {
       seq += 1;
-      const row = { ...toRow(seq, fields), prev_hash: prevHash, hash: '' };
-      row.hash = entryHash(prevHash, row);
+      const entry = entryText(seq, fields);
+      const row = { seq, entry, prev_hash: prevHash, hash: entryHash(prevHash, entry) };
       prevHash = row.hash;
       return row;
     }),
@@ -99,49 +124,30 @@ export function chainRows(
   return { written, head: { seq, hash: prevHash } };
 }
 
-function toRow(seq: number, fields: AuditFields): Omit<AuditRow, 'prev_hash' | 'hash'> {
-  return {
-    seq,
-    at: storableText(fields.at),
-    action: fields.action,
-    principal: nullableText(fields.principal),
-    request_id: storableText(fields.requestId),
-    graph_request_id: nullableText(fields.graphRequestId),
-    service_principal_id: nullableText(fields.servicePrincipalId),
-    job_id: nullableText(fields.jobId),
-    subject: nullableText(fields.subject),
-    detail: canonicalJson(fields.detail),
-  };
+/** An entry read back: its fields from the stored text, its place and hashes from their columns. */
+export function toEntry(row: ChainRow): AuditEntry {
+  const entry = row.hashed.slice(row.prevHash.length + 1);
+  const { seq: _seq, ...fields } = JSON.parse(entry) as AuditFields & { seq: number };
+  return { ...fields, seq: row.seq, prevHash: row.prevHash, hash: row.hash };
 }
 
-export function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: Number(row.seq),
-    at: row.at,
-    action: row.action as AuditAction,
-    principal: row.principal,
-    requestId: row.request_id,
-    graphRequestId: row.graph_request_id,
-    servicePrincipalId: row.service_principal_id,
-    jobId: row.job_id,
-    subject: row.subject,
-    detail: JSON.parse(row.detail),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-/** JSON with keys sorted at every level, so the same value always has the same text. */
+/**
+ * JSON with keys sorted at every level and every string (keys too) as a store keeps it, so the same
+ * value always has the same text, and that text survives any database as it is.
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .map(
+        (key) =>
+          `${JSON.stringify(storableText(key))}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+      )
       .join(',')}}`;
   }
-  return JSON.stringify(value ?? null);
+  return JSON.stringify(typeof value === 'string' ? storableText(value) : (value ?? null));
 }
 
 /**
@@ -156,8 +162,4 @@ export function storableText(text: string): string {
     /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\0/g,
     (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-}
-
-function nullableText(text: string | null): string | null {
-  return text === null ? null : storableText(text);
 }

@@ -1,22 +1,14 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AUDIT_COLUMNS, toRowValues } from '../store/audit-table.js';
+import { AUDIT_COLUMNS, legacyAuditTableDdl, rowEntry, toRowValues } from '../store/audit-table.js';
 import { openSqliteChain, SqliteStore } from '../store/sqlite-store.js';
 import { CheckpointSigner } from './checkpoint.js';
-import {
-  type AuditFields,
-  type AuditRow,
-  canonicalJson,
-  chainRows,
-  entryText,
-  GENESIS_HASH,
-  toEntry,
-} from './stored-entry.js';
+import { type AuditFields, type AuditRow, canonicalJson, chainRows, GENESIS_HASH } from './stored-entry.js';
 import { verifyChain } from './verify-chain.js';
 import { appendToWitness, readWitness } from './witness-file.js';
 
@@ -88,12 +80,12 @@ function tamper(path: string, work: (db: Database.Database) => void) {
 function rewriteLog(db: Database.Database, edit: (entry: AuditFields, seq: number) => AuditFields) {
   const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[];
   const edited = rows.map((row) => {
-    const { seq, prevHash: _p, hash: _h, ...entry } = toEntry(row);
+    const { seq, prevHash: _p, hash: _h, ...entry } = rowEntry(row);
     return edit(entry, seq);
   });
   const { written, head } = chainRows({ seq: 0, hash: GENESIS_HASH }, [edited]);
   db.prepare('DELETE FROM audit').run();
-  const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
+  const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?)`);
   for (const row of written.flat()) insert.run(...toRowValues(row));
   db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(head.seq, head.hash);
 }
@@ -109,10 +101,12 @@ describe('the audit hash chain', () => {
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
   });
 
-  it('hashes the text it stores: the detail in canonical form, keys sorted at every level', () => {
-    const row = chainRows({ seq: 0, hash: GENESIS_HASH }, [[fields(1)]]).written[0]![0];
-    expect(row!.detail).toBe('{"n":1,"nested":{"a":[1,"two"],"z":1}}');
-    expect(JSON.parse(entryText(row!))).toEqual({ ...fields(1), seq: 1, detail: JSON.parse(row!.detail) });
+  it('stores and hashes one canonical text per entry: keys sorted at every level', () => {
+    const row = chainRows({ seq: 0, hash: GENESIS_HASH }, [[fields(1)]]).written[0]![0]!;
+    expect(row.entry).toBe(
+      '{"action":"request","at":"2026-11-28T10:00:01Z","detail":{"n":1,"nested":{"a":[1,"two"],"z":1}},"graphRequestId":null,"jobId":"job","principal":"requester","requestId":"r1","seq":1,"servicePrincipalId":"sp","subject":"User u1"}',
+    );
+    expect(rowEntry(row)).toMatchObject({ ...fields(1), seq: 1 });
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
       '{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}',
     );
@@ -143,25 +137,33 @@ describe('the audit hash chain', () => {
   it.each<[string, (db: Database.Database) => void, Array<{ kind: string; seq: number }>]>([
     [
       'a changed entry',
-      (db) => db.prepare('UPDATE audit SET detail = \'{"n":99}\' WHERE seq = 3').run(),
+      (db) => db.prepare(`UPDATE audit SET entry = replace(entry, '"n":3', '"n":99') WHERE seq = 3`).run(),
       [{ kind: 'altered', seq: 3 }],
     ],
     [
-      'a key added twice to the stored detail',
+      'a key added twice to the stored text',
       (db) =>
-        db
-          .prepare(`UPDATE audit SET detail = '{"n":2,"n":2,"nested":{"a":[1,"two"],"z":1}}' WHERE seq = 2`)
-          .run(),
+        db.prepare(`UPDATE audit SET entry = replace(entry, '"n":2,', '"n":2,"n":2,') WHERE seq = 2`).run(),
       [{ kind: 'altered', seq: 2 }],
     ],
     [
       'a changed principal',
-      (db) => db.prepare("UPDATE audit SET principal = 'someone-else' WHERE seq = 2").run(),
+      (db) =>
+        db
+          .prepare(
+            `UPDATE audit SET entry = replace(entry, '"principal":"requester"', '"principal":"someone-else"') WHERE seq = 2`,
+          )
+          .run(),
       [{ kind: 'altered', seq: 2 }],
     ],
     [
       'two changed entries, far apart',
-      (db) => db.prepare("UPDATE audit SET subject = 'User x' WHERE seq IN (2, 4)").run(),
+      (db) =>
+        db
+          .prepare(
+            `UPDATE audit SET entry = replace(entry, '"subject":"User', '"subject":"Group') WHERE seq IN (2, 4)`,
+          )
+          .run(),
       [
         { kind: 'altered', seq: 2 },
         { kind: 'altered', seq: 4 },
@@ -193,9 +195,11 @@ describe('the audit hash chain', () => {
     [
       'two entries swapped',
       (db) => {
-        const rows = db.prepare('SELECT * FROM audit WHERE seq IN (2, 3) ORDER BY seq').all() as AuditRow[];
+        const rows = db
+          .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq IN (2, 3) ORDER BY seq`)
+          .all() as AuditRow[];
         db.prepare('DELETE FROM audit WHERE seq IN (2, 3)').run();
-        const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`);
+        const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?)`);
         insert.run(...toRowValues({ ...rows[1]!, seq: 2 }));
         insert.run(...toRowValues({ ...rows[0]!, seq: 3 }));
       },
@@ -205,11 +209,21 @@ describe('the audit hash chain', () => {
         { kind: 'reordered', seq: 4 },
       ],
     ],
+    [
+      'a query column forged',
+      (db) => {
+        // Generated from the text: the database itself refuses to let it say something else.
+        expect(() => db.prepare("UPDATE audit SET principal = 'someone-else' WHERE seq = 2").run()).toThrow(
+          /cannot UPDATE generated column/,
+        );
+      },
+      [],
+    ],
   ])('names every problem after %s', async (_, change, problems) => {
     const { path } = await storeWith(5);
     tamper(path, change);
     const verdict = await verdictOf(path);
-    expect(verdict.valid).toBe(false);
+    expect(verdict.valid).toBe(problems.length === 0);
     expect(verdict.problems.map(({ kind, seq }) => ({ kind, seq }))).toEqual(problems);
   });
 
@@ -320,13 +334,12 @@ describe('the audit hash chain', () => {
     expect(verdict.problems.map((problem) => problem.kind)).toEqual(['cut_off', 'checkpoint_removed']);
   });
 
-  it('finds any single changed byte in any stored column (property)', async () => {
+  it('finds any single changed character of any stored entry, hash or link (property)', async () => {
     const { path } = await storeWith(4);
-    const columns = ['at', 'action', 'principal', 'request_id', 'subject', 'detail', 'job_id'] as const;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 4 }),
-        fc.constantFrom(...columns),
+        fc.constantFrom('entry', 'prev_hash', 'hash'),
         fc.nat(),
         async (seq, column, offset) => {
           const copy = join(tempDir(), 'copy.sqlite');
@@ -336,15 +349,42 @@ describe('the audit hash chain', () => {
               value: string;
             };
             const at = offset % row.value.length;
-            const changed = `${row.value.slice(0, at)}${row.value[at] === 'x' ? 'y' : 'x'}${row.value.slice(at + 1)}`;
+            const changed = `${row.value.slice(0, at)}${row.value[at] === 'a' ? 'b' : 'a'}${row.value.slice(at + 1)}`;
             db.prepare(`UPDATE audit SET ${column} = ? WHERE seq = ?`).run(changed, seq);
           });
           const verdict = await verdictOf(copy);
           expect(verdict.valid).toBe(false);
-          expect(verdict.problems[0]).toMatchObject({ seq });
+          // A changed hash shows at its own entry, or (for the last entry's) at the head.
+          expect(verdict.problems[0]!.seq).toBe(seq);
         },
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('converts a log of the first versions (a column per field) and keeps it verifying', async () => {
+    const path = join(tempDir(), 'old.sqlite');
+    const db = new Database(path);
+    db.exec(legacyAuditTableDdl('INTEGER', false));
+    db.exec(
+      'CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL)',
+    );
+    // As the first versions chained them: SHA-256 over the canonical JSON of the fields, detail parsed;
+    // the detail column kept as JSON.stringify wrote it (not in canonical key order).
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 3; seq++) {
+      const { detail, ...rest } = fields(seq, { detail: { z: seq, a: 'x' } });
+      const hash = createHash('sha256')
+        .update(`${prev}\n${canonicalJson({ ...rest, detail, seq })}`)
+        .digest('hex');
+      db.prepare(
+        'INSERT INTO audit VALUES (@seq, @at, @action, @principal, @requestId, @graphRequestId, @servicePrincipalId, @jobId, @subject, @detail, @prev, @hash)',
+      ).run({ ...rest, seq, detail: JSON.stringify(detail), prev, hash });
+      prev = hash;
+    }
+    db.prepare('INSERT INTO audit_head VALUES (1, 3, ?)').run(prev);
+    db.close();
+    await new SqliteStore(path).close();
+    expect(await verdictOf(path)).toMatchObject({ valid: true, entries: 3 });
   });
 });

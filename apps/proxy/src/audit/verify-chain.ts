@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { type Checkpoint, signedBy } from './checkpoint.js';
-import { type AuditRow, type ChainHead, entryHash, GENESIS_HASH } from './stored-entry.js';
+import { type ChainHead, type ChainRow, GENESIS_HASH, sha256 } from './stored-entry.js';
 
 /** What a store hands the verifier: one consistent snapshot of the log. */
 export interface ChainSource {
@@ -9,7 +9,7 @@ export interface ChainSource {
   /** The checkpoints kept in the database. */
   checkpoints: Checkpoint[];
   /** Every entry in `seq` order, in batches. */
-  rows(): AsyncIterable<AuditRow[]>;
+  rows(): AsyncIterable<ChainRow[]>;
 }
 
 /** What the verifier trusts that the database cannot change. */
@@ -79,7 +79,7 @@ export async function verifyChain(source: ChainSource, trust: ChainTrust = {}): 
   let previous = GENESIS_HASH;
   for await (const batch of source.rows()) {
     for (const row of batch) {
-      const seq = Number(row.seq);
+      const { seq } = row;
       entries += 1;
       let gap = false;
       if (seq > expectedSeq) {
@@ -98,12 +98,12 @@ export async function verifyChain(source: ChainSource, trust: ChainTrust = {}): 
           `entry ${seq} appears again, or out of order, after entry ${expectedSeq - 1}`,
         );
       }
-      if (seq >= expectedSeq && !gap && row.prev_hash !== previous) {
+      if (seq >= expectedSeq && !gap && row.prevHash !== previous) {
         report('reordered', seq, `entry ${seq} does not follow entry ${seq - 1}: the chain is broken there`);
-      } else if (seq >= expectedSeq && entryHash(row.prev_hash, row) !== row.hash) {
+      } else if (seq >= expectedSeq && sha256(row.hashed) !== row.hash) {
         report('altered', seq, `entry ${seq} was changed after it was written`);
       }
-      for (const checkpoint of wanted.get(seq) ?? []) {
+      for (const checkpoint of wanted.size > 0 ? (wanted.get(seq) ?? []) : []) {
         if (checkpoint.hash !== row.hash)
           report(
             'rewritten',

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
 import { ApprovalService } from '../approvals/approval-service.js';
-import type { AuditFields } from '../audit/stored-entry.js';
+import { type AuditFields, toEntry } from '../audit/stored-entry.js';
 import { verifyChain } from '../audit/verify-chain.js';
 import type { Role } from '../config.js';
 import { PostgresStore } from './postgres-store.js';
@@ -97,12 +97,18 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     expect(entries).toHaveLength(expected);
     expect(await verdictOf(replicas[0]!)).toMatchObject({ valid: true, entries: expected });
     // Entries given together stay together and in order: one transaction each.
-    const first = entries.findIndex((entry) => entry.request_id === 'r1-0');
-    expect(entries[first + 1]?.request_id).toBe('r1-100');
+    const requestIds = entries.map((row) => toEntry(row).requestId);
+    const first = requestIds.indexOf('r1-0');
+    expect(requestIds[first + 1]).toBe('r1-100');
   });
 
   it.each<[string, string, number, string]>([
-    ['a changed entry', `UPDATE audit SET detail = '{"n":99}' WHERE seq = 3`, 3, 'altered'],
+    [
+      'a changed entry',
+      `UPDATE audit SET entry = replace(entry, '"index":3', '"index":99') WHERE seq = 3`,
+      3,
+      'altered',
+    ],
     ['a deleted entry', 'DELETE FROM audit WHERE seq = 2', 2, 'removed'],
     ['a deleted last entry', 'DELETE FROM audit WHERE seq = 5', 5, 'cut_off'],
     ['a rewritten link', `UPDATE audit SET prev_hash = repeat('a', 64) WHERE seq = 4`, 4, 'reordered'],

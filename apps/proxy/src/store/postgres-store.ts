@@ -8,7 +8,6 @@ import {
   type ChainHead,
   chainRows,
   GENESIS_HASH,
-  toEntry,
 } from '../audit/stored-entry.js';
 import type { ChainSource } from '../audit/verify-chain.js';
 import { POSTGRES_SCHEMA_NAME } from '../config.js';
@@ -20,7 +19,11 @@ import {
   CHECKPOINT_COLUMNS,
   CHECKPOINT_TABLE_DDL,
   type CheckpointRow,
-  canonicalizeDetails,
+  fromLegacyRow,
+  type LegacyAuditRow,
+  legacyAuditTableDdl,
+  rowEntry,
+  toChainRow,
   toCheckpoint,
   toRowValues,
 } from './audit-table.js';
@@ -39,7 +42,7 @@ import {
  * take an advisory lock first, so exactly one of them applies a migration.
  */
 const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
-  `${auditTableDdl('BIGINT', false)}
+  `${legacyAuditTableDdl('BIGINT', false)}
    CREATE INDEX audit_at ON audit (at);
    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);
    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
@@ -51,16 +54,17 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
    );
    CREATE INDEX approvals_state ON approvals (state);`,
   'CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)',
+  // The entry stored whole, as the text its hash covers, its query columns generated from it; checkpoints.
   async (client) => {
+    await client.query(auditTableDdl('postgres', 'audit_text'));
+    const { rows } = await client.query<LegacyAuditRow>('SELECT * FROM audit ORDER BY seq');
+    for (const row of rows)
+      await client.query(
+        `INSERT INTO audit_text (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4)`,
+        toRowValues(fromLegacyRow(row)),
+      );
+    await client.query('DROP TABLE audit; ALTER TABLE audit_text RENAME TO audit;');
     await client.query(CHECKPOINT_TABLE_DDL);
-    await client.query(
-      'CREATE TABLE readiness_check (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
-    );
-    const { rows } = await client.query<{ seq: string; detail: string }>('SELECT seq, detail FROM audit');
-    const updates: Array<[string | number, string]> = [];
-    canonicalizeDetails(rows, (seq, detail) => updates.push([seq, detail]));
-    for (const [seq, detail] of updates)
-      await client.query('UPDATE audit SET detail = $1 WHERE seq = $2', [detail, seq]);
   },
 ];
 
@@ -199,10 +203,10 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     }
     values.push(query.limit);
     const { rows } = await this.#query<AuditRow>(
-      `SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
       values,
     );
-    return rows.map(toEntry);
+    return rows.map(rowEntry);
   }
 
   /**
@@ -230,13 +234,13 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
         head: head ? { seq: Number(head.seq), hash: head.hash } : undefined,
         checkpoints,
         async *rows() {
-          for (let after = 0; ; ) {
+          for (let after = Number.MIN_SAFE_INTEGER; ; ) {
             const { rows } = await client.query<AuditRow>(
-              'SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2',
+              `SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
               [after, CHAIN_BATCH],
             );
             if (rows.length === 0) return;
-            yield rows;
+            yield rows.map(toChainRow);
             after = Number(rows.at(-1)!.seq);
           }
         },
@@ -262,9 +266,9 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
 
   async forwardsWithoutOutcome(): Promise<AuditEntry[]> {
     const { rows } = await this.#query<AuditRow>(
-      "SELECT * FROM audit f WHERE action = 'forward' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.request_id = f.request_id AND o.action = 'outcome') ORDER BY seq",
+      `SELECT ${AUDIT_COLUMNS} FROM audit f WHERE action = 'forward' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.request_id = f.request_id AND o.action = 'outcome') ORDER BY seq`,
     );
-    return rows.map(toEntry);
+    return rows.map(rowEntry);
   }
 
   async withOutcome(requestIds: string[]): Promise<Set<string>> {

@@ -98,7 +98,10 @@ export class TrafficStats {
 
   /** Every provisionOnDemand by `client-request-id`: how often it arrived, and how often it ran. */
   provisionCalls(): { arrived: Record<string, number>; processed: Record<string, number> } {
-    return { arrived: Object.fromEntries(this.#arrivedById), processed: Object.fromEntries(this.#processedById) };
+    return {
+      arrived: Object.fromEntries(this.#arrivedById),
+      processed: Object.fromEntries(this.#processedById),
+    };
   }
 
   provisionAccepted(app: string, now: number): void {
