@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ondemand/test-utils';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/demo-proxy.js';
@@ -123,6 +124,17 @@ describe('ondemand-proxy audit verify', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/does not hold a PEM public key/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const port = await freePort();
+    const unreachable = await run(
+      'audit',
+      'verify',
+      '--store',
+      `postgres://postgres:hunter2@127.0.0.1:${port}/x`,
+    );
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(
+      /cannot prepare PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1/,
+    );
   });
 });
 
