@@ -113,13 +113,6 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<numbe
       io.stderr.write('ondemand-proxy: the port is in use: pick another with --port\n');
       return 3;
     }
-    if (
-      error instanceof Error &&
-      /^(cannot read audit|audit\.|the environment variable)/.test(error.message)
-    ) {
-      io.stderr.write(`ondemand-proxy: ${error.message}\n`);
-      return 2;
-    }
     throw error;
   }
 }

@@ -22,6 +22,7 @@ import type { ProxyConfig } from './config.js';
 import { GraphForwarder } from './forward/graph-forwarder.js';
 import { createProxyApp } from './http/proxy-app.js';
 import { jwtAuthenticator } from './jwt-authenticator.js';
+import { ConfigFileError } from './load-config.js';
 import { Metrics } from './metrics.js';
 import { SubjectDirectory } from './policy/subject-types.js';
 import { describeSubjects } from './policy/subjects.js';
@@ -268,24 +269,31 @@ type Say = (level: 'warn' | 'error', message: string) => void;
 /** A backend the proxy needs could not be reached at start-up: the message says which and where. */
 export class BackendUnavailable extends Error {}
 
-/** The key that signs checkpoints, from the file or the environment variable the config names. */
+/**
+ * The key that signs checkpoints, from the file or the environment variable the config names; a key
+ * that cannot be had is a config error (one line, exit 2), and never shown.
+ */
 async function auditSigner(
   config: ProxyConfig,
   env: Record<string, string | undefined>,
 ): Promise<CheckpointSigner | undefined> {
   const { signingKeyFile, signingKeyEnv } = config.audit;
-  if (signingKeyFile) {
-    const pem = await readFile(signingKeyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`cannot read audit.signingKeyFile ${signingKeyFile}: ${error.code}`);
-    });
-    return new CheckpointSigner(readSigningKey(pem, `audit.signingKeyFile ${signingKeyFile}`));
+  try {
+    if (signingKeyFile) {
+      const pem = await readFile(signingKeyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`cannot read audit.signingKeyFile ${signingKeyFile}: ${error.code}`);
+      });
+      return new CheckpointSigner(readSigningKey(pem, `audit.signingKeyFile ${signingKeyFile}`));
+    }
+    if (signingKeyEnv) {
+      const pem = env[signingKeyEnv];
+      if (!pem) throw new Error(`audit.signingKeyEnv names ${signingKeyEnv}, which is not set`);
+      return new CheckpointSigner(readSigningKey(pem, `the environment variable ${signingKeyEnv}`));
+    }
+    return undefined;
+  } catch (error) {
+    throw new ConfigFileError((error as Error).message);
   }
-  if (signingKeyEnv) {
-    const pem = env[signingKeyEnv];
-    if (!pem) throw new Error(`audit.signingKeyEnv names ${signingKeyEnv}, which is not set`);
-    return new CheckpointSigner(readSigningKey(pem, `the environment variable ${signingKeyEnv}`));
-  }
-  return undefined;
 }
 
 /**

@@ -30,6 +30,7 @@ export async function demoProxy(
     store?: (database: string) => ProxyStore;
     log?: (line: Record<string, unknown>) => void;
     now?: () => Date;
+    env?: Record<string, string>;
   } = {},
 ): Promise<AssembledProxy & { keys: Record<string, string>; dir: string; call: ReturnType<typeof caller> }> {
   const dir = tempDir();
@@ -45,7 +46,7 @@ export async function demoProxy(
     config: parseConfig({ ...demo.config, apiKeys, ...options.config }),
     ...(options.now ? { now: options.now } : {}),
     ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret, ...options.env },
     log: options.log ?? (() => {}),
     ...(options.store ? { store: options.store(database) } : {}),
   });

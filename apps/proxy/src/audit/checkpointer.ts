@@ -66,6 +66,11 @@ export class Checkpointer {
     return this.#writing;
   }
 
+  /** Resolves when the checkpoints already asked for are written. */
+  settled(): Promise<void> {
+    return this.#writing;
+  }
+
   /** The last checkpoint at shutdown. */
   async stop(): Promise<void> {
     this.options.clock.clearTimeout(this.#timer);

@@ -437,6 +437,27 @@ describe("the audit log's anchor outside the database", () => {
     expect(checked.unchecked.join(' ')).not.toMatch(/checkpoint signatures|witness file/);
   });
 
+  it('takes the signing key from the environment variable the config names, and refuses to start without it', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const pem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const lines: string[] = [];
+    const proxy = await start({
+      config: { audit: { signingKeyEnv: 'ONDEMAND_AUDIT_KEY' } },
+      env: { ONDEMAND_AUDIT_KEY: pem },
+      log: (line) => lines.push(JSON.stringify(line)),
+    });
+    await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    await proxy.close();
+    const db = new Database(join(proxy.dir, 'proxy.sqlite'), { readonly: true });
+    const [checkpoint] = db.prepare('SELECT * FROM audit_checkpoints').all() as Array<Record<string, string>>;
+    db.close();
+    expect(checkpoint).toBeDefined();
+    expect(lines.join('\n')).not.toContain(pem.split('\n')[1]!);
+    await expect(start({ config: { audit: { signingKeyEnv: 'ONDEMAND_AUDIT_KEY' } } })).rejects.toThrow(
+      'audit.signingKeyEnv names ONDEMAND_AUDIT_KEY, which is not set',
+    );
+  });
+
   it('refuses to start on a database that is behind its witness file, saying what to do', async () => {
     const { audit, witnessFile } = await signed();
     const first = await start({ config: { audit } });
