@@ -243,7 +243,12 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     verifyJwt,
     chainTrust: async () => ({
       publicKey: signer?.publicKey,
-      witness: witnessFile && existsSync(witnessFile) ? await readWitness(witnessFile) : undefined,
+      // A witness file not yet written is one with no checkpoints in it, not one not given.
+      witness: witnessFile
+        ? existsSync(witnessFile)
+          ? await readWitness(witnessFile)
+          : { checkpoints: [], unreadable: [] }
+        : undefined,
     }),
   });
   return {
