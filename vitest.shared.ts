@@ -10,5 +10,13 @@ export const sharedTestConfig = defineConfig({
     // asserts on speed (benchmarks do that), so a generous limit only keeps a hung test from hanging CI.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // `pnpm test:fast` leaves these out; `pnpm test` runs everything.
+    tags: [
+      {
+        name: 'e2e',
+        description: 'starts processes (the built commands, redis-server) or drives a real terminal',
+      },
+      { name: 'slow', description: 'takes seconds by design: real rate windows, a kill and a resume' },
+    ],
   },
 });

@@ -3,7 +3,7 @@ import { campaignFailures, runCampaign } from './campaign/run-campaign.js';
 import { formatSummary } from './campaign/summary-table.js';
 
 // The short form of `pnpm campaign`: the same checks, fewer callers and seconds.
-describe('the load and fault campaign (short form)', () => {
+describe('the load and fault campaign (short form)', { tags: ['e2e', 'slow'] }, () => {
   it('keeps every promise under load, faults and bad input', { timeout: 150_000 }, async () => {
     const summary = await runCampaign({
       callers: 60,

@@ -40,7 +40,7 @@ async function provision(ready: { url: string; keys: Record<string, string> }) {
   return answer;
 }
 
-describe('the ondemand-proxy command', () => {
+describe('the ondemand-proxy command', { tags: ['e2e'] }, () => {
   it('starts with --simulate, names its keys, audit key, witness and the simulator, and stops on SIGTERM', async () => {
     const { child, ready } = await simulate(join(tempDir(), 'proxy.sqlite'));
     expect(Object.keys(ready.keys).sort()).toEqual([

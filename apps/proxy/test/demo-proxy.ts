@@ -1,23 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSimulator } from '@ondemand/simulator';
-import { afterAll } from 'vitest';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { type AssembledProxy, assembleProxy, demoConfig, hashApiKey, parseConfig } from '../src/index.js';
 import type { ProxyStore } from '../src/store/proxy-store.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary directory, removed when the test file ends (also when it fails). */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-test-'));
-  dirs.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /**
  * The demo proxy against `sim`, put together in-process (no port): `proxy.app.request()` calls it.

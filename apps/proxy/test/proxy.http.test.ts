@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect, userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { createGraphClient } from '@ondemand/transport';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +24,7 @@ const groupPath = `/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchron
 const userBody = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }));
 
 async function startDemo(store?: ProxyStore) {
-  const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+  const database = join(tempDir('proxy-'), 'proxy.sqlite');
   const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
   const running = await startProxy({
     config: parseConfig(demo.config),
@@ -339,7 +338,7 @@ describe('ondemand-proxy', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const port = (receiver.address() as { port: number }).port;
-    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const database = join(tempDir('proxy-'), 'proxy.sqlite');
     const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
     const hooked = await startProxy({
       config: parseConfig({ ...demo.config, webhook: { url: `http://127.0.0.1:${port}/hook` } }),
@@ -367,7 +366,7 @@ describe('ondemand-proxy', () => {
   });
 
   it('accepts Entra ID-issued JWTs checked against the issuer JWKS, mapping app roles to proxy roles', async () => {
-    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const database = join(tempDir('proxy-'), 'proxy.sqlite');
     const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
     const jwt = {
       issuer: `https://sts.windows.net/${sim.tenantId}/`,
@@ -431,7 +430,7 @@ describe('ondemand-proxy', () => {
   });
 
   it('fails closed: with the audit log unwritable, nothing is forwarded (503)', async () => {
-    const database = join(mkdtempSync(join(tmpdir(), 'proxy-')), 'proxy.sqlite');
+    const database = join(tempDir('proxy-'), 'proxy.sqlite');
     // The real store with a disk that refuses every audit write.
     const broken = new (class extends SqliteStore {
       override appendAudit(): never {

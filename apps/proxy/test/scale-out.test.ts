@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { startPrivateRedis, testPostgresUrl, until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,7 +27,7 @@ let sim: RunningSimulator;
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
 let keys: Record<string, string>;
 const replicas: RunningProxy[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
+const dir = tempDir('scale-out-');
 
 /** A replica of the demo proxy on the shared PostgreSQL schema and Redis. */
 async function startReplica(replicaId: string, extra: Record<string, unknown> = {}) {
@@ -81,10 +80,9 @@ afterAll(async () => {
   await redis.stop();
   await sim.stop();
   await PostgresStore.dropSchema(testPostgresUrl, schema);
-  rmSync(dir, { recursive: true, force: true });
 });
 
-describe('several replicas on PostgreSQL and Redis', () => {
+describe('several replicas on PostgreSQL and Redis', { tags: ['e2e'] }, () => {
   it('stay under the limit together and write one chain', async () => {
     const [one, two] = [await startReplica('one'), await startReplica('two')];
     const answers = await Promise.all(

@@ -15,7 +15,7 @@ function ondemand(args: string[], input?: string) {
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
-describe('the built ondemand command', () => {
+describe('the built ondemand command', { tags: ['e2e'] }, () => {
   it('explains the large documented answer from a pipe', () => {
     const input = readFileSync(`${fixturesDir}documented/2-cloud-sync-ad-user.json`, 'utf8');
     const { code, out } = ondemand(['explain', '-'], input);

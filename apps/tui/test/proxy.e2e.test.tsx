@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
-import { memoryIo, pressUntil, waitForFrame } from '@ondemand/test-utils';
+import { memoryIo, pressUntil, until, waitForFrame } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/connection.js';
@@ -19,7 +17,7 @@ beforeAll(async () => {
   sim = await startSimulator({ timeScale: 20 });
   const demo = demoConfig(
     { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
-    join(mkdtempSync(join(tmpdir(), 'tui-proxy-')), 'proxy.sqlite'),
+    join(tempDir('tui-proxy-'), 'proxy.sqlite'),
   );
   keys = demo.keys;
   proxy = await startProxy({
@@ -36,22 +34,24 @@ afterAll(async () => {
 
 /** An approver at work: approves the first pending request it sees. */
 async function approveWhenAsked(): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const pending = (await (
-      await fetch(`${proxy.url}/approvals?state=pending`, {
-        headers: { authorization: `Bearer ${keys.approver}` },
-      })
-    ).json()) as { value: Array<{ id: string }> };
-    if (pending.value[0]) {
-      await fetch(`${proxy.url}/approvals/${pending.value[0].id}/approve`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${keys.approver}`, 'content-type': 'application/json' },
-        body: '{"reason":"team change"}',
-      });
-      return;
-    }
-    await sleep(25);
-  }
+  const id = await until(
+    'a request waits for approval',
+    async () =>
+      (
+        (await (
+          await fetch(`${proxy.url}/approvals?state=pending`, {
+            headers: { authorization: `Bearer ${keys.approver}` },
+          })
+        ).json()) as { value: Array<{ id: string }> }
+      ).value[0]?.id,
+    5_000,
+    { everyMs: 25 },
+  );
+  await fetch(`${proxy.url}/approvals/${id}/approve`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.approver}`, 'content-type': 'application/json' },
+    body: '{"reason":"team change"}',
+  });
 }
 
 describe('ondemand through the proxy', () => {

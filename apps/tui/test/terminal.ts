@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '@ondemand/test-utils';
 
 /**
  * A real terminal for end-to-end runs: a detached tmux session of a given size running a command.
@@ -45,15 +45,16 @@ export class Terminal {
   }
 
   /** Waits until the screen matches, or fails with what the screen shows. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let shown = '';
-    while (Date.now() < deadline) {
-      shown = this.screen();
-      if (pattern.test(shown)) return shown;
-      await sleep(100);
-    }
-    throw new Error(`the terminal never showed ${pattern} within ${timeoutMs} ms; it shows:\n${shown}`);
+  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    return until(
+      `the terminal shows ${pattern}`,
+      () => {
+        const shown = this.screen();
+        return pattern.test(shown) && shown;
+      },
+      timeoutMs,
+      { everyMs: 100, shows: () => this.screen() },
+    );
   }
 
   close(): void {

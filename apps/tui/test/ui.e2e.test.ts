@@ -6,7 +6,7 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 let terminal: Terminal | undefined;
 afterEach(() => terminal?.close());
 
-describe('the interactive ondemand in a real 80×24 terminal', () => {
+describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }, () => {
   it('connects to the simulator, picks, provisions, shows the steps, provisions again to a skip, and quits cleanly', async () => {
     terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
     await terminal.waitFor(/simulator \(embedded\)/);

@@ -1,18 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from './until.js';
 
 /** Waits until `frame()` matches, or fails showing what it shows. */
-export async function waitForFrame(
+export function waitForFrame(
   frame: () => string | undefined,
   pattern: RegExp,
   timeoutMs = 15_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const shown = frame() ?? '';
-    if (pattern.test(shown)) return shown;
-    await sleep(25);
-  }
-  throw new Error(`never showed ${pattern}; shows:\n${frame()}`);
+  return until(
+    `the screen shows ${pattern}`,
+    () => {
+      const shown = frame() ?? '';
+      return pattern.test(shown) && shown;
+    },
+    timeoutMs,
+    { everyMs: 25, shows: () => frame() ?? '' },
+  );
 }
 
 /**

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock, testPostgresUrl, until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
 import type { Role } from '../config.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { ApprovalRecord } from './approval.js';
 import { ApprovalService, type Executor } from './approval-service.js';
 
 const requester = { principal: 'alice', roles: ['requester'] as Role[] };
@@ -28,7 +28,7 @@ const storeKinds: Array<[string, StoreKind]> = [
   [
     'SQLite',
     {
-      fresh: () => join(mkdtempSync(join(tmpdir(), 'approvals-')), 'proxy.sqlite'),
+      fresh: () => join(tempDir('approvals-'), 'proxy.sqlite'),
       open: async (path) => new SqliteStore(path),
     },
   ],
@@ -305,5 +305,106 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     await until('replica a is refused the send', () => refused.length === 1);
     expect(sent.sort()).toEqual([`a:${inFlight.id}`, `b:${waiting.id}`].sort());
     expect((await storeB.getApproval(waiting.id))?.state).toBe('completed');
+  });
+});
+
+describe('the approval service on a fake clock', () => {
+  async function service(options: { execute?: Executor; store?: ProxyStore } = {}) {
+    const clock = new FakeClock(Date.parse('2026-11-28T10:00:00Z'));
+    const store = options.store ?? new SqliteStore(join(tempDir('approvals-'), 'proxy.sqlite'));
+    const errors: string[] = [];
+    const approvals = new ApprovalService({
+      store,
+      execute:
+        options.execute ??
+        (async (_record, beforeFirstAttempt) => {
+          await beforeFirstAttempt();
+          return { sent: 'yes', status: 200, body: {}, graphRequestId: 'g' };
+        }),
+      audit: async () => {},
+      clock,
+      pollMs: 1_000,
+      storeRetryMs: 10_000,
+      onError: (message) => errors.push(message),
+    });
+    return { clock, store, approvals, errors };
+  }
+
+  it('answers a long-poll as soon as a review decides it, re-reads the store each poll, and gives up at its deadline', async () => {
+    const { clock, store, approvals } = await service();
+    const decided = await approvals.create(approvalRequest());
+    let answered: ApprovalRecord | undefined;
+    void approvals.waitForDecision(decided.id, 30_000).then((record) => {
+      answered = record;
+    });
+    await clock.advance(5_000);
+    expect(answered).toBeUndefined();
+    await approvals.review(decided.id, bob, 'deny', 'not now');
+    await clock.advance(0);
+    expect(answered?.state).toBe('denied');
+
+    // A review written by another replica: seen at the next poll, not before.
+    const elsewhere = await approvals.create(approvalRequest());
+    let seen: ApprovalRecord | undefined;
+    void approvals.waitForDecision(elsewhere.id, 30_000).then((record) => {
+      seen = record;
+    });
+    await clock.advance(0);
+    const at = new Date(clock.now());
+    await store.addReview(elsewhere.id, { ...bob, decision: 'deny', reason: 'no', at: at.toISOString() }, at);
+    expect(seen).toBeUndefined();
+    await clock.advance(1_000);
+    expect(seen?.state).toBe('denied');
+
+    const undecided = await approvals.create(approvalRequest());
+    let timedOut: ApprovalRecord | undefined;
+    void approvals.waitForDecision(undecided.id, 3_000).then((record) => {
+      timedOut = record;
+    });
+    await clock.advance(2_999);
+    expect(timedOut).toBeUndefined();
+    await clock.advance(1);
+    expect(timedOut?.state).toBe('pending');
+  });
+
+  it('expires a pending request at its time, on read', async () => {
+    const { clock, approvals } = await service();
+    const record = await approvals.create(
+      approvalRequest({ approvals: { count: 1, roles: ['approver'], expiresInMinutes: 1 } }),
+    );
+    await clock.advance(59_999);
+    expect((await approvals.get(record.id))?.state).toBe('pending');
+    await clock.advance(1);
+    expect((await approvals.get(record.id))?.state).toBe('expired');
+  });
+
+  it('keeps retrying a result the store cannot take until it can, and gives up at storeRetryMs', async () => {
+    let failing = 0;
+    const path = join(tempDir('approvals-'), 'proxy.sqlite');
+    const store = new (class extends SqliteStore {
+      override finishExecution(...args: Parameters<SqliteStore['finishExecution']>) {
+        if (failing > 0) {
+          failing -= 1;
+          return Promise.reject(new Error('the database is restarting'));
+        }
+        return super.finishExecution(...args);
+      }
+    })(path);
+    const { clock, approvals, errors } = await service({ store });
+    const record = await approvals.create(approvalRequest());
+    failing = 3;
+    await approvals.review(record.id, bob, 'approve', 'ok');
+    // 100 + 200 + 400 ms of backoff, on the fake clock.
+    await clock.advance(700);
+    await approvals.drain();
+    expect((await store.getApproval(record.id))?.state).toBe('completed');
+
+    const other = await approvals.create(approvalRequest());
+    failing = 1_000;
+    await approvals.review(other.id, bob, 'approve', 'ok');
+    await clock.advance(10_000);
+    await approvals.drain();
+    expect((await store.getApproval(other.id))?.state).toBe('executing');
+    expect(errors.join('\n')).toMatch(/the database is restarting/);
   });
 });

@@ -1,26 +1,16 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_COLUMNS, legacyAuditTableDdl, rowEntry, toRowValues } from '../store/audit-table.js';
 import { openSqliteChain, SqliteStore } from '../store/sqlite-store.js';
 import { CheckpointSigner } from './checkpoint.js';
 import { type AuditFields, type AuditRow, canonicalJson, chainRows, GENESIS_HASH } from './stored-entry.js';
 import { verifyChain } from './verify-chain.js';
 import { appendToWitness, readWitness } from './witness-file.js';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-  dirs.push(dir);
-  return dir;
-}
 
 function fields(index: number, overrides: Partial<AuditFields> = {}): AuditFields {
   return {
