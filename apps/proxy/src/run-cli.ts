@@ -96,8 +96,10 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<numbe
       config: port === undefined ? config : { ...config, port },
       env: io.env,
     });
+    // Listening for the stop before saying ready: a supervisor may send it the moment it reads the line.
+    const stopped = io.untilStopped();
     io.stdout.write(`${JSON.stringify({ url: proxy.url, database: proxy.database })}\n`);
-    await io.untilStopped();
+    await stopped;
     await proxy.stop();
     return 0;
   } catch (error) {
@@ -152,6 +154,7 @@ async function simulate(
     'the demo config',
   );
   const proxy = await startProxy({ config, ca: sim.caPem!, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+  const stopped = io.untilStopped();
   io.stdout.write(
     `${JSON.stringify({
       url: proxy.url,
@@ -164,7 +167,7 @@ async function simulate(
       auditWitness,
     })}\n`,
   );
-  await io.untilStopped();
+  await stopped;
   await proxy.stop();
   await sim.stop();
   return 0;

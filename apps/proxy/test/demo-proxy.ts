@@ -30,8 +30,11 @@ export async function demoProxy(
     ...(demo.config.apiKeys ?? []),
     { principal: 'requester-2', roles: ['requester' as const], sha256: hashApiKey(keys['requester-2']) },
   ];
+  // Paced to the simulator's window (a time-scaled one is shorter than Graph's 10 s).
+  const windowMs = 10_000 / sim.context.timeScale;
+  const graph = { ...demo.config.graph, rateLimit: { limit: 5, windowMs, marginMs: windowMs / 4 } };
   const proxy = await assembleProxy({
-    config: parseConfig({ ...demo.config, apiKeys, ...options.config }),
+    config: parseConfig({ ...demo.config, apiKeys, graph, ...options.config }),
     ...(options.now ? { now: options.now } : {}),
     ca: sim.caPem!,
     env: { AZURE_CLIENT_SECRET: sim.clientSecret, ...options.env },

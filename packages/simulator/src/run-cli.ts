@@ -109,11 +109,13 @@ export async function runSimulatorCli(argv: string[], io: SimulatorCliIo): Promi
     io.stderr.write(`ondemand-sim: cannot start: ${reason}\n`);
     return 3;
   }
+  // Listening for the stop before saying ready: a supervisor may send it the moment it reads the line.
+  const stopped = io.untilStopped();
   io.stdout.write(`${JSON.stringify(sim.readyInfo())}\n`);
   io.stderr.write(
     `ondemand-sim: serving tenant ${sim.tenantId} at ${sim.url}${options['time-scale'] === 1 ? '' : ` (time ×${options['time-scale']})`}\n`,
   );
-  await io.untilStopped();
+  await stopped;
   await sim.stop();
   io.stderr.write('ondemand-sim: stopped\n');
   return 0;
