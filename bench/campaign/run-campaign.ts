@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import {
   startPrivatePostgres,
   startPrivateRedis,
   startReadyProcess,
+  until,
 } from '@ondemand/test-utils';
 import { Agent, request } from 'undici';
 import { type FuzzResult, fuzzReplica } from './fuzz.js';
@@ -181,7 +182,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let approverDone = false;
   try {
     await Promise.all(replicas.map((replica) => replica.start()));
-    log(`3 replicas on PostgreSQL ${postgres.url} (schema ${schema}) and Redis ${redis.url}; logs in ${dir}`);
+    log(
+      `3 replicas on PostgreSQL ${postgres.url} (schema ${schema}) and Redis ${redis.url}; logs in ${dir} (removed at the end unless CAMPAIGN_KEEP_LOGS=1)`,
+    );
     const approver = runApprover({ until: () => approverDone, replicas, keys });
 
     log(`load: ${options.callers} callers for ${options.loadSeconds} s`);
@@ -267,6 +270,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await sim.stop();
     await redis.stop();
     await postgres.stop();
+    if (!process.env.CAMPAIGN_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -290,14 +294,19 @@ async function readEntries(url: string, schema: string) {
 /** Waits (bounded) until no approval is approved-but-not-run or running; returns them all. */
 async function settleApprovals(url: string, schema: string) {
   const store = await PostgresStore.open({ url, schema });
+  const unsettled = (all: Awaited<ReturnType<typeof store.listApprovals>>) =>
+    all.some((record) => record.state === 'approved' || record.state === 'executing');
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const all = await store.listApprovals();
-      const unsettled = all.filter((record) => record.state === 'approved' || record.state === 'executing');
-      if (unsettled.length === 0 || Date.now() > deadline) return all;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    // At the deadline the approvals are counted as they are: one left unrun is a finding, not a hang.
+    await until(
+      'no approval is left approved or running',
+      async () => !unsettled(await store.listApprovals()),
+      60_000,
+      {
+        everyMs: 250,
+      },
+    ).catch(() => {});
+    return await store.listApprovals();
   } finally {
     await store.close();
   }

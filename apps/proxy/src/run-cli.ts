@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readPublicKey } from './audit/checkpoint.js';
 import { type ChainVerdict, verifyChain } from './audit/verify-chain.js';
@@ -131,7 +131,9 @@ async function simulate(
     import('./demo.js'),
   ]);
   const sim = await startSimulator();
-  const dir = await mkdtemp(join(tmpdir(), 'ondemand-proxy-'));
+  // The demo's files (the database, the audit key pair, the witness) stay after a stop, for
+  // `audit verify`: beside the --database given, or in a temporary folder of their own.
+  const dir = database ? dirname(database) : await mkdtemp(join(tmpdir(), 'ondemand-proxy-'));
   const keys = generateKeyPairSync('ed25519');
   const signingKeyFile = join(dir, 'audit-signing-key.pem');
   const auditPublicKey = join(dir, 'audit-public-key.pem');

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { userRequest } from '@ondemand/core';
@@ -22,6 +22,8 @@ const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchroniz
 async function simulate(database: string) {
   const child = spawn(process.execPath, [cli, '--simulate', '--database', database], {
     stdio: ['ignore', 'pipe', 'ignore'],
+    // What its embedded simulator writes (its CA) goes where the test cleans up, even after a SIGKILL.
+    env: { ...process.env, TMPDIR: dirname(database) },
   });
   children.push(child);
   const ready = JSON.parse(
