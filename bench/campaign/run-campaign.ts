@@ -126,6 +126,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   writeFileSync(
     configFile,
     JSON.stringify({
+      // Behind a load balancer that ends TLS, as replicas are.
+      plainHttp: true,
       store: postgres.url,
       storeSchema: schema,
       audit: {

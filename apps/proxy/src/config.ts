@@ -81,6 +81,34 @@ export const proxyConfigSchema = z
   .strictObject({
     port: z.number().int().min(0).max(65_535).default(8080),
     host: z.string().default('127.0.0.1'),
+    /** HTTPS: the certificate (PEM, its chain after it) and its private key. */
+    tls: z.strictObject({ certificateFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    /** Plain HTTP, only behind a TLS terminator (Graph SDKs send their token to HTTPS hosts only). */
+    plainHttp: z.boolean().default(false),
+    /**
+     * The URL callers reach the proxy at (`https://ondemand.example.com`): every link it writes
+     * (paging, `@odata.context`, `Location`, approvals in webhooks) starts with it. Default: the
+     * address it listens on.
+     */
+    publicUrl: z
+      .url()
+      .refine(
+        (url) => /^https?:\/\//.test(url) && !/[?#]/.test(url),
+        'publicUrl is an http(s) URL without query or fragment',
+      )
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    /**
+     * Addresses of the TLS terminators or load balancers in front: only from these are `Forwarded`
+     * and `X-Forwarded-Proto`/`-Host` believed (off by default; `publicUrl` wins over both).
+     */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+    /** How long an `Idempotency-Key` is remembered (the first answer is replayed for its reuse). */
+    idempotencyKeyHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
     /** The SQLite file (one file, nothing to install): the store unless `store` names PostgreSQL. */
     database: z.string().min(1).default('ondemand-proxy.sqlite'),
     /** `postgres://…`: the shared store for several replicas (env ONDEMAND_STORE). */
@@ -194,6 +222,20 @@ export const proxyConfigSchema = z
   .refine((config) => config.apiKeys.length > 0 || config.jwt !== undefined, {
     message: 'give at least one API key (apiKeys) or accept JWTs (jwt), or nobody can call the proxy',
     path: ['apiKeys'],
+  })
+  .refine((config) => config.tls !== undefined || config.plainHttp, {
+    message:
+      'give tls: { certificateFile, keyFile } (Graph SDKs send their token to HTTPS hosts only), or plainHttp: true behind a TLS terminator',
+    path: ['tls'],
+  })
+  .refine((config) => !(config.tls && config.plainHttp), {
+    message: 'give tls or plainHttp: true, not both',
+    path: ['plainHttp'],
+  })
+  .refine((config) => config.publicUrl !== undefined || !['0.0.0.0', '::', '[::]'].includes(config.host), {
+    message:
+      'listening on every address needs publicUrl: the links the proxy writes (paging, approvals) must name the address callers use',
+    path: ['publicUrl'],
   })
   .refine((config) => config.store === undefined || config.replicaId !== undefined, {
     message:

@@ -19,6 +19,8 @@ const demoPrincipals: Array<[principal: string, roles: Role[]]> = [
 export function demoConfig(
   graph: { baseUrl: string; tenantId: string; clientId: string },
   database: string,
+  /** HTTPS with this certificate; plain HTTP (for in-process tests) without. */
+  tls?: { certificateFile: string; keyFile: string },
 ): { config: ProxyConfigInput; keys: Record<string, string> } {
   const keys: Record<string, string> = {};
   const apiKeys = demoPrincipals.map(([principal, roles]) => {
@@ -30,6 +32,7 @@ export function demoConfig(
     config: {
       port: 0,
       database,
+      ...(tls ? { tls } : { plainHttp: true }),
       graph: { baseUrl: graph.baseUrl, tenantId: graph.tenantId, clientId: graph.clientId },
       apiKeys,
       policy: {

@@ -16,8 +16,8 @@ export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port
 
 Serves Graph's provisionOnDemand path behind API keys, a policy, second-person approval and a
 hash-chained, signed audit log. When ready it prints one JSON line: {"url","database"} (and with
---simulate the demo API keys per role, the simulator's URL, CA file and control token, and the audit
-log's public key and witness file).
+--simulate the CA to trust for it, the demo API keys per role, the simulator's URL, CA file and
+control token, and the audit log's public key and witness file).
 
 Options:
   --config FILE     JSON or YAML config (see the README); the Graph secret comes from the environment
@@ -126,7 +126,7 @@ async function simulate(
   database: string | undefined,
 ): Promise<number> {
   // Loaded here only: a production proxy never loads the simulator (certificates, polyfills).
-  const [{ startSimulator }, { demoConfig }] = await Promise.all([
+  const [{ startSimulator, createServerCertificates }, { demoConfig }] = await Promise.all([
     import('@ondemand/simulator'),
     import('./demo.js'),
   ]);
@@ -140,9 +140,17 @@ async function simulate(
   await writeFile(signingKeyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   await writeFile(auditPublicKey, keys.publicKey.export({ type: 'spki', format: 'pem' }));
   const auditWitness = join(dir, 'audit-witness.ndjson');
+  // HTTPS, as in production: a CA and a certificate of its own for 127.0.0.1, ::1 and localhost.
+  const certificates = await createServerCertificates();
+  const caFile = join(dir, 'proxy-ca.pem');
+  const tls = { certificateFile: join(dir, 'proxy-cert.pem'), keyFile: join(dir, 'proxy-key.pem') };
+  await writeFile(caFile, certificates.caPem);
+  await writeFile(tls.certificateFile, certificates.certPem);
+  await writeFile(tls.keyFile, certificates.keyPem, { mode: 0o600 });
   const demo = demoConfig(
     { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
     database ?? join(dir, 'proxy.sqlite'),
+    tls,
   );
   const config = parseConfig(
     withEnvironment(
@@ -160,6 +168,7 @@ async function simulate(
   io.stdout.write(
     `${JSON.stringify({
       url: proxy.url,
+      caFile,
       database: proxy.database,
       keys: demo.keys,
       simulator: sim.url,

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import {
+  approvalPath,
   FailoverLimiterStore,
   type LimiterStore,
   MemoryLimiterStore,
@@ -20,7 +22,9 @@ import { OutcomeSpool } from './audit/outcome-spool.js';
 import { readWitness } from './audit/witness-file.js';
 import type { ProxyConfig } from './config.js';
 import { GraphForwarder } from './forward/graph-forwarder.js';
+import { unknownAnswer } from './http/idempotency.js';
 import { createProxyApp } from './http/proxy-app.js';
+import { originOf, PublicUrls } from './http/public-url.js';
 import { jwtAuthenticator } from './jwt-authenticator.js';
 import { ConfigFileError } from './load-config.js';
 import { Metrics } from './metrics.js';
@@ -49,6 +53,8 @@ export interface StartProxyOptions {
 /** The proxy put together, not yet listening: its Hono app (`app.request()` in tests) and its parts. */
 export interface AssembledProxy {
   app: ReturnType<typeof createProxyApp>;
+  /** Where callers reach it (its listening address is filled in once it listens). */
+  urls: PublicUrls;
   database: string;
   store: ProxyStore;
   approvals: ApprovalService;
@@ -68,18 +74,27 @@ export class AuditLogBehindWitness extends Error {}
 
 /** Starts the proxy on its port; approvals approved but not yet run before a restart run now. */
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
-  const { close, ...proxy } = await assembleProxy(options);
   const { config } = options;
+  // Read before anything starts, so a missing certificate stops it with nothing half-open.
+  const tls = config.tls ? await readServerCertificate(config.tls) : undefined;
+  const { close, ...proxy } = await assembleProxy(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: proxy.app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(started),
+    const started = serve(
+      {
+        fetch: proxy.app.fetch,
+        port: config.port,
+        hostname: config.host,
+        ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+      },
+      () => resolve(started),
     );
     started.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  proxy.urls.listening = originOf(tls ? 'https' : 'http', config.host, port);
   return {
     ...proxy,
-    url: `http://${config.host}:${port}`,
+    url: proxy.urls.listening,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await close();
@@ -152,11 +167,17 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   const webhookSecret = config.webhook ? env[config.webhook.secretEnv] : undefined;
   if (config.webhook && !webhookSecret)
     throw new Error(`the webhook needs its secret in the environment variable ${config.webhook.secretEnv}`);
+  const urls = new PublicUrls(config, originOf(config.tls ? 'https' : 'http', config.host, config.port));
   const webhook = config.webhook
-    ? new ApprovalWebhook(config.webhook.url, webhookSecret!, (message) => {
-        metrics.webhookFailures.inc();
-        say('warn', message);
-      })
+    ? new ApprovalWebhook(
+        config.webhook.url,
+        webhookSecret!,
+        (message) => {
+          metrics.webhookFailures.inc();
+          say('warn', message);
+        },
+        (id) => `${urls.base}${approvalPath(id)}`,
+      )
     : undefined;
   const forwarder = new GraphForwarder({
     graph,
@@ -232,6 +253,8 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     : undefined;
   const app = createProxyApp({
     config,
+    replica,
+    urls,
     store,
     graph,
     approvals,
@@ -253,6 +276,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   });
   return {
     app,
+    urls,
     database: store instanceof PostgresStore ? store.description : config.database,
     store,
     approvals,
@@ -268,8 +292,34 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   };
 }
 
+/**
+ * Keys whose first request this replica was answering when it stopped: one that reached Graph is
+ * answered "may have run" from now on (never sent again); one that did not is let go.
+ */
+async function settleCutShortIdempotencyKeys(store: ProxyStore, replica: string): Promise<void> {
+  for (const key of await store.unansweredIdempotencyKeys(replica)) {
+    const [forward] = await store.queryAudit({ action: 'forward', requestId: key.requestId, limit: 1 });
+    if (forward) await store.answerIdempotencyKey(key.principal, key.key, unknownAnswer());
+    else await store.releaseIdempotencyKey(key.principal, key.key);
+  }
+}
+
 /** One line of the proxy's JSON log at a level. */
 type Say = (level: 'warn' | 'error', message: string) => void;
+
+/** The HTTPS certificate and key the config names; a file that cannot be read is a config error. */
+async function readServerCertificate(
+  tls: NonNullable<ProxyConfig['tls']>,
+): Promise<{ cert: string; key: string }> {
+  const read = (path: string, name: string) =>
+    readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigFileError(`cannot read tls.${name} ${path}: ${error.code}`);
+    });
+  return {
+    cert: await read(tls.certificateFile, 'certificateFile'),
+    key: await read(tls.keyFile, 'keyFile'),
+  };
+}
 
 /** A backend the proxy needs could not be reached at start-up: the message says which and where. */
 export class BackendUnavailable extends Error {}

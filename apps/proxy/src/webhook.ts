@@ -14,6 +14,8 @@ export class ApprovalWebhook {
     private readonly url: string,
     private readonly secret: string,
     private readonly onFailure: (message: string) => void,
+    /** The approval's address for the receiver to link to (the proxy's public URL). */
+    private readonly approvalUrl: (id: string) => string,
   ) {}
 
   notify(event: ApprovalEvent, approval: ApprovalRecord): Promise<void> {
@@ -21,6 +23,7 @@ export class ApprovalWebhook {
       event,
       approval: {
         id: approval.id,
+        url: this.approvalUrl(approval.id),
         state: approval.state,
         requester: approval.requester,
         servicePrincipalId: approval.servicePrincipalId,

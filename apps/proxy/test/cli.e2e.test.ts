@@ -29,11 +29,14 @@ async function simulate(database: string) {
   const ready = JSON.parse(
     await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
   );
-  return { child, ready };
+  // It serves HTTPS with a CA of its own, named in the ready line.
+  const dispatcher = new Agent({ connect: { ca: readFileSync(ready.caFile, 'utf8') } });
+  return { child, ready: { ...ready, dispatcher } };
 }
 
-async function provision(ready: { url: string; keys: Record<string, string> }) {
+async function provision(ready: { url: string; keys: Record<string, string>; dispatcher: Agent }) {
   const answer = await request(`${ready.url}${userPath}`, {
+    dispatcher: ready.dispatcher,
     method: 'POST',
     headers: { authorization: `Bearer ${ready.keys.requester}`, 'content-type': 'application/json' },
     body: JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.saasUser })),
@@ -52,7 +55,7 @@ describe('the ondemand-proxy command', { tags: ['e2e'] }, () => {
       'auditor',
       'requester',
     ]);
-    expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ready.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(readFileSync(ready.auditPublicKey, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(ready).toMatchObject({
       auditWitness: expect.any(String),
@@ -94,6 +97,7 @@ describe('the ondemand-proxy command', { tags: ['e2e'] }, () => {
     const second = await simulate(database);
     const answer = await request(`${second.ready.url}/audit?action=outcome`, {
       headers: { authorization: `Bearer ${second.ready.keys.auditor}` },
+      dispatcher: second.ready.dispatcher,
     });
     const outcomes = (
       (await answer.body.json()) as { value: Array<{ requestId: string; detail: { sent: string } }> }

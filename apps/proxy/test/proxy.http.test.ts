@@ -1,10 +1,16 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, userRequest } from '@ondemand/core';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import {
+  createServerCertificates,
+  documentedIds as ids,
+  type RunningSimulator,
+  startSimulator,
+} from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { createGraphClient } from '@ondemand/transport';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   demoConfig,
@@ -105,7 +111,7 @@ describe('ondemand-proxy', () => {
     });
     const held = await call(groupPath, { key: keys.requester, body });
     expect(held.status).toBe(202);
-    expect(held.headers.location).toBe(`/approvals/${held.json.id}`);
+    expect(held.headers.location).toBe(`${proxy.url}/approvals/${held.json.id}`);
     expect(held.json).toMatchObject({
       state: 'pending',
       requester: 'requester',
@@ -300,6 +306,46 @@ describe('ondemand-proxy', () => {
       openapi.json.paths['/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand'].post
         .requestBody.content['application/json'].schema.properties.parameters,
     ).toBeDefined();
+  });
+
+  it('serves HTTPS from the certificate the config names, and believes Forwarded headers only from a trusted proxy', async () => {
+    const certificates = await createServerCertificates();
+    const dir = tempDir('proxy-tls-');
+    const tls = { certificateFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
+    writeFileSync(tls.certificateFile, certificates.certPem);
+    writeFileSync(tls.keyFile, certificates.keyPem);
+    const demo = demoConfig(
+      { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+      join(dir, 'proxy.sqlite'),
+      tls,
+    );
+    const secure = await startProxy({
+      config: parseConfig({ ...demo.config, trustedProxies: ['127.0.0.1'] }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: () => {},
+    });
+    expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const dispatcher = new Agent({ connect: { ca: certificates.caPem } });
+    const page = await request(`${secure.url}/v1.0/servicePrincipals?$top=1`, {
+      headers: {
+        authorization: `Bearer ${demo.keys.requester}`,
+        forwarded: 'for=203.0.113.7;proto=https;host=ondemand.example.com',
+      },
+      dispatcher,
+    });
+    const json = (await page.body.json()) as { '@odata.nextLink': string };
+    expect(json['@odata.nextLink']).toMatch(/^https:\/\/ondemand\.example\.com\/v1\.0\/servicePrincipals\?/);
+    await expect(
+      request(secure.url.replace('https:', 'http:'), { headersTimeout: 2_000 }).then((answer) =>
+        answer.body.text(),
+      ),
+    ).rejects.toThrow();
+    await dispatcher.close();
+    await secure.stop();
+    expect(() => parseConfig({ ...demo.config, tls: undefined, plainHttp: false })).toThrow(
+      /tls: give tls: \{ certificateFile, keyFile \}/,
+    );
   });
 
   it('refuses an oversized chunked body (no Content-Length) with 413', async () => {

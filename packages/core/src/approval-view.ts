@@ -22,6 +22,9 @@ export function isFinalApprovalState(state: ApprovalState): boolean {
   return state !== 'pending' && state !== 'approved' && state !== 'executing';
 }
 
+/** How a held request's answer says what it is, so no SDK can take it for Graph's answer. */
+export const APPROVAL_ODATA_TYPE = '#ondemand.approval';
+
 /** Where the proxy serves one approval, from its own origin. */
 export function approvalPath(id: string): string {
   return `/approvals/${encodeURIComponent(id)}`;
@@ -40,6 +43,8 @@ const reviewSchema = z.object({
  */
 export const approvalViewSchema = z.looseObject({
   id: z.string().min(1),
+  /** Where to read it (and long-poll it with `Prefer: wait=N`): an absolute URL on the proxy. */
+  url: z.string(),
   state: z.enum(APPROVAL_STATES),
   requester: z.string(),
   reason: z.string().nullable(),
@@ -56,6 +61,19 @@ export const approvalViewSchema = z.looseObject({
   rule: z.string(),
   required: z.object({ count: z.number().int().positive(), roles: z.array(z.string()) }),
   reviews: z.array(reviewSchema),
+  /** Who denied it and why, when it was denied. */
+  denial: z.object({ principal: z.string(), reason: z.string(), at: z.string() }).nullable(),
+  /** Who withdrew it, when it was withdrawn. */
+  withdrawn: z.object({ principal: z.string(), at: z.string() }).nullable(),
+  /** Display names next to the ids (resolved when it was held; the ids are what runs). */
+  names: z
+    .object({
+      servicePrincipal: z.string().nullable(),
+      job: z.string().nullable(),
+      rules: z.record(z.string(), z.string().nullable()),
+      objects: z.record(z.string(), z.object({ type: z.string(), displayName: z.string().nullable() })),
+    })
+    .nullable(),
   /** Graph's answer once it ran. */
   result: z
     .object({

@@ -1,5 +1,11 @@
 export type { ApprovalState, ApprovalView } from './approval-view.js';
-export { APPROVAL_STATES, approvalPath, approvalViewSchema, isFinalApprovalState } from './approval-view.js';
+export {
+  APPROVAL_ODATA_TYPE,
+  APPROVAL_STATES,
+  approvalPath,
+  approvalViewSchema,
+  isFinalApprovalState,
+} from './approval-view.js';
 export { collect } from './collect.js';
 export type { DecodedProvisionResponse, ResponseShape } from './decode-response.js';
 export {

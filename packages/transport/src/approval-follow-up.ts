@@ -1,15 +1,16 @@
 import {
   type ApprovalView,
-  approvalPath,
   approvalViewSchema,
   isFinalApprovalState,
+  readHeader,
   tryJson,
 } from '@ondemand/core';
+
 import { GraphRequestError } from './errors.js';
 import type { GraphAnswer } from './http/graph-exchange.js';
 
 /** A request the ondemand proxy holds for a second person's approval, and where to read it. */
-export type PendingApproval = ApprovalView & { url: string };
+export type PendingApproval = ApprovalView;
 
 /** How long each long-poll asks the proxy to hold the answer (`Prefer: wait=N`). */
 const LONG_POLL_SECONDS = 25;
@@ -21,12 +22,12 @@ const LONG_POLL_SECONDS = 25;
  */
 export async function followApproval(
   held: GraphAnswer,
-  origin: string,
   get: (url: string, headers: Record<string, string>) => Promise<GraphAnswer>,
   onPending?: (approval: PendingApproval) => void,
 ): Promise<PendingApproval> {
   let approval = readApproval(held);
-  const url = `${origin}${approvalPath(approval.id)}`;
+  // Where the proxy says the approval is (its public address), as the 202's Location says.
+  const url = readHeader(held.headers, 'location') ?? approval.url;
   for (;;) {
     onPending?.({ ...approval, url });
     if (isFinalApprovalState(approval.state)) return { ...approval, url };
@@ -50,11 +51,11 @@ export function whyNotRun(approval: PendingApproval): string {
   const last = approval.reviews.at(-1);
   switch (approval.state) {
     case 'denied':
-      return `denied by ${last?.principal ?? 'an approver'}: ${last?.reason ?? 'no reason given'}`;
+      return `denied by ${approval.denial?.principal ?? last?.principal ?? 'an approver'}: ${approval.denial?.reason ?? last?.reason ?? 'no reason given'}`;
     case 'expired':
       return 'nobody approved it in time: ask again';
     case 'withdrawn':
-      return 'it was withdrawn';
+      return `it was withdrawn by ${approval.withdrawn?.principal ?? 'its requester'}`;
     case 'failed':
       return `it was approved, but Graph answered ${approval.result?.status}: ${JSON.stringify(approval.result?.body).slice(0, 300)}`;
     case 'interrupted':

@@ -222,6 +222,18 @@ export class GraphClient {
     return this.#parse(synchronizationSchemaSchema, this.#json(answer), answer, 'the job schema');
   }
 
+  /** One service principal (an app's instance in the tenant), by its object id. */
+  async getServicePrincipal(id: string, options: CallOptions = {}): Promise<ServicePrincipal> {
+    const url = this.#listUrl(
+      `servicePrincipals/${encodeURIComponent(id)}`,
+      servicePrincipalSchema,
+      {},
+      options,
+    );
+    const answer = this.#ok(await this.#read(url.toString(), options), `GET ${pathOf(url.toString())}`);
+    return this.#parse(servicePrincipalSchema, this.#json(answer), answer, 'a service principal');
+  }
+
   /** Service principals, optionally by display name (`search` matches the start of words). */
   findServicePrincipals(
     query: { search?: string; filter?: string; top?: number } = {},
@@ -331,7 +343,6 @@ export class GraphClient {
   async #awaitApproval(held: GraphAnswer, options: ProvisionOptions): Promise<ProvisionResult> {
     const approval = await followApproval(
       held,
-      new URL(this.graphBaseUrl).origin,
       async (url, headers) => this.#ok(await this.#read(url, { ...options, headers }), `GET ${pathOf(url)}`),
       options.onPending,
     );
@@ -445,7 +456,7 @@ export class GraphClient {
     return limiter;
   }
 
-  /** A collection's URL asking for just the properties `schema` reads (`$select`), `$top` when given. */
+  /** A URL asking for just the properties `schema` reads (`$select`), `$top` when given. */
   #listUrl(
     path: string,
     schema: z.ZodObject,

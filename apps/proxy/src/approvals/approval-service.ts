@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Clock, isFinalApprovalState, type ProvisionOnDemandRequest, systemClock } from '@ondemand/core';
 import type { PolicyRule, Role } from '../config.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { type ApprovalRecord, claimHolder, DEFAULT_REPLICA, type Review } from './approval.js';
+import {
+  type ApprovalNames,
+  type ApprovalRecord,
+  claimHolder,
+  DEFAULT_REPLICA,
+  type Review,
+} from './approval.js';
 
 /**
  * What came of running an approved request: Graph answered (`yes`, with its answer), its answer was
@@ -58,6 +64,8 @@ export interface ApprovalRequest {
   body: ProvisionOnDemandRequest;
   rule: string;
   approvals: NonNullable<PolicyRule['approvals']>;
+  /** Display names for the approvers. */
+  names?: ApprovalNames;
 }
 
 /**
@@ -100,10 +108,38 @@ export class ApprovalService {
       required: { count: request.approvals.count, roles: request.approvals.roles as Role[] },
       reviews: [],
       result: null,
+      ...(request.names ? { names: request.names } : {}),
     };
     await this.#store.createApproval(record);
     this.options.notify?.('approval.created', record);
     return record;
+  }
+
+  /**
+   * A pending request of this requester for exactly this call, if there is one: asking again while
+   * one waits gets that one, not a second for an approver to run as well.
+   */
+  async findPending(request: ApprovalRequest): Promise<ApprovalRecord | undefined> {
+    const body = JSON.stringify(request.body);
+    const now = this.#now().toISOString();
+    return (await this.#store.listApprovals('pending')).find(
+      (record) =>
+        record.requester === request.requester &&
+        record.apiVersion === request.apiVersion &&
+        record.servicePrincipalId === request.servicePrincipalId &&
+        record.jobId === request.jobId &&
+        record.body === body &&
+        record.expiresAt > now,
+    );
+  }
+
+  /** Withdraws a pending request (by whoever asked for it, or an admin): it never runs. */
+  async withdraw(id: string, by: { principal: string; admin: boolean }): Promise<ApprovalRecord> {
+    const withdrawn = await this.#store.withdraw(id, by, this.#now());
+    await this.options.audit('withdrawn', withdrawn, { by: by.principal });
+    this.options.notify?.('approval.decided', withdrawn);
+    this.#wake(id);
+    return withdrawn;
   }
 
   /** The approval as it is now (a pending one past its time becomes expired on read). */

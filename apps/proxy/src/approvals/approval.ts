@@ -31,16 +31,75 @@ export interface ApprovalRecord {
   executedBy?: string;
   /** When the claimed request was about to reach Graph; before it, a crash loses nothing. */
   sendingAt?: string;
+  /** What the ids are, for the people who decide (resolved when it was held; the ids are what runs). */
+  names?: ApprovalNames;
+  /** Who withdrew it, and when. */
+  withdrawn?: { principal: string; at: string };
 }
 
-/** Why a review was refused; the HTTP layer maps these to 403/404/409. */
+/** Display names next to the ids an approval holds. */
+export interface ApprovalNames {
+  servicePrincipal: string | null;
+  job: string | null;
+  rules: Record<string, string | null>;
+  /** By object id: each subject's and linked object's type and display name. */
+  objects: Record<string, { type: string; displayName: string | null }>;
+}
+
+/** Why a review or a withdrawal was refused; the HTTP layer maps these to 403/404/409. */
 export class ReviewRefused extends Error {
   constructor(
-    readonly reason: 'not_found' | 'self_review' | 'role' | 'decided' | 'expired' | 'duplicate',
+    readonly reason:
+      | 'not_found'
+      | 'self_review'
+      | 'role'
+      | 'decided'
+      | 'expired'
+      | 'duplicate'
+      | 'not_requester',
     message: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * What withdrawing does: a pending request, withdrawn by whoever asked for it (or an admin), never
+ * runs. Decided, expired and others' requests are refused, each with why.
+ */
+export function applyWithdraw(
+  id: string,
+  record: ApprovalRecord | undefined,
+  by: { principal: string; admin: boolean },
+  now: Date,
+): { write?: ApprovalRecord; refused?: ReviewRefused } {
+  if (!record) return { refused: new ReviewRefused('not_found', `no approval has the id ${id}`) };
+  if (record.requester !== by.principal && !by.admin)
+    return {
+      refused: new ReviewRefused(
+        'not_requester',
+        `only ${record.requester} (or an admin) can withdraw approval ${id}`,
+      ),
+    };
+  const expired = asExpired(record, now);
+  if (expired)
+    return {
+      write: expired,
+      refused: new ReviewRefused(
+        'expired',
+        `approval ${id} expired at ${record.expiresAt}: there is nothing to withdraw`,
+      ),
+    };
+  if (record.state !== 'pending')
+    return {
+      refused: new ReviewRefused(
+        'decided',
+        `approval ${id} is already ${record.state}: it can no longer be withdrawn`,
+      ),
+    };
+  return {
+    write: { ...record, state: 'withdrawn', withdrawn: { principal: by.principal, at: now.toISOString() } },
+  };
 }
 
 /**

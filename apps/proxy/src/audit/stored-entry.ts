@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'read',
   'expired',
   'withdrawn',
+  'replayed',
   'interrupted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,30 +1,65 @@
+import { APPROVAL_STATES } from '@ondemand/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Principal } from '../api-keys.js';
 import { type ApprovalRecord, ReviewRefused } from '../approvals/approval.js';
+import { canonicalGuid } from '../policy/canonical-ids.js';
 import { approvalView } from './approval-view.js';
 import { holdsRole, requireRole } from './authentication.js';
-import { auditContext, type ProxyContext, type ProxyEnv } from './context.js';
+import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
+import { preferredWait } from './prefer-wait.js';
 import { ProxyError } from './proxy-error.js';
-import { REVIEW_BODY_BYTES, readJsonBody } from './request-body.js';
+import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from './request-body.js';
 
 const reviewSchema = z.strictObject({
   reason: z.string().trim().min(1, 'give a reason: it goes into the audit log').max(2_000),
 });
 
-/** The longest a long-poll is held (`Prefer: wait=N`). */
-const MAX_WAIT_SECONDS = 60;
+const listQuerySchema = z.strictObject({
+  state: z.enum(APPROVAL_STATES, { error: `state is one of ${APPROVAL_STATES.join(', ')}` }).optional(),
+  requester: z.string().min(1).optional(),
+  servicePrincipal: z
+    .string()
+    .refine(
+      (id) => canonicalGuid(id) !== undefined,
+      'servicePrincipal is an object id: 8-4-4-4-12 hex digits',
+    )
+    .transform((id) => canonicalGuid(id)!)
+    .optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
-/** Approvals: list, read (and wait for) one, approve or deny it. */
+/** Approvals: list (filtered, paged), read (and wait for) one, approve, deny or withdraw it. */
 export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   const { approvals, store } = ctx;
 
+  // Newest first. Requesters see their own; approvers, auditors and admins see all.
   app.get('/', async (c) => {
+    const parsed = listQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) throw badQuery(parsed.error);
+    const { cursor, limit, servicePrincipal, ...filters } = parsed.data;
     const principal = c.get('principal');
-    const state = c.req.query('state') as ApprovalRecord['state'] | undefined;
-    const all = await store.listApprovals(state);
-    return c.json({ value: all.filter((record) => mayRead(principal, record)).map(approvalView) });
+    const page = await store.queryApprovals({
+      ...filters,
+      ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
+      ...(seesAll(principal) ? {} : { requester: principal.principal }),
+      ...(cursor ? { before: cursor } : {}),
+      limit,
+    });
+    const base = ctx.urls.of(c);
+    const { cursor: _cursor, ...rest } = c.req.query();
+    const next =
+      page.length === limit
+        ? `${base}/approvals?${new URLSearchParams({ ...rest, cursor: String(page.at(-1)!.cursor) })}`
+        : undefined;
+    return c.json({
+      value: page.map(({ record }) => approvalView(record, base)),
+      ...(next ? { '@odata.nextLink': next } : {}),
+    });
   });
 
   app.get('/:id', async (c) => {
@@ -33,57 +68,99 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const stored = await store.getApproval(id);
     if (!stored || !mayRead(c.get('principal'), stored))
       throw new ProxyError(404, 'NotFound', `No approval ${id} that you may see.`);
-    const wait = Math.min(
-      MAX_WAIT_SECONDS,
-      Number(/wait=(\d+)/.exec(c.req.header('prefer') ?? '')?.[1] ?? 0),
-    );
+    const wait = preferredWait(c.req.header('prefer'));
     const record = wait > 0 ? await approvals.waitForDecision(id, wait * 1000) : await approvals.get(id);
-    return c.json(approvalView(record!));
+    return c.json(approvalView(record!, ctx.urls.of(c)));
   });
 
   for (const decision of ['approve', 'deny'] as const) {
     app.post(`/:id/${decision}`, async (c) => {
       await requireRole(ctx, c, ['approver'], 'Reviewing');
       const parsed = reviewSchema.safeParse(await readJsonBody(c, REVIEW_BODY_BYTES, '{ "reason": "…" }'));
-      if (!parsed.success)
-        throw new ProxyError(
-          400,
-          'BadRequest',
-          parsed.error.issues
-            .map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
-            .join('; '),
-        );
+      if (!parsed.success) throw badQuery(parsed.error);
       const id = c.req.param('id');
-      try {
-        return c.json(
-          approvalView(await approvals.review(id, c.get('principal'), decision, parsed.data.reason)),
-        );
-      } catch (error) {
-        if (!(error instanceof ReviewRefused)) throw error;
-        await ctx.audit.append([
-          ctx.audit.entry('review', auditContext(c), {
-            detail: { approval: id, refused: error.reason, decision },
-          }),
-        ]);
-        const status =
-          error.reason === 'not_found'
-            ? 404
-            : error.reason === 'self_review' || error.reason === 'role'
-              ? 403
-              : 409;
-        throw new ProxyError(
-          status,
-          status === 409 ? 'Conflict' : status === 404 ? 'NotFound' : 'Authorization_RequestDenied',
-          error.message,
-          { audited: true },
-        );
-      }
+      return refusedAsAudited(ctx, c, id, decision, async () =>
+        c.json(
+          approvalView(
+            await approvals.review(id, c.get('principal'), decision, parsed.data.reason),
+            ctx.urls.of(c),
+          ),
+        ),
+      );
     });
   }
+
+  // By whoever asked for it (or an admin); a body, if any, is read within the review limit and ignored.
+  app.post('/:id/withdraw', async (c) => {
+    await readBodyText(c, REVIEW_BODY_BYTES);
+    const id = c.req.param('id');
+    const principal = c.get('principal');
+    return refusedAsAudited(ctx, c, id, 'withdraw', async () =>
+      c.json(
+        approvalView(
+          await approvals.withdraw(id, {
+            principal: principal.principal,
+            admin: principal.roles.includes('admin'),
+          }),
+          ctx.urls.of(c),
+        ),
+      ),
+    );
+  });
   return app;
+}
+
+/** Runs a review or a withdrawal; a refusal is audited (with why) and answered 403, 404 or 409. */
+async function refusedAsAudited(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  id: string,
+  decision: 'approve' | 'deny' | 'withdraw',
+  act: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await act();
+  } catch (error) {
+    if (!(error instanceof ReviewRefused)) throw error;
+    await ctx.audit.append([
+      ctx.audit.entry(decision === 'withdraw' ? 'withdrawn' : 'review', auditContext(c), {
+        detail: { approval: id, refused: error.reason, decision },
+      }),
+    ]);
+    const status =
+      error.reason === 'not_found'
+        ? 404
+        : ['self_review', 'role', 'not_requester'].includes(error.reason)
+          ? 403
+          : 409;
+    throw new ProxyError(
+      status,
+      status === 409 ? 'Conflict' : status === 404 ? 'NotFound' : 'Authorization_RequestDenied',
+      error.message,
+      { audited: true },
+    );
+  }
+}
+
+function badQuery(error: z.ZodError): ProxyError {
+  return new ProxyError(
+    400,
+    'BadRequest',
+    error.issues
+      .map((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown ${issue.keys.join(', ')}: use state, requester, servicePrincipal, from, to, cursor, limit`
+          : `${issue.path.join('.') || 'body'}: ${issue.message}`,
+      )
+      .join('; '),
+  );
+}
+
+function seesAll(principal: Principal): boolean {
+  return holdsRole(principal, ['approver', 'auditor']);
 }
 
 /** Requesters see their own approvals; approvers, auditors and admins see all. */
 function mayRead(principal: Principal, record: ApprovalRecord): boolean {
-  return record.requester === principal.principal || holdsRole(principal, ['approver', 'auditor']);
+  return record.requester === principal.principal || seesAll(principal);
 }

@@ -10,6 +10,7 @@ import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { Metrics } from '../metrics.js';
 import type { SubjectDirectory } from '../policy/subject-types.js';
 import type { ProxyStore } from '../store/proxy-store.js';
+import type { PublicUrls } from './public-url.js';
 
 /** What every route of the proxy may use. */
 export interface ProxyContext {
@@ -21,6 +22,10 @@ export interface ProxyContext {
   forwarder: GraphForwarder;
   subjects: SubjectDirectory;
   metrics: Metrics;
+  /** This replica's name among replicas sharing a store. */
+  replica: string;
+  /** Where callers reach the proxy: the base of every URL it writes. */
+  urls: PublicUrls;
   /** What `/audit/verify` trusts beyond the database: the checkpoint key and the witness file. */
   chainTrust: () => Promise<ChainTrust>;
   log: (line: Record<string, unknown>) => void;

@@ -1,14 +1,17 @@
 import { validateProvisionRequest } from '@ondemand/core';
 import { type ApiVersion, TransportError } from '@ondemand/transport';
 import { Hono } from 'hono';
-import { canonicalTarget } from '../policy/canonical-ids.js';
+import { namesForApprovers } from '../approvals/approval-names.js';
+import { canonicalTarget, type ProvisionTarget } from '../policy/canonical-ids.js';
 import { decide } from '../policy/policy.js';
-import { entraObjectIds, typeMismatches } from '../policy/subject-types.js';
+import { type DirectoryEntry, entraObjectIds, typeMismatches } from '../policy/subject-types.js';
 import { describeSubjects } from '../policy/subjects.js';
-import { approvalView } from './approval-view.js';
 import { requireRole } from './authentication.js';
-import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
+import { auditContext, ids, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
+import { answerHeld } from './held-request.js';
+import { claimIdempotency, idempotencyScope, settleIdempotency } from './idempotency.js';
 import { invalidInput, ProxyError } from './proxy-error.js';
+import { graphAnswerText } from './public-links.js';
 import { allowedRead } from './read-allow-list.js';
 import { readJsonBody } from './request-body.js';
 
@@ -30,7 +33,7 @@ export function graphRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
 }
 
 async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> {
-  const { config, audit, approvals, metrics } = ctx;
+  const { config } = ctx;
   await requireRole(ctx, c, ['requester'], 'Provisioning');
   const apiVersion = c.req.param('version') as ApiVersion;
   const contentType = c.req.header('content-type') ?? '';
@@ -50,13 +53,42 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
     body: checked.value,
   });
   if (!canonical.ok) throw invalidInput(canonical.issues, 'Invalid request');
-  const { servicePrincipalId, jobId, body } = canonical.value;
-  await checkSubjectTypes(ctx, body, apiVersion);
+  const target = { ...canonical.value, apiVersion };
+  const directory = await subjectTypes(ctx, target.body, apiVersion);
 
+  const scope = idempotencyScope(c, target);
+  if (scope) {
+    const replay = await claimIdempotency(ctx, c, scope, async (id) =>
+      answerHeld(ctx, c, (await ctx.approvals.get(id))!),
+    );
+    if (replay) return replay;
+  }
+  try {
+    const decided = await decideAndAnswer(ctx, c, target, directory);
+    if (scope) await settleIdempotency(ctx, scope, decided.settle);
+    return decided.response;
+  } catch (error) {
+    // Nothing was done (the audit log or the store away): the next request with this key is a first one.
+    if (scope) await settleIdempotency(ctx, scope, { ran: false }).catch(() => {});
+    throw error;
+  }
+}
+
+type Target = ProvisionTarget & { apiVersion: ApiVersion };
+
+/** The policy's decision on a request, audited, and its answer: refused, held, or Graph's. */
+async function decideAndAnswer(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  target: Target,
+  directory: Map<string, DirectoryEntry>,
+): Promise<{ response: Response; settle: Parameters<typeof settleIdempotency>[2] }> {
+  const { audit, approvals, metrics } = ctx;
+  const { servicePrincipalId, jobId, body, apiVersion } = target;
   const subject = describeSubjects(body);
   const where = { servicePrincipalId, jobId, subject };
   const caller = c.get('principal');
-  const verdict = decide(config.policy, { servicePrincipalId, jobId, body, caller });
+  const verdict = decide(ctx.config.policy, { servicePrincipalId, jobId, body, caller });
   metrics.decisions.inc({ decision: verdict.decision });
   const who = auditContext(c);
   // Request and decision in one transaction: one disk sync, both durable before anything goes on.
@@ -75,12 +107,21 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
   ]);
   c.set('audited', true);
 
-  if (verdict.decision === 'deny')
-    throw new ProxyError(403, 'Authorization_RequestDenied', `Denied by policy: ${verdict.reason}.`, {
-      audited: true,
-    });
+  if (verdict.decision === 'deny') {
+    const refusal = new ProxyError(
+      403,
+      'Authorization_RequestDenied',
+      `Denied by policy: ${verdict.reason}.`,
+    );
+    const text = JSON.stringify(refusal.body(ids(c)));
+    const headers = { 'content-type': 'application/json' };
+    return {
+      response: c.body(text, 403, headers),
+      settle: { ran: true, answer: { kind: 'answer', status: 403, headers, body: text } },
+    };
+  }
   if (verdict.decision === 'require_approval') {
-    const record = await approvals.create({
+    const request = {
       requester: caller.principal,
       reason: c.req.header('x-ondemand-reason') ?? null,
       apiVersion,
@@ -89,8 +130,15 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
       body,
       rule: verdict.rule,
       approvals: verdict.approvals,
-    });
-    return c.json(approvalView(record), 202, { Location: `/approvals/${record.id}` });
+    };
+    // Asking again while the same request waits gets that one, not a second for an approver to run too.
+    const record =
+      (await approvals.findPending(request)) ??
+      (await approvals.create({ ...request, names: await namesForApprovers(ctx.graph, target, directory) }));
+    return {
+      response: await answerHeld(ctx, c, record),
+      settle: { ran: true, answer: { kind: 'approval', id: record.id } },
+    };
   }
   const forwarded = await ctx.forwarder.forward({
     who,
@@ -100,19 +148,29 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
     subject,
     body,
   });
-  return c.body(forwarded.answer.text, forwarded.answer.status as never, forwarded.answer.headers);
+  const { status, headers } = forwarded.answer;
+  const text = graphAnswerText(ctx, forwarded.answer.text, ctx.urls.of(c));
+  return {
+    response: c.body(text, status as never, headers),
+    settle:
+      forwarded.sent === 'no'
+        ? { ran: false }
+        : { ran: true, answer: { kind: 'answer', status, headers, body: text } },
+  };
 }
 
-/** Refuses a subject whose declared type is not what the directory says (a group sent as a `User`). */
-async function checkSubjectTypes(
+/**
+ * What the directory says each Entra subject is; refuses one whose declared type is not that (a group
+ * sent as a `User`). With `policy.checkSubjectTypes: false`, nothing is looked up.
+ */
+async function subjectTypes(
   ctx: ProxyContext,
-  body: Parameters<typeof typeMismatches>[0],
+  body: Target['body'],
   apiVersion: ApiVersion,
-): Promise<void> {
-  if (!ctx.config.policy.checkSubjectTypes) return;
+): Promise<Map<string, DirectoryEntry>> {
   const ids = entraObjectIds(body);
-  if (ids.length === 0) return;
-  let directory: Awaited<ReturnType<ProxyContext['subjects']['lookup']>>;
+  if (!ctx.config.policy.checkSubjectTypes || ids.length === 0) return new Map();
+  let directory: Map<string, DirectoryEntry>;
   try {
     directory = await ctx.subjects.lookup(ids, apiVersion);
   } catch (error) {
@@ -127,6 +185,7 @@ async function checkSubjectTypes(
   }
   const mismatches = typeMismatches(body, directory);
   if (mismatches.length > 0) throw invalidInput(mismatches, 'Invalid request');
+  return directory;
 }
 
 async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response> {
@@ -157,8 +216,7 @@ async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response> {
       { cause: error },
     );
   }
-  // Paging links point at Graph; callers follow them here.
-  const text = answer.text.replaceAll(ctx.graph.graphBaseUrl.replace(/\/(v1\.0|beta)$/, ''), url.origin);
+  const text = graphAnswerText(ctx, answer.text, ctx.urls.of(c));
   return c.body(text, answer.status as never, {
     'content-type': 'application/json',
     'graph-request-id': answer.requestId ?? '',

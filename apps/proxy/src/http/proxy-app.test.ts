@@ -496,3 +496,219 @@ describe("the audit log's anchor outside the database", () => {
     ).rejects.toThrow(AuditLogBehindWitness);
   });
 });
+
+describe('what services and SDKs need', () => {
+  const held = (proxy: Awaited<ReturnType<typeof start>>, headers: Record<string, string> = {}) =>
+    proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody, headers });
+
+  it('answers a held request 202 with an absolute Location and Retry-After, typed so no SDK takes it for Graph’s answer', async () => {
+    const proxy = await start({ config: { publicUrl: 'https://ondemand.example.com' } });
+    const answer = await held(proxy);
+    expect(answer.status).toBe(202);
+    expect(answer.headers.get('location')).toBe(`https://ondemand.example.com/approvals/${answer.json.id}`);
+    expect(answer.headers.get('retry-after')).toBe('5');
+    expect(answer.json).toMatchObject({
+      '@odata.type': '#ondemand.approval',
+      state: 'pending',
+      url: answer.headers.get('location'),
+    });
+    expect(answer.json).not.toHaveProperty('key');
+    expect(answer.json).not.toHaveProperty('value');
+  });
+
+  it('holds a POST with Prefer: wait=N until it is decided, then answers as Graph answered the run', async () => {
+    const proxy = await start();
+    const waiting = held(proxy, { Prefer: 'wait=20' });
+    const id = await until(
+      'the request is held',
+      async () => (await proxy.store.listApprovals('pending'))[0]?.id,
+    );
+    await proxy.call(`/approvals/${id}/approve`, { key: proxy.keys.approver, body: '{"reason":"ok"}' });
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('preference-applied')).toBe('wait=20');
+    expect(JSON.parse(answer.json.key).result).toBe('Success');
+    expect(answer.json['@odata.context']).not.toContain(sim.url);
+
+    const denied = held(proxy, { Prefer: 'wait=20' });
+    const other = await until(
+      'the second request is held',
+      async () => (await proxy.store.listApprovals('pending'))[0]?.id,
+    );
+    await proxy.call(`/approvals/${other}/deny`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"not this quarter"}',
+    });
+    const refused = await denied;
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/^Denied by approver: not this quarter/);
+  });
+
+  it('answers a retried POST with the same Idempotency-Key from the first answer, without calling Graph again', async () => {
+    const proxy = await start();
+    const headers = { 'Idempotency-Key': 'a7b3c1d0-retry-1' };
+    const first = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    const before = graphStats().received;
+    const again = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    expect(again.status).toBe(first.status);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(graphStats().received).toBe(before);
+    // The same key for another body is a mistake, said as such; another principal's key is its own.
+    const otherBody = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.groupMembers[0] }));
+    const mismatch = await proxy.call(userPath, { key: proxy.keys.requester, body: otherBody, headers });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.json.error.message).toMatch(/first used for another request/);
+    const theirs = await proxy.call(userPath, { key: proxy.keys['requester-2'], body: userBody, headers });
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect((await entries(proxy, '&action=replayed')).length).toBe(1);
+  });
+
+  it('sends a key’s request again when nothing ran the first time, and never when its answer was lost', async () => {
+    const proxy = await start();
+    sim.context.faults.add({ kind: '504-after-processing', count: 1, path: 'provisionOnDemand' });
+    const headers = { 'Idempotency-Key': 'lost-answer-1' };
+    const lost = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    expect(lost.status).toBe(504);
+    const before = graphStats().received;
+    const again = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    expect(again.status).toBe(504);
+    expect(again.headers.get('x-ondemand-outcome')).toBe('unknown');
+    expect(graphStats().received).toBe(before);
+
+    sim.context.faults.add({ kind: '503', count: 20, path: 'provisionOnDemand', retryAfterSeconds: 0.001 });
+    const turnedAway = await proxy.call(userPath, {
+      key: proxy.keys.requester,
+      body: userBody,
+      headers: { 'Idempotency-Key': 'turned-away-1' },
+    });
+    expect(turnedAway.status).toBe(503);
+    sim.context.faults.clear();
+    const retried = await proxy.call(userPath, {
+      key: proxy.keys.requester,
+      body: userBody,
+      headers: { 'Idempotency-Key': 'turned-away-1' },
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('gives the same pending approval for the same request, with or without a key, instead of piling them up', async () => {
+    const proxy = await start();
+    const first = await held(proxy);
+    const second = await held(proxy);
+    const keyed = await held(proxy, { 'Idempotency-Key': 'group-1' });
+    const keyedAgain = await held(proxy, { 'Idempotency-Key': 'group-1' });
+    expect(new Set([first.json.id, second.json.id, keyed.json.id, keyedAgain.json.id]).size).toBe(1);
+    expect(await proxy.store.listApprovals('pending')).toHaveLength(1);
+  });
+
+  it('lets the requester (or an admin) withdraw a pending request, audited; it then never runs', async () => {
+    const proxy = await start();
+    const answer = await held(proxy);
+    expect(
+      (
+        await proxy.call(`/approvals/${answer.json.id}/withdraw`, {
+          key: proxy.keys['requester-2'],
+          method: 'POST',
+        })
+      ).status,
+    ).toBe(403);
+    const withdrawn = await proxy.call(`/approvals/${answer.json.id}/withdraw`, {
+      key: proxy.keys.requester,
+      method: 'POST',
+    });
+    expect(withdrawn.json).toMatchObject({ state: 'withdrawn', withdrawn: { principal: 'requester' } });
+    const review = await proxy.call(`/approvals/${answer.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    expect(review.status).toBe(409);
+    expect(
+      (
+        await proxy.call(`/approvals/${answer.json.id}/withdraw`, {
+          key: proxy.keys.requester,
+          method: 'POST',
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await entries(proxy, '&action=withdrawn')).map((entry) => entry.detail.refused ?? 'withdrawn'),
+    ).toEqual(['not_requester', 'withdrawn', 'decided']);
+    const listed = await proxy.call('/approvals?state=withdrawn', { key: proxy.keys.approver });
+    expect(listed.json.value.map((view: { id: string }) => view.id)).toEqual([answer.json.id]);
+  });
+
+  it('names what it holds: the app, the job, the rule, each subject and member, next to the ids', async () => {
+    const proxy = await start();
+    const body = JSON.stringify(
+      groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [ids.groupMembers[0]] }),
+    );
+    const answer = await proxy.call(groupPath, { key: proxy.keys.requester, body });
+    const names = answer.json.names;
+    expect(names.servicePrincipal).toBeTruthy();
+    expect(names.job).toBeTruthy();
+    expect(names.rules[ids.groupRule]).toBeTruthy();
+    expect(names.objects[ids.group]).toMatchObject({ type: 'group', displayName: expect.any(String) });
+    expect(names.objects[ids.groupMembers[0]]).toMatchObject({
+      type: 'user',
+      displayName: expect.any(String),
+    });
+  });
+
+  it('lists approvals with validated filters and a cursor; a requester sees their own; a denial carries its reason', async () => {
+    const proxy = await start();
+    const made: string[] = [];
+    for (const member of ids.groupMembers) {
+      const body = JSON.stringify(
+        groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [member] }),
+      );
+      made.push((await proxy.call(groupPath, { key: proxy.keys.requester, body })).json.id);
+    }
+    await proxy.call(`/approvals/${made[0]}/deny`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"not this quarter"}',
+    });
+    const page = await proxy.call('/approvals?limit=1', { key: proxy.keys.approver });
+    expect(page.json.value.map((view: { id: string }) => view.id)).toEqual([made[1]]);
+    const next = await proxy.call(page.json['@odata.nextLink'].replace(/^https?:\/\/[^/]+/, ''), {
+      key: proxy.keys.approver,
+    });
+    expect(next.json.value[0]).toMatchObject({
+      id: made[0],
+      state: 'denied',
+      denial: { principal: 'approver', reason: 'not this quarter' },
+    });
+    expect(
+      (
+        await proxy.call(
+          `/approvals?requester=requester&servicePrincipal=${ids.groupServicePrincipal.toUpperCase()}`,
+          { key: proxy.keys.auditor },
+        )
+      ).json.value,
+    ).toHaveLength(2);
+    expect((await proxy.call('/approvals', { key: proxy.keys['requester-2'] })).json.value).toEqual([]);
+    const unknown = await proxy.call('/approvals?state=lost', { key: proxy.keys.approver });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toMatch(/state is one of pending, approved/);
+    expect(
+      (await proxy.call('/approvals?color=red', { key: proxy.keys.approver })).json.error.message,
+    ).toMatch(/unknown color/);
+  });
+
+  it('writes every URL from its public address, or a trusted proxy’s Forwarded headers, never from the Host header', async () => {
+    const open = await start();
+    const spoofed = await open.call('/v1.0/servicePrincipals?$top=1', {
+      key: open.keys.requester,
+      headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+    });
+    expect(spoofed.json['@odata.nextLink']).not.toContain('evil.example');
+    expect(spoofed.json['@odata.nextLink']).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const published = await start({ config: { publicUrl: 'https://ondemand.example.com/' } });
+    const page = await published.call('/v1.0/servicePrincipals?$top=1', { key: published.keys.requester });
+    expect(page.json['@odata.nextLink']).toMatch(
+      /^https:\/\/ondemand\.example\.com\/v1\.0\/servicePrincipals\?/,
+    );
+    expect(page.json['@odata.context']).toMatch(/^https:\/\/ondemand\.example\.com\//);
+  });
+});

@@ -1,6 +1,7 @@
 import {
   type ApprovalRecord,
   applyReview,
+  applyWithdraw,
   asClaimed,
   asExpired,
   holdsClaim,
@@ -26,6 +27,16 @@ export abstract class ApprovalTransitions {
   async addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
     const { write, refused } = await this.modifyApproval(id, (record) => {
       const outcome = applyReview(id, record, review, now);
+      return { write: outcome.write, result: outcome };
+    });
+    if (refused) throw refused;
+    return write!;
+  }
+
+  /** Withdraws a pending request (by its requester, or an admin): it never runs. */
+  async withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(id, (record) => {
+      const outcome = applyWithdraw(id, record, by, now);
       return { write: outcome.write, result: outcome };
     });
     if (refused) throw refused;

@@ -7,6 +7,7 @@ import {
   hashedText,
   toEntry,
 } from '../audit/stored-entry.js';
+import type { IdempotencyClaim } from './proxy-store.js';
 
 /** The entry's fields that queries filter on, as the database reads them out of the stored text. */
 const QUERY_FIELDS: Array<[column: string, field: string]> = [
@@ -147,4 +148,26 @@ export function fromLegacyRow(row: LegacyAuditRow): AuditRow {
     detail: JSON.parse(row.detail),
   });
   return { seq: row.seq, entry, prev_hash: row.prev_hash, hash: row.hash };
+}
+
+/** Keys of idempotent requests: the request they were first used for, and its answer once given. */
+export const IDEMPOTENCY_TABLE_DDL = `CREATE TABLE idempotency_keys (
+  principal TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  replica TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  answer TEXT,
+  PRIMARY KEY (principal, key)
+);`;
+
+/** A key's row as stored. */
+export type IdempotencyRow = { request_hash: string; answer: string | null };
+
+/** What the stored row of a key says to a request claiming it with `requestHash`. */
+export function idempotencyClaimOf(row: IdempotencyRow, requestHash: string): IdempotencyClaim {
+  if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+  if (row.answer === null) return { kind: 'in_flight' };
+  return { kind: 'answered', answer: JSON.parse(row.answer) };
 }

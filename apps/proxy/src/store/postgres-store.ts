@@ -20,6 +20,9 @@ import {
   CHECKPOINT_TABLE_DDL,
   type CheckpointRow,
   fromLegacyRow,
+  IDEMPOTENCY_TABLE_DDL,
+  type IdempotencyRow,
+  idempotencyClaimOf,
   type LegacyAuditRow,
   legacyAuditTableDdl,
   rowEntry,
@@ -29,12 +32,16 @@ import {
 } from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
 import {
+  type ApprovalQuery,
   type ApprovalRecord,
   type ApprovalState,
   AuditChainBroken,
   type AuditQuery,
+  type IdempotencyClaim,
+  type IdempotentAnswer,
   type ProxyStore,
   StoreUnavailable,
+  type UnansweredKey,
 } from './proxy-store.js';
 
 /**
@@ -66,6 +73,7 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
     await client.query('DROP TABLE audit; ALTER TABLE audit_text RENAME TO audit;');
     await client.query(CHECKPOINT_TABLE_DDL);
   },
+  IDEMPOTENCY_TABLE_DDL,
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
@@ -196,6 +204,7 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     if (query.to) add('at', '<', query.to);
     if (query.principal) add('principal', '=', query.principal);
     if (query.action) add('action', '=', query.action);
+    if (query.requestId) add('request_id', '=', query.requestId);
     if (query.jobId) add('job_id', '=', query.jobId);
     if (query.subject) {
       values.push(query.subject);
@@ -303,6 +312,77 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
         )
       : await this.#query<{ record: string }>('SELECT record FROM approvals ORDER BY created');
     return rows.map((row) => JSON.parse(row.record));
+  }
+
+  async queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>> {
+    const values: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER];
+    const where: string[] = ['created < $1'];
+    const add = (expression: string, operator: string, value: unknown) => {
+      values.push(value);
+      where.push(`${expression} ${operator} $${values.length}`);
+    };
+    if (query.state) add('state', '=', query.state);
+    if (query.requester) add("(record::jsonb) ->> 'requester'", '=', query.requester);
+    if (query.servicePrincipalId)
+      add("(record::jsonb) ->> 'servicePrincipalId'", '=', query.servicePrincipalId);
+    if (query.from) add("(record::jsonb) ->> 'createdAt'", '>=', query.from);
+    if (query.to) add("(record::jsonb) ->> 'createdAt'", '<', query.to);
+    values.push(query.limit);
+    const { rows } = await this.#query<{ cursor: string; record: string }>(
+      `SELECT created AS cursor, record FROM approvals WHERE ${where.join(' AND ')} ORDER BY created DESC LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map((row) => ({ cursor: Number(row.cursor), record: JSON.parse(row.record) }));
+  }
+
+  async claimIdempotencyKey(
+    claim: {
+      principal: string;
+      key: string;
+      requestHash: string;
+      requestId: string;
+      replica: string;
+      at: string;
+    },
+    expiresBefore: string,
+  ): Promise<IdempotencyClaim> {
+    return this.#transaction(async (client) => {
+      await client.query(
+        'DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < $3',
+        [claim.principal, claim.key, expiresBefore],
+      );
+      // Inserted or not, the row is locked for this transaction: two replicas claiming together wait in turn.
+      const inserted = await client.query(
+        'INSERT INTO idempotency_keys (principal, key, request_hash, request_id, replica, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [claim.principal, claim.key, claim.requestHash, claim.requestId, claim.replica, claim.at],
+      );
+      if (inserted.rowCount === 1) return { kind: 'claimed' } as const;
+      const { rows } = await client.query<IdempotencyRow>(
+        'SELECT request_hash, answer FROM idempotency_keys WHERE principal = $1 AND key = $2 FOR UPDATE',
+        [claim.principal, claim.key],
+      );
+      return idempotencyClaimOf(rows[0]!, claim.requestHash);
+    });
+  }
+
+  async answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void> {
+    await this.#query('UPDATE idempotency_keys SET answer = $1 WHERE principal = $2 AND key = $3', [
+      JSON.stringify(answer),
+      principal,
+      key,
+    ]);
+  }
+
+  async releaseIdempotencyKey(principal: string, key: string): Promise<void> {
+    await this.#query('DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2', [principal, key]);
+  }
+
+  async unansweredIdempotencyKeys(replica: string): Promise<UnansweredKey[]> {
+    const { rows } = await this.#query<UnansweredKey>(
+      'SELECT principal, key, request_id AS "requestId" FROM idempotency_keys WHERE answer IS NULL AND replica = $1',
+      [replica],
+    );
+    return rows;
   }
 
   protected modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {

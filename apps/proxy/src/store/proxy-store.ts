@@ -11,11 +11,46 @@ export interface AuditQuery {
   to?: string;
   principal?: string;
   action?: string;
+  requestId?: string;
   jobId?: string;
   subject?: string;
   /** Entries after this `seq`. */
   after?: number;
   limit: number;
+}
+
+export interface ApprovalQuery {
+  state?: ApprovalState;
+  requester?: string;
+  servicePrincipalId?: string;
+  /** Created at or after this instant (ISO 8601). */
+  from?: string;
+  /** Created before this instant. */
+  to?: string;
+  /** Only those older than this cursor (from an earlier page). */
+  before?: number;
+  limit: number;
+}
+
+/** What a reused `Idempotency-Key` is answered with: the first answer, or the approval it made. */
+export type IdempotentAnswer =
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'approval'; id: string };
+
+/** What claiming an `Idempotency-Key` found. */
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  /** The key was used for another request: 422. */
+  | { kind: 'mismatch' }
+  /** The first request with this key is still being answered: 409. */
+  | { kind: 'in_flight' }
+  | { kind: 'answered'; answer: IdempotentAnswer };
+
+/** An `Idempotency-Key` whose first request was still being answered when its replica stopped. */
+export interface UnansweredKey {
+  principal: string;
+  key: string;
+  requestId: string;
 }
 
 /** The store cannot be reached or written right now (a database restarting, a full disk): try again later. */
@@ -46,6 +81,31 @@ export interface ProxyStore {
   createApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
+  /** Approvals, newest first, filtered; each with the cursor that pages on after it. */
+  queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>>;
+  /** Withdraws a pending approval (its requester, or an admin); returns it after. */
+  withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord>;
+  /**
+   * Takes an `Idempotency-Key` for a request (by its hash) in one transaction, forgetting one used
+   * before `expiresBefore`: the first request with a key claims it; later ones learn what it got.
+   */
+  claimIdempotencyKey(
+    claim: {
+      principal: string;
+      key: string;
+      requestHash: string;
+      requestId: string;
+      replica: string;
+      at: string;
+    },
+    expiresBefore: string,
+  ): Promise<IdempotencyClaim>;
+  /** Keeps the first request's answer for the key's reuse. */
+  answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void>;
+  /** Lets the key go (nothing was done for it: the next request with it is a first one). */
+  releaseIdempotencyKey(principal: string, key: string): Promise<void>;
+  /** This replica's keys whose first request was never answered (it stopped meanwhile). */
+  unansweredIdempotencyKeys(replica: string): Promise<UnansweredKey[]>;
   /** Adds a review in one transaction, enforcing every rule; returns the approval after it. */
   addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
   /** Marks a pending approval past its time as expired; returns whether it did. */

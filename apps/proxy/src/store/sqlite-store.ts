@@ -20,6 +20,9 @@ import {
   CHECKPOINT_TABLE_DDL,
   type CheckpointRow,
   fromLegacyRow,
+  IDEMPOTENCY_TABLE_DDL,
+  type IdempotencyRow,
+  idempotencyClaimOf,
   type LegacyAuditRow,
   legacyAuditTableDdl,
   rowEntry,
@@ -28,12 +31,16 @@ import {
 } from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
 import {
+  type ApprovalQuery,
   type ApprovalRecord,
   type ApprovalState,
   AuditChainBroken,
   type AuditQuery,
+  type IdempotencyClaim,
+  type IdempotentAnswer,
   type ProxyStore,
   StoreUnavailable,
+  type UnansweredKey,
 } from './proxy-store.js';
 
 /**
@@ -62,6 +69,7 @@ CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)
     if (entries.n === 0)
       db.prepare('INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, ?)').run(GENESIS_HASH);
   },
+  (db) => db.exec(IDEMPOTENCY_TABLE_DDL),
 ];
 
 /**
@@ -132,6 +140,7 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
     if (query.to) add('at < ?', query.to);
     if (query.principal) add('principal = ?', query.principal);
     if (query.action) add('action = ?', query.action);
+    if (query.requestId) add('request_id = ?', query.requestId);
     if (query.jobId) add('job_id = ?', query.jobId);
     if (query.subject) add('instr(subject, ?) > 0', query.subject);
     return this.#rows(
@@ -190,6 +199,80 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
         : this.#statement('SELECT record FROM approvals ORDER BY rowid').all(),
     ) as Array<{ record: string }>;
     return rows.map((row) => JSON.parse(row.record));
+  }
+
+  async queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>> {
+    const where: string[] = ['rowid < ?'];
+    const values: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER];
+    const add = (clause: string, value: unknown) => {
+      where.push(clause);
+      values.push(value);
+    };
+    if (query.state) add('state = ?', query.state);
+    if (query.requester) add("json_extract(record, '$.requester') = ?", query.requester);
+    if (query.servicePrincipalId)
+      add("json_extract(record, '$.servicePrincipalId') = ?", query.servicePrincipalId);
+    if (query.from) add("json_extract(record, '$.createdAt') >= ?", query.from);
+    if (query.to) add("json_extract(record, '$.createdAt') < ?", query.to);
+    const rows = sqlite(() =>
+      this.#statement(
+        `SELECT rowid AS cursor, record FROM approvals WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ?`,
+      ).all(...values, query.limit),
+    ) as Array<{ cursor: number; record: string }>;
+    return rows.map((row) => ({ cursor: row.cursor, record: JSON.parse(row.record) }));
+  }
+
+  async claimIdempotencyKey(
+    claim: {
+      principal: string;
+      key: string;
+      requestHash: string;
+      requestId: string;
+      replica: string;
+      at: string;
+    },
+    expiresBefore: string,
+  ): Promise<IdempotencyClaim> {
+    return sqlite(() =>
+      this.#db.transaction(() => {
+        this.#statement(
+          'DELETE FROM idempotency_keys WHERE principal = ? AND key = ? AND created_at < ?',
+        ).run(claim.principal, claim.key, expiresBefore);
+        const row = this.#statement(
+          'SELECT request_hash, answer FROM idempotency_keys WHERE principal = ? AND key = ?',
+        ).get(claim.principal, claim.key) as IdempotencyRow | undefined;
+        if (row) return idempotencyClaimOf(row, claim.requestHash);
+        this.#statement(
+          'INSERT INTO idempotency_keys (principal, key, request_hash, request_id, replica, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(claim.principal, claim.key, claim.requestHash, claim.requestId, claim.replica, claim.at);
+        return { kind: 'claimed' } as const;
+      })(),
+    );
+  }
+
+  async answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void> {
+    sqlite(() =>
+      this.#statement('UPDATE idempotency_keys SET answer = ? WHERE principal = ? AND key = ?').run(
+        JSON.stringify(answer),
+        principal,
+        key,
+      ),
+    );
+  }
+
+  async releaseIdempotencyKey(principal: string, key: string): Promise<void> {
+    sqlite(() =>
+      this.#statement('DELETE FROM idempotency_keys WHERE principal = ? AND key = ?').run(principal, key),
+    );
+  }
+
+  async unansweredIdempotencyKeys(replica: string): Promise<UnansweredKey[]> {
+    const rows = sqlite(() =>
+      this.#statement(
+        'SELECT principal, key, request_id AS requestId FROM idempotency_keys WHERE answer IS NULL AND replica = ?',
+      ).all(replica),
+    ) as UnansweredKey[];
+    return rows;
   }
 
   protected async modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {

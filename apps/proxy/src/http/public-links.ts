@@ -1,0 +1,9 @@
+import type { ProxyContext } from './context.js';
+
+/**
+ * Graph's answer with the links that name Graph (`@odata.context`, `@odata.nextLink`) naming the proxy
+ * instead, at `base`: callers follow them here, and an answer never tells them where Graph is.
+ */
+export function graphAnswerText(ctx: Pick<ProxyContext, 'graph'>, text: string, base: string): string {
+  return text.replaceAll(ctx.graph.graphBaseUrl.replace(/\/(v1\.0|beta)$/, ''), base);
+}

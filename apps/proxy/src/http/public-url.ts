@@ -1,0 +1,48 @@
+import type { ProxyConfig } from '../config.js';
+import type { ProxyRequest } from './context.js';
+
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Where callers reach the proxy, for every URL it writes (paging links, `@odata.context`,
+ * `Location`, approval links): `publicUrl` when configured; otherwise, for a request through one of
+ * the `trustedProxies`, what its `Forwarded` (or `X-Forwarded-Proto`/`-Host`) header says; otherwise
+ * the address the proxy listens on. The Host header is never reflected: anyone can send one.
+ */
+export class PublicUrls {
+  constructor(
+    private readonly config: Pick<ProxyConfig, 'publicUrl' | 'trustedProxies'>,
+    /** The address it listens on, as a URL origin (known once it listens). */
+    public listening: string,
+  ) {}
+
+  /** The base for links written in answer to this request. */
+  of(c: ProxyRequest): string {
+    if (this.config.publicUrl) return this.config.publicUrl;
+    const forwarded = this.#forwarded(c);
+    return forwarded ?? this.listening;
+  }
+
+  /** The base for links written outside any request (webhooks). */
+  get base(): string {
+    return this.config.publicUrl ?? this.listening;
+  }
+
+  #forwarded(c: ProxyRequest): string | undefined {
+    const remote = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+      ?.socket?.remoteAddress;
+    if (!remote || !this.config.trustedProxies.includes(remote.replace(/^::ffff:/, ''))) return undefined;
+    const first = (c.req.header('forwarded') ?? '').split(',')[0] ?? '';
+    const field = (name: string) =>
+      new RegExp(`(?:^|;)\\s*${name}="?([^";]+)"?`, 'i').exec(first)?.[1]?.trim();
+    const proto = (field('proto') ?? c.req.header('x-forwarded-proto')?.split(',')[0])?.trim().toLowerCase();
+    const host = (field('host') ?? c.req.header('x-forwarded-host')?.split(',')[0])?.trim();
+    if ((proto !== 'https' && proto !== 'http') || !host || !HOST.test(host)) return undefined;
+    return `${proto}://${host}`;
+  }
+}
+
+/** A URL origin for a host and port (IPv6 in brackets). */
+export function originOf(scheme: 'http' | 'https', host: string, port: number): string {
+  return `${scheme}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}
