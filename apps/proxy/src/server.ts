@@ -237,6 +237,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
       'warn',
       `${lost} calls were sent to Graph before a stop and never answered: their outcome is recorded as unknown`,
     );
+  await settleCutShortIdempotencyKeys(store, replica);
   checkpointer?.start();
   // Another replica may have taken the deciding review and died before it ran the request; outcomes
   // kept while the store was away are written once it is back.

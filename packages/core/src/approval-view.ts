@@ -30,6 +30,11 @@ export function approvalPath(id: string): string {
   return `/approvals/${encodeURIComponent(id)}`;
 }
 
+/** Where the proxy answers with what came of one approval, as Graph answered the run. */
+export function approvalResultPath(id: string): string {
+  return `${approvalPath(id)}/result`;
+}
+
 const reviewSchema = z.object({
   principal: z.string(),
   decision: z.enum(['approve', 'deny']),
@@ -45,6 +50,11 @@ export const approvalViewSchema = z.looseObject({
   id: z.string().min(1),
   /** Where to read it (and long-poll it with `Prefer: wait=N`): an absolute URL on the proxy. */
   url: z.string(),
+  /**
+   * Where what came of it is answered as Graph answered the run (a denial, expiry or withdrawal as a
+   * Graph error); 202 until it is decided, and `Prefer: wait=N` holds the call. An SDK follows this one.
+   */
+  resultUrl: z.string(),
   state: z.enum(APPROVAL_STATES),
   requester: z.string(),
   reason: z.string().nullable(),

@@ -3,6 +3,7 @@ export {
   APPROVAL_ODATA_TYPE,
   APPROVAL_STATES,
   approvalPath,
+  approvalResultPath,
   approvalViewSchema,
   isFinalApprovalState,
 } from './approval-view.js';

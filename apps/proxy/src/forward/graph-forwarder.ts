@@ -139,7 +139,6 @@ export class GraphForwarder {
           graphRequestId,
         );
         return unknown(
-          answer.status,
           `a gateway in front of Graph answered ${answer.status} after the call was sent`,
           graphRequestId,
         );
@@ -164,11 +163,7 @@ export class GraphForwarder {
       }
       if (error.code === 'outcome_unknown') {
         await outcome({ status: null, sent: 'unknown', attempts, lost: error.details.lost ?? null });
-        return unknown(
-          error.details.lost === 'timeout' ? 504 : 502,
-          error.message.split(': Graph may')[0]!,
-          null,
-        );
+        return unknown(error.message.split(': Graph may')[0]!, null);
       }
       const refused = notSentFor(error);
       await outcome({ status: refused.answer.status, sent: 'no', attempts, error: error.code });
@@ -262,16 +257,20 @@ function notSentFor(error: TransportError): Forwarded {
   }
 }
 
-/** The answer was lost after the call was sent: say that it may have run, and how to find out. */
-function unknown(status: number, what: string, graphRequestId: string | null): Forwarded {
+/**
+ * The answer was lost after the call was sent: say that it may have run, and how to find out. Always
+ * 502, never 504 or 503: the Graph JS SDK's and Kiota's retry handlers send a POST again on 429, 503
+ * and 504 on their own, and this one must not be sent again unchecked.
+ */
+function unknown(what: string, graphRequestId: string | null): Forwarded {
   return {
     sent: 'unknown',
     graphRequestId,
     answer: {
-      status,
+      status: 502,
       text: JSON.stringify(
         graphErrorBody(
-          status === 504 ? 'GatewayTimeout' : 'BadGateway',
+          'BadGateway',
           `${what}: the call may have run in Graph, and the proxy will not send it again. ${HOW_TO_CHECK}`,
         ),
       ),

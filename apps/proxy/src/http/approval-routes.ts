@@ -1,36 +1,15 @@
-import { APPROVAL_STATES } from '@ondemand/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal } from '../api-keys.js';
 import { type ApprovalRecord, ReviewRefused } from '../approvals/approval.js';
-import { canonicalGuid } from '../policy/canonical-ids.js';
 import { approvalView } from './approval-view.js';
 import { holdsRole, requireRole } from './authentication.js';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
+import { answerHeld } from './held-request.js';
 import { preferredWait } from './prefer-wait.js';
 import { ProxyError } from './proxy-error.js';
 import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from './request-body.js';
-
-const reviewSchema = z.strictObject({
-  reason: z.string().trim().min(1, 'give a reason: it goes into the audit log').max(2_000),
-});
-
-const listQuerySchema = z.strictObject({
-  state: z.enum(APPROVAL_STATES, { error: `state is one of ${APPROVAL_STATES.join(', ')}` }).optional(),
-  requester: z.string().min(1).optional(),
-  servicePrincipal: z
-    .string()
-    .refine(
-      (id) => canonicalGuid(id) !== undefined,
-      'servicePrincipal is an object id: 8-4-4-4-12 hex digits',
-    )
-    .transform((id) => canonicalGuid(id)!)
-    .optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+import { approvalListQuerySchema, reviewSchema } from './route-schemas.js';
 
 /** Approvals: list (filtered, paged), read (and wait for) one, approve, deny or withdraw it. */
 export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
@@ -39,7 +18,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
 
   // Newest first. Requesters see their own; approvers, auditors and admins see all.
   app.get('/', async (c) => {
-    const parsed = listQuerySchema.safeParse(c.req.query());
+    const parsed = approvalListQuerySchema.safeParse(c.req.query());
     if (!parsed.success) throw badQuery(parsed.error);
     const { cursor, limit, servicePrincipal, ...filters } = parsed.data;
     const principal = c.get('principal');
@@ -62,16 +41,24 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     });
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
-    // Who may see it is decided before anything else: before a wait, before expiry is written.
+  // Who may see it is decided before anything else: before a wait, before expiry is written.
+  const readable = async (c: ProxyRequest): Promise<ApprovalRecord> => {
+    const id = c.req.param('id')!;
     const stored = await store.getApproval(id);
     if (!stored || !mayRead(c.get('principal'), stored))
       throw new ProxyError(404, 'NotFound', `No approval ${id} that you may see.`);
+    return stored;
+  };
+
+  app.get('/:id', async (c) => {
+    const { id } = await readable(c);
     const wait = preferredWait(c.req.header('prefer'));
     const record = wait > 0 ? await approvals.waitForDecision(id, wait * 1000) : await approvals.get(id);
     return c.json(approvalView(record!, ctx.urls.of(c)));
   });
+
+  // What came of it, answered as the held POST would have been: what an SDK follows.
+  app.get('/:id/result', async (c) => answerHeld(ctx, c, (await approvals.get((await readable(c)).id))!));
 
   for (const decision of ['approve', 'deny'] as const) {
     app.post(`/:id/${decision}`, async (c) => {

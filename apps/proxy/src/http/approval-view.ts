@@ -1,4 +1,4 @@
-import { type ApprovalView, approvalPath } from '@ondemand/core';
+import { type ApprovalView, approvalPath, approvalResultPath } from '@ondemand/core';
 import { provisionOnDemandPath } from '@ondemand/transport';
 import type { ApprovalRecord } from '../approvals/approval.js';
 
@@ -13,6 +13,7 @@ export function approvalView(record: ApprovalRecord, base: string): ApprovalView
   return {
     id: record.id,
     url: `${base}${approvalPath(record.id)}`,
+    resultUrl: `${base}${approvalResultPath(record.id)}`,
     state: record.state,
     requester: record.requester,
     reason: record.reason,

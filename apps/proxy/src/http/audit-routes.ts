@@ -1,21 +1,10 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { toEntry } from '../audit/stored-entry.js';
 import { verifyChain } from '../audit/verify-chain.js';
 import { requireRole } from './authentication.js';
 import type { ProxyContext, ProxyEnv } from './context.js';
 import { ProxyError } from './proxy-error.js';
-
-const auditQuerySchema = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  principal: z.string().optional(),
-  action: z.string().optional(),
-  job: z.string().optional(),
-  subject: z.string().optional(),
-  cursor: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-});
+import { auditQuerySchema } from './route-schemas.js';
 
 /** The audit log for auditors: query with filters and a cursor, export it whole, verify it. */
 export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {

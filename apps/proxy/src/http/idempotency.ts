@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { graphErrorBody, NOT_RUN_STATUSES, unsafeCharacter } from '@ondemand/core';
 import { canonicalJson } from '../audit/stored-entry.js';
 import type { IdempotentAnswer } from '../store/proxy-store.js';
-import { auditContext, ids, type ProxyContext, type ProxyRequest } from './context.js';
+import { auditContext, type ProxyContext, type ProxyRequest } from './context.js';
 import { ProxyError } from './proxy-error.js';
 
 /** One use of an `Idempotency-Key`: whose, which key, and for exactly which request. */
@@ -29,11 +29,17 @@ export function idempotencyScope(
       'BadRequest',
       'The Idempotency-Key header must be printable text of 1 to 255 characters, such as a UUID.',
     );
-  return {
-    principal: c.get('principal').principal,
-    key,
-    requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
-  };
+  return { principal: c.get('principal').principal, key, requestHash: requestHash(request) };
+}
+
+/** What binds a key to one request: the SHA-256 of the request's canonical JSON. */
+export function requestHash(request: {
+  apiVersion: string;
+  servicePrincipalId: string;
+  jobId: string;
+  body: unknown;
+}): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
 /**

@@ -1,47 +1,113 @@
-import { provisionOnDemandRequestSchema } from '@ondemand/core';
+import { approvalViewSchema, provisionOnDemandRequestSchema } from '@ondemand/core';
 import { z } from 'zod';
+import { MAX_WAIT_SECONDS } from './prefer-wait.js';
+import { approvalListQuerySchema, auditQuerySchema, reviewSchema } from './route-schemas.js';
 
-/** The proxy's OpenAPI description, its request body generated from core's schema. */
+/** A zod schema as JSON Schema, as a caller sends it (before defaults and transforms). */
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+/** A query schema's keys as OpenAPI query parameters. */
+function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: !(field as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as z.ZodType),
+  }));
+}
+
+const json = (schema: unknown, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const graphError = {
+  type: 'object',
+  properties: {
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  },
+};
+
+const preferWait = {
+  name: 'Prefer',
+  in: 'header',
+  schema: { type: 'string', examples: ['wait=30'] },
+  description: `RFC 7240 wait=N (up to ${MAX_WAIT_SECONDS} s): hold the call until the request is decided`,
+};
+
+/**
+ * The proxy's OpenAPI description: provisionOnDemand's body from core's schema, approvals from core's
+ * approval contract, every query from the schema its route validates with.
+ */
 export function openApiDocument() {
-  const body = z.toJSONSchema(provisionOnDemandRequestSchema, { unrepresentable: 'any' });
-  const graphError = {
-    type: 'object',
-    properties: {
-      error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  const approval = { ...jsonSchema(approvalViewSchema), $schema: undefined };
+  const heldAnswer = {
+    description:
+      'Held for approval: Location is the approval, resultUrl answers as Graph did once it is decided',
+    headers: {
+      Location: { schema: { type: 'string', format: 'uri' } },
+      'Retry-After': { schema: { type: 'integer' } },
     },
-  };
-  const approval = {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      state: {
-        type: 'string',
-        enum: ['pending', 'approved', 'denied', 'expired', 'executing', 'completed', 'failed', 'interrupted'],
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            approval,
+            { properties: { '@odata.type': { const: '#ondemand.approval' }, message: { type: 'string' } } },
+          ],
+        },
       },
     },
   };
-  const review = z.toJSONSchema(z.object({ reason: z.string().min(1) }));
+  const asGraphAnswered = {
+    200: { description: "Graph's answer to the run, as Graph gave it" },
+    202: heldAnswer,
+    403: json(graphError, 'Denied by an approver (with the reason), or expired'),
+    409: json(graphError, 'Withdrawn: it will not run'),
+    502: json(graphError, 'Sent, and its answer was lost: it may have run (x-ondemand-outcome: unknown)'),
+  };
   const provision = {
     post: {
       summary: 'Provision on demand (Graph-compatible), subject to the policy',
       security: [{ apiKey: [] }],
-      parameters: ['sp', 'job'].map((name) => ({
-        name,
-        in: 'path',
+      parameters: [
+        ...['sp', 'job'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+        preferWait,
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          schema: { type: 'string', maxLength: 255 },
+          description: 'A retry with the same key and body is answered from the first call, never sent again',
+        },
+      ],
+      requestBody: {
         required: true,
-        schema: { type: 'string' },
-      })),
-      requestBody: { required: true, content: { 'application/json': { schema: body } } },
+        content: { 'application/json': { schema: jsonSchema(provisionOnDemandRequestSchema) } },
+      },
       responses: {
-        200: { description: "Graph's answer, as Graph gave it" },
-        202: { description: 'Held for approval', content: { 'application/json': { schema: approval } } },
-        400: { description: 'Invalid body', content: { 'application/json': { schema: graphError } } },
+        ...asGraphAnswered,
+        400: json(graphError, 'Invalid body, named field by field'),
         401: { description: 'No or bad API key' },
-        403: { description: 'Role or policy denies it' },
-        503: { description: 'The audit log cannot be written: nothing was forwarded' },
+        409: json(graphError, 'Withdrawn (it will not run), or the same Idempotency-Key still running'),
+        422: json(graphError, 'The same Idempotency-Key with another body'),
+        503: json(graphError, 'Nothing was forwarded (audit log, store or limiter away); Retry-After'),
       },
     },
   };
+  const review = (summary: string) => ({
+    post: {
+      summary,
+      security: [{ apiKey: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(reviewSchema) } } },
+      responses: {
+        200: json(approval, 'The approval after the review'),
+        403: json(graphError, 'Own request or wrong role'),
+        404: json(graphError, 'No such approval that you may see'),
+        409: json(graphError, 'Already decided, withdrawn or expired'),
+      },
+    },
+  });
+  const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
   return {
     openapi: '3.1.0',
     info: {
@@ -55,42 +121,64 @@ export function openApiDocument() {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An ondemand-proxy API key' },
       },
     },
+    security: [{ apiKey: [] }],
     paths: {
       '/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand': provision,
       '/beta/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand': provision,
       '/approvals': {
-        get: { summary: 'Approvals you may see', responses: { 200: { description: 'A list' } } },
+        get: {
+          summary: 'Approvals you may see, newest first (requesters: their own)',
+          parameters: queryParameters(approvalListQuerySchema),
+          responses: {
+            200: json(
+              {
+                type: 'object',
+                properties: {
+                  value: { type: 'array', items: approval },
+                  '@odata.nextLink': { type: 'string', format: 'uri' },
+                },
+              },
+              'A page; @odata.nextLink names the next',
+            ),
+            400: json(graphError, 'An unknown filter or state'),
+          },
+        },
       },
       '/approvals/{id}': {
         get: {
-          summary: 'One approval; Prefer: wait=N long-polls until decided',
+          summary: 'One approval; Prefer: wait=N holds the call until it is decided',
+          parameters: [idParameter, preferWait],
           responses: {
-            200: { description: 'The approval', content: { 'application/json': { schema: approval } } },
+            200: json(approval, 'The approval'),
+            404: json(graphError, 'No such approval that you may see'),
           },
         },
       },
-      '/approvals/{id}/approve': {
-        post: {
-          summary: 'Approve (approver role; never your own)',
-          requestBody: { content: { 'application/json': { schema: review } } },
-          responses: {
-            200: { description: 'The approval after the review' },
-            403: { description: 'Own request or wrong role' },
-            409: { description: 'Already decided or expired' },
-          },
+      '/approvals/{id}/result': {
+        get: {
+          summary: 'What came of it, answered as the held POST would have been (what an SDK follows)',
+          parameters: [idParameter, preferWait],
+          responses: { ...asGraphAnswered, 404: json(graphError, 'No such approval that you may see') },
         },
       },
-      '/approvals/{id}/deny': {
+      '/approvals/{id}/approve': review('Approve (approver role; never your own)'),
+      '/approvals/{id}/deny': review('Deny, with the reason the requester is told'),
+      '/approvals/{id}/withdraw': {
         post: {
-          summary: 'Deny with a reason',
-          requestBody: { content: { 'application/json': { schema: review } } },
-          responses: { 200: { description: 'The approval after the review' } },
+          summary: 'Withdraw a pending request (its requester or an admin): it never runs',
+          parameters: [idParameter],
+          responses: {
+            200: json(approval, 'The withdrawn approval'),
+            403: json(graphError, "Someone else's request"),
+            409: json(graphError, 'No longer pending'),
+          },
         },
       },
       '/audit': {
         get: {
-          summary: 'Audit entries (auditor): from, to, principal, action, job, subject, cursor, limit',
-          responses: { 200: { description: 'A page' } },
+          summary: 'Audit entries (auditor)',
+          parameters: queryParameters(auditQuerySchema),
+          responses: { 200: { description: 'A page' }, 400: json(graphError, 'An unknown filter') },
         },
       },
       '/audit/export': {
@@ -98,15 +186,18 @@ export function openApiDocument() {
       },
       '/audit/verify': {
         get: {
-          summary: 'Checks the hash chain (auditor)',
-          responses: { 200: { description: 'The verdict, naming the first bad entry' } },
+          summary: 'Checks the hash chain, the checkpoints and the witness (auditor)',
+          responses: { 200: { description: 'The verdict, listing every problem' } },
         },
       },
-      '/healthz': { get: { responses: { 200: { description: 'Alive' } } } },
+      '/healthz': { get: { security: [], responses: { 200: { description: 'Alive' } } } },
       '/readyz': {
-        get: { responses: { 200: { description: 'Store reachable' }, 503: { description: 'Not ready' } } },
+        get: {
+          security: [],
+          responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready, and why' } },
+        },
       },
-      '/metrics': { get: { responses: { 200: { description: 'Prometheus text' } } } },
+      '/metrics': { get: { security: [], responses: { 200: { description: 'Prometheus text' } } } },
     },
   };
 }

@@ -7,9 +7,11 @@ import { until } from '@ondemand/test-utils';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoProxy, tempDir } from '../../test/demo-proxy.js';
+import { DEFAULT_REPLICA } from '../approvals/approval.js';
 import type { AuditFields } from '../audit/stored-entry.js';
 import { AuditLogBehindWitness, assembleProxy, demoConfig, parseConfig } from '../index.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { requestHash } from './idempotency.js';
 
 let sim: RunningSimulator;
 const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`;
@@ -329,7 +331,7 @@ describe('the proxy keeps its promises when the store fails', () => {
 describe('the proxy keeps its promises when Graph or the network fails', () => {
   it.each([
     ['the connection drops', 'drop-after-processing', 502],
-    ['a gateway answers 504', '504-after-processing', 504],
+    ['a gateway answers 504', '504-after-processing', 502],
   ])(
     'sends nothing twice when %s after Graph ran the call: the caller hears it may have run',
     async (_, kind, status) => {
@@ -544,6 +546,28 @@ describe('what services and SDKs need', () => {
     expect(refused.json.error.message).toMatch(/^Denied by approver: not this quarter/);
   });
 
+  it('answers at the approval’s resultUrl as Graph answered the run: 202 until decided, Prefer: wait holds it', async () => {
+    const proxy = await start();
+    const asked = await held(proxy);
+    const resultPath = new URL(asked.json.resultUrl).pathname;
+    expect(resultPath).toBe(`/approvals/${asked.json.id}/result`);
+    const early = await proxy.call(resultPath, { key: proxy.keys.requester });
+    expect(early.status).toBe(202);
+    expect(early.json['@odata.type']).toBe('#ondemand.approval');
+    // Another requester may not follow it.
+    expect((await proxy.call(resultPath, { key: proxy.keys['requester-2'] })).status).toBe(404);
+
+    const waiting = proxy.call(resultPath, { key: proxy.keys.requester, headers: { Prefer: 'wait=20' } });
+    await proxy.call(`/approvals/${asked.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.json.key).result).toBe('Success');
+    expect(answer.json['@odata.context']).toMatch(/#microsoft.graph.stringKeyStringValuePair$/);
+  });
+
   it('answers a retried POST with the same Idempotency-Key from the first answer, without calling Graph again', async () => {
     const proxy = await start();
     const headers = { 'Idempotency-Key': 'a7b3c1d0-retry-1' };
@@ -569,10 +593,10 @@ describe('what services and SDKs need', () => {
     sim.context.faults.add({ kind: '504-after-processing', count: 1, path: 'provisionOnDemand' });
     const headers = { 'Idempotency-Key': 'lost-answer-1' };
     const lost = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
-    expect(lost.status).toBe(504);
+    expect(lost.status).toBe(502);
     const before = graphStats().received;
     const again = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
-    expect(again.status).toBe(504);
+    expect(again.status).toBe(502);
     expect(again.headers.get('x-ondemand-outcome')).toBe('unknown');
     expect(graphStats().received).toBe(before);
 
@@ -591,6 +615,59 @@ describe('what services and SDKs need', () => {
     });
     expect(retried.status).toBe(200);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('settles at start the keys a stopped proxy was still answering: one sent to Graph is never sent again, one not sent runs', async () => {
+    const first = await start();
+    const database = join(first.dir, 'proxy.sqlite');
+    const at = new Date().toISOString();
+    const otherBody = JSON.stringify(userRequest({ ruleId: ids.saasRule, userId: ids.groupMembers[1] }));
+    const cutShort = async (key: string, body: string, requestId: string) =>
+      first.store.claimIdempotencyKey(
+        {
+          principal: 'requester',
+          key,
+          requestHash: requestHash({
+            apiVersion: 'v1.0',
+            servicePrincipalId: ids.saasServicePrincipal,
+            jobId: ids.saasJob,
+            body: JSON.parse(body),
+          }),
+          requestId,
+          replica: DEFAULT_REPLICA,
+          at,
+        },
+        at,
+      );
+    // As a proxy killed mid-call leaves them: one key whose call was written as sent, one not yet.
+    await cutShort('cut-after-sending', userBody, 'cut-request-1');
+    await first.audit.append([
+      first.audit.entry(
+        'forward',
+        { principal: 'requester', requestId: 'cut-request-1' },
+        { detail: { attempt: 1 } },
+      ),
+    ]);
+    await cutShort('cut-before-sending', otherBody, 'cut-request-2');
+    await first.close();
+
+    const second = await start({ store: () => new SqliteStore(database) });
+    const before = graphStats().received;
+    const sent = await second.call(userPath, {
+      key: second.keys.requester,
+      body: userBody,
+      headers: { 'Idempotency-Key': 'cut-after-sending' },
+    });
+    expect(sent.status).toBe(502);
+    expect(sent.headers.get('x-ondemand-outcome')).toBe('unknown');
+    expect(graphStats().received).toBe(before);
+    const unsent = await second.call(userPath, {
+      key: second.keys.requester,
+      body: otherBody,
+      headers: { 'Idempotency-Key': 'cut-before-sending' },
+    });
+    expect(unsent.status).toBe(200);
+    expect(graphStats().received).toBe(before + 1);
   });
 
   it('gives the same pending approval for the same request, with or without a key, instead of piling them up', async () => {
@@ -694,6 +771,32 @@ describe('what services and SDKs need', () => {
     expect(
       (await proxy.call('/approvals?color=red', { key: proxy.keys.approver })).json.error.message,
     ).toMatch(/unknown color/);
+  });
+
+  it('describes in /openapi.json what it serves: the approval routes, their filters, the headers SDKs send', async () => {
+    const proxy = await start();
+    const { paths } = (await proxy.call('/openapi.json')).json;
+    const list = paths['/approvals'].get.parameters;
+    expect(list.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'state',
+      'requester',
+      'servicePrincipal',
+      'from',
+      'to',
+      'cursor',
+      'limit',
+    ]);
+    expect(list[0].schema.enum).toContain('withdrawn');
+    expect(paths['/approvals/{id}/withdraw'].post).toBeDefined();
+    expect(paths['/approvals/{id}/result'].get.responses['202']).toBeDefined();
+    const provision = paths['/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/provisionOnDemand'].post;
+    expect(provision.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['Prefer', 'Idempotency-Key']),
+    );
+    const approval = paths['/approvals/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(approval.properties)).toEqual(
+      expect.arrayContaining(['url', 'resultUrl', 'names', 'denial', 'withdrawn']),
+    );
   });
 
   it('writes every URL from its public address, or a trusted proxy’s Forwarded headers, never from the Host header', async () => {
