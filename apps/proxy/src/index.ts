@@ -16,7 +16,7 @@ export { createProxyApp } from './http/proxy-app.js';
 export { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
 export { decide } from './policy/policy.js';
 export type { ProxyCliIo } from './run-cli.js';
-export { describeVerdict, runProxyCli } from './run-cli.js';
+export { runProxyCli } from './run-cli.js';
 export type { AssembledProxy, RunningProxy, StartProxyOptions } from './server.js';
 export { AuditLogBehindWitness, assembleProxy, BackendUnavailable, startProxy } from './server.js';
 export type { PostgresStoreOptions } from './store/postgres-store.js';

@@ -3,8 +3,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ChainVerdict, describeVerdict } from '@ondemand/core';
 import { readPublicKey } from './audit/checkpoint.js';
-import { type ChainVerdict, verifyChain } from './audit/verify-chain.js';
+import { verifyChain } from './audit/verify-chain.js';
 import { readWitness } from './audit/witness-file.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
 import { AuditLogBehindWitness, BackendUnavailable, startProxy } from './server.js';
@@ -240,23 +241,6 @@ async function auditVerify(
   io.stdout.write(`${JSON.stringify(verdict)}\n`);
   io.stderr.write(describeVerdict(verdict));
   return verdict.valid ? 0 : 1;
-}
-
-/** The verdict in sentences: what is wrong, then what could not be checked. */
-export function describeVerdict(verdict: ChainVerdict): string {
-  const lines = verdict.valid
-    ? [
-        `the audit log is intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to entry ${verdict.checkpoints.newest.seq} (${verdict.checkpoints.newest.at})` : ''}`,
-      ]
-    : [
-        `the audit log was tampered with: ${verdict.problemCount} ${verdict.problemCount === 1 ? 'problem' : 'problems'}`,
-        ...verdict.problems.map((problem) => `  - ${problem.message}`),
-        ...(verdict.problemCount > verdict.problems.length
-          ? [`  - and ${verdict.problemCount - verdict.problems.length} more`]
-          : []),
-      ];
-  for (const part of verdict.unchecked) lines.push(`not checked: ${part}`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** Several replicas each keep a witness file: their checkpoints together. */

@@ -63,8 +63,8 @@ function bulk(file: string, out: string) {
       ready.tenantId,
       '--client-id',
       ready.clientId,
-      '--client-secret',
-      ready.clientSecret,
+      // With "=": a random secret may begin with "-", which would read as another flag.
+      `--client-secret=${ready.clientSecret}`,
       '--rate-limit',
       `5/${windowMs}`,
     ],

@@ -22,6 +22,22 @@ export function isFinalApprovalState(state: ApprovalState): boolean {
   return state !== 'pending' && state !== 'approved' && state !== 'executing';
 }
 
+/**
+ * Why the proxy refused a review or a withdrawal, in its error's `details[0].code`: a role the caller
+ * lacks, their own request to review, someone else's to withdraw, one already decided (or already
+ * reviewed by them), one expired, one they may not see.
+ */
+export const APPROVAL_REFUSALS = [
+  'role',
+  'self_review',
+  'not_requester',
+  'decided',
+  'duplicate',
+  'expired',
+  'not_found',
+] as const;
+export type ApprovalRefusal = (typeof APPROVAL_REFUSALS)[number];
+
 /** How a held request's answer says what it is, so no SDK can take it for Graph's answer. */
 export const APPROVAL_ODATA_TYPE = '#ondemand.approval';
 

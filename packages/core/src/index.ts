@@ -1,12 +1,17 @@
-export type { ApprovalState, ApprovalView } from './approval-view.js';
+export type { ApprovalRefusal, ApprovalState, ApprovalView } from './approval-view.js';
 export {
   APPROVAL_ODATA_TYPE,
+  APPROVAL_REFUSALS,
   APPROVAL_STATES,
   approvalPath,
   approvalResultPath,
   approvalViewSchema,
   isFinalApprovalState,
 } from './approval-view.js';
+export type { AuditAction, AuditEntryView } from './audit-entry.js';
+export { AUDIT_ACTION_MEANINGS, AUDIT_ACTIONS, auditEntrySchema } from './audit-entry.js';
+export type { ChainProblem, ChainProblemKind, ChainVerdict } from './audit-verdict.js';
+export { CHAIN_PROBLEM_KINDS, chainVerdictSchema, describeVerdict } from './audit-verdict.js';
 export { collect } from './collect.js';
 export type { DecodedProvisionResponse, ResponseShape } from './decode-response.js';
 export {

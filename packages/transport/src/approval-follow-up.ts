@@ -46,6 +46,24 @@ function readApproval(answer: GraphAnswer): ApprovalView {
   );
 }
 
+/**
+ * A request the proxy held for approval that did not run as asked: denied, expired, withdrawn, or
+ * approved and then failed or lost. `approval` (its `state` first) says which; the message, why.
+ */
+export class HeldRequestNotRunError extends GraphRequestError {
+  override readonly name = 'HeldRequestNotRunError';
+  constructor(
+    readonly approval: PendingApproval,
+    details: GraphRequestError['details'],
+  ) {
+    super(
+      'graph',
+      `the proxy held this request for approval (${approval.url}) and ${whyNotRun(approval)}`,
+      details,
+    );
+  }
+}
+
 /** Why a held request did not run, in a sentence for the caller. */
 export function whyNotRun(approval: PendingApproval): string {
   const last = approval.reviews.at(-1);

@@ -6,10 +6,19 @@ export function errorForAnswer(
   info: GraphErrorInfo,
   details: TransportError['details'],
   where: string,
+  /** Whether the client talks to an ondemand proxy with an API key, not to Graph with a token. */
+  viaProxy = false,
 ): TransportError {
   const { status, code, message } = info;
   const ids = `request-id ${details.requestId ?? 'none'}`;
   switch (true) {
+    case status === 401 && viaProxy:
+      return new AuthError(
+        `the proxy refused the API key (${code}: ${message}): check --api-key or ONDEMAND_API_KEY; ${ids}`,
+        details,
+      );
+    case status === 403 && viaProxy:
+      return new GraphRequestError('graph', `the proxy refused ${where}: ${message}; ${ids}`, details);
     case status === 401:
       return new AuthError(
         `Graph refused the access token (${code}: ${message}): check the tenant, the cloud, and that the app's credentials are current; ${ids}`,

@@ -79,7 +79,7 @@ export class RequestValidationError extends TransportError {
 
 /** Graph answered with an error (4xx/5xx other than throttling). */
 export class GraphRequestError extends TransportError {
-  override readonly name = 'GraphRequestError';
+  override readonly name: string = 'GraphRequestError';
 }
 
 /** Graph kept answering 429 past the retry budget. */

@@ -13,7 +13,7 @@ import {
 } from '@ondemand/core';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { followApproval, type PendingApproval, whyNotRun } from './approval-follow-up.js';
+import { followApproval, HeldRequestNotRunError, type PendingApproval } from './approval-follow-up.js';
 import { type CloudName, resolveEndpoints } from './clouds.js';
 import { type CredentialOptions, resolveCredential } from './credentials/resolve-credential.js';
 import { CachingCredential } from './credentials/token-credential.js';
@@ -122,8 +122,11 @@ export class GraphClient {
   readonly #rateLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   readonly #limiterStore: LimiterStore;
   readonly #limiters = new Map<string, SlidingWindowLimiter>();
+  /** An API key means an ondemand proxy: its refusals are worded as the proxy's, not Graph's. */
+  readonly #viaProxy: boolean;
 
   constructor(options: GraphClientOptions = {}) {
+    this.#viaProxy = options.apiKey !== undefined && options.credential === undefined;
     const endpoints = resolveEndpoints(options);
     this.graphBaseUrl = endpoints.graphBaseUrl;
     this.#apiVersion = options.apiVersion ?? 'v1.0';
@@ -354,15 +357,11 @@ export class GraphClient {
         requestId: approval.result.graphRequestId ?? undefined,
       });
     }
-    throw new GraphRequestError(
-      'graph',
-      `the proxy held this request for approval (${approval.url}) and ${whyNotRun(approval)}`,
-      {
-        status: approval.result?.status ?? 403,
-        clientRequestId: held.clientRequestId,
-        graphBody: approval.result?.body,
-      },
-    );
+    throw new HeldRequestNotRunError(approval, {
+      status: approval.result?.status ?? 403,
+      clientRequestId: held.clientRequestId,
+      graphBody: approval.result?.body,
+    });
   }
 
   #decoded(answer: GraphAnswer): ProvisionResult {
@@ -392,7 +391,7 @@ export class GraphClient {
   /** The answer when it is a success; otherwise the typed error for it. */
   #ok(answer: GraphAnswer, where: string): GraphAnswer {
     if (!answer.error) return answer;
-    throw errorForAnswer(answer.error, this.#details(answer), where);
+    throw errorForAnswer(answer.error, this.#details(answer), where, this.#viaProxy);
   }
 
   #details(answer: GraphAnswer) {

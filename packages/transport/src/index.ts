@@ -1,5 +1,6 @@
 export { collect } from '@ondemand/core';
 export type { PendingApproval } from './approval-follow-up.js';
+export { HeldRequestNotRunError } from './approval-follow-up.js';
 export type { CloudEndpoints, CloudName, ResolvedEndpoints } from './clouds.js';
 export { CLOUDS, resolveEndpoints } from './clouds.js';
 export type { DeviceCodePrompt, MsalCredentialOptions } from './credentials/msal-credentials.js';
@@ -46,3 +47,10 @@ export type {
 } from './graph-schemas.js';
 export type { Attempt, GraphAnswer } from './http/graph-exchange.js';
 export type { RetryOptions } from './http/retry-policy.js';
+export type {
+  ApprovalFilters,
+  AuditFilters,
+  ProxyCallOptions,
+  ProxyClientOptions,
+} from './proxy-client.js';
+export { createProxyClient, ProxyClient, ProxyRefusedError } from './proxy-client.js';

@@ -74,7 +74,8 @@ export interface ApprovalRequest {
  */
 export class ApprovalService {
   readonly #running = new Set<Promise<void>>();
-  readonly #waiters = new Map<string, Set<() => void>>();
+  /** Long-polls waiting for a change; every change wakes them all, and each re-reads what it waits on. */
+  readonly #waiters = new Set<() => void>();
   readonly #store: ProxyStore;
   readonly #clock: Clock;
   readonly #replica: string;
@@ -111,6 +112,7 @@ export class ApprovalService {
       ...(request.names ? { names: request.names } : {}),
     };
     await this.#store.createApproval(record);
+    this.#wake();
     this.options.notify?.('approval.created', record);
     return record;
   }
@@ -138,7 +140,7 @@ export class ApprovalService {
     const withdrawn = await this.#store.withdraw(id, by, this.#now());
     await this.options.audit('withdrawn', withdrawn, { by: by.principal });
     this.options.notify?.('approval.decided', withdrawn);
-    this.#wake(id);
+    this.#wake();
     return withdrawn;
   }
 
@@ -153,7 +155,7 @@ export class ApprovalService {
       const expired = (await this.#store.getApproval(id))!;
       await this.options.audit('expired', expired, {});
       this.options.notify?.('approval.decided', expired);
-      this.#wake(id);
+      this.#wake();
       return expired;
     }
     return record;
@@ -163,22 +165,33 @@ export class ApprovalService {
    * Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N`). The caller has
    * already checked that it may see this approval.
    */
-  async waitForDecision(id: string, ms: number): Promise<ApprovalRecord | undefined> {
+  waitForDecision(id: string, ms: number): Promise<ApprovalRecord | undefined> {
+    return this.waitWhile(
+      () => this.get(id),
+      (current) => current !== undefined && !isFinalApprovalState(current.state),
+      ms,
+    );
+  }
+
+  /**
+   * Reads with `read` until `unchanged` says what it read has changed, or `ms` pass, and gives the
+   * last read. Woken at once by any change this process makes to an approval; re-reads now and then
+   * for changes made by another replica.
+   */
+  async waitWhile<T>(read: () => Promise<T>, unchanged: (value: T) => boolean, ms: number): Promise<T> {
     const deadline = this.#clock.now() + ms;
     for (;;) {
-      const current = await this.get(id);
+      const current = await read();
       const left = deadline - this.#clock.now();
-      if (!current || isFinalApprovalState(current.state) || left <= 0) return current;
+      if (!unchanged(current) || left <= 0) return current;
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.#clock.clearTimeout(timer);
-          this.#waiters.get(id)?.delete(wake);
+          this.#waiters.delete(wake);
           resolve();
         };
-        // Woken at once by a review in this process; re-reads now and then for one in another replica.
         const timer = this.#clock.setTimeout(wake, Math.min(left, this.options.pollMs ?? 1_000));
-        if (!this.#waiters.has(id)) this.#waiters.set(id, new Set());
-        this.#waiters.get(id)!.add(wake);
+        this.#waiters.add(wake);
       });
     }
   }
@@ -209,7 +222,7 @@ export class ApprovalService {
     });
     if (updated.state !== 'pending') this.options.notify?.('approval.decided', updated);
     if (updated.state === 'approved') this.#track(this.run(id));
-    this.#wake(id);
+    this.#wake();
     return updated;
   }
 
@@ -252,7 +265,7 @@ export class ApprovalService {
         });
       });
     }
-    this.#wake(id);
+    this.#wake();
   }
 
   /**
@@ -335,7 +348,7 @@ export class ApprovalService {
       .finally(() => this.#running.delete(run));
   }
 
-  #wake(id: string): void {
-    for (const wake of this.#waiters.get(id) ?? []) wake();
+  #wake(): void {
+    for (const wake of [...this.#waiters]) wake();
   }
 }

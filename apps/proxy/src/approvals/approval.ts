@@ -1,4 +1,4 @@
-import type { ApprovalState } from '@ondemand/core';
+import type { ApprovalRefusal, ApprovalState } from '@ondemand/core';
 import type { Role } from '../config.js';
 
 export type { ApprovalState };
@@ -49,14 +49,7 @@ export interface ApprovalNames {
 /** Why a review or a withdrawal was refused; the HTTP layer maps these to 403/404/409. */
 export class ReviewRefused extends Error {
   constructor(
-    readonly reason:
-      | 'not_found'
-      | 'self_review'
-      | 'role'
-      | 'decided'
-      | 'expired'
-      | 'duplicate'
-      | 'not_requester',
+    readonly reason: ApprovalRefusal,
     message: string,
   ) {
     super(message);

@@ -1,21 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { AuditAction } from '@ondemand/core';
 
-export const AUDIT_ACTIONS = [
-  'request',
-  'decision',
-  'review',
-  'forward',
-  'outcome',
-  'rejected',
-  'auth_failure',
-  'forbidden',
-  'read',
-  'expired',
-  'withdrawn',
-  'replayed',
-  'interrupted',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type { AuditAction } from '@ondemand/core';
 
 /** What an audit entry says. Secrets, tokens and keys never go in: callers pass summaries. */
 export interface AuditFields {

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chainVerdictSchema } from '@ondemand/core';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -51,10 +52,13 @@ async function storeWith(entries: number, checkpointAt: number[] = []) {
 async function verdictOf(path: string, trust: { key?: boolean; witness?: string } = {}) {
   const chain = await openSqliteChain(path);
   try {
-    return await verifyChain(chain, {
+    const verdict = await verifyChain(chain, {
       ...(trust.key ? { publicKey: keys.publicKey } : {}),
       ...(trust.witness ? { witness: await readWitness(trust.witness) } : {}),
     });
+    // What callers of /audit/verify read it with (core's contract) takes every verdict.
+    expect(chainVerdictSchema.parse(verdict)).toEqual(verdict);
+    return verdict;
   } finally {
     await chain.close();
   }

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { ChainProblem, ChainProblemKind, ChainVerdict } from '@ondemand/core';
 import { type Checkpoint, signedBy } from './checkpoint.js';
 import { type ChainHead, type ChainRow, GENESIS_HASH, sha256 } from './stored-entry.js';
 
@@ -20,37 +21,7 @@ export interface ChainTrust {
   witness?: { checkpoints: Checkpoint[]; unreadable: number[] } | undefined;
 }
 
-export type ChainProblemKind =
-  | 'altered'
-  | 'removed'
-  | 'reordered'
-  | 'cut_off'
-  | 'added'
-  | 'head_missing'
-  | 'rewritten'
-  | 'bad_signature'
-  | 'checkpoint_removed'
-  | 'unreadable_witness';
-
-export interface ChainProblem {
-  kind: ChainProblemKind;
-  /** The entry it concerns (for the head and checkpoints, the entry they point at). */
-  seq: number;
-  message: string;
-}
-
-export interface ChainVerdict {
-  valid: boolean;
-  entries: number;
-  /** The last entry's position and hash, as read. */
-  head: ChainHead;
-  /** The first {@link MAX_LISTED_PROBLEMS} problems, in the order found. */
-  problems: ChainProblem[];
-  problemCount: number;
-  checkpoints: { checked: number; newest: { seq: number; at: string } | null };
-  /** What this verdict could not check, in plain words; empty when nothing was left out. */
-  unchecked: string[];
-}
+export type { ChainProblem, ChainProblemKind, ChainVerdict };
 
 export const MAX_LISTED_PROBLEMS = 100;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Principal } from '../api-keys.js';
@@ -16,29 +17,44 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   const { approvals, store } = ctx;
 
-  // Newest first. Requesters see their own; approvers, auditors and admins see all.
+  // Newest first. Requesters see their own; approvers, auditors and admins see all. With the ETag of
+  // the page a caller has (If-None-Match) and Prefer: wait=N, the call is held until the page changes
+  // (a new request, a review, a decision): how an inbox stays current without polling. 304 if not.
   app.get('/', async (c) => {
     const parsed = approvalListQuerySchema.safeParse(c.req.query());
     if (!parsed.success) throw badQuery(parsed.error);
     const { cursor, limit, servicePrincipal, ...filters } = parsed.data;
     const principal = c.get('principal');
-    const page = await store.queryApprovals({
-      ...filters,
-      ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
-      ...(seesAll(principal) ? {} : { requester: principal.principal }),
-      ...(cursor ? { before: cursor } : {}),
-      limit,
-    });
     const base = ctx.urls.of(c);
     const { cursor: _cursor, ...rest } = c.req.query();
-    const next =
-      page.length === limit
-        ? `${base}/approvals?${new URLSearchParams({ ...rest, cursor: String(page.at(-1)!.cursor) })}`
-        : undefined;
-    return c.json({
-      value: page.map(({ record }) => approvalView(record, base)),
-      ...(next ? { '@odata.nextLink': next } : {}),
-    });
+    const readPage = async () => {
+      const page = await store.queryApprovals({
+        ...filters,
+        ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
+        ...(seesAll(principal) ? {} : { requester: principal.principal }),
+        ...(cursor ? { before: cursor } : {}),
+        limit,
+      });
+      const next =
+        page.length === limit
+          ? `${base}/approvals?${new URLSearchParams({ ...rest, cursor: String(page.at(-1)!.cursor) })}`
+          : undefined;
+      const text = JSON.stringify({
+        value: page.map(({ record }) => approvalView(record, base)),
+        ...(next ? { '@odata.nextLink': next } : {}),
+      });
+      return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
+    };
+    const known = c.req.header('if-none-match');
+    const answer = known
+      ? await approvals.waitWhile(
+          readPage,
+          (page) => page.etag === known,
+          preferredWait(c.req.header('prefer')) * 1000,
+        )
+      : await readPage();
+    if (answer.etag === known) return c.body(null, 304, { ETag: answer.etag });
+    return c.body(answer.text, 200, { 'content-type': 'application/json', ETag: answer.etag });
   });
 
   // Who may see it is decided before anything else: before a wait, before expiry is written.
@@ -124,7 +140,7 @@ async function refusedAsAudited(
       status,
       status === 409 ? 'Conflict' : status === 404 ? 'NotFound' : 'Authorization_RequestDenied',
       error.message,
-      { audited: true },
+      { audited: true, refusal: error.reason },
     );
   }
 }

@@ -36,7 +36,7 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const { cursor: _cursor, ...rest } = c.req.query();
     const next =
       entries.length === limit
-        ? `/audit?${new URLSearchParams({ ...rest, cursor: String(entries.at(-1)!.seq) })}`
+        ? `${ctx.urls.of(c)}/audit?${new URLSearchParams({ ...rest, cursor: String(entries.at(-1)!.seq) })}`
         : undefined;
     return c.json({ value: entries, ...(next ? { '@odata.nextLink': next } : {}) });
   });

@@ -62,6 +62,6 @@ export async function requireRole(
     403,
     'Authorization_RequestDenied',
     `${what} needs the role ${roles.join(' or ')}; ${principal.principal} has ${principal.roles.join(', ')}.`,
-    { audited: true },
+    { audited: true, refusal: 'role' },
   );
 }

@@ -773,6 +773,42 @@ describe('what services and SDKs need', () => {
     ).toMatch(/unknown color/);
   });
 
+  it('holds a list call with If-None-Match and Prefer: wait until the list changes, so an inbox stays current', async () => {
+    const proxy = await start();
+    const inbox = () => proxy.call('/approvals?state=pending', { key: proxy.keys.approver });
+    const first = await inbox();
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    // Nothing changed: at once 304 without a wait, and 304 after a short one.
+    const same = { key: proxy.keys.approver, headers: { 'If-None-Match': etag } };
+    expect((await proxy.call('/approvals?state=pending', same)).status).toBe(304);
+    const waited = await proxy.call('/approvals?state=pending', {
+      ...same,
+      headers: { ...same.headers, Prefer: 'wait=1' },
+    });
+    expect(waited.status).toBe(304);
+    // A new request wakes the held call with the new page and its new ETag.
+    const holding = proxy.call('/approvals?state=pending', {
+      ...same,
+      headers: { ...same.headers, Prefer: 'wait=20' },
+    });
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    const changed = await holding;
+    expect(changed.status).toBe(200);
+    expect(changed.json.value.map((view: { id: string }) => view.id)).toContain(held.json.id);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    // So does its decision.
+    const decided = proxy.call('/approvals?state=pending', {
+      key: proxy.keys.approver,
+      headers: { 'If-None-Match': changed.headers.get('etag')!, Prefer: 'wait=20' },
+    });
+    await proxy.call(`/approvals/${held.json.id}/deny`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"no"}',
+    });
+    expect((await decided).json.value.map((view: { id: string }) => view.id)).not.toContain(held.json.id);
+  });
+
   it('describes in /openapi.json what it serves: the approval routes, their filters, the headers SDKs send', async () => {
     const proxy = await start();
     const { paths } = (await proxy.call('/openapi.json')).json;

@@ -1,4 +1,4 @@
-import { graphErrorBody, type InputIssue } from '@ondemand/core';
+import { type ApprovalRefusal, graphErrorBody, type InputIssue } from '@ondemand/core';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
@@ -16,6 +16,8 @@ export class ProxyError extends Error {
       issues?: InputIssue[];
       /** The route wrote its own audit entry for this refusal. */
       audited?: boolean;
+      /** Why a review or withdrawal was refused, for clients to branch on (`details[0].code`). */
+      refusal?: ApprovalRefusal;
     } = {},
     options?: ErrorOptions,
   ) {
@@ -25,6 +27,9 @@ export class ProxyError extends Error {
   body(ids: { requestId?: string | undefined; clientRequestId?: string | undefined }) {
     return graphErrorBody(this.code, this.message, {
       ...ids,
+      ...(this.extra.refusal
+        ? { details: [{ code: this.extra.refusal, message: this.message, target: 'approval' }] }
+        : {}),
       ...(this.extra.issues
         ? {
             details: this.extra.issues.map((issue) => ({

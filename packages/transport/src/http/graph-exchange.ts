@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type GraphErrorInfo,
   LimiterStoreError,
@@ -17,6 +16,7 @@ import {
   TimeoutError,
   TransportError,
 } from '../errors.js';
+import { abortedOr, pause } from './cancellable-pause.js';
 import { backoffMs, isRetryableNetworkError, isRetryableStatus, type RetryOptions } from './retry-policy.js';
 import { whenHeadersSent } from './when-headers-sent.js';
 
@@ -236,20 +236,6 @@ export class GraphExchange {
       // A shared store out of reach only loses the re-timing: the call itself goes on.
       if (grant) void grant.retime(at).catch(() => {});
     });
-  }
-}
-
-function abortedOr(error: unknown, signal: AbortSignal | undefined): TransportError {
-  if (error instanceof TransportError) return error;
-  const reason = signal?.reason instanceof Error ? signal.reason.message : 'the call was cancelled';
-  return new TransportError('aborted', `cancelled: ${reason}`, {}, { cause: error });
-}
-
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await sleep(ms, undefined, signal ? { signal } : undefined);
-  } catch (error) {
-    throw abortedOr(error, signal);
   }
 }
 
