@@ -4,6 +4,8 @@ export { ApprovalService } from './approvals/approval-service.js';
 export { AuditLog, AuditUnavailable } from './audit/audit-log.js';
 export type { Checkpoint } from './audit/checkpoint.js';
 export { CheckpointSigner, readPublicKey, readSigningKey, signedBy } from './audit/checkpoint.js';
+export type { OfflineVerifyOptions } from './audit/offline-verify.js';
+export { OfflineVerifyError, verifyOffline } from './audit/offline-verify.js';
 export type { AuditEntry, AuditFields, AuditRow, ChainHead } from './audit/stored-entry.js';
 export { chainRows, entryText, GENESIS_HASH, toEntry } from './audit/stored-entry.js';
 export type { ChainProblem, ChainSource, ChainTrust, ChainVerdict } from './audit/verify-chain.js';

@@ -1,16 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
-import { readPublicKey } from './audit/checkpoint.js';
-import { verifyChain } from './audit/verify-chain.js';
-import { readWitness } from './audit/witness-file.js';
+import { OfflineVerifyError, verifyOffline } from './audit/offline-verify.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
 import { AuditLogBehindWitness, BackendUnavailable, startProxy } from './server.js';
-import { PostgresStore } from './store/postgres-store.js';
-import { openSqliteChain } from './store/sqlite-store.js';
 
 export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
        ondemand-proxy audit verify (--database FILE | --store postgres://…) [--public-key PEM] [--witness FILE]
@@ -199,67 +195,21 @@ async function auditVerify(
     );
     return 2;
   }
-  let trust: Parameters<typeof verifyChain>[1];
-  try {
-    const keyFile = text('public-key');
-    const witnessFiles = (values.witness as string[] | undefined) ?? [];
-    trust = {
-      ...(keyFile
-        ? { publicKey: readPublicKey(await readInput(keyFile, '--public-key'), `--public-key ${keyFile}`) }
-        : {}),
-      ...(witnessFiles.length > 0 ? { witness: await readWitnesses(witnessFiles) } : {}),
-    };
-  } catch (error) {
-    io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
-    return 2;
-  }
-  let chain: Awaited<ReturnType<typeof openSqliteChain>>;
-  let close = async () => {};
-  try {
-    if (database) chain = await openSqliteChain(database);
-    else {
-      const store = await PostgresStore.open({
-        url: storeUrl!,
-        // Unset: the store's default schema, as the proxy uses.
-        schema: text('schema') ?? io.env.ONDEMAND_STORE_SCHEMA,
-        existing: true,
-      });
-      chain = await store.openChain();
-      close = () => store.close();
-    }
-  } catch (error) {
-    io.stderr.write(`ondemand-proxy: ${(error as Error).message}\n`);
-    return database ? 2 : 3;
-  }
   let verdict: ChainVerdict;
   try {
-    verdict = await verifyChain(chain, trust);
-  } finally {
-    await chain.close();
-    await close();
+    verdict = await verifyOffline({
+      database,
+      storeUrl,
+      schema: text('schema') ?? io.env.ONDEMAND_STORE_SCHEMA,
+      publicKeyFile: text('public-key'),
+      witnessFiles: (values.witness as string[] | undefined) ?? [],
+    });
+  } catch (error) {
+    if (!(error instanceof OfflineVerifyError)) throw error;
+    io.stderr.write(`ondemand-proxy: ${error.message}\n`);
+    return error.kind === 'input' ? 2 : 3;
   }
   io.stdout.write(`${JSON.stringify(verdict)}\n`);
   io.stderr.write(describeVerdict(verdict));
   return verdict.valid ? 0 : 1;
-}
-
-/** Several replicas each keep a witness file: their checkpoints together. */
-async function readWitnesses(
-  files: string[],
-): Promise<NonNullable<Parameters<typeof verifyChain>[1]>['witness']> {
-  const read = await Promise.all(files.map((file) => readWitness(file).catch(cannotRead(file, '--witness'))));
-  return {
-    checkpoints: read.flatMap((each) => each.checkpoints),
-    unreadable: read.flatMap((each) => each.unreadable),
-  };
-}
-
-async function readInput(path: string, flag: string): Promise<string> {
-  return readFile(path, 'utf8').catch(cannotRead(path, flag));
-}
-
-function cannotRead(path: string, flag: string) {
-  return (error: NodeJS.ErrnoException): never => {
-    throw new Error(`cannot read ${flag} ${path}: ${error.code ?? error.message}`);
-  };
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // React (under Ink) runs its development build unless told otherwise: slower, and noisy.
 process.env.NODE_ENV ??= 'production';
-const { runCli } = await import('./run-cli.js');
+const [{ runCli }, { processInterrupts }] = await Promise.all([
+  import('./run-cli.js'),
+  import('./interrupt.js'),
+]);
 
 // A reader that stops early (`ondemand … | head`) closes the pipe. The command still finishes (a
 // bulk run is not abandoned half-way) and exits with its own code; what is left to print goes nowhere.
@@ -17,4 +20,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  onInterrupt: processInterrupts(),
 });

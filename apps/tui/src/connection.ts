@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { RunningSimulator } from '@ondemand/simulator';
-import type { CloudName, DeviceCodePrompt, GraphClient, GraphClientOptions } from '@ondemand/transport';
+import type {
+  CloudName,
+  DeviceCodePrompt,
+  GraphClient,
+  GraphClientOptions,
+  ProxyClient,
+} from '@ondemand/transport';
 import { z } from 'zod';
 import { badInput, CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -87,6 +93,8 @@ export interface Connection {
   description: string;
   kind: 'simulator' | 'tenant' | 'proxy';
   simulator?: RunningSimulator;
+  /** The proxy's own API (approvals, audit), when connected to a proxy. */
+  proxy?: ProxyClient;
   close(): Promise<void>;
 }
 
@@ -100,7 +108,7 @@ export async function connect(
   onDeviceCode?: (prompt: DeviceCodePrompt) => void,
 ): Promise<Connection> {
   // Loaded on connect, not at start: MSAL and undici would delay the UI's first frame by ~0.4 s.
-  const { createGraphClient } = await import('@ondemand/transport');
+  const { createGraphClient, createProxyClient } = await import('@ondemand/transport');
   const parsed = flagsSchema.safeParse(values);
   if (!parsed.success)
     throw new CliError(parsed.error.issues.map((issue) => issue.message).join('; '), ExitCode.badInput);
@@ -141,7 +149,16 @@ export async function connect(
         ExitCode.authOrConfig,
       );
     const graph = createGraphClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}), env: {} });
-    return { graph, kind: 'proxy', description: `proxy · ${proxyUrl}`, close: once(() => graph.close()) };
+    const proxy = createProxyClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}) });
+    return {
+      graph,
+      proxy,
+      kind: 'proxy',
+      description: `proxy · ${proxyUrl}`,
+      close: once(async () => {
+        await Promise.all([graph.close(), proxy.close()]);
+      }),
+    };
   }
 
   const graphUrl = flags['graph-url'] ?? env.ONDEMAND_GRAPH_URL;
@@ -173,6 +190,39 @@ export async function connect(
     description: `tenant ${tenantId ?? '?'} · ${where}`,
     close: () => graph.close(),
   };
+}
+
+/** The flags of the commands that talk to the proxy's own API (approvals, audit). */
+export const proxyConnectionOptions = {
+  proxy: { type: 'string' },
+  'api-key': { type: 'string' },
+  ca: { type: 'string' },
+} as const;
+
+export const proxyConnectionUsage = `Connection:
+  --proxy URL --api-key KEY     the ondemand proxy (ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for them)
+  --ca FILE                     trust this CA for the proxy's HTTPS (the file its ready line names as caFile)`;
+
+/** The proxy's own API (approvals, audit), from the flags or the environment. */
+export async function connectProxy(values: Record<string, unknown>, io: CliIo): Promise<ProxyClient> {
+  const { createProxyClient } = await import('@ondemand/transport');
+  const flags = flagsSchema.pick({ proxy: true, 'api-key': true, ca: true }).safeParse(values);
+  if (!flags.success)
+    throw new CliError(flags.error.issues.map((issue) => issue.message).join('; '), ExitCode.badInput);
+  const baseUrl = flags.data.proxy ?? io.env.ONDEMAND_PROXY_URL;
+  const apiKey = flags.data['api-key'] ?? io.env.ONDEMAND_API_KEY;
+  if (!baseUrl)
+    throw new CliError(
+      `not connected: give --proxy URL (or ONDEMAND_PROXY_URL)\n\n${proxyConnectionUsage}`,
+      ExitCode.authOrConfig,
+    );
+  if (!apiKey)
+    throw new CliError(
+      'the proxy needs an API key: give --api-key or ONDEMAND_API_KEY',
+      ExitCode.authOrConfig,
+    );
+  const ca = flags.data.ca ? await readFlagFile(flags.data.ca, 'CA') : undefined;
+  return createProxyClient({ baseUrl, apiKey, ...(ca ? { ca } : {}) });
 }
 
 /** A file a connection flag names (the CA, the certificate): unreadable is a config error. */

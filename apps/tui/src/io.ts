@@ -1,3 +1,5 @@
+import type { OnInterrupt } from './interrupt.js';
+
 /** What a command may touch: passed in, so tests run commands in-process with their own streams. */
 export interface CliIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -5,4 +7,6 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Ctrl-C and SIGTERM, for a command that stops by itself (see `interrupt.ts`); absent in tests that do not interrupt. */
+  onInterrupt?: OnInterrupt;
 }

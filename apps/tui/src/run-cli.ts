@@ -1,5 +1,5 @@
-import type { TransportError } from '@ondemand/transport';
-import { CliError, ExitCode } from './exit-codes.js';
+import type { HeldRequestNotRunError, ProxyRefusedError, TransportError } from '@ondemand/transport';
+import { CliError, ExitCode, exitCodeHelp } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 type Command = { load: () => Promise<(argv: string[], io: CliIo) => Promise<number>>; summary: string };
@@ -26,6 +26,15 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./commands/explain.js')).explainCommand,
     summary: 'print a provisionOnDemand answer readably (steps, changes, outcome)',
   },
+  approvals: {
+    load: async () => (await import('./commands/approvals.js')).approvalsCommand,
+    summary:
+      'requests held for approval: list (on a terminal, the inbox), show, approve, deny, withdraw, wait',
+  },
+  audit: {
+    load: async () => (await import('./commands/audit.js')).auditCommand,
+    summary: "the proxy's audit log: read, follow, verify",
+  },
   validate: {
     load: async () => (await import('./commands/validate.js')).validateCommand,
     summary: 'check a provisionOnDemand request body; exit 2 with every problem',
@@ -43,7 +52,7 @@ ${Object.entries(commands)
   .join('\n')}
 
 Run "ondemand <command> --help" for a command's options and examples.
-Exit codes: 0 success, 1 provisioning failed, 2 bad input, 3 auth/config, 4 Graph or network error.`;
+${exitCodeHelp()}`;
 
 /**
  * Runs the `ondemand` command and returns its exit code. This is the one place where errors become
@@ -105,15 +114,46 @@ function isTransportError(error: unknown): error is TransportError {
   return error instanceof Error && typeof (error as TransportError).code === 'string' && 'details' in error;
 }
 
-/** Transport failures as exit codes: config and sign-in 3, a refused body 2, Graph and network 4. */
+/**
+ * Transport failures as exit codes: config and sign-in 3, a refused body 2, the proxy's refusals and
+ * a held request's end each their own, Graph and network 4.
+ */
 export function exitCodeFor(error: TransportError): number {
+  // By name, not instanceof: the transport is loaded only by the commands that talk to Graph.
+  if (error.name === 'ProxyRefusedError') return refusalExitCode(error as ProxyRefusedError);
+  if (error.name === 'HeldRequestNotRunError') {
+    const { state } = (error as HeldRequestNotRunError).approval;
+    if (state === 'denied') return ExitCode.denied;
+    if (state === 'expired') return ExitCode.expired;
+    if (state === 'withdrawn') return ExitCode.withdrawn;
+    if (state === 'failed') return ExitCode.provisioningFailed;
+    return ExitCode.graphOrNetwork;
+  }
   switch (error.code) {
     case 'config':
     case 'auth':
       return ExitCode.authOrConfig;
     case 'validation':
       return ExitCode.badInput;
+    case 'aborted':
+      return ExitCode.interrupted;
     default:
       return ExitCode.graphOrNetwork;
+  }
+}
+
+function refusalExitCode(error: ProxyRefusedError): number {
+  switch (error.reason) {
+    case 'self_review':
+      return ExitCode.ownRequest;
+    case 'decided':
+    case 'duplicate':
+      return ExitCode.alreadyDecided;
+    case 'expired':
+      return ExitCode.expired;
+    case 'not_found':
+      return ExitCode.badInput;
+    default:
+      return error.status === 404 ? ExitCode.badInput : ExitCode.notAllowed;
   }
 }

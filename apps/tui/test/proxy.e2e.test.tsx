@@ -79,7 +79,7 @@ describe('ondemand through the proxy', () => {
     await approving;
     expect(errors()).toMatch(/connected to proxy · http:\/\/127\.0\.0\.1:\d+/);
     expect(errors()).toMatch(
-      /waiting for approval: http:\/\/127\.0\.0\.1:\d+\/approvals\/[0-9a-f-]{36} \(needs 1 approver approval\)/,
+      /waiting for approval: http:\/\/127\.0\.0\.1:\d+\/approvals\/[0-9a-f-]{36} \(needs 1 more approver approval; Ctrl-C stops waiting, the request stays pending\)/,
     );
     expect(errors()).toContain('completed');
     expect(output()).toMatch(/^Success/);

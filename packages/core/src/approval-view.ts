@@ -100,6 +100,16 @@ export const approvalViewSchema = z.looseObject({
       objects: z.record(z.string(), z.object({ type: z.string(), displayName: z.string().nullable() })),
     })
     .nullable(),
+  /**
+   * What the caller may do with it now, as the proxy would decide: review (approve or deny) and
+   * withdraw, each with why not when not (their own request, a role they lack, no longer pending).
+   */
+  youMay: z
+    .object({
+      review: z.object({ allowed: z.boolean(), why: z.string().nullable() }),
+      withdraw: z.object({ allowed: z.boolean(), why: z.string().nullable() }),
+    })
+    .optional(),
   /** Graph's answer once it ran. */
   result: z
     .object({

@@ -7,8 +7,9 @@ import { z } from 'zod';
 export const AUDIT_ACTION_MEANINGS = {
   request: 'a provisionOnDemand arrived and passed validation (who, which app, job and subjects)',
   decision: "the policy's decision on it: allow, deny (with the reason) or require_approval (the rule)",
-  review: 'an approver approved or denied a held request, with the reason',
-  withdrawn: 'the requester (or an admin) withdrew a pending request: it will never run',
+  review: 'an approver approved or denied a held request, with the reason (or a review refused, with why)',
+  withdrawn:
+    'the requester (or an admin) withdrew a pending request, which will never run (or a refused withdrawal)',
   expired: 'a held request reached its expiry without enough approvals: it will never run',
   forward: 'one attempt is about to leave for Graph, written before it leaves (with its client-request-id)',
   outcome: "what came of it: Graph's status and result, or sent: unknown when the answer was lost",
@@ -17,7 +18,7 @@ export const AUDIT_ACTION_MEANINGS = {
   read: 'an allowed Graph read passed through (path and status)',
   rejected: 'a call refused before the policy: a bad body, too large, a wrong path (status and code)',
   auth_failure: 'a call without a valid API key or token',
-  forbidden: "a call whose principal lacks the role it needs (an approver's review of their own included)",
+  forbidden: 'a call whose principal lacks the role it needs',
 } as const;
 
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_MEANINGS) as Array<keyof typeof AUDIT_ACTION_MEANINGS>;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './ready-process.js';
@@ -41,6 +41,8 @@ function sources(dir: string): Array<{ file: string; text: string }> {
       if (statSync(path).isDirectory()) return walk(path);
       return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
     });
+  // A test-only workspace (the SDK compatibility tests) has no src.
+  if (!existsSync(join(dir, 'src'))) return [];
   return walk(join(dir, 'src')).map((file) => ({
     file: file.slice(repoRoot.length),
     text: readFileSync(file, 'utf8'),

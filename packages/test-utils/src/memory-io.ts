@@ -15,9 +15,19 @@ export function memoryIo(
     written.stderr += String(chunk);
   });
   stdin.end(options.stdin ?? '');
+  const interruptHandlers = new Set<() => void>();
+  const onInterrupt = (handler: () => void) => {
+    interruptHandlers.add(handler);
+    return () => interruptHandlers.delete(handler);
+  };
   return {
-    io: { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? process.cwd() },
+    io: { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? process.cwd(), onInterrupt },
     output: () => written.stdout,
     errors: () => written.stderr,
+    /** As a Ctrl-C would: calls what the command registered; says whether anything was. */
+    interrupt: () => {
+      for (const handler of [...interruptHandlers]) handler();
+      return interruptHandlers.size > 0;
+    },
   };
 }

@@ -40,7 +40,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
           ? `${base}/approvals?${new URLSearchParams({ ...rest, cursor: String(page.at(-1)!.cursor) })}`
           : undefined;
       const text = JSON.stringify({
-        value: page.map(({ record }) => approvalView(record, base)),
+        value: page.map(({ record }) => approvalView(record, base, { principal, now: new Date() })),
         ...(next ? { '@odata.nextLink': next } : {}),
       });
       return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
@@ -70,7 +70,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const { id } = await readable(c);
     const wait = preferredWait(c.req.header('prefer'));
     const record = wait > 0 ? await approvals.waitForDecision(id, wait * 1000) : await approvals.get(id);
-    return c.json(approvalView(record!, ctx.urls.of(c)));
+    return c.json(approvalView(record!, ctx.urls.of(c), { principal: c.get('principal'), now: new Date() }));
   });
 
   // What came of it, answered as the held POST would have been: what an SDK follows.
@@ -87,6 +87,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
           approvalView(
             await approvals.review(id, c.get('principal'), decision, parsed.data.reason),
             ctx.urls.of(c),
+            { principal: c.get('principal'), now: new Date() },
           ),
         ),
       );
@@ -106,6 +107,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
             admin: principal.roles.includes('admin'),
           }),
           ctx.urls.of(c),
+          { principal, now: new Date() },
         ),
       ),
     );

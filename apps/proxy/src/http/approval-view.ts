@@ -1,13 +1,18 @@
 import { type ApprovalView, approvalPath, approvalResultPath } from '@ondemand/core';
 import { provisionOnDemandPath } from '@ondemand/transport';
-import type { ApprovalRecord } from '../approvals/approval.js';
+import type { Principal } from '../api-keys.js';
+import { type ApprovalRecord, applyReview, applyWithdraw } from '../approvals/approval.js';
 
 /**
  * What callers see of an approval (core's contract): everything but the raw stored row. The path is
  * the one that runs, encoded as it is sent, so what is shown is what is approved; `base` is the
  * proxy's public URL.
  */
-export function approvalView(record: ApprovalRecord, base: string): ApprovalView {
+export function approvalView(
+  record: ApprovalRecord,
+  base: string,
+  viewer?: { principal: Principal; now: Date },
+): ApprovalView {
   const denial =
     record.state === 'denied' ? record.reviews.find((review) => review.decision === 'deny') : undefined;
   return {
@@ -32,5 +37,32 @@ export function approvalView(record: ApprovalRecord, base: string): ApprovalView
     withdrawn: record.withdrawn ?? null,
     names: record.names ?? null,
     result: record.result,
+    ...(viewer ? { youMay: whatTheViewerMay(record, viewer.principal, viewer.now) } : {}),
+  };
+}
+
+/** The review and withdraw rules run dry for this caller: what they may do, and why not. */
+function whatTheViewerMay(record: ApprovalRecord, principal: Principal, now: Date) {
+  const review = applyReview(
+    record.id,
+    record,
+    {
+      principal: principal.principal,
+      roles: principal.roles,
+      decision: 'approve',
+      reason: '',
+      at: now.toISOString(),
+    },
+    now,
+  ).refused;
+  const withdraw = applyWithdraw(
+    record.id,
+    record,
+    { principal: principal.principal, admin: principal.roles.includes('admin') },
+    now,
+  ).refused;
+  return {
+    review: { allowed: !review, why: review?.message ?? null },
+    withdraw: { allowed: !withdraw, why: withdraw?.message ?? null },
   };
 }

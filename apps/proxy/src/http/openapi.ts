@@ -128,7 +128,16 @@ export function openApiDocument() {
       '/approvals': {
         get: {
           summary: 'Approvals you may see, newest first (requesters: their own)',
-          parameters: queryParameters(approvalListQuerySchema),
+          parameters: [
+            ...queryParameters(approvalListQuerySchema),
+            {
+              name: 'If-None-Match',
+              in: 'header',
+              schema: { type: 'string' },
+              description: "The page's ETag: with Prefer: wait=N, held until the page changes",
+            },
+            preferWait,
+          ],
           responses: {
             200: json(
               {
@@ -138,8 +147,9 @@ export function openApiDocument() {
                   '@odata.nextLink': { type: 'string', format: 'uri' },
                 },
               },
-              'A page; @odata.nextLink names the next',
+              'A page; @odata.nextLink names the next; ETag names the page',
             ),
+            304: { description: 'The page has not changed (If-None-Match), within the wait' },
             400: json(graphError, 'An unknown filter or state'),
           },
         },

@@ -716,6 +716,27 @@ describe('what services and SDKs need', () => {
     expect(listed.json.value.map((view: { id: string }) => view.id)).toEqual([answer.json.id]);
   });
 
+  it('tells each caller what they may do with an approval, and why not, as a review would be decided', async () => {
+    const proxy = await start();
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    const asSeenBy = async (principal: string) =>
+      (await proxy.call(`/approvals/${held.json.id}`, { key: proxy.keys[principal] })).json.youMay;
+    expect(await asSeenBy('approver')).toEqual({
+      review: { allowed: true, why: null },
+      withdraw: { allowed: false, why: expect.stringMatching(/only requester \(or an admin\) can withdraw/) },
+    });
+    expect(await asSeenBy('requester')).toEqual({
+      review: { allowed: false, why: expect.stringMatching(/nobody approves or denies their own request/) },
+      withdraw: { allowed: true, why: null },
+    });
+    expect((await asSeenBy('auditor')).review.why).toMatch(/needs the role approver/);
+    await proxy.call(`/approvals/${held.json.id}/deny`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"no"}',
+    });
+    expect((await asSeenBy('approver-2')).review.why).toMatch(/already denied/);
+  });
+
   it('names what it holds: the app, the job, the rule, each subject and member, next to the ids', async () => {
     const proxy = await start();
     const body = JSON.stringify(
@@ -821,6 +842,8 @@ describe('what services and SDKs need', () => {
       'to',
       'cursor',
       'limit',
+      'If-None-Match',
+      'Prefer',
     ]);
     expect(list[0].schema.enum).toContain('withdrawn');
     expect(paths['/approvals/{id}/withdraw'].post).toBeDefined();

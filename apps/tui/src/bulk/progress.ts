@@ -1,3 +1,4 @@
+import { formatDuration } from '../render/text.js';
 /** Counts by outcome, and the progress line that shows them. */
 export class BulkProgress {
   readonly counts = new Map<string, number>();
@@ -33,12 +34,4 @@ export class BulkProgress {
       [...this.counts].map(([outcome, count]) => `${outcome} ${count}`).join(' · ') || 'starting';
     return `[${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${finished}/${this.total}  ${Math.floor(share * 100)}%  ${counts}  ETA ${formatDuration(this.etaMs())}`;
   }
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }

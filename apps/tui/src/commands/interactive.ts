@@ -14,6 +14,7 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
     throw badInput('the interactive UI needs a terminal: run a command instead (ondemand --help lists them)');
   }
   const hasFlags = Object.values(values).some((value) => value !== undefined);
+  const notes: string[] = [];
   const app = render(
     createElement(App, {
       connect: (flags, onDeviceCode) => connect(flags, io, onDeviceCode),
@@ -21,9 +22,13 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
       env: io.env,
       cwd: io.cwd,
       width: Math.min(io.stdout.columns ?? 80, 120),
+      height: (io.stdout as NodeJS.WriteStream).rows ?? 24,
+      onExitNote: (note) => notes.push(note),
     }),
-    { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, exitOnCtrlC: true },
+    // Ctrl-C is the App's: it stops what is in flight (a wait for approval, a sign-in) before exiting.
+    { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, exitOnCtrlC: false },
   );
   await app.waitUntilExit();
-  return ExitCode.success;
+  for (const note of notes) io.stderr.write(`${note}\n`);
+  return notes.length > 0 ? ExitCode.interrupted : ExitCode.success;
 }

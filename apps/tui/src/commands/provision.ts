@@ -7,10 +7,13 @@ import {
 } from '@ondemand/core';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
+import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
+import { stillNeeded } from '../render/approval-text.js';
 import { renderReportText } from '../render/report-text.js';
 import { styleFor } from '../style.js';
+import { stoppedWaiting } from './approvals.js';
 import { pickRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
@@ -35,7 +38,7 @@ ${connectionUsage}
 Examples:
   ondemand provision --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612 --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8
   ondemand provision --sp $SP --job $JOB --group $GROUP --member $U1 --member $U2 --json
-Exit codes: 0 provisioned or skipped, 1 the provisioning failed, 2 bad input, 3 auth/config, 4 Graph or network.`;
+Exit codes: 0 provisioned or skipped, 1 the provisioning failed, 2 bad input, 3 auth/config, 4 Graph or\nnetwork; held by a proxy: 8 expired, 9 denied, 10 withdrawn, 130 stopped waiting (it stays pending).`;
 
 /** `ondemand provision`: one call, every step printed. */
 export async function provisionCommand(argv: string[], io: CliIo): Promise<number> {
@@ -82,20 +85,34 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       if (error instanceof RequestBuildError) throw badInput(error.message, { cause: error });
       throw error;
     }
-    let lastState = '';
-    const result = await graph.provisionOnDemand(sp, job, body, {
-      // Through the proxy a request may be held for a second person's approval: say so, and wait.
-      onPending: (approval) => {
-        if (approval.state === lastState) return;
-        lastState = approval.state;
-        const needs = approval.required
-          ? ` (needs ${approval.required.count} ${approval.required.roles.join('/')} approval${approval.required.count === 1 ? '' : 's'})`
-          : '';
-        io.stderr.write(
-          `${approval.state === 'pending' ? 'waiting for approval' : approval.state}: ${approval.url}${needs}\n`,
-        );
-      },
-    });
+    let held: { id: string; state: string } | undefined;
+    const { signal, release } = interruptSignal(io);
+    let result: Awaited<ReturnType<typeof graph.provisionOnDemand>>;
+    try {
+      result = await graph.provisionOnDemand(sp, job, body, {
+        signal,
+        // Through the proxy a request may be held for a second person's approval: say so, and wait.
+        onPending: (approval) => {
+          if (approval.state === held?.state) return;
+          held = { id: approval.id, state: approval.state };
+          io.stderr.write(
+            approval.state === 'pending'
+              ? `waiting for approval: ${approval.url} (needs ${stillNeeded(approval)}; Ctrl-C stops waiting, the request stays pending)\n`
+              : `${approval.state}: ${approval.url}\n`,
+          );
+        },
+      });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // Nothing was cancelled: a held request stays pending; a call already sent runs to its end.
+      if (held?.state === 'pending') {
+        io.stderr.write(stoppedWaiting(held.id));
+        return ExitCode.interrupted;
+      }
+      throw error;
+    } finally {
+      release();
+    }
     if (args.values.json) {
       const { result: outcome, details, report, reports, requestId, clientRequestId } = result;
       io.stdout.write(

@@ -8,6 +8,7 @@ import {
   summarizeOutcome,
 } from '@ondemand/core';
 import type { Style } from '../style.js';
+import { truncate } from './text.js';
 
 export const MARKS: Record<StatusMark, string> = {
   success: '✓',
@@ -102,8 +103,4 @@ function timing(start: string | null | undefined, end: string | null | undefined
   if (!start) return undefined;
   const ms = end ? Date.parse(end) - Date.parse(start) : Number.NaN;
   return Number.isNaN(ms) ? start : `${start} (${ms} ms)`;
-}
-
-function truncate(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }

@@ -4,9 +4,11 @@ import type { LimiterSnapshot } from '@ondemand/core';
 import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
 import { Box, Text, useApp, useInput } from 'ink';
 import Spinner from 'ink-spinner';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Connection } from '../connection.js';
+import { ApprovalsInbox } from './ApprovalsInbox.js';
 import { type AppChoice, AppsScreen } from './AppsScreen.js';
+import { AuditScreen } from './AuditScreen.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { HelpBar } from './HelpBar.js';
 import { describeTarget, type HistoryEntry, type ProvisionTarget } from './model.js';
@@ -31,6 +33,8 @@ type Screen =
   | { name: 'provisioning'; target: ProvisionTarget; approval?: PendingApproval }
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
+  | { name: 'inbox'; back: Screen }
+  | { name: 'audit'; back: Screen }
   | { name: 'error'; message: string; back: Screen };
 
 export interface AppProps {
@@ -44,6 +48,9 @@ export interface AppProps {
   env: Record<string, string | undefined>;
   cwd: string;
   width?: number;
+  height?: number;
+  /** A line to print once the UI has closed (what became of a request it stopped waiting for). */
+  onExitNote?: (note: string) => void;
 }
 
 /** The interactive `ondemand`: connect, pick app, job, rule and subject, provision, read every step. */
@@ -58,6 +65,8 @@ export function App(props: AppProps) {
   const [limiter, setLimiter] = useState<LimiterSnapshot | undefined>();
   const [raw, setRaw] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  // The provisioning call in flight, so quitting or going back stops waiting for it at once.
+  const inFlight = useRef<AbortController | undefined>(undefined);
 
   const fail = useCallback((error: unknown, back: Screen = { name: 'apps' }) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -83,7 +92,13 @@ export function App(props: AppProps) {
     if (props.initialFlags) open(props.initialFlags);
   }, []);
 
-  useEffect(() => () => void connection?.close(), [connection]);
+  useEffect(
+    () => () => {
+      inFlight.current?.abort();
+      void connection?.close();
+    },
+    [connection],
+  );
 
   // The rate window of the app in use, refreshed while there is one.
   const spId =
@@ -126,20 +141,29 @@ export function App(props: AppProps) {
               },
             ]
           : [{ objectId: subject.id, objectTypeName: subject.kind === 'dn' ? 'user' : 'User' }];
+      const call = new AbortController();
+      inFlight.current = call;
       connection.graph
         .provisionOnDemand(
           target.sp.id,
           target.job.id,
           { parameters: [{ ruleId: target.rule.id, subjects }] },
           // Through the proxy, a gated request waits for approval: show it, and that it is waiting.
-          { onPending: (approval) => setScreen({ name: 'provisioning', target, approval }) },
+          {
+            signal: call.signal,
+            onPending: (approval) => setScreen({ name: 'provisioning', target, approval }),
+          },
         )
         .then((result) => {
           const entry = { at: new Date(), target, result };
           setHistory((previous) => [entry, ...previous]);
           setScreen({ name: 'result', entry });
         })
-        .catch((error) => fail(error, { name: 'subject', target, cloudSync: subject.kind === 'dn' }));
+        .catch((error) => {
+          // Stopped on purpose: the screen has already moved on.
+          if (!call.signal.aborted)
+            fail(error, { name: 'subject', target, cloudSync: subject.kind === 'dn' });
+        });
     },
     [connection, fail],
   );
@@ -171,9 +195,52 @@ export function App(props: AppProps) {
     [connection, fail],
   );
 
-  // On screens with a text field, letters are typed, not commands.
+  const quit = useCallback(() => {
+    inFlight.current?.abort();
+    void (connection?.close() ?? Promise.resolve()).finally(() => exit());
+  }, [connection, exit]);
+
+  /** Stops waiting for a held request: it stays pending at the proxy, as the note says. */
+  const stopWaiting = (approval: PendingApproval): string => {
+    inFlight.current?.abort();
+    return `stopped waiting: approval ${approval.id} stays pending (${approval.url}); ondemand approvals withdraw ${approval.id} withdraws it`;
+  };
+
+  const proxyScreens = (back: Screen) => (input: string) => {
+    if (!connection?.proxy) return false;
+    if (input === 'i') setScreen({ name: 'inbox', back });
+    else if (input === 'u') setScreen({ name: 'audit', back });
+    else return false;
+    return true;
+  };
+
+  // On screens with a text field, letters are typed, not commands; the inbox and audit screens keep their own keys.
   const typing = screen.name === 'apps' || screen.name === 'subject' || screen.name === 'connect';
   useInput((input, key) => {
+    if (screen.name === 'inbox' || screen.name === 'audit') {
+      if (key.ctrl && input === 'c') quit();
+      return;
+    }
+    const waiting =
+      screen.name === 'provisioning' && screen.approval?.state === 'pending' ? screen.approval : undefined;
+    if (waiting && screen.name === 'provisioning') {
+      if ((key.ctrl && input === 'c') || input === 'q') {
+        props.onExitNote?.(stopWaiting(waiting));
+        quit();
+      } else if (key.escape) {
+        setNotice(stopWaiting(waiting));
+        setScreen({ name: 'subject', target: screen.target, cloudSync: screen.target.subject.kind === 'dn' });
+      } else if (input === 'w' && connection?.proxy) {
+        // The follow-up sees it withdrawn and says so.
+        connection.proxy.withdraw(waiting.id).catch((error: Error) => setNotice(error.message));
+      }
+      return;
+    }
+    if (key.ctrl && input === 'c') return quit();
+    if (key.tab && screen.name === 'apps' && connection?.proxy) {
+      setScreen({ name: 'inbox', back: screen });
+      return;
+    }
     if (key.escape) {
       setNotice(undefined);
       if (
@@ -193,10 +260,9 @@ export function App(props: AppProps) {
       return;
     }
     if (typing) return;
-    if (input === 'q') {
-      void connection?.close().finally(() => exit());
-      if (!connection) exit();
-    } else if (screen.name === 'result') {
+    if (input === 'q') quit();
+    else if (proxyScreens(screen)(input)) return;
+    else if (screen.name === 'result') {
       if (input === 'p') provision(screen.entry.target);
       else if (input === 'n')
         setScreen({
@@ -223,39 +289,78 @@ export function App(props: AppProps) {
     }
   });
 
+  const proxyKeys: Array<[string, string]> = connection?.proxy
+    ? [
+        ['i', 'approvals'],
+        ['u', 'audit'],
+      ]
+    : [];
   const help: Array<[string, string]> =
-    screen.name === 'result'
+    screen.name === 'provisioning' && screen.approval?.state === 'pending'
       ? [
-          ['p', 'provision again'],
-          ['n', 'new subject'],
-          ['j', raw ? 'steps' : 'raw JSON'],
-          ['s', 'save'],
-          ['h', 'history'],
-          ['a', 'apps'],
-          ['Esc', 'back'],
-          ['q', 'quit'],
+          ['w', 'withdraw'],
+          ['Esc', 'stop waiting'],
+          ['q', 'stop waiting and quit'],
         ]
-      : screen.name === 'subject'
+      : screen.name === 'apps' && connection?.proxy
         ? [
             ['↑↓', 'move'],
             ['Enter', 'pick'],
-            ['Tab', 'user/group'],
-            ['Space', 'toggle member'],
-            ['Esc', 'back'],
+            ['Tab', 'approvals'],
             ['Ctrl-C', 'quit'],
           ]
-        : screen.name === 'history'
+        : screen.name === 'result'
           ? [
-              ['Enter', 'show'],
+              ['p', 'provision again'],
+              ['n', 'new subject'],
+              ['j', raw ? 'steps' : 'raw JSON'],
+              ['s', 'save'],
+              ['h', 'history'],
+              ['a', 'apps'],
+              ...proxyKeys,
               ['Esc', 'back'],
               ['q', 'quit'],
             ]
-          : [
-              ['↑↓', 'move'],
-              ['Enter', 'pick'],
-              ['Esc', 'back'],
-              [typing ? 'Ctrl-C' : 'q', 'quit'],
-            ];
+          : screen.name === 'subject'
+            ? [
+                ['↑↓', 'move'],
+                ['Enter', 'pick'],
+                ['Tab', 'user/group'],
+                ['Space', 'toggle member'],
+                ['Esc', 'back'],
+                ['Ctrl-C', 'quit'],
+              ]
+            : screen.name === 'history'
+              ? [
+                  ['Enter', 'show'],
+                  ['Esc', 'back'],
+                  ['q', 'quit'],
+                ]
+              : [
+                  ['↑↓', 'move'],
+                  ['Enter', 'pick'],
+                  ['Esc', 'back'],
+                  [typing ? 'Ctrl-C' : 'q', 'quit'],
+                ];
+
+  if ((screen.name === 'inbox' || screen.name === 'audit') && connection?.proxy) {
+    const Screen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
+    const back = screen.back;
+    return (
+      <Box flexDirection="column" width={props.width}>
+        <StatusBar connection={connection.description} theme={theme} />
+        <Screen
+          proxy={connection.proxy}
+          theme={theme}
+          env={props.env}
+          width={props.width ?? 80}
+          height={(props.height ?? 24) - 1}
+          onExit={() => setScreen(back)}
+          onQuit={quit}
+        />
+      </Box>
+    );
+  }
 
   return (
     <Box flexDirection="column" width={props.width}>
@@ -335,6 +440,11 @@ export function App(props: AppProps) {
               color={theme.color('gray')}
               wrap="truncate-end"
             >{`${screen.target.sp.displayName} · job ${screen.target.job.templateId} · rule ${screen.target.rule.name}`}</Text>
+            {notice ? (
+              <Text color={theme.color('yellow')} wrap="wrap">
+                {notice}
+              </Text>
+            ) : null}
             <SubjectScreen
               graph={connection.graph}
               theme={theme}
@@ -354,7 +464,7 @@ export function App(props: AppProps) {
             </Text>
             {screen.approval ? (
               <Text color={theme.color('gray')} wrap="wrap">
-                {`The proxy holds this request until ${screen.approval.required ? `${screen.approval.required.count} ${screen.approval.required.roles.join('/')}` : 'an approver'} approves it: ${screen.approval.url}`}
+                {`The proxy holds this request until ${screen.approval.required ? `${screen.approval.required.count} ${screen.approval.required.roles.join('/')}` : 'an approver'} approves it: ${screen.approval.url}. Stopping the wait leaves it pending; w withdraws it.`}
               </Text>
             ) : null}
           </Box>

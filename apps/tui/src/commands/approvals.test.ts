@@ -1,0 +1,305 @@
+import { join } from 'node:path';
+import { groupRequest } from '@ondemand/core';
+import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { memoryIo, until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+let sim: RunningSimulator;
+let proxy: RunningProxy;
+let keys: Record<string, string>;
+let database: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+  database = join(tempDir('ondemand-approvals-'), 'proxy.sqlite');
+  const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
+  keys = demo.keys;
+  proxy = await startProxy({
+    config: parseConfig(demo.config),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: () => {},
+  });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await sim.stop();
+});
+
+/** `ondemand …` in-process as `principal`, connected to the demo proxy through the environment. */
+function ondemand(principal: string, args: string[]) {
+  const run = memoryIo({ env: { ONDEMAND_PROXY_URL: proxy.url, ONDEMAND_API_KEY: keys[principal]! } });
+  const code = runCli(args, run.io);
+  return { code, out: run.output, err: run.errors, interrupt: run.interrupt };
+}
+
+async function finished(principal: string, args: string[]) {
+  const run = ondemand(principal, args);
+  return { code: await run.code, out: run.out(), err: run.err() };
+}
+
+/** Holds a group request for `member` (the demo policy needs an approver for groups). */
+async function hold(member: string, principal = 'requester'): Promise<string> {
+  const answer = await fetch(
+    `${proxy.url}/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys[principal]}`, 'content-type': 'application/json' },
+      body: JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [member] })),
+    },
+  );
+  return ((await answer.json()) as { id: string }).id;
+}
+
+describe('ondemand approvals', () => {
+  it('lists pending requests with who asked, the app and the subject by name; --json gives the views', async () => {
+    const id = await hold(ids.groupMembers[0]);
+    const listed = await finished('approver', ['approvals', '--state', 'pending']);
+    expect(listed.code).toBe(0);
+    const row = listed.out.split('\n').find((line) => line.startsWith(id))!;
+    expect(row).toMatch(
+      /pending\s+\d+s\s+(59m\d\ds|1h00m)\s+requester\s+Fabrikam Workspace\s+Group \S.* \+ 1 member/,
+    );
+    const json = await finished('approver', ['approvals', '--state', 'pending', '--json']);
+    expect(JSON.parse(json.out).map((view: { id: string }) => view.id)).toContain(id);
+  });
+
+  it('shows what an approver needs to decide: names next to ids, the exact body and its hash, what is still needed', async () => {
+    const id = await hold(ids.groupMembers[0]);
+    const { code, out } = await finished('approver', ['approvals', 'show', id]);
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^Approval ${id}  pending`));
+    expect(out).toMatch(/Asked by\s+requester, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(out).toMatch(/Held by\s+the rule "groups need an approver": 1 approver approval/);
+    expect(out).toMatch(new RegExp(`App\\s+Fabrikam Workspace  ${ids.groupServicePrincipal}`));
+    expect(out).toMatch(new RegExp(`Group\\s+\\S.*  ${ids.group}`));
+    expect(out).toMatch(new RegExp(`  member\\s+User \\S.*  ${ids.groupMembers[0]}`));
+    expect(out).toMatch(/Body\s+sha256 [0-9a-f]{64}/);
+    expect(out).toContain(`"objectId": "${ids.group}"`);
+    expect(out).toMatch(/Needs\s+1 more approver approval/);
+    expect(out).toMatch(/Expires\s+.* UTC \(in (59m\d\ds|1h00m)\)/);
+  });
+
+  it('approves with a reason; the requester waiting sees the run and exits 0', async () => {
+    const id = await hold(ids.groupMembers[1]);
+    const waiting = ondemand('requester', ['approvals', 'wait', id]);
+    await until('the requester waits', () => waiting.err().includes('waiting for approval'));
+    const approved = await finished('approver', ['approvals', 'approve', id, '--reason', 'ticket CHG-1234']);
+    expect(approved.code).toBe(0);
+    expect(approved.out).toMatch(/Reviews\s+approver approved at .*: ticket CHG-1234/);
+    expect(await waiting.code).toBe(0);
+    expect(waiting.out()).toMatch(/^ran: Success/);
+  });
+
+  it.each<[string, string, (id: string) => Promise<string[]>, number, RegExp]>([
+    [
+      'a role the caller lacks',
+      'requester',
+      async (id) => ['approve', id, '--reason', 'x'],
+      5,
+      /needs the role approver/,
+    ],
+    [
+      'their own request',
+      'admin',
+      async () => ['approve', await hold(ids.groupMembers[0], 'admin'), '--reason', 'x'],
+      6,
+      /own request/,
+    ],
+    [
+      'a decided one',
+      'approver-2',
+      async (id) => {
+        await finished('approver', ['approvals', 'deny', id, '--reason', 'no']);
+        return ['approve', id, '--reason', 'x'];
+      },
+      7,
+      /denied/,
+    ],
+    [
+      'one that is not there',
+      'approver',
+      async () => ['show', 'no-such-id'],
+      2,
+      /No approval no-such-id that you may see/,
+    ],
+  ])(
+    'refuses a review of %s in one line with its own exit code',
+    async (_, principal, args, exitCode, message) => {
+      const id = await hold(ids.groupMembers[1]);
+      const { code, err } = await finished(principal, ['approvals', ...(await args(id))]);
+      expect(code).toBe(exitCode);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(message);
+    },
+  );
+
+  it('refuses a review of an expired request with exit 8, and tells the requester it expired', async () => {
+    let later = 0;
+    const dir = tempDir('ondemand-expiry-');
+    const demo = demoConfig(
+      { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+      join(dir, 'proxy.sqlite'),
+    );
+    const clocked = await startProxy({
+      config: parseConfig(demo.config),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: () => {},
+      now: () => new Date(Date.now() + later),
+    });
+    try {
+      const held = await fetch(
+        `${clocked.url}/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${demo.keys.requester}`, 'content-type': 'application/json' },
+          body: JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [] })),
+        },
+      );
+      const { id } = (await held.json()) as { id: string };
+      later = 2 * 3_600_000;
+      const as = (principal: string, args: string[]) => {
+        const run = memoryIo({
+          env: { ONDEMAND_PROXY_URL: clocked.url, ONDEMAND_API_KEY: demo.keys[principal]! },
+        });
+        return runCli(args, run.io).then((code) => ({ code, out: run.output(), err: run.errors() }));
+      };
+      const review = await as('approver', ['approvals', 'approve', id, '--reason', 'late']);
+      expect(review.code).toBe(8);
+      expect(review.err).toMatch(/expired/);
+      const waited = await as('requester', ['approvals', 'wait', id]);
+      expect(waited.code).toBe(8);
+      expect(waited.out).toMatch(/^expired at .* UTC: nobody approved it in time/);
+    } finally {
+      await clocked.stop();
+    }
+  });
+
+  it('tells the requester a denial in a sentence, with exit 9; a withdrawal with exit 10', async () => {
+    const denied = await hold(ids.groupMembers[0]);
+    await finished('approver', ['approvals', 'deny', denied, '--reason', 'not this quarter']);
+    const waited = await finished('requester', ['approvals', 'wait', denied]);
+    expect(waited.code).toBe(9);
+    expect(waited.out).toBe('denied by approver: not this quarter\n');
+
+    const withdrawn = await hold(ids.groupMembers[1]);
+    expect((await finished('requester', ['approvals', 'withdraw', withdrawn])).code).toBe(0);
+    const after = await finished('requester', ['approvals', 'wait', withdrawn]);
+    expect(after.code).toBe(10);
+    expect(after.out).toMatch(/^withdrawn by requester at /);
+  });
+
+  it('stops waiting at once on Ctrl-C, saying the request stays pending', async () => {
+    const id = await hold(ids.groupMembers[0]);
+    const waiting = ondemand('requester', ['approvals', 'wait', id]);
+    await until('the requester waits', () => waiting.err().includes('waiting for approval'));
+    expect(waiting.interrupt()).toBe(true);
+    expect(await waiting.code).toBe(130);
+    expect(waiting.err()).toContain(`stopped waiting: approval ${id} stays pending`);
+    expect((await finished('requester', ['approvals', 'show', id, '--json'])).out).toContain(
+      '"state": "pending"',
+    );
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['no reason', ['approve', 'x'], /needs --reason TEXT/],
+    ['an unknown state', ['--state', 'lost'], /--state is one of pending, approved/],
+    ['an unknown command', ['approv', 'x'], /unknown approvals command "approv"/],
+    ['no id', ['show'], /approvals show needs the approval's id/],
+  ])('refuses %s with exit 2 before calling the proxy', async (_, args, message) => {
+    const { code, err } = await finished('approver', ['approvals', ...args]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('says a wrong key is the proxy’s refusal, not the tenant’s (exit 3)', async () => {
+    const run = memoryIo({ env: { ONDEMAND_PROXY_URL: proxy.url, ONDEMAND_API_KEY: 'odp_wrong' } });
+    expect(await runCli(['approvals'], run.io)).toBe(3);
+    expect(run.errors()).toMatch(/the proxy refused the API key .*check --api-key or ONDEMAND_API_KEY/);
+  });
+});
+
+describe('ondemand provision through the proxy, held for approval', () => {
+  const provisionGroup = (member: string) => [
+    'provision',
+    '--sp',
+    ids.groupServicePrincipal,
+    '--job',
+    ids.groupJob,
+    '--rule',
+    ids.groupRule,
+    '--group',
+    ids.group,
+    '--member',
+    member,
+  ];
+
+  it('waits, says the request stays pending on Ctrl-C, and exits 130', async () => {
+    const run = ondemand('requester', provisionGroup(ids.groupMembers[1]));
+    await until('it waits for approval', () => run.err().includes('waiting for approval'));
+    expect(run.err()).toMatch(/needs 1 more approver approval; Ctrl-C stops waiting/);
+    run.interrupt();
+    expect(await run.code).toBe(130);
+    expect(run.err()).toMatch(/stopped waiting: approval \S+ stays pending/);
+  });
+
+  it('exits 9 with the approver’s reason when it is denied', async () => {
+    const run = ondemand('requester', provisionGroup(ids.groupMembers[0]));
+    const id = await until('it waits for approval', () => /approvals\/([0-9a-f-]{36})/.exec(run.err())?.[1]);
+    await finished('approver', ['approvals', 'deny', id, '--reason', 'not this quarter']);
+    expect(await run.code).toBe(9);
+    expect(run.err()).toMatch(/denied by approver: not this quarter/);
+  });
+});
+
+describe('ondemand audit', () => {
+  it('prints a table with names where the approvals know them; --json one entry per line; filters', async () => {
+    const table = await finished('auditor', ['audit', '--action', 'decision']);
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.out.trim().split('\n');
+    expect(header).toMatch(/^TIME\s+PRINCIPAL\s+ACTION\s+APP\s+SUBJECT\s+OUTCOME$/);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => /\sdecision\s/.test(row))).toBe(true);
+    expect(rows.some((row) => row.includes('Fabrikam Workspace') && row.includes('require_approval'))).toBe(
+      true,
+    );
+    const json = await finished('auditor', ['audit', '--since', '1h', '--json']);
+    const entries = json.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(entries.map((entry) => entry.seq)).toEqual(
+      [...entries.map((entry) => entry.seq)].sort((a, b) => a - b),
+    );
+    expect((await finished('auditor', ['audit', '--action', 'nope'])).err).toMatch(
+      /--action is one of request/,
+    );
+    expect((await finished('auditor', ['audit', '--since', 'yesterday'])).code).toBe(2);
+    expect((await finished('requester', ['audit'])).code).toBe(5);
+  });
+
+  it('follows new entries until Ctrl-C', async () => {
+    const run = ondemand('auditor', ['audit', '--follow', '--action', 'withdrawn']);
+    await until('the header is printed', () => run.out().startsWith('TIME'));
+    const id = await hold(ids.groupMembers[0]);
+    await finished('requester', ['approvals', 'withdraw', id]);
+    await until('the withdrawal is followed', () => run.out().split('\n').length > 3);
+    run.interrupt();
+    expect(await run.code).toBe(130);
+  });
+
+  it('verifies through the proxy and, offline, from the database: the same verdict', async () => {
+    const online = await finished('auditor', ['audit', 'verify']);
+    expect(online.code).toBe(0);
+    expect(online.err).toMatch(/^the audit log is intact: \d+ entries/);
+    const offline = await finished('auditor', ['audit', 'verify', '--database', database]);
+    expect(offline.code).toBe(0);
+    expect(offline.err).toMatch(/^the audit log is intact: \d+ entries/);
+    const missing = await finished('auditor', ['audit', 'verify', '--database', join(database, 'nope')]);
+    expect(missing.code).toBe(2);
+  });
+});

@@ -1,0 +1,194 @@
+import { APPROVAL_STATES, type ApprovalView, tryDecodeProvisionResponse } from '@ondemand/core';
+import type { ProxyClient } from '@ondemand/transport';
+import { z } from 'zod';
+import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
+import { badInput, ExitCode } from '../exit-codes.js';
+import { interruptSignal } from '../interrupt.js';
+import type { CliIo } from '../io.js';
+import { onTerminal } from '../on-terminal.js';
+import { parseArgs } from '../parse-args.js';
+import { approvalDetails, approvalOutcome, approvalTable } from '../render/approval-text.js';
+import { outputWidth } from '../render/text.js';
+import { styleFor } from '../style.js';
+
+export const approvalsUsage = `Usage: ondemand approvals [list] [--state STATE] [--requester P] [--json]
+       ondemand approvals show ID [--json]
+       ondemand approvals approve ID --reason TEXT
+       ondemand approvals deny ID --reason TEXT
+       ondemand approvals withdraw ID
+       ondemand approvals wait ID [--json]
+
+Requests the proxy holds for a second person's approval. Approvers, auditors and admins see every
+request; requesters see their own. On a terminal, "ondemand approvals" opens the inbox (kept
+current as requests arrive and are decided); --plain or a pipe prints the list instead.
+
+  list       newest first: id, state, who asked, age, time left, app and subject
+  show       who asked and when, the rule that held it, the app, job, rule and each subject and
+             member with names next to ids, the exact body and its SHA-256, the reviews so far,
+             what is still needed and when it expires
+  approve    approve it (approver role; never your own request); the reason goes into the audit log
+  deny       deny it, with the reason the requester is told
+  withdraw   withdraw your own pending request: it will never run
+  wait       follow it until it has run (or never will) and print how it ended
+
+Options:
+  --state STATE    ${APPROVAL_STATES.join(', ')}
+  --requester P    only this principal's requests
+  --reason TEXT    why (approve, deny)
+  --json           print the approval (or the list) as JSON
+  --plain          print the list, not the inbox, on a terminal
+  -h, --help       show this help
+
+${proxyConnectionUsage}
+
+Examples:
+  ondemand approvals --state pending --proxy https://ondemand.corp.example --api-key "$KEY"
+  ondemand approvals approve 27d0c17e-098f-4781-b029-8b45e6362479 --reason "ticket CHG-1234"
+Exit codes: 0 done, 2 bad input or no such approval, 3 the key or the connection, 4 the proxy or the
+network, 5 a role you do not hold, 6 your own request, 7 already decided, 8 expired; wait: 1 it ran
+and failed, 9 denied, 10 withdrawn, 130 stopped waiting (the request stays pending).`;
+
+const SUBCOMMANDS = ['list', 'show', 'approve', 'deny', 'withdraw', 'wait'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+
+const listFiltersSchema = z.object({
+  state: z.enum(APPROVAL_STATES, { error: `--state is one of ${APPROVAL_STATES.join(', ')}` }).optional(),
+  requester: z.string().min(1, '--requester needs a principal').optional(),
+});
+
+/** `ondemand approvals`: list, show, review, withdraw and wait for held requests. */
+export async function approvalsCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    {
+      ...proxyConnectionOptions,
+      state: { type: 'string' },
+      requester: { type: 'string' },
+      reason: { type: 'string' },
+      json: { type: 'boolean' },
+      plain: { type: 'boolean' },
+    },
+    approvalsUsage,
+    { maxPositionals: 2 },
+  );
+  if (args.help) {
+    io.stdout.write(`${approvalsUsage}\n`);
+    return ExitCode.success;
+  }
+  const [first, id] = args.positionals;
+  const subcommand = (first ?? 'list') as Subcommand;
+  if (!SUBCOMMANDS.includes(subcommand))
+    throw badInput(
+      `unknown approvals command "${first}": use ${SUBCOMMANDS.join(', ')}\n\n${approvalsUsage}`,
+    );
+  if (subcommand === 'list') {
+    if (id !== undefined) throw badInput(`unexpected argument "${id}"\n\n${approvalsUsage}`);
+  } else if (!id) throw badInput(`approvals ${subcommand} needs the approval's id\n\n${approvalsUsage}`);
+  const reason = typeof args.values.reason === 'string' ? args.values.reason.trim() : '';
+  if ((subcommand === 'approve' || subcommand === 'deny') && !reason)
+    throw badInput(`approvals ${subcommand} needs --reason TEXT: it goes into the audit log`);
+  const filters = listFiltersSchema.safeParse(args.values);
+  if (!filters.success) throw badInput(filters.error.issues.map((issue) => issue.message).join('; '));
+  const json = args.values.json === true;
+
+  if (subcommand === 'list' && first === undefined && !json && !args.values.plain && onTerminal(io)) {
+    const [{ runProxyScreen }, { ApprovalsInbox }, { createElement }] = await Promise.all([
+      import('../ui/run-proxy-screen.js'),
+      import('../ui/ApprovalsInbox.js'),
+      import('react'),
+    ]);
+    return runProxyScreen(args.values, io, (props) =>
+      createElement(ApprovalsInbox, { ...props, filters: filters.data }),
+    );
+  }
+
+  const proxy = await connectProxy(args.values, io);
+  try {
+    switch (subcommand) {
+      case 'list': {
+        const { approvals } = await proxy.listApprovals(filters.data);
+        io.stdout.write(
+          json
+            ? `${JSON.stringify(approvals, null, 2)}\n`
+            : `${approvalTable(approvals, Date.now(), outputWidth(io.stdout))}\n`,
+        );
+        return ExitCode.success;
+      }
+      case 'show':
+        print(io, await proxy.getApproval(id!), json);
+        return ExitCode.success;
+      case 'approve':
+      case 'deny':
+        print(io, await proxy.review(id!, subcommand, reason), json);
+        return ExitCode.success;
+      case 'withdraw':
+        print(io, await proxy.withdraw(id!), json);
+        return ExitCode.success;
+      case 'wait':
+        return await waitFor(proxy, id!, io, json);
+    }
+  } finally {
+    await proxy.close();
+  }
+}
+
+function print(io: CliIo, view: ApprovalView, json: boolean): void {
+  io.stdout.write(
+    json ? `${JSON.stringify(view, null, 2)}\n` : approvalDetails(view, Date.now(), styleFor(io)),
+  );
+}
+
+/** Follows one approval to its end; Ctrl-C stops waiting at once and leaves it as it is. */
+async function waitFor(proxy: ProxyClient, id: string, io: CliIo, json: boolean): Promise<number> {
+  const { signal, release } = interruptSignal(io);
+  let last = '';
+  try {
+    const view = await proxy.waitForApproval(id, {
+      signal,
+      onChange: (approval) => {
+        if (approval.state === last) return;
+        last = approval.state;
+        if (approval.state === 'pending')
+          io.stderr.write(
+            `waiting for approval: ${approval.url} (Ctrl-C stops waiting; the request stays pending)\n`,
+          );
+      },
+    });
+    if (json) io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    else io.stdout.write(`${approvalOutcome(view) ?? view.state}\n`);
+    return exitCodeForEnd(view);
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    io.stderr.write(stoppedWaiting(id));
+    return ExitCode.interrupted;
+  } finally {
+    release();
+  }
+}
+
+/** What Ctrl-C while waiting for approval says: nothing was cancelled. */
+export function stoppedWaiting(id: string): string {
+  return `stopped waiting: approval ${id} stays pending (ondemand approvals withdraw ${id} withdraws it)\n`;
+}
+
+/** How a held request ended, as the exit code `wait` and `provision` give. */
+export function exitCodeForEnd(view: ApprovalView): number {
+  switch (view.state) {
+    case 'completed': {
+      const decoded = tryDecodeProvisionResponse(view.result?.body);
+      return decoded.ok && decoded.value.result === 'Failure'
+        ? ExitCode.provisioningFailed
+        : ExitCode.success;
+    }
+    case 'failed':
+      return ExitCode.provisioningFailed;
+    case 'denied':
+      return ExitCode.denied;
+    case 'expired':
+      return ExitCode.expired;
+    case 'withdrawn':
+      return ExitCode.withdrawn;
+    default:
+      return ExitCode.graphOrNetwork;
+  }
+}

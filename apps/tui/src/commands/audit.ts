@@ -1,0 +1,230 @@
+import { AUDIT_ACTIONS, type AuditEntryView, describeVerdict } from '@ondemand/core';
+import type { AuditFilters, ProxyClient } from '@ondemand/transport';
+import { z } from 'zod';
+import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
+import { badInput, CliError, ExitCode } from '../exit-codes.js';
+import { interruptSignal } from '../interrupt.js';
+import type { CliIo } from '../io.js';
+import { onTerminal } from '../on-terminal.js';
+import { parseArgs } from '../parse-args.js';
+import { auditRow, auditTable, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
+import { outputWidth, truncate } from '../render/text.js';
+
+export const auditUsage = `Usage: ondemand audit [--since T] [--until T] [--principal P] [--action A] [--job J] [--subject S] [--follow] [--json]
+       ondemand audit verify
+       ondemand audit verify --database FILE | --store postgres://… [--schema NAME] [--public-key PEM] [--witness FILE]…
+
+The proxy's audit log (auditor role): every request, decision, review, attempt, outcome and refusal.
+On a terminal it opens the Audit screen (the chain's verdict at the top, the entries, the filters as
+keys); --plain or a pipe prints a table of time, principal, action, app and subject (names where the
+approvals know them) and outcome; NDJSON with --json; --follow keeps printing new entries until Ctrl-C.
+
+"audit verify" checks the hash chain, the checkpoints and the witness through the proxy; with
+--database or --store it reads the log where it is stored, without the proxy, and gives the same
+verdict as "ondemand-proxy audit verify".
+
+Options:
+  --since T, --until T   an ISO time (2026-12-02T09:00:00Z) or an age: 30m, 12h, 7d
+  --principal P          entries of this principal
+  --action A             ${AUDIT_ACTIONS.join(', ')}
+  --job J, --subject S   entries about this job, or this subject (an object id)
+  --follow               keep printing new entries (Ctrl-C stops)
+  --json                 one JSON entry per line
+  --plain                the table, not the screen, on a terminal
+  -h, --help             show this help
+
+${proxyConnectionUsage}
+
+Example:
+  ondemand audit --since 1h --action outcome --proxy https://ondemand.corp.example --api-key "$KEY"
+Exit codes: 0 printed (verify: intact), 1 verify found problems, 2 bad input, 3 the key, the
+connection or an unreachable store, 4 the proxy or the network, 5 not an auditor, 130 stopped.`;
+
+/** `--since 2h` or an ISO time, as the ISO time the proxy filters on. */
+const pointInTime = (flag: string) =>
+  z
+    .string()
+    .transform((text, context) => {
+      const age = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+      if (age) {
+        const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 's' | 'm' | 'h' | 'd'];
+        return new Date(Date.now() - Number(age[1]) * unit).toISOString();
+      }
+      if (!Number.isNaN(Date.parse(text)) && /\d{4}-\d{2}-\d{2}T/.test(text))
+        return new Date(text).toISOString();
+      context.addIssue({
+        code: 'custom',
+        message: `${flag} takes an ISO time (2026-12-02T09:00:00Z) or an age (30m, 12h, 7d)`,
+      });
+      return z.NEVER;
+    })
+    .optional();
+
+const filtersSchema = z.object({
+  since: pointInTime('--since'),
+  until: pointInTime('--until'),
+  principal: z.string().optional(),
+  action: z.enum(AUDIT_ACTIONS, { error: `--action is one of ${AUDIT_ACTIONS.join(', ')}` }).optional(),
+  job: z.string().optional(),
+  subject: z.string().optional(),
+});
+
+/** `ondemand audit`: read, follow and verify the proxy's audit log. */
+export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(
+    argv,
+    {
+      ...proxyConnectionOptions,
+      since: { type: 'string' },
+      until: { type: 'string' },
+      principal: { type: 'string' },
+      action: { type: 'string' },
+      job: { type: 'string' },
+      subject: { type: 'string' },
+      follow: { type: 'boolean' },
+      json: { type: 'boolean' },
+      plain: { type: 'boolean' },
+      database: { type: 'string' },
+      store: { type: 'string' },
+      schema: { type: 'string' },
+      'public-key': { type: 'string' },
+      witness: { type: 'string', multiple: true },
+    },
+    auditUsage,
+    { maxPositionals: 1 },
+  );
+  if (args.help) {
+    io.stdout.write(`${auditUsage}\n`);
+    return ExitCode.success;
+  }
+  const [subcommand] = args.positionals;
+  if (subcommand !== undefined && subcommand !== 'verify')
+    throw badInput(`unknown audit command "${subcommand}": use "audit" or "audit verify"\n\n${auditUsage}`);
+  if (subcommand === 'verify') {
+    const values = args.values as Record<string, string | string[] | undefined>;
+    if (values.database || values.store || io.env.ONDEMAND_STORE) return verifyOffline(values, io);
+    return withProxy(args.values, io, async (proxy) => {
+      const verdict = await proxy.verifyAudit();
+      if (args.values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
+      io.stderr.write(describeVerdict(verdict));
+      return verdict.valid ? ExitCode.success : ExitCode.auditLogNotIntact;
+    });
+  }
+  const parsed = filtersSchema.safeParse(args.values);
+  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const { since, until, ...rest } = parsed.data;
+  const filters: AuditFilters = {
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    ...(since ? { from: since } : {}),
+    ...(until ? { to: until } : {}),
+  };
+  if (!args.values.json && !args.values.follow && !args.values.plain && onTerminal(io)) {
+    const [{ runProxyScreen }, { AuditScreen }, { createElement }] = await Promise.all([
+      import('../ui/run-proxy-screen.js'),
+      import('../ui/AuditScreen.js'),
+      import('react'),
+    ]);
+    return runProxyScreen(args.values, io, (props) => createElement(AuditScreen, { ...props, filters }));
+  }
+  return withProxy(args.values, io, (proxy) =>
+    printEntries(proxy, filters, io, {
+      follow: args.values.follow === true,
+      json: args.values.json === true,
+    }),
+  );
+}
+
+async function withProxy(
+  values: Record<string, unknown>,
+  io: CliIo,
+  work: (proxy: ProxyClient) => Promise<number>,
+): Promise<number> {
+  const proxy = await connectProxy(values, io);
+  try {
+    return await work(proxy);
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** Widths of the columns `--follow` prints before it knows every entry (the last takes the rest). */
+const FOLLOW_WIDTHS = [19, 12, 11, 22, 30];
+
+async function printEntries(
+  proxy: ProxyClient,
+  filters: AuditFilters,
+  io: CliIo,
+  options: { follow: boolean; json: boolean },
+): Promise<number> {
+  const width = outputWidth(io.stdout);
+  const names = options.json ? new Map() : await knownNames(proxy);
+  if (!options.follow) {
+    const entries: AuditEntryView[] = [];
+    for await (const entry of proxy.auditEntries(filters)) entries.push(entry);
+    if (options.json) io.stdout.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    else
+      io.stdout.write(entries.length === 0 ? 'no entries match\n' : `${auditTable(entries, names, width)}\n`);
+    return ExitCode.success;
+  }
+  const { signal, release } = interruptSignal(io);
+  const line = (cells: string[]) =>
+    truncate(
+      cells
+        .map((cell, index) => (index < FOLLOW_WIDTHS.length ? cell.padEnd(FOLLOW_WIDTHS[index]!) : cell))
+        .join(' '),
+      width,
+    );
+  if (!options.json)
+    io.stdout.write(`${line(['TIME', 'PRINCIPAL', 'ACTION', 'APP', 'SUBJECT', 'OUTCOME'])}\n`);
+  try {
+    for await (const entry of proxy.auditEntries(filters, { follow: true, signal }))
+      io.stdout.write(options.json ? `${JSON.stringify(entry)}\n` : `${line(auditRow(entry, names))}\n`);
+    return ExitCode.success;
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    return ExitCode.interrupted;
+  } finally {
+    release();
+  }
+}
+
+/** Names of apps and subjects from the approvals this principal may see (auditors see all). */
+async function knownNames(proxy: ProxyClient): Promise<KnownNames> {
+  const { approvals } = await proxy.listApprovals({ limit: 200 });
+  return namesFromApprovals(approvals);
+}
+
+/** The log where it is stored, read by the proxy's own verifier (an optional dependency). */
+async function verifyOffline(
+  values: Record<string, string | string[] | undefined>,
+  io: CliIo,
+): Promise<number> {
+  let proxyPackage: typeof import('@ondemand/proxy');
+  try {
+    proxyPackage = await import('@ondemand/proxy');
+  } catch (error) {
+    throw new CliError(
+      'verifying without the proxy needs the @ondemand/proxy package (npm install @ondemand/proxy), or run "ondemand-proxy audit verify"; without --database and --store, "ondemand audit verify" asks the proxy',
+      ExitCode.authOrConfig,
+      { cause: error },
+    );
+  }
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  try {
+    const verdict = await proxyPackage.verifyOffline({
+      database: text('database'),
+      storeUrl: text('store') ?? io.env.ONDEMAND_STORE,
+      schema: text('schema') ?? io.env.ONDEMAND_STORE_SCHEMA,
+      publicKeyFile: text('public-key'),
+      witnessFiles: (values.witness as string[] | undefined) ?? [],
+    });
+    if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
+    io.stderr.write(describeVerdict(verdict));
+    return verdict.valid ? ExitCode.success : ExitCode.auditLogNotIntact;
+  } catch (error) {
+    if (!(error instanceof proxyPackage.OfflineVerifyError)) throw error;
+    throw new CliError(error.message, error.kind === 'input' ? ExitCode.badInput : ExitCode.authOrConfig, {
+      cause: error,
+    });
+  }
+}

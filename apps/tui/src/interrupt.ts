@@ -1,0 +1,40 @@
+import type { CliIo } from './io.js';
+
+/**
+ * Registers what to do on Ctrl-C (SIGINT) or SIGTERM while a command winds down by itself; gives
+ * back the call that removes it.
+ */
+export type OnInterrupt = (handler: () => void) => () => void;
+
+/**
+ * The process's interrupts: with a handler registered, the first Ctrl-C or SIGTERM calls it (the
+ * command stops waiting, finishes what is in flight and exits with its own code); a second one, or
+ * one with no handler, exits 130 at once, as a command without its own handling would.
+ */
+export function processInterrupts(): OnInterrupt {
+  const handlers = new Set<() => void>();
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted || handlers.size === 0) process.exit(130);
+    interrupted = true;
+    for (const handler of [...handlers]) handler();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return (handler) => {
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  };
+}
+
+/**
+ * An AbortSignal that aborts at the first interrupt, for the calls a command makes, and `release`,
+ * which stops listening. Without interrupts (in tests) the signal aborts only if `io.onInterrupt` is
+ * given and fired.
+ */
+export function interruptSignal(io: CliIo): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const release =
+    io.onInterrupt?.(() => controller.abort(new Error('stopped by Ctrl-C'))) ?? (() => undefined);
+  return { signal: controller.signal, release };
+}

@@ -1,0 +1,185 @@
+import {
+  type ApprovalView,
+  provisionOnDemandRequestSchema,
+  summarizeOutcome,
+  tryDecodeProvisionResponse,
+} from '@ondemand/core';
+import type { Style } from '../style.js';
+import { formatDuration, formatTime, textTable } from './text.js';
+
+/** The app and job a held request runs on, read from its path (what runs), with their names. */
+export function approvalTarget(view: ApprovalView): {
+  servicePrincipal: string;
+  job: string;
+  appName: string | null;
+  jobName: string | null;
+} {
+  const match = /\/servicePrincipals\/([^/]+)\/synchronization\/jobs\/([^/]+)\/provisionOnDemand$/.exec(
+    view.request.path,
+  );
+  return {
+    servicePrincipal: decodeURIComponent(match?.[1] ?? '?'),
+    job: decodeURIComponent(match?.[2] ?? '?'),
+    appName: view.names?.servicePrincipal ?? null,
+    jobName: view.names?.job ?? null,
+  };
+}
+
+/** One subject with its members: type, display name (when the proxy could read it) and id. */
+export interface HeldSubject {
+  objectId: string;
+  type: string;
+  name: string | null;
+  ruleId: string;
+  ruleName: string | null;
+  members: Array<{ objectId: string; type: string; name: string | null }>;
+}
+
+/** What a held request provisions, names next to ids. */
+export function heldSubjects(view: ApprovalView): HeldSubject[] {
+  const body = provisionOnDemandRequestSchema.safeParse(view.request.body);
+  if (!body.success) return [];
+  const nameOf = (id: string) => view.names?.objects[id]?.displayName ?? null;
+  return body.data.parameters.flatMap((parameter) =>
+    parameter.subjects.map((subject) => ({
+      objectId: subject.objectId,
+      type: subject.objectTypeName,
+      name: nameOf(subject.objectId),
+      ruleId: parameter.ruleId,
+      ruleName: view.names?.rules[parameter.ruleId] ?? null,
+      members: (subject.links?.members ?? []).map((member) => ({
+        objectId: member.objectId,
+        type: member.objectTypeName,
+        name: nameOf(member.objectId),
+      })),
+    })),
+  );
+}
+
+/** `Group Sales + 2 members`, `User Adele Vance`: a held request's subjects in a few words. */
+export function subjectSummary(view: ApprovalView): string {
+  const subjects = heldSubjects(view);
+  if (subjects.length === 0) return '?';
+  return subjects
+    .map((subject) => {
+      const members = subject.members.length;
+      return `${subject.type} ${subject.name ?? subject.objectId}${members > 0 ? ` + ${members} member${members === 1 ? '' : 's'}` : ''}`;
+    })
+    .join(', ');
+}
+
+/** How long ago it was asked, and how long until it expires (`expired` once past). */
+export function approvalTimes(view: ApprovalView, now: number): { age: string; left: string } {
+  const left = Date.parse(view.expiresAt) - now;
+  return {
+    age: formatDuration(now - Date.parse(view.createdAt)),
+    left: view.state !== 'pending' ? '–' : left > 0 ? formatDuration(left) : 'expired',
+  };
+}
+
+/** What is still needed before it runs: `1 approver`, `2 approver or admin (1 so far)`. */
+export function stillNeeded(view: ApprovalView): string {
+  const approvals = view.reviews.filter((review) => review.decision === 'approve').length;
+  const left = Math.max(0, view.required.count - approvals);
+  return `${left} more ${view.required.roles.join(' or ')} approval${left === 1 ? '' : 's'}${approvals > 0 ? ` (${approvals} so far)` : ''}`;
+}
+
+/** A final approval's end in one sentence: what ran and how it went, or why it never will. */
+export function approvalOutcome(view: ApprovalView): string | null {
+  switch (view.state) {
+    case 'completed':
+    case 'failed': {
+      const decoded = tryDecodeProvisionResponse(view.result?.body);
+      const outcome = decoded.ok ? summarizeOutcome(decoded.value) : `Graph answered ${view.result?.status}`;
+      return `${view.state === 'completed' ? 'ran' : 'ran and failed'}: ${outcome}`;
+    }
+    case 'denied':
+      return `denied by ${view.denial?.principal ?? 'an approver'}: ${view.denial?.reason ?? 'no reason given'}`;
+    case 'expired':
+      return `expired at ${formatTime(view.expiresAt)}: nobody approved it in time`;
+    case 'withdrawn':
+      return `withdrawn by ${view.withdrawn?.principal ?? 'its requester'}${view.withdrawn ? ` at ${formatTime(view.withdrawn.at)}` : ''}`;
+    case 'interrupted':
+      return 'approved and sent, and its answer was lost: it may have run; check before asking again';
+    default:
+      return null;
+  }
+}
+
+/** Approvals as a table: id, state, who asked, app, subject, age and time left. */
+export function approvalTable(approvals: ApprovalView[], now: number, width: number): string {
+  if (approvals.length === 0) return 'no approvals match';
+  return textTable(
+    ['ID', 'STATE', 'AGE', 'LEFT', 'REQUESTER', 'APP', 'SUBJECT'],
+    approvals.map((view) => {
+      const { age, left } = approvalTimes(view, now);
+      const target = approvalTarget(view);
+      return [
+        view.id,
+        view.state,
+        age,
+        left,
+        view.requester,
+        target.appName ?? target.servicePrincipal,
+        subjectSummary(view),
+      ];
+    }),
+    width,
+    [undefined, undefined, undefined, undefined, 16, 24],
+  );
+}
+
+/**
+ * Everything an approver needs to decide, as `ondemand approvals show` prints it: who asked and
+ * when, the rule that held it, the app, job, rule and every subject and member with names next to
+ * ids, the exact body and its SHA-256, the reviews, what is still needed and when it expires.
+ */
+export function approvalDetails(view: ApprovalView, now: number, style: Style): string {
+  const { age, left } = approvalTimes(view, now);
+  const target = approvalTarget(view);
+  const named = (name: string | null, id: string) => (name ? `${name}  ${style.dim(id)}` : id);
+  const lines = [
+    `${style.bold(`Approval ${view.id}`)}  ${view.state}`,
+    field('Asked by', `${view.requester}, ${formatTime(view.createdAt)} (${age} ago)`),
+    ...(view.reason ? [field('Reason', view.reason)] : []),
+    field(
+      'Held by',
+      `the rule "${view.rule}": ${view.required.count} ${view.required.roles.join(' or ')} approval${view.required.count === 1 ? '' : 's'}`,
+    ),
+    field('App', named(target.appName, target.servicePrincipal)),
+    field('Job', named(target.jobName, target.job)),
+  ];
+  for (const subject of heldSubjects(view)) {
+    lines.push(field('Rule', named(subject.ruleName, subject.ruleId)));
+    lines.push(field(subject.type, named(subject.name, subject.objectId)));
+    for (const member of subject.members)
+      lines.push(field(`  member`, `${member.type} ${named(member.name, member.objectId)}`));
+  }
+  lines.push(
+    field('Request', `${view.request.method} ${view.request.path}`),
+    field('Body', `sha256 ${view.request.bodySha256}`),
+    ...JSON.stringify(view.request.body, null, 2)
+      .split('\n')
+      .map((line) => `    ${style.dim(line)}`),
+  );
+  if (view.reviews.length === 0) lines.push(field('Reviews', 'none yet'));
+  for (const [index, review] of view.reviews.entries())
+    lines.push(
+      field(
+        index === 0 ? 'Reviews' : '',
+        `${review.principal} ${review.decision === 'approve' ? 'approved' : 'denied'} at ${formatTime(review.at)}: ${review.reason}`,
+      ),
+    );
+  if (view.state === 'pending')
+    lines.push(
+      field('Needs', stillNeeded(view)),
+      field('Expires', `${formatTime(view.expiresAt)} (${left === 'expired' ? 'expired' : `in ${left}`})`),
+    );
+  const outcome = approvalOutcome(view);
+  if (outcome) lines.push(field('Outcome', outcome));
+  return `${lines.join('\n')}\n`;
+}
+
+function field(label: string, value: string): string {
+  return `${label.padEnd(10)} ${value}`;
+}

@@ -1,0 +1,342 @@
+import type { ApprovalView } from '@ondemand/core';
+import type { ApprovalFilters } from '@ondemand/transport';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import TextInput from 'ink-text-input';
+import pc from 'picocolors';
+import { useEffect, useRef, useState } from 'react';
+import {
+  approvalDetails,
+  approvalOutcome,
+  approvalTarget,
+  approvalTimes,
+  subjectSummary,
+} from '../render/approval-text.js';
+import { HelpBar } from './HelpBar.js';
+import type { ProxyScreenProps } from './run-proxy-screen.js';
+import { ScrollView } from './ScrollView.js';
+import type { Theme } from './theme.js';
+
+type Decision = 'approve' | 'deny';
+
+type Mode =
+  | { name: 'list' }
+  | { name: 'detail'; id: string }
+  | { name: 'reason'; id: string; decision: Decision; from: 'list' | 'detail' }
+  | { name: 'sending'; id: string; what: string }
+  | { name: 'outcome'; view: ApprovalView; waiting: boolean };
+
+/**
+ * The approvals inbox: pending requests newest first, kept current by the proxy (a long-poll on the
+ * list), each with who asked, the app, the subject, its age and the time left. Enter shows one as
+ * `ondemand approvals show` does; a and d ask for a reason, then show how it went and, for an
+ * approval, the run's result once it is in; w withdraws one's own. A request the caller may not
+ * review says why instead of offering the keys.
+ */
+export function ApprovalsInbox(
+  props: ProxyScreenProps & {
+    filters?: ApprovalFilters;
+  },
+) {
+  const { proxy, theme } = props;
+  const filters: ApprovalFilters = { state: 'pending', ...props.filters };
+  const [approvals, setApprovals] = useState<ApprovalView[] | undefined>();
+  const [trouble, setTrouble] = useState<string | undefined>();
+  const [cursor, setCursor] = useState(0);
+  const [mode, setMode] = useState<Mode>({ name: 'list' });
+  const [notice, setNotice] = useState<string | undefined>();
+  const [reason, setReason] = useState('');
+  // What was typed, as of the last key: Enter may arrive in the same read as the text before it,
+  // before React has re-rendered with that text.
+  const typed = useRef('');
+  const [now, setNow] = useState(Date.now());
+  const style = pc.createColors(props.env.NO_COLOR === undefined || props.env.NO_COLOR === '');
+
+  // The list, live: each page the proxy sends when it changes; a failure is shown and retried.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one watch per set of filters
+  useEffect(() => {
+    const stop = new AbortController();
+    const watch = async () => {
+      while (!stop.signal.aborted) {
+        try {
+          for await (const page of proxy.watchApprovals(filters, { signal: stop.signal })) {
+            setApprovals(page);
+            setTrouble(undefined);
+          }
+        } catch (error) {
+          if (stop.signal.aborted) return;
+          setTrouble((error as Error).message);
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+        }
+      }
+    };
+    void watch();
+    return () => stop.abort();
+  }, [filters.state, filters.requester]);
+
+  // Ages and time left count on their own.
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const list = approvals ?? [];
+  const position = Math.min(cursor, Math.max(0, list.length - 1));
+  const selected = list[position];
+  const shown =
+    mode.name === 'detail' || mode.name === 'reason'
+      ? (list.find((view) => view.id === mode.id) ?? selected)
+      : selected;
+
+  const act = (view: ApprovalView | undefined, decision: Decision | 'withdraw', from: 'list' | 'detail') => {
+    if (!view) return;
+    const may = decision === 'withdraw' ? view.youMay?.withdraw : view.youMay?.review;
+    if (may && !may.allowed) {
+      setNotice(may.why ?? 'the proxy would refuse it');
+      return;
+    }
+    setNotice(undefined);
+    if (decision === 'withdraw') {
+      send(view.id, 'withdrawing', () => proxy.withdraw(view.id));
+      return;
+    }
+    setReason('');
+    typed.current = '';
+    setMode({ name: 'reason', id: view.id, decision, from });
+  };
+
+  const send = (id: string, what: string, call: () => Promise<ApprovalView>) => {
+    setMode({ name: 'sending', id, what });
+    call()
+      .then((view) => {
+        const runs = view.state === 'approved' || view.state === 'executing';
+        setMode({ name: 'outcome', view, waiting: runs });
+        // Approved: follow the run to its result.
+        if (runs)
+          void proxy
+            .waitForApproval(id)
+            .then((done) =>
+              setMode((current) =>
+                current.name === 'outcome' ? { ...current, view: done, waiting: false } : current,
+              ),
+            )
+            .catch((error: Error) => setNotice(error.message));
+      })
+      .catch((error: Error) => {
+        setNotice(error.message);
+        setMode({ name: 'detail', id });
+      });
+  };
+
+  useInput(
+    (input, key) => {
+      if (mode.name === 'reason') {
+        if (key.escape) setMode(mode.from === 'detail' ? { name: 'detail', id: mode.id } : { name: 'list' });
+        return;
+      }
+      if (mode.name === 'sending') return;
+      if (input === 'q') return (props.onQuit ?? props.onExit)();
+      if (key.escape) {
+        setNotice(undefined);
+        if (mode.name === 'list') props.onExit();
+        else setMode({ name: 'list' });
+        return;
+      }
+      if (mode.name === 'outcome') return;
+      if (mode.name === 'list') {
+        // A batch of keys (key repeat, a slow link) arrives as one input: each counts.
+        const times = Math.max(1, input.length);
+        if (key.upArrow || input.startsWith('k')) setCursor(Math.max(0, position - times));
+        else if (key.downArrow || input.startsWith('j'))
+          setCursor(Math.min(list.length - 1, position + times));
+        else if (key.return && selected) {
+          setNotice(undefined);
+          setMode({ name: 'detail', id: selected.id });
+        }
+      }
+      const from = mode.name === 'detail' ? 'detail' : 'list';
+      if (input === 'a') act(shown, 'approve', from);
+      else if (input === 'd') act(shown, 'deny', from);
+      else if (input === 'w') act(shown, 'withdraw', from);
+    },
+    { isActive: true },
+  );
+
+  const bodyHeight = Math.max(4, props.height - 5);
+  const reviewKeys = (view: ApprovalView | undefined): Array<[string, string]> =>
+    view && view.youMay?.review.allowed !== false
+      ? [
+          ['a', 'approve'],
+          ['d', 'deny'],
+        ]
+      : [];
+  const withdrawKey = (view: ApprovalView | undefined): Array<[string, string]> =>
+    view?.youMay?.withdraw.allowed ? [['w', 'withdraw']] : [];
+
+  let help: Array<[string, string]>;
+  let body: React.ReactNode;
+  switch (mode.name) {
+    case 'list': {
+      help = [
+        ['↑↓', 'move'],
+        ['Enter', 'show'],
+        ...reviewKeys(selected),
+        ...withdrawKey(selected),
+        ['Esc', 'back'],
+        ['q', 'quit'],
+      ];
+      body = (
+        <InboxList
+          approvals={approvals}
+          position={position}
+          height={bodyHeight}
+          now={now}
+          theme={theme}
+          width={props.width}
+        />
+      );
+      break;
+    }
+    case 'detail': {
+      help = [['↑↓', 'scroll'], ...reviewKeys(shown), ...withdrawKey(shown), ['Esc', 'back'], ['q', 'quit']];
+      body = shown ? (
+        <ScrollView
+          lines={approvalDetails(shown, now, style).trimEnd().split('\n')}
+          height={bodyHeight}
+          theme={theme}
+        />
+      ) : (
+        <Text color={theme.color('gray')}>it is no longer in this list</Text>
+      );
+      break;
+    }
+    case 'reason':
+      help = [
+        ['Enter', mode.decision],
+        ['Esc', 'cancel'],
+      ];
+      body = (
+        <Box flexDirection="column">
+          <Text>{`${mode.decision === 'approve' ? 'Approve' : 'Deny'} ${shown ? subjectSummary(shown) : mode.id}`}</Text>
+          <Text color={theme.color('gray')}>
+            {mode.decision === 'approve'
+              ? 'Why (it goes into the audit log):'
+              : 'Why (the requester is told, and it goes into the audit log):'}
+          </Text>
+          <Box>
+            <Text>{'> '}</Text>
+            <TextInput
+              value={reason}
+              onChange={(text) => {
+                typed.current = text.replace(/\p{Cc}/gu, '');
+                setReason(typed.current);
+              }}
+              placeholder="a reason, e.g. the ticket"
+              onSubmit={() => {
+                const text = typed.current;
+                if (!text.trim()) return setNotice('give a reason: it goes into the audit log');
+                setNotice(undefined);
+                send(mode.id, mode.decision === 'approve' ? 'approving' : 'denying', () =>
+                  proxy.review(mode.id, mode.decision, text.trim()),
+                );
+              }}
+            />
+          </Box>
+        </Box>
+      );
+      break;
+    case 'sending':
+      help = [];
+      body = (
+        <Text>
+          <Spinner type="dots" />
+          {` ${mode.what}…`}
+        </Text>
+      );
+      break;
+    case 'outcome':
+      help = [
+        ['Esc', 'back to the list'],
+        ['q', 'quit'],
+      ];
+      body = (
+        <Box flexDirection="column">
+          <Text bold>{`${mode.view.state}: ${subjectSummary(mode.view)}`}</Text>
+          {mode.waiting ? (
+            <Text>
+              <Spinner type="dots" /> running it in Graph…
+            </Text>
+          ) : (
+            <Text wrap="wrap">{approvalOutcome(mode.view) ?? stillPending(mode.view)}</Text>
+          )}
+        </Box>
+      );
+      break;
+  }
+
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Text bold wrap="truncate-end">
+        {`Approvals · ${filters.state ?? 'all'}${approvals ? ` (${approvals.length})` : ''}`}
+        <Text color={theme.color('gray')}>
+          {trouble ? `  · cannot reach the proxy: ${trouble}` : '  · live'}
+        </Text>
+      </Text>
+      <Box flexDirection="column" marginTop={1} height={bodyHeight + 1}>
+        {body}
+      </Box>
+      {notice ? (
+        <Text color={theme.color('yellow')} wrap="truncate-end">
+          {notice}
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
+      <HelpBar keys={help} theme={theme} />
+    </Box>
+  );
+}
+
+function stillPending(view: ApprovalView): string {
+  return `${view.reviews.length} review${view.reviews.length === 1 ? '' : 's'} so far; it runs once enough approvers approve`;
+}
+
+function InboxList(props: {
+  approvals: ApprovalView[] | undefined;
+  position: number;
+  height: number;
+  now: number;
+  theme: Theme;
+  width: number;
+}) {
+  const { approvals, position, theme } = props;
+  if (!approvals)
+    return (
+      <Text>
+        <Spinner type="dots" /> loading…
+      </Text>
+    );
+  if (approvals.length === 0) return <Text color={theme.color('gray')}>nothing waiting for a review</Text>;
+  const rows = props.height - 1;
+  const start = Math.max(0, Math.min(position - Math.floor(rows / 2), approvals.length - rows));
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.color('gray')} wrap="truncate-end">
+        {'  AGE    LEFT   REQUESTER     APP · SUBJECT'}
+      </Text>
+      {approvals.slice(start, start + rows).map((view, index) => {
+        const { age, left } = approvalTimes(view, props.now);
+        const target = approvalTarget(view);
+        const chosen = start + index === position;
+        return (
+          <Text key={view.id} color={chosen ? theme.color('cyan') : undefined} wrap="truncate-end">
+            {`${chosen ? '❯ ' : '  '}${age.padEnd(6)} ${left.padEnd(6)} ${view.requester.slice(0, 12).padEnd(13)} ${target.appName ?? target.servicePrincipal} · ${subjectSummary(view)}`}
+          </Text>
+        );
+      })}
+      {approvals.length > rows ? (
+        <Text color={theme.color('gray')}>{`  ${position + 1}/${approvals.length}`}</Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { groupRequest } from '@ondemand/core';
+import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { pressUntil, waitForFrame } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { createProxyClient, type ProxyClient } from '@ondemand/transport';
+import { render } from 'ink-testing-library';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditScreen } from './AuditScreen.js';
+import { themeFor } from './theme.js';
+
+let sim: RunningSimulator;
+let proxy: RunningProxy;
+let keys: Record<string, string>;
+let client: ProxyClient;
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+  const demo = demoConfig(
+    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+    join(tempDir('ondemand-audit-screen-'), 'proxy.sqlite'),
+  );
+  keys = demo.keys;
+  proxy = await startProxy({
+    config: parseConfig(demo.config),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: () => {},
+  });
+  client = createProxyClient({ baseUrl: proxy.url, apiKey: keys.auditor! });
+  // One held group request, so the log has a request, a decision and names to show.
+  await fetch(
+    `${proxy.url}/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.requester}`, 'content-type': 'application/json' },
+      body: JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [] })),
+    },
+  );
+});
+afterAll(async () => {
+  await client.close();
+  await proxy.stop();
+  await sim.stop();
+});
+
+describe('the Audit screen', () => {
+  it('shows the chain’s verdict, the entries with names, one entry’s details, and filters as keys', async () => {
+    const screen = render(
+      <AuditScreen
+        proxy={client}
+        theme={themeFor({ NO_COLOR: '1' })}
+        env={{ NO_COLOR: '1' }}
+        width={80}
+        height={24}
+        onExit={() => {}}
+      />,
+    );
+    const first = await waitForFrame(
+      screen.lastFrame,
+      /✓ chain intact: \d+ entries[\s\S]*decision\s+Fabrikam Workspace · Group /,
+    );
+    expect(first.split('\n').length).toBeLessThanOrEqual(24);
+    expect(first).toMatch(/a action · t time · p principal · o object · x clear/);
+    const filtered = await pressUntil(screen.stdin, screen.lastFrame, 'a', /action request · all time/);
+    expect(filtered).not.toMatch(/ decision /);
+    await pressUntil(screen.stdin, screen.lastFrame, 'a', /action decision/);
+    const entry = await pressUntil(screen.stdin, screen.lastFrame, '\r', /"action": "decision"/);
+    expect(entry).toMatch(/lines 1–\d+ of \d+/);
+    // End scrolls to the entry's end, where its hashes are.
+    await pressUntil(screen.stdin, screen.lastFrame, '\u001B[F', /"hash": "[0-9a-f]{64}"/);
+    await pressUntil(screen.stdin, screen.lastFrame, '\u001B', /❯ .*decision/);
+    await pressUntil(screen.stdin, screen.lastFrame, 'x', /every action · all time/);
+    screen.unmount();
+  });
+});

@@ -1,0 +1,264 @@
+import { AUDIT_ACTIONS, type AuditEntryView, type ChainVerdict } from '@ondemand/core';
+import type { AuditFilters } from '@ondemand/transport';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import TextInput from 'ink-text-input';
+import { useEffect, useRef, useState } from 'react';
+import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
+import { HelpBar } from './HelpBar.js';
+import type { ProxyScreenProps } from './run-proxy-screen.js';
+import { ScrollView } from './ScrollView.js';
+import type { Theme } from './theme.js';
+
+/** The time filter `t` steps through. */
+const PERIODS = [
+  { label: 'all time', ms: undefined },
+  { label: 'the last hour', ms: 3_600_000 },
+  { label: 'the last day', ms: 86_400_000 },
+  { label: 'the last 7 days', ms: 7 * 86_400_000 },
+] as const;
+
+type Mode =
+  | { name: 'list' }
+  | { name: 'entry'; entry: AuditEntryView }
+  | { name: 'typing'; field: 'principal' | 'subject' };
+
+/**
+ * The audit log for auditors: the chain's verdict at the top, entries as a list that grows as new
+ * ones are written, one entry's details on Enter, and the command's filters as keys (a action, t
+ * time, p principal, o object, x clear).
+ */
+export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }) {
+  const { proxy, theme } = props;
+  const [action, setAction] = useState<string | undefined>(props.filters?.action);
+  const [period, setPeriod] = useState(0);
+  const [principal, setPrincipal] = useState(props.filters?.principal ?? '');
+  const [subject, setSubject] = useState(props.filters?.subject ?? '');
+  const [draft, setDraft] = useState('');
+  // What was typed, as of the last key (Enter may come in the same read as the text before it).
+  const typed = useRef('');
+  const [entries, setEntries] = useState<AuditEntryView[] | undefined>();
+  const [names, setNames] = useState<KnownNames>(new Map());
+  const [verdict, setVerdict] = useState<ChainVerdict | string | undefined>();
+  const [cursor, setCursor] = useState<number | 'end'>('end');
+  const [mode, setMode] = useState<Mode>({ name: 'list' });
+
+  useEffect(() => {
+    proxy
+      .verifyAudit()
+      .then(setVerdict)
+      .catch((error: Error) => setVerdict(error.message));
+    proxy
+      .listApprovals({ limit: 200 })
+      .then(({ approvals }) => setNames(namesFromApprovals(approvals)))
+      .catch(() => undefined);
+  }, [proxy]);
+
+  // Every entry that matches, then each new one as it is written.
+  useEffect(() => {
+    const stop = new AbortController();
+    const since = PERIODS[period]!.ms;
+    const filters: AuditFilters = {
+      ...props.filters,
+      ...(action ? { action } : {}),
+      ...(principal ? { principal } : {}),
+      ...(subject ? { subject } : {}),
+      ...(since ? { from: new Date(Date.now() - since).toISOString() } : {}),
+    };
+    setEntries(undefined);
+    setCursor('end');
+    const found: AuditEntryView[] = [];
+    // Drawn a few times a second, not once per entry: a long log arrives in pages of hundreds.
+    const draw = setInterval(
+      () => setEntries((current) => (current?.length === found.length ? current : [...found])),
+      100,
+    );
+    void (async () => {
+      try {
+        for await (const entry of proxy.auditEntries(filters, { follow: true, signal: stop.signal }))
+          found.push(entry);
+      } catch {
+        // stopped, or the proxy went away: what was read stays on the screen
+      }
+    })();
+    return () => {
+      stop.abort();
+      clearInterval(draw);
+    };
+  }, [proxy, action, period, principal, subject, props.filters]);
+
+  const list = entries ?? [];
+  const position = cursor === 'end' ? list.length - 1 : Math.min(cursor, list.length - 1);
+
+  useInput((input, key) => {
+    if (mode.name === 'typing') {
+      if (key.escape) setMode({ name: 'list' });
+      return;
+    }
+    if (input === 'q') return (props.onQuit ?? props.onExit)();
+    if (key.escape) {
+      if (mode.name === 'entry') setMode({ name: 'list' });
+      else props.onExit();
+      return;
+    }
+    if (mode.name === 'entry') return;
+    const times = Math.max(1, input.length);
+    if (key.upArrow || input.startsWith('k')) setCursor(Math.max(0, position - times));
+    else if (key.downArrow || input.startsWith('j'))
+      setCursor(position + times >= list.length - 1 ? 'end' : position + times);
+    else if (key.return && list[position]) setMode({ name: 'entry', entry: list[position]! });
+    else if (input === 'a') {
+      const next = action === undefined ? 0 : AUDIT_ACTIONS.indexOf(action as never) + 1;
+      setAction(AUDIT_ACTIONS[next]);
+    } else if (input === 't') setPeriod((period + 1) % PERIODS.length);
+    else if (input === 'p' || input === 'o') {
+      setDraft(input === 'p' ? principal : subject);
+      typed.current = input === 'p' ? principal : subject;
+      setMode({ name: 'typing', field: input === 'p' ? 'principal' : 'subject' });
+    } else if (input === 'x') {
+      setAction(undefined);
+      setPeriod(0);
+      setPrincipal('');
+      setSubject('');
+    }
+  });
+
+  const bodyHeight = Math.max(4, props.height - 7);
+  const filterLine = [
+    action ? `action ${action}` : 'every action',
+    PERIODS[period]!.label,
+    principal && `principal ${principal}`,
+    subject && `object ${subject}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  let body: React.ReactNode;
+  let help: Array<[string, string]>;
+  if (mode.name === 'entry') {
+    help = [
+      ['↑↓', 'scroll'],
+      ['Esc', 'back'],
+      ['q', 'quit'],
+    ];
+    body = (
+      <ScrollView lines={JSON.stringify(mode.entry, null, 2).split('\n')} height={bodyHeight} theme={theme} />
+    );
+  } else if (mode.name === 'typing') {
+    help = [
+      ['Enter', 'filter'],
+      ['Esc', 'cancel'],
+    ];
+    body = (
+      <Box>
+        <Text>{`${mode.field === 'principal' ? 'Principal' : 'Object id'}: `}</Text>
+        <TextInput
+          value={draft}
+          onChange={(text) => {
+            typed.current = text.replace(/\p{Cc}/gu, '');
+            setDraft(typed.current);
+          }}
+          placeholder="empty for all"
+          onSubmit={() => {
+            const text = typed.current.trim();
+            if (mode.field === 'principal') setPrincipal(text);
+            else setSubject(text);
+            setMode({ name: 'list' });
+          }}
+        />
+      </Box>
+    );
+  } else {
+    help = [
+      ['↑↓', 'move'],
+      ['Enter', 'details'],
+      ['a', 'action'],
+      ['t', 'time'],
+      ['p', 'principal'],
+      ['o', 'object'],
+      ['x', 'clear'],
+      ['Esc', 'back'],
+    ];
+    body = (
+      <EntryList
+        entries={entries}
+        position={position}
+        names={names}
+        height={bodyHeight}
+        theme={theme}
+        width={props.width}
+      />
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <VerdictLine verdict={verdict} theme={theme} />
+      <Text
+        color={theme.color('gray')}
+        wrap="truncate-end"
+      >{`Audit log · ${filterLine}${entries ? ` · ${entries.length} entries` : ''} · live`}</Text>
+      <Box flexDirection="column" marginTop={1} height={bodyHeight + 1}>
+        {body}
+      </Box>
+      <HelpBar keys={help} theme={theme} />
+    </Box>
+  );
+}
+
+function VerdictLine(props: { verdict: ChainVerdict | string | undefined; theme: Theme }) {
+  const { verdict, theme } = props;
+  if (verdict === undefined)
+    return (
+      <Text>
+        <Spinner type="dots" /> verifying the chain…
+      </Text>
+    );
+  if (typeof verdict === 'string')
+    return <Text color={theme.color('yellow')} wrap="truncate-end">{`chain not verified: ${verdict}`}</Text>;
+  if (!verdict.valid)
+    return (
+      <Text color={theme.color('red')} wrap="truncate-end">
+        {`✗ chain tampered with: ${verdict.problemCount} problem${verdict.problemCount === 1 ? '' : 's'}: ${verdict.problems[0]?.message ?? ''}`}
+      </Text>
+    );
+  return (
+    <Text color={theme.color('green')} wrap="truncate-end">
+      {`✓ chain intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to ${verdict.checkpoints.newest.seq}` : ''}${verdict.unchecked.length > 0 ? ` (${verdict.unchecked.length} things not checked)` : ''}`}
+    </Text>
+  );
+}
+
+function EntryList(props: {
+  entries: AuditEntryView[] | undefined;
+  position: number;
+  names: KnownNames;
+  height: number;
+  theme: Theme;
+  width: number;
+}) {
+  const { entries, position, theme } = props;
+  if (!entries)
+    return (
+      <Text>
+        <Spinner type="dots" /> reading…
+      </Text>
+    );
+  if (entries.length === 0) return <Text color={theme.color('gray')}>no entries match</Text>;
+  const rows = props.height - 1;
+  const start = Math.max(0, Math.min(position - Math.floor(rows / 2), entries.length - rows));
+  return (
+    <Box flexDirection="column">
+      {entries.slice(start, start + rows).map((entry, index) => {
+        const [time, who, action, app, subject, outcome] = auditRow(entry, props.names);
+        const chosen = start + index === position;
+        return (
+          <Text key={entry.seq} color={chosen ? theme.color('cyan') : undefined} wrap="truncate-end">
+            {`${chosen ? '❯ ' : '  '}${time!.slice(11)} ${who!.slice(0, 10).padEnd(10)} ${action!.padEnd(11)} ${[app, subject, outcome].filter(Boolean).join(' · ')}`}
+          </Text>
+        );
+      })}
+      <Text color={theme.color('gray')}>{`  ${position + 1}/${entries.length}`}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+import type { ProxyClient } from '@ondemand/transport';
+import { render } from 'ink';
+import type { ReactElement } from 'react';
+import { connectProxy } from '../connection.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { type Theme, themeFor } from './theme.js';
+
+/** What a screen of the proxy's own API gets: the client, the terminal's size, and how to leave. */
+export interface ProxyScreenProps {
+  proxy: ProxyClient;
+  theme: Theme;
+  env: Record<string, string | undefined>;
+  width: number;
+  height: number;
+  /** Esc on the screen's first view: back to where it was opened from. */
+  onExit: () => void;
+  /** q: leave the whole UI (the screen's `onExit` when it is the whole UI). */
+  onQuit?: () => void;
+}
+
+/** Runs one such screen on the terminal (the inbox, the audit log) until it exits, q or Ctrl-C. */
+export async function runProxyScreen(
+  values: Record<string, unknown>,
+  io: CliIo,
+  screen: (props: ProxyScreenProps) => ReactElement,
+): Promise<number> {
+  const proxy = await connectProxy(values, io);
+  const stdout = io.stdout as NodeJS.WriteStream;
+  try {
+    const app = render(
+      screen({
+        proxy,
+        theme: themeFor(io.env),
+        env: io.env,
+        width: Math.min(stdout.columns ?? 80, 120),
+        height: stdout.rows ?? 24,
+        onExit: () => app.unmount(),
+      }),
+      { stdin: io.stdin as NodeJS.ReadStream, stdout, exitOnCtrlC: true },
+    );
+    await app.waitUntilExit();
+    return ExitCode.success;
+  } finally {
+    await proxy.close();
+  }
+}

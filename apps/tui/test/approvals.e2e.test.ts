@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Terminal } from './terminal.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+let sim: RunningSimulator;
+let proxy: RunningProxy;
+let keys: Record<string, string>;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 20 });
+  const demo = demoConfig(
+    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+    join(tempDir('ondemand-approvals-e2e-'), 'proxy.sqlite'),
+  );
+  keys = demo.keys;
+  proxy = await startProxy({
+    config: parseConfig(demo.config),
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+    log: () => {},
+  });
+});
+afterEach(() => {
+  for (const terminal of terminals.splice(0)) terminal.close();
+});
+afterAll(async () => {
+  await proxy.stop();
+  await sim.stop();
+});
+
+/** The built `ondemand` in an 80×24 tmux terminal, as `principal`. */
+function ondemandAs(principal: string, args: string): Terminal {
+  const terminal = Terminal.start(`node ${cli} ${args}`, {
+    env: { NO_COLOR: '1', ONDEMAND_PROXY_URL: proxy.url, ONDEMAND_API_KEY: keys[principal]! },
+  });
+  terminals.push(terminal);
+  return terminal;
+}
+
+const provisionGroup = (member: string) =>
+  `provision --sp ${ids.groupServicePrincipal} --job ${ids.groupJob} --rule '${ids.groupRule}' --group ${ids.group} --member ${member}`;
+
+describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () => {
+  it('an approver approves a held group request in the inbox; the requester’s waiting command prints the result', async () => {
+    const requester = ondemandAs('requester', provisionGroup(ids.groupMembers[0]));
+    await requester.waitFor(/waiting for approval: .*\/approvals\//);
+
+    const approver = ondemandAs('approver', 'approvals');
+    const inbox = await approver.waitFor(
+      /Approvals · pending \(1\)[\s\S]*❯ .*requester\s+Fabrikam Workspace · Group/,
+    );
+    for (const line of inbox.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    approver.keys('Enter');
+    await approver.waitFor(/Held by\s+the rule "groups need an approver"/);
+    approver.keys('a');
+    await approver.waitFor(/Why \(it goes into the audit log\):/);
+    approver.type('ticket CHG-1234');
+    approver.keys('Enter');
+    await approver.waitFor(/ran: (Success|Skipped)/);
+
+    const done = await requester.waitFor(/\[exited \d+\]/);
+    expect(done).toMatch(/^(Success|Skipped)/m);
+    expect(done).toContain('[exited 0]');
+    approver.keys('q');
+    expect(await approver.waitFor(/\[exited \d+\]/)).toContain('[exited 0]');
+  }, 60_000);
+
+  it('the requester’s UI stops waiting at once on q, says the request stays pending, and exits 130', async () => {
+    const requester = ondemandAs('requester', `--proxy ${proxy.url} --api-key ${keys.requester}`);
+    await requester.waitFor(/❯ /);
+    requester.type('fabrikam');
+    await requester.waitFor(/Search: fabrikam[\s\S]*❯ Fabrikam Workspace/);
+    requester.keys('Enter');
+    await requester.waitFor(/Provision a user/);
+    requester.keys('Tab');
+    await requester.waitFor(/Provision a group/);
+    requester.keys('Enter');
+    await requester.waitFor(/Members of .* to provision with it/);
+    requester.keys('Enter');
+    await requester.waitFor(/waiting for approval/);
+    expect(requester.screen()).toMatch(/w withdraw · Esc stop waiting · q stop waiting and quit/);
+    requester.keys('q');
+    const after = await requester.waitFor(/\[exited \d+\]/, 5_000);
+    expect(after).toMatch(/stopped waiting: approval \S+ stays pending/);
+    expect(after).toContain('[exited 130]');
+  }, 60_000);
+});
