@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LimiterSnapshot } from '@ondemand/core';
 import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Connection } from '../connection.js';
@@ -17,6 +17,7 @@ import { type ListItem, SelectList } from './SelectList.js';
 import { StatusBar } from './StatusBar.js';
 import { SubjectScreen } from './SubjectScreen.js';
 import { themeFor } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 type Screen =
   | { name: 'connect' }
@@ -216,7 +217,7 @@ export function App(props: AppProps) {
 
   // On screens with a text field, letters are typed, not commands; the inbox and audit screens keep their own keys.
   const typing = screen.name === 'apps' || screen.name === 'subject' || screen.name === 'connect';
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (screen.name === 'inbox' || screen.name === 'audit') {
       if (key.ctrl && input === 'c') quit();
       return;

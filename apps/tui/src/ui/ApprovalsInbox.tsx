@@ -1,10 +1,9 @@
 import type { ApprovalView } from '@ondemand/core';
 import type { ApprovalFilters } from '@ondemand/transport';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import TextInput from 'ink-text-input';
 import pc from 'picocolors';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   approvalDetails,
   approvalOutcome,
@@ -15,7 +14,10 @@ import {
 import { HelpBar } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
+import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
+import { useCursor } from './use-cursor.js';
+import { useKeys } from './use-keys.js';
 
 type Decision = 'approve' | 'deny';
 
@@ -42,13 +44,9 @@ export function ApprovalsInbox(
   const filters: ApprovalFilters = { state: 'pending', ...props.filters };
   const [approvals, setApprovals] = useState<ApprovalView[] | undefined>();
   const [trouble, setTrouble] = useState<string | undefined>();
-  const [cursor, setCursor] = useState(0);
   const [mode, setMode] = useState<Mode>({ name: 'list' });
   const [notice, setNotice] = useState<string | undefined>();
   const [reason, setReason] = useState('');
-  // What was typed, as of the last key: Enter may arrive in the same read as the text before it,
-  // before React has re-rendered with that text.
-  const typed = useRef('');
   const [now, setNow] = useState(Date.now());
   const style = pc.createColors(props.env.NO_COLOR === undefined || props.env.NO_COLOR === '');
 
@@ -81,7 +79,8 @@ export function ApprovalsInbox(
   }, []);
 
   const list = approvals ?? [];
-  const position = Math.min(cursor, Math.max(0, list.length - 1));
+  const cursor = useCursor(list.length);
+  const position = cursor.at;
   const selected = list[position];
   const shown =
     mode.name === 'detail' || mode.name === 'reason'
@@ -101,7 +100,6 @@ export function ApprovalsInbox(
       return;
     }
     setReason('');
-    typed.current = '';
     setMode({ name: 'reason', id: view.id, decision, from });
   };
 
@@ -128,7 +126,7 @@ export function ApprovalsInbox(
       });
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (mode.name === 'reason') {
         if (key.escape) setMode(mode.from === 'detail' ? { name: 'detail', id: mode.id } : { name: 'list' });
@@ -144,20 +142,18 @@ export function ApprovalsInbox(
       }
       if (mode.name === 'outcome') return;
       if (mode.name === 'list') {
-        // A batch of keys (key repeat, a slow link) arrives as one input: each counts.
-        const times = Math.max(1, input.length);
-        if (key.upArrow || input.startsWith('k')) setCursor(Math.max(0, position - times));
-        else if (key.downArrow || input.startsWith('j'))
-          setCursor(Math.min(list.length - 1, position + times));
-        else if (key.return && selected) {
+        if (key.upArrow || input === 'k') cursor.move(-1);
+        else if (key.downArrow || input === 'j') cursor.move(1);
+        else if (key.return && list[cursor.at]) {
           setNotice(undefined);
-          setMode({ name: 'detail', id: selected.id });
+          setMode({ name: 'detail', id: list[cursor.at]!.id });
         }
       }
       const from = mode.name === 'detail' ? 'detail' : 'list';
-      if (input === 'a') act(shown, 'approve', from);
-      else if (input === 'd') act(shown, 'deny', from);
-      else if (input === 'w') act(shown, 'withdraw', from);
+      const target = mode.name === 'detail' ? shown : list[cursor.at];
+      if (input === 'a') act(target, 'approve', from);
+      else if (input === 'd') act(target, 'deny', from);
+      else if (input === 'w') act(target, 'withdraw', from);
     },
     { isActive: true },
   );
@@ -225,15 +221,12 @@ export function ApprovalsInbox(
           </Text>
           <Box>
             <Text>{'> '}</Text>
-            <TextInput
+            <TextField
               value={reason}
-              onChange={(text) => {
-                typed.current = text.replace(/\p{Cc}/gu, '');
-                setReason(typed.current);
-              }}
+              onChange={setReason}
+              theme={theme}
               placeholder="a reason, e.g. the ticket"
-              onSubmit={() => {
-                const text = typed.current;
+              onSubmit={(text) => {
                 if (!text.trim()) return setNotice('give a reason: it goes into the audit log');
                 setNotice(undefined);
                 send(mode.id, mode.decision === 'approve' ? 'approving' : 'denying', () =>

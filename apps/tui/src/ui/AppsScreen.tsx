@@ -2,9 +2,9 @@ import { collect } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import TextInput from 'ink-text-input';
 import { useEffect, useState } from 'react';
 import { type ListItem, SelectList } from './SelectList.js';
+import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
 import { useDebounced } from './use-debounced.js';
 
@@ -60,7 +60,12 @@ export function AppsScreen(props: {
       <Text bold>Pick the app to provision into</Text>
       <Box>
         <Text>Search: </Text>
-        <TextInput value={query} onChange={setQuery} placeholder="type part of the app's name" />
+        <TextField
+          value={query}
+          onChange={setQuery}
+          theme={props.theme}
+          placeholder="type part of the app's name"
+        />
       </Box>
       {apps === undefined ? (
         <Text color={props.theme.color('gray')}>

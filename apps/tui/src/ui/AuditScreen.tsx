@@ -1,14 +1,15 @@
 import { AUDIT_ACTIONS, type AuditEntryView, type ChainVerdict } from '@ondemand/core';
 import type { AuditFilters } from '@ondemand/transport';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import TextInput from 'ink-text-input';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
+import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 /** The time filter `t` steps through. */
 const PERIODS = [
@@ -35,8 +36,6 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
   const [principal, setPrincipal] = useState(props.filters?.principal ?? '');
   const [subject, setSubject] = useState(props.filters?.subject ?? '');
   const [draft, setDraft] = useState('');
-  // What was typed, as of the last key (Enter may come in the same read as the text before it).
-  const typed = useRef('');
   const [entries, setEntries] = useState<AuditEntryView[] | undefined>();
   const [names, setNames] = useState<KnownNames>(new Map());
   const [verdict, setVerdict] = useState<ChainVerdict | string | undefined>();
@@ -90,7 +89,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
   const list = entries ?? [];
   const position = cursor === 'end' ? list.length - 1 : Math.min(cursor, list.length - 1);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (mode.name === 'typing') {
       if (key.escape) setMode({ name: 'list' });
       return;
@@ -102,10 +101,13 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       return;
     }
     if (mode.name === 'entry') return;
-    const times = Math.max(1, input.length);
-    if (key.upArrow || input.startsWith('k')) setCursor(Math.max(0, position - times));
-    else if (key.downArrow || input.startsWith('j'))
-      setCursor(position + times >= list.length - 1 ? 'end' : position + times);
+    if (key.upArrow || input === 'k')
+      setCursor((current) => Math.max(0, (current === 'end' ? list.length - 1 : current) - 1));
+    else if (key.downArrow || input === 'j')
+      setCursor((current) => {
+        const next = (current === 'end' ? list.length - 1 : current) + 1;
+        return next >= list.length - 1 ? 'end' : next;
+      });
     else if (key.return && list[position]) setMode({ name: 'entry', entry: list[position]! });
     else if (input === 'a') {
       const next = action === undefined ? 0 : AUDIT_ACTIONS.indexOf(action as never) + 1;
@@ -113,7 +115,6 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     } else if (input === 't') setPeriod((period + 1) % PERIODS.length);
     else if (input === 'p' || input === 'o') {
       setDraft(input === 'p' ? principal : subject);
-      typed.current = input === 'p' ? principal : subject;
       setMode({ name: 'typing', field: input === 'p' ? 'principal' : 'subject' });
     } else if (input === 'x') {
       setAction(undefined);
@@ -152,17 +153,14 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     body = (
       <Box>
         <Text>{`${mode.field === 'principal' ? 'Principal' : 'Object id'}: `}</Text>
-        <TextInput
+        <TextField
           value={draft}
-          onChange={(text) => {
-            typed.current = text.replace(/\p{Cc}/gu, '');
-            setDraft(typed.current);
-          }}
+          onChange={setDraft}
+          theme={theme}
           placeholder="empty for all"
-          onSubmit={() => {
-            const text = typed.current.trim();
-            if (mode.field === 'principal') setPrincipal(text);
-            else setSubject(text);
+          onSubmit={(text) => {
+            if (mode.field === 'principal') setPrincipal(text.trim());
+            else setSubject(text.trim());
             setMode({ name: 'list' });
           }}
         />

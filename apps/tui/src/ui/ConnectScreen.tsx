@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { useState } from 'react';
 import { type ListItem, SelectList } from './SelectList.js';
+import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
 
 type Way = 'simulator' | 'environment' | 'device-code' | 'proxy';
@@ -85,17 +85,19 @@ export function ConnectScreen(props: {
         <Box key={each}>
           <Text color={index === field ? theme.color('cyan') : undefined}>{`${labels[each]}: `}</Text>
           {index === field ? (
-            <TextInput
+            <TextField
               value={fields[each] ?? ''}
-              mask={each === 'api-key' ? '*' : undefined}
-              onChange={(value) => setFields({ ...fields, [each]: value })}
-              onSubmit={() => {
+              theme={theme}
+              {...(each === 'api-key' ? { mask: '*' } : {})}
+              onChange={(value) => setFields((current) => ({ ...current, [each]: value }))}
+              onSubmit={(value) => {
+                const filled = { ...fields, [each]: value };
                 if (field < names.length - 1) setField(field + 1);
                 else
                   props.onConnect(
                     way === 'proxy'
-                      ? { proxy: fields.proxy, 'api-key': fields['api-key'] }
-                      : { tenant: fields.tenant, 'client-id': fields['client-id'], 'device-code': true },
+                      ? { proxy: filled.proxy, 'api-key': filled['api-key'] }
+                      : { tenant: filled.tenant, 'client-id': filled['client-id'], 'device-code': true },
                   );
               }}
             />

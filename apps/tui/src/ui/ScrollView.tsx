@@ -1,6 +1,7 @@
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text } from 'ink';
 import type { Theme } from './theme.js';
+import { useCursor } from './use-cursor.js';
+import { useKeys } from './use-keys.js';
 
 /**
  * Lines in a window of `height` rows that ↑/↓ (k/j), PgUp/PgDn (Space) and Home/End scroll, so a long
@@ -11,22 +12,21 @@ export function ScrollView(props: { lines: string[]; height: number; theme: Them
   const height = Math.max(1, props.height);
   const fits = lines.length <= height;
   const rows = fits ? height : height - 1;
-  const [top, setTop] = useState(0);
   const last = Math.max(0, lines.length - rows);
-  const at = Math.min(top, last);
-  useInput(
+  // The first row shown, as a cursor over the positions it can take.
+  const top = useCursor(last + 1);
+  useKeys(
     (input, key) => {
-      // A batch of keys (key repeat, a slow link) arrives as one input: each counts.
-      const times = Math.max(1, input.length);
-      if (key.upArrow || input.startsWith('k')) setTop(Math.max(0, at - times));
-      else if (key.downArrow || input.startsWith('j')) setTop(Math.min(last, at + times));
-      else if (key.pageUp) setTop(Math.max(0, at - rows));
-      else if (key.pageDown || input === ' ') setTop(Math.min(last, at + rows));
-      else if (key.home) setTop(0);
-      else if (key.end) setTop(last);
+      if (key.upArrow || input === 'k') top.move(-1);
+      else if (key.downArrow || input === 'j') top.move(1);
+      else if (key.pageUp) top.move(-rows);
+      else if (key.pageDown || input === ' ') top.move(rows);
+      else if (key.home) top.to(0);
+      else if (key.end) top.toEnd();
     },
     { isActive: (props.active ?? true) && !fits },
   );
+  const at = top.at;
   return (
     <Box flexDirection="column">
       {lines.slice(at, at + rows).map((line, index) => (

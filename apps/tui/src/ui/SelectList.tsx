@@ -1,6 +1,7 @@
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text } from 'ink';
 import type { Theme } from './theme.js';
+import { useCursor } from './use-cursor.js';
+import { useKeys } from './use-keys.js';
 
 export interface ListItem<T> {
   key: string;
@@ -22,17 +23,18 @@ export function SelectList<T>(props: {
   empty?: string;
 }) {
   const { items, onSelect, theme, height = 10, active = true } = props;
-  const [cursor, setCursor] = useState(0);
-  const position = Math.min(cursor, Math.max(0, items.length - 1));
-  useInput(
+  const cursor = useCursor(items.length);
+  useKeys(
     (input, key) => {
-      if (key.upArrow || (input === 'k' && !key.ctrl)) setCursor(Math.max(0, position - 1));
-      else if (key.downArrow || (input === 'j' && !key.ctrl))
-        setCursor(Math.min(items.length - 1, position + 1));
-      else if (key.return && items[position]) onSelect(items[position].value);
+      if (key.upArrow || (input === 'k' && !key.ctrl)) cursor.move(-1);
+      else if (key.downArrow || (input === 'j' && !key.ctrl)) cursor.move(1);
+      else if (key.pageUp) cursor.move(-height);
+      else if (key.pageDown) cursor.move(height);
+      else if (key.return && items[cursor.at]) onSelect(items[cursor.at]!.value);
     },
     { isActive: active },
   );
+  const position = cursor.at;
   if (items.length === 0) return <Text color={theme.color('gray')}>{props.empty ?? 'nothing to show'}</Text>;
   const start = Math.max(0, Math.min(position - Math.floor(height / 2), items.length - height));
   const visible = items.slice(start, start + height);

@@ -5,14 +5,16 @@ import {
   parseDistinguishedName,
 } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import TextInput from 'ink-text-input';
 import { useEffect, useState } from 'react';
 import type { ProvisionTarget } from './model.js';
 import { type ListItem, SelectList } from './SelectList.js';
+import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
+import { useCursor } from './use-cursor.js';
 import { useDebounced } from './use-debounced.js';
+import { useKeys } from './use-keys.js';
 
 type Subject = ProvisionTarget['subject'];
 
@@ -36,7 +38,7 @@ export function SubjectScreen(props: {
   const search = useDebounced(query, 250);
   const [found, setFound] = useState<ListItem<{ id: string; label: string }>[] | undefined>();
 
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.tab && !props.cloudSync && !group) {
       setKind(kind === 'user' ? 'group' : 'user');
       setQuery('');
@@ -75,8 +77,9 @@ export function SubjectScreen(props: {
         <Text bold>Active Directory user to sync (distinguished name)</Text>
         <Box>
           <Text>DN: </Text>
-          <TextInput
+          <TextField
             value={dn}
+            theme={theme}
             onChange={(value) => {
               setDn(value);
               setDnProblem(undefined);
@@ -119,9 +122,10 @@ export function SubjectScreen(props: {
       </Text>
       <Box>
         <Text>Search: </Text>
-        <TextInput
+        <TextField
           value={query}
           onChange={setQuery}
+          theme={theme}
           placeholder={kind === 'user' ? 'name, user name or mail' : "the group's name"}
         />
       </Box>
@@ -145,6 +149,9 @@ export function SubjectScreen(props: {
   );
 }
 
+/** How many of a group's members are read for picking; the search filters those. */
+const MEMBERS_READ = 200;
+
 function MembersPicker(props: {
   graph: GraphClient;
   theme: Theme;
@@ -154,20 +161,31 @@ function MembersPicker(props: {
 }) {
   const [members, setMembers] = useState<Array<{ id: string; label: string }> | undefined>();
   const [chosen, setChosen] = useState<string[]>([]);
-  const [cursor, setCursor] = useState(0);
+  const [query, setQuery] = useState('');
   useEffect(() => {
-    collect(props.graph.listGroupMembers(props.group.id), 200)
+    collect(props.graph.listGroupMembers(props.group.id), MEMBERS_READ)
       .then((users) => setMembers(users.map((user) => ({ id: user.id, label: user.displayName ?? user.id }))))
       .catch(props.onError);
   }, [props.graph, props.group.id, props.onError]);
-  useInput((input, key) => {
+  // Spaces are ignored in the search, since Space chooses: "member1" finds "Group Member 1".
+  const squeezed = query.replaceAll(' ', '').toLowerCase();
+  const shown = (members ?? []).filter((member) =>
+    member.label.replaceAll(' ', '').toLowerCase().includes(squeezed),
+  );
+  const cursor = useCursor(shown.length);
+  useKeys((input, key) => {
     if (!members) return;
-    if (key.upArrow) setCursor(Math.max(0, cursor - 1));
-    else if (key.downArrow) setCursor(Math.min(members.length - 1, cursor + 1));
-    else if (input === ' ' && members[cursor]) {
-      const id = members[cursor].id;
-      if (chosen.includes(id)) setChosen(chosen.filter((each) => each !== id));
-      else if (chosen.length < MAX_GROUP_MEMBERS_PER_CALL) setChosen([...chosen, id]);
+    const at = shown[cursor.at];
+    if (key.upArrow) cursor.move(-1);
+    else if (key.downArrow) cursor.move(1);
+    else if (input === ' ' && at) {
+      setChosen((current) =>
+        current.includes(at.id)
+          ? current.filter((each) => each !== at.id)
+          : current.length < MAX_GROUP_MEMBERS_PER_CALL
+            ? [...current, at.id]
+            : current,
+      );
     } else if (key.return) props.onDone(members.filter((member) => chosen.includes(member.id)));
   });
   if (!members) {
@@ -177,7 +195,8 @@ function MembersPicker(props: {
       </Text>
     );
   }
-  const start = Math.max(0, Math.min(cursor - 5, members.length - 10));
+  const position = cursor.at;
+  const start = Math.max(0, Math.min(position - 5, shown.length - 10));
   return (
     <Box flexDirection="column">
       <Text
@@ -188,15 +207,35 @@ function MembersPicker(props: {
           the group has no members: Enter provisions the group alone
         </Text>
       ) : null}
-      {members.slice(start, start + 10).map((member, index) => (
+      {members.length > 0 ? (
+        <Box>
+          <Text>Search: </Text>
+          <TextField
+            value={query}
+            onChange={(text) => setQuery(text)}
+            theme={props.theme}
+            placeholder="type part of a name (Space chooses)"
+            ignore=" "
+          />
+        </Box>
+      ) : null}
+      {shown.slice(start, start + 10).map((member, index) => (
         <Text
           key={member.id}
-          color={start + index === cursor ? props.theme.color('cyan') : undefined}
+          color={start + index === position ? props.theme.color('cyan') : undefined}
           wrap="truncate-end"
         >
-          {`${start + index === cursor ? '❯' : ' '} [${chosen.includes(member.id) ? 'x' : ' '}] ${member.label}`}
+          {`${start + index === position ? '❯' : ' '} [${chosen.includes(member.id) ? 'x' : ' '}] ${member.label}`}
         </Text>
       ))}
+      {shown.length > 10 ? (
+        <Text
+          color={props.theme.color('gray')}
+        >{`  ${position + 1}/${shown.length}: more than fit; typing searches them all`}</Text>
+      ) : null}
+      {members.length > 0 && shown.length === 0 ? (
+        <Text color={props.theme.color('gray')}>{`no member matches "${query}"`}</Text>
+      ) : null}
     </Box>
   );
 }

@@ -1,0 +1,60 @@
+import { waitForFrame } from '@ondemand/test-utils';
+import { Text } from 'ink';
+import { render } from 'ink-testing-library';
+import { useState } from 'react';
+import { describe, expect, it } from 'vitest';
+import { SelectList } from './SelectList.js';
+import { TextField } from './TextField.js';
+import { themeFor } from './theme.js';
+
+const plain = themeFor({ NO_COLOR: '1' });
+
+function Field(props: { onSubmit: (value: string) => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <>
+      <TextField
+        value={value}
+        onChange={setValue}
+        onSubmit={props.onSubmit}
+        theme={plain}
+        placeholder="a name"
+      />
+      <Text>{`[${value}]`}</Text>
+    </>
+  );
+}
+
+// Keys that arrive in one read (key repeat, a paste, a slow ssh link) each count, as typed one by one.
+describe('keys that arrive together', () => {
+  it('in a text field: Backspaces remove, never insert; Enter submits the text typed just before it', async () => {
+    const submitted: string[] = [];
+    const { stdin, lastFrame } = render(<Field onSubmit={(value) => submitted.push(value)} />);
+    await waitForFrame(lastFrame, /\(a name\)/);
+    stdin.write('jamalxyz');
+    await waitForFrame(lastFrame, /\[jamalxyz\]/);
+    stdin.write('\u007f\u007f\u007f');
+    await waitForFrame(lastFrame, /\[jamal\]/);
+    stdin.write('\u0001\u0002b\r');
+    await waitForFrame(() => submitted.join(), /jamalb/);
+    expect(lastFrame()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+  });
+
+  it('in a list: three ↓ or three j in one read move three rows; an Enter after them picks that row', async () => {
+    const picked: string[] = [];
+    const items = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((value) => ({
+      key: value,
+      label: `item ${value}`,
+      value,
+    }));
+    const { stdin, lastFrame } = render(
+      <SelectList items={items} theme={plain} onSelect={(value) => picked.push(value)} />,
+    );
+    await waitForFrame(lastFrame, /❯ item a/);
+    stdin.write('\u001B[B\u001B[B\u001B[B');
+    await waitForFrame(lastFrame, /❯ item d/);
+    stdin.write('jjj\r');
+    await waitForFrame(() => picked.join(), /g/);
+    expect(picked).toEqual(['g']);
+  });
+});
