@@ -22,3 +22,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   onInterrupt: processInterrupts(),
 });
+
+// The command is done and has closed what it opened. Should anything else still hold the process (a
+// library's timer, a socket it did not close), it does not get to keep it: the user asked to stop.
+setTimeout(() => process.exit(), 1_000).unref();

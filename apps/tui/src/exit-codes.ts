@@ -1,8 +1,11 @@
 /** The `ondemand` command's exit codes, as DESIGN.md fixes them (0–4) and extends them; scripts branch on these. */
 export const ExitCode = {
   success: 0,
-  /** The provisioning itself failed (Graph answered, the result is Failure). */
-  provisioningFailed: 1,
+  /**
+   * Graph answered, and the target does not match the source: Failure, or Skipped for any reason but
+   * RedundantExport (not found, not in scope, not entitled). See core's `targetMatchesSource`.
+   */
+  notProvisioned: 1,
   /** `audit verify`: the audit log is not as its writer left it (as `ondemand-proxy audit verify`). */
   auditLogNotIntact: 1,
   /** Bad input: arguments, files, request bodies, an approval id that is not there. */
@@ -30,8 +33,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Every exit code with its meaning, in one line each: `--help` and the README show this table. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
-  [ExitCode.success, 'done: provisioned, or skipped'],
-  [ExitCode.provisioningFailed, 'the provisioning failed (Graph answered Failure); audit verify: not intact'],
+  [ExitCode.success, 'done: the target matches the source (Success, Warning, or Skipped as RedundantExport)'],
+  [
+    ExitCode.notProvisioned,
+    'not provisioned: Failure, or skipped (not found, not in scope); audit verify: not intact',
+  ],
   [ExitCode.badInput, 'bad input: arguments, files, bodies, an approval that is not there'],
   [ExitCode.authOrConfig, 'sign-in or configuration: a secret, a key, a tenant, a CA'],
   [ExitCode.graphOrNetwork, 'Graph, the proxy or the network failed (or the answer was lost)'],

@@ -126,7 +126,7 @@ export function exitCodeFor(error: TransportError): number {
     if (state === 'denied') return ExitCode.denied;
     if (state === 'expired') return ExitCode.expired;
     if (state === 'withdrawn') return ExitCode.withdrawn;
-    if (state === 'failed') return ExitCode.provisioningFailed;
+    if (state === 'failed') return ExitCode.notProvisioned;
     return ExitCode.graphOrNetwork;
   }
   switch (error.code) {

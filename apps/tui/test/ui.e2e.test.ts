@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Terminal } from './terminal.js';
 
@@ -32,6 +34,16 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     const after = await terminal.waitFor(/\[exited \d+\]/);
     expect(after).toContain('[exited 0]');
   }, 60_000);
+
+  it('quits within a second when q is pressed while it is still connecting, and leaves nothing behind', async () => {
+    const temporary = tempDir('ondemand-quit-');
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });
+    await terminal.waitFor(/connecting…/, 10_000);
+    terminal.keys('q');
+    const after = await terminal.waitFor(/\[exited \d+\]/, 3_000);
+    expect(after).toContain('[exited 0]');
+    expect(readdirSync(temporary)).toEqual([]);
+  }, 30_000);
 
   it('asks how to connect when started without flags, and refuses a non-terminal', async () => {
     terminal = Terminal.start(`node ${cli}`);

@@ -77,6 +77,7 @@ export {
   recommendedAction,
   statusMark,
   summarizeOutcome,
+  targetMatchesSource,
 } from './report-views.js';
 export {
   distinguishedNameRequest,

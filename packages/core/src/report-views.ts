@@ -96,6 +96,23 @@ export function summarizeOutcome(decoded: DecodedProvisionResponse): string {
 }
 
 /** What Graph recommends doing about a failure, when it says. */
+/**
+ * Whether the target now matches the source, which is what a script asks of `ondemand`'s exit code:
+ *
+ * | result  | details.errorCode                         | matches? |
+ * |---------|-------------------------------------------|----------|
+ * | Success | –                                         | yes      |
+ * | Warning | –                                         | yes (provisioned; read the warning) |
+ * | Skipped | RedundantExport (already the same)        | yes      |
+ * | Skipped | anything else: SourceObjectNotFound, NotEffectivelyEntitled (not assigned, out of scope), … | no |
+ * | Failure | –                                         | no       |
+ */
+export function targetMatchesSource(decoded: Pick<DecodedProvisionResponse, 'result' | 'details'>): boolean {
+  if (decoded.result === 'Success' || decoded.result === 'Warning') return true;
+  if (decoded.result === 'Skipped') return decoded.details.errorCode === 'RedundantExport';
+  return false;
+}
+
 export function recommendedAction(decoded: DecodedProvisionResponse): string | undefined {
   return (
     decoded.reports.map((report) => report.statusInfo?.recommendedAction).find((action) => !!action) ??

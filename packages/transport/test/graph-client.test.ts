@@ -456,3 +456,37 @@ describe('GraphClient against the simulator', () => {
     await graph.close();
   });
 });
+
+describe('cancelling provisionOnDemand calls', () => {
+  it('stops the calls still waiting for the rate limit, never one already sent: that one runs to its answer', async () => {
+    const graph = clientFor(sim, { rateLimit: { limit: 1, windowMs: 60_000 } });
+    await control(sim, 'POST', '/faults', {
+      kind: 'slow',
+      count: 1,
+      delayMs: 300,
+      path: 'provisionOnDemand',
+    });
+    const stop = new AbortController();
+    const before = (await control(sim, 'GET', '/stats')).provisionOnDemand.received;
+    const body = (userId: string) => userRequest({ ruleId: ids.saasRule, userId });
+    const sent = graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body(ids.saasUser), {
+      signal: stop.signal,
+    });
+    const waiting = graph
+      .provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body(ids.groupMembers[0]), {
+        signal: stop.signal,
+      })
+      .catch((error) => error);
+    await until(
+      'the first call reached the simulator',
+      async () => (await control(sim, 'GET', '/stats')).provisionOnDemand.received > before,
+    );
+    stop.abort(new Error('stopped by Ctrl-C'));
+    expect((await sent).result).toBeTruthy();
+    const cancelled = await waiting;
+    expect(cancelled).toBeInstanceOf(TransportError);
+    expect(cancelled.code).toBe('aborted');
+    expect((await control(sim, 'GET', '/stats')).provisionOnDemand.received - before).toBe(1);
+    await graph.close();
+  });
+});

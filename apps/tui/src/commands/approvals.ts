@@ -1,4 +1,9 @@
-import { APPROVAL_STATES, type ApprovalView, tryDecodeProvisionResponse } from '@ondemand/core';
+import {
+  APPROVAL_STATES,
+  type ApprovalView,
+  targetMatchesSource,
+  tryDecodeProvisionResponse,
+} from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
@@ -176,12 +181,10 @@ export function exitCodeForEnd(view: ApprovalView): number {
   switch (view.state) {
     case 'completed': {
       const decoded = tryDecodeProvisionResponse(view.result?.body);
-      return decoded.ok && decoded.value.result === 'Failure'
-        ? ExitCode.provisioningFailed
-        : ExitCode.success;
+      return decoded.ok && !targetMatchesSource(decoded.value) ? ExitCode.notProvisioned : ExitCode.success;
     }
     case 'failed':
-      return ExitCode.provisioningFailed;
+      return ExitCode.notProvisioned;
     case 'denied':
       return ExitCode.denied;
     case 'expired':

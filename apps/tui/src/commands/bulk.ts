@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupRequest, type ProvisionSubject } from '@ondemand/core';
+import { groupRequest, type ProvisionSubject, targetMatchesSource } from '@ondemand/core';
 import { TransportError } from '@ondemand/transport';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
+import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { pickRule } from './pick-rule.js';
@@ -32,8 +33,11 @@ ${connectionUsage}
 
 Example:
   ondemand bulk users.csv --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612
-Exit codes: 0 every row provisioned or skipped, 1 some rows failed or could not be sent (see the
-results file; run again to retry those), 2 bad rows or arguments, 3 auth/config, 130 interrupted.`;
+Run the same command again after failures: the rows that failed or were not sent are sent again;
+the exit code and the totals answer for the whole file, earlier runs included.
+Exit codes: 0 every row's target matches its source, 1 some rows are not provisioned (failed, not sent,
+or skipped without provisioning: see the results file), 2 bad rows or arguments, 3 auth/config, 130
+interrupted (the rows that were only waiting were not sent).`;
 
 /** `ondemand bulk`: many subjects, paced, journaled, resumable. */
 export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
@@ -97,27 +101,32 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       return rules.get(kind)!;
     };
     const snapshot = await graph.limiterSnapshot(sp);
-    if (journal.finished.size > 0 && snapshot) {
-      // The interrupted run's last calls may still count in Graph's window, and this process cannot
-      // know them: one window of waiting keeps the first calls of this run from earning 429s.
+    // Calls of an earlier run of this file may still count in Graph's window (those in flight at a
+    // kill are not in the file): wait out what is left of one window since its last call, if anything.
+    const lastCall = journal.lastCallAt();
+    const wait = snapshot && lastCall !== undefined ? lastCall + snapshot.windowMs - Date.now() : 0;
+    if (wait > 0 && pending.length > 0) {
       io.stderr.write(
-        `waiting ${Math.ceil(snapshot.windowMs / 100) / 10} s (one rate window) for the interrupted run's last calls to leave Graph's window\n`,
+        `waiting ${Math.ceil(wait / 100) / 10} s for the last run's calls to leave Graph's rate window\n`,
       );
-      await sleep(snapshot.windowMs);
+      await sleep(wait);
     }
     const progress = new BulkProgress(
       rows.length,
       journal.finished.size,
       snapshot ? snapshot.limit / snapshot.windowMs : Number.POSITIVE_INFINITY,
     );
+    // The totals cover the whole file: what earlier runs finished counts too.
+    for (const entry of journal.finished.values())
+      progress.counts.set(entry.result!, (progress.counts.get(entry.result!) ?? 0) + 1);
     const show = progressPrinter(io, progress);
+    // Ctrl-C: the rows still waiting for the rate limit are not sent; those already sent finish.
+    const { signal, release } = interruptSignal(io);
     const interrupted = { value: false };
-    const onSignal = () => {
+    signal.addEventListener('abort', () => {
       interrupted.value = true;
-      io.stderr.write('\nstopping after the rows in flight…\n');
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+      io.stderr.write('\nstopping: the rows in flight finish, the rest are not sent…\n');
+    });
     const queue = [...pending];
     try {
       // As many workers as the window allows at once: the limiter, not the workers, sets the pace.
@@ -137,7 +146,11 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
                 row.objectTypeName === 'Group'
                   ? groupRequest({ ruleId, groupId: row.objectId, memberIds: row.members })
                   : { parameters: [{ ruleId, subjects: [subject] }] };
-              const result = await graph.provisionOnDemand(sp, job, body);
+              const result = await graph.provisionOnDemand(sp, job, body, {
+                signal,
+                // Each attempt leaves a line first: a run stopped now knows what was in flight, and when.
+                beforeAttempt: () => journal.record({ ...base, sending: true, at: new Date().toISOString() }),
+              });
               await journal.record({
                 ...base,
                 result: result.result,
@@ -151,6 +164,8 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
             } catch (error) {
               if (!(error instanceof TransportError) || error.code === 'config' || error.code === 'auth')
                 throw error;
+              // Cancelled before it was sent: nothing ran, and the next run sends it.
+              if (error.code === 'aborted') continue;
               await journal.record({
                 ...base,
                 error: error.message,
@@ -164,16 +179,35 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
         }),
       );
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      release();
     }
     show(true);
-    const failed = (progress.counts.get('Failure') ?? 0) + (progress.counts.get('error') ?? 0);
-    io.stderr.write(
-      `results: ${outPath}${interrupted.value ? `\ninterrupted: run the same command again to resume (${rows.length - journal.finished.size} rows left)` : ''}\n`,
-    );
-    if (interrupted.value) return 130;
-    return failed > 0 ? ExitCode.provisioningFailed : ExitCode.success;
+    // Every row's latest result, this run's and earlier ones': the exit code answers for the whole file.
+    const unsettled = rows.filter((row) => {
+      const latest = journal.latest.get(row.line);
+      return (
+        !latest?.result ||
+        !targetMatchesSource({ result: latest.result, details: { errorCode: latest.errorCode ?? null } })
+      );
+    }).length;
+    const left = rows.length - journal.finished.size;
+    const skipped = unsettled - left;
+    const notes = [
+      `results: ${outPath}`,
+      ...(interrupted.value
+        ? [`interrupted: run the same command again to resume (${left} rows left)`]
+        : left > 0
+          ? [`${left} rows failed or were not sent: run the same command again to retry them`]
+          : []),
+      ...(skipped > 0
+        ? [
+            `${skipped} rows were skipped without being provisioned (not found, not in scope): their errorCode is in the results file`,
+          ]
+        : []),
+    ];
+    io.stderr.write(`${notes.join('\n')}\n`);
+    if (interrupted.value) return ExitCode.interrupted;
+    return unsettled > 0 ? ExitCode.notProvisioned : ExitCode.success;
   });
 }
 

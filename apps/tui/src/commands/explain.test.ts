@@ -1,6 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeProvisionResponse } from '@ondemand/core';
+import { documentedIds as ids } from '@ondemand/simulator';
 import { documentedExample, fixturesDir, memoryIo } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
+import { savedResultText } from '../ui/model.js';
 
 const first = documentedExample(1).response.body;
 
@@ -110,5 +116,57 @@ describe('ondemand explain', () => {
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads back whatever ondemand writes: provision --json, explain --json, the UI’s saved result, a bulk results file', async () => {
+    const dir = tempDir('ondemand-explain-');
+    const target = ['--sp', ids.saasServicePrincipal, '--job', ids.saasJob];
+    const provisioned = memoryIo({ cwd: dir });
+    expect(
+      await runCli(['provision', '--simulate', ...target, '--user', ids.saasUser, '--json'], provisioned.io),
+    ).toBe(0);
+    writeFileSync(join(dir, 'provision.json'), provisioned.output());
+
+    const explained = await explain(['--json', join(fixturesDir, 'documented/2-cloud-sync-ad-user.json')]);
+    writeFileSync(join(dir, 'explain.json'), explained.out);
+
+    const body = documentedExample(1).response.body;
+    const entry = {
+      at: new Date(),
+      target: {
+        sp: { id: 's', displayName: 'App' },
+        job: { id: 'j', templateId: 't' },
+        rule: { id: 'r', name: 'rule' },
+        subject: { kind: 'user' as const, id: 'u', label: 'User', members: [] },
+      },
+      result: {
+        ...decodeProvisionResponse(body),
+        raw: body,
+        requestId: 'r-1',
+        clientRequestId: 'c-1',
+        attempts: 1,
+      },
+    };
+    writeFileSync(join(dir, 'saved.json'), savedResultText(entry));
+
+    writeFileSync(join(dir, 'rows.csv'), `objectId\n${ids.saasUser}\n00000000-0000-0000-0000-0000000000aa\n`);
+    const bulk = memoryIo({ cwd: dir });
+    await runCli(['bulk', 'rows.csv', '--simulate', ...target], bulk.io);
+
+    for (const [file, pattern, exitCode] of [
+      ['provision.json', /^Skipped: RedundantExport/, 0],
+      ['explain.json', /^Success/, 0],
+      ['saved.json', /^Skipped: RedundantExport/, 0],
+      [
+        'rows.csv.results.ndjson',
+        /rows\.csv\.results\.ndjson: line 2 of the bulk file\nSkipped: RedundantExport[\s\S]*rows\.csv\.results\.ndjson: line 3 of the bulk file\nSkipped: SourceObjectNotFound/,
+        1,
+      ],
+    ] as const) {
+      const read = await explain([join(dir, file)]);
+      expect(read.err, file).toBe('');
+      expect(read.out, file).toMatch(pattern);
+      expect(read.code, file).toBe(exitCode);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { decodeProvisionResponse, ResponseDecodeError } from '@ondemand/core';
+import { type DecodedProvisionResponse, ResponseDecodeError, targetMatchesSource } from '@ondemand/core';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
@@ -6,11 +6,14 @@ import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
 import { renderReportText } from '../render/report-text.js';
 import { styleFor } from '../style.js';
+import { decodeAnswer } from './explain-input.js';
 
 export const explainUsage = `Usage: ondemand explain [FILE|-] [--json] [--details]
 
 Reads a provisionOnDemand answer (from Graph, Graph Explorer, PowerShell's ConvertTo-Json, or a
 saved HTTP response) and prints what happened: the outcome, each step, and the modified properties.
+It also reads back whatever ondemand writes: the UI's saved result, provision --json, explain --json,
+and a bulk results file (each line in turn).
 
 Options:
   --json      print the decoded { result, details, report } as JSON
@@ -20,7 +23,7 @@ Options:
 Examples:
   ondemand explain response.json
   pbpaste | ondemand explain --json | jq .report.provisioningSteps
-Exit codes: 0 decoded and the result is not Failure, 1 the result is Failure, 2 the input is not an answer.`;
+Exit codes: 0 decoded and no result is Failure, 1 a result is Failure, 2 the input is not an answer.`;
 
 /** `ondemand explain`: decode an answer and print it readably. */
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
@@ -32,28 +35,88 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
     return ExitCode.success;
   }
   const { text, source } = await readInput(args.positionals[0], io, explainUsage);
-  const body = parseJsonInput(text, source, 'response');
-  let decoded: ReturnType<typeof decodeProvisionResponse>;
-  try {
-    decoded = decodeProvisionResponse(body);
-  } catch (error) {
-    if (error instanceof ResponseDecodeError) {
-      throw badInput(`${source} is not a provisionOnDemand answer: ${error.message}`, { cause: error });
+  // A bulk results file is one answer per line: each is explained in turn.
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const bodies =
+    lines.length > 1 && lines.every((line) => line.trimStart().startsWith('{') && isJson(line))
+      ? latestPerRow(
+          lines.map((line, index) => ({
+            body: JSON.parse(line) as unknown,
+            where: `${source} line ${index + 1}`,
+          })),
+        )
+      : [{ body: parseJsonInput(text, source, 'response'), where: source }];
+  let failed = false;
+  for (const [index, { body, where }] of bodies.entries()) {
+    const unsent = bulkErrorRow(body);
+    if (unsent) {
+      failed = true;
+      io.stdout.write(`${index > 0 ? '\n' : ''}— ${where}\nnot provisioned: ${unsent}\n`);
+      continue;
     }
-    throw error;
+    let decoded: DecodedProvisionResponse;
+    try {
+      decoded = decodeAnswer(body);
+    } catch (error) {
+      if (error instanceof ResponseDecodeError) {
+        throw badInput(`${where} is not a provisionOnDemand answer: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    failed ||= !targetMatchesSource(decoded);
+    if (args.values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ result: decoded.result, details: decoded.details, report: decoded.report, reports: decoded.reports, shape: decoded.shape }, null, bodies.length > 1 ? undefined : 2)}\n`,
+      );
+    } else {
+      if (bodies.length > 1) io.stdout.write(`${index > 0 ? '\n' : ''}${styleFor(io).dim(`— ${where}`)}\n`);
+      io.stdout.write(
+        renderReportText(decoded, {
+          style: styleFor(io),
+          allDetails: args.values.details === true,
+          width: io.stdout.columns,
+        }),
+      );
+    }
   }
-  if (args.values.json) {
-    io.stdout.write(
-      `${JSON.stringify({ result: decoded.result, details: decoded.details, report: decoded.report, reports: decoded.reports, shape: decoded.shape }, null, 2)}\n`,
-    );
-  } else {
-    io.stdout.write(
-      renderReportText(decoded, {
-        style: styleFor(io),
-        allDetails: args.values.details === true,
-        width: io.stdout.columns,
-      }),
-    );
+  return failed ? ExitCode.notProvisioned : ExitCode.success;
+}
+
+/** A bulk results line for a row that got no answer: why, else undefined. */
+function bulkErrorRow(body: unknown): string | undefined {
+  const row = body as { line?: unknown; error?: unknown; sending?: unknown } | null;
+  if (!row || typeof row !== 'object' || typeof row.line !== 'number') return undefined;
+  if (typeof row.error === 'string') return row.error;
+  if (row.sending === true)
+    return 'sent, and the run stopped before its answer: a later line has it, or it may have run';
+  return undefined;
+}
+
+/**
+ * In a bulk results file each row's latest line is its result: earlier ones (a failure since
+ * retried, an attempt's mark) are left out.
+ */
+function latestPerRow<T extends { body: unknown; where: string }>(entries: T[]): T[] {
+  const rowOf = (body: unknown) => (body as { line?: unknown } | null)?.line;
+  if (!entries.every((entry) => typeof rowOf(entry.body) === 'number')) return entries;
+  const latest = new Map<unknown, T>();
+  for (const entry of entries) latest.set(rowOf(entry.body), entry);
+  return [...latest.values()]
+    .sort((a, b) => Number(rowOf(a.body)) - Number(rowOf(b.body)))
+    .map((entry) => ({
+      ...entry,
+      where: `${entry.where.replace(/ line \d+$/, '')}: line ${rowOf(entry.body)} of the bulk file`,
+    }));
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
-  return decoded.result === 'Failure' ? ExitCode.provisioningFailed : ExitCode.success;
 }

@@ -15,6 +15,7 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
   }
   const hasFlags = Object.values(values).some((value) => value !== undefined);
   const notes: string[] = [];
+  const closing: Array<Promise<void>> = [];
   const app = render(
     createElement(App, {
       connect: (flags, onDeviceCode) => connect(flags, io, onDeviceCode),
@@ -24,11 +25,14 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
       width: Math.min(io.stdout.columns ?? 80, 120),
       height: (io.stdout as NodeJS.WriteStream).rows ?? 24,
       onExitNote: (note) => notes.push(note),
+      onLeave: (done) => closing.push(done),
     }),
     // Ctrl-C is the App's: it stops what is in flight (a wait for approval, a sign-in) before exiting.
     { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, exitOnCtrlC: false },
   );
   await app.waitUntilExit();
+  // A simulator still starting, a sign-in under way: closed before the command returns.
+  await Promise.all(closing);
   for (const note of notes) io.stderr.write(`${note}\n`);
   return notes.length > 0 ? ExitCode.interrupted : ExitCode.success;
 }

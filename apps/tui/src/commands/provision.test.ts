@@ -63,8 +63,8 @@ describe('ondemand provision against the embedded simulator', () => {
     expect(out).toMatch(/^Success/);
   });
 
-  it('accepts a job id that is not a GUID and exits 1 when nothing is provisioned for a failure', async () => {
-    const { code } = await ondemand([
+  it('accepts a job id that is not a GUID, and exits 1 when the subject is not provisioned: a skip for scope, a failure', async () => {
+    const { code, out } = await ondemand([
       'provision',
       '--simulate',
       '--sp',
@@ -74,7 +74,8 @@ describe('ondemand provision against the embedded simulator', () => {
       '--user',
       ids.saasUser,
     ]);
-    expect(code).toBe(0);
+    expect(out).toMatch(/^Skipped: NotEffectivelyEntitled/);
+    expect(code).toBe(1);
     const outsider = await ondemand([
       'provision',
       '--simulate',

@@ -3,6 +3,7 @@ import {
   groupRequest,
   type ProvisionOnDemandRequest,
   RequestBuildError,
+  targetMatchesSource,
   userRequest,
 } from '@ondemand/core';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
@@ -130,6 +131,6 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
         `${styleFor(io).dim(`request-id ${result.requestId ?? 'none'} · client-request-id ${result.clientRequestId}`)}\n`,
       );
     }
-    return result.result === 'Failure' ? ExitCode.provisioningFailed : ExitCode.success;
+    return targetMatchesSource(result) ? ExitCode.success : ExitCode.notProvisioned;
   });
 }

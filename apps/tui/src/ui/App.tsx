@@ -11,7 +11,7 @@ import { type AppChoice, AppsScreen } from './AppsScreen.js';
 import { AuditScreen } from './AuditScreen.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { HelpBar } from './HelpBar.js';
-import { describeTarget, type HistoryEntry, type ProvisionTarget } from './model.js';
+import { describeTarget, type HistoryEntry, type ProvisionTarget, savedResultText } from './model.js';
 import { ResultView } from './ResultView.js';
 import { type ListItem, SelectList } from './SelectList.js';
 import { StatusBar } from './StatusBar.js';
@@ -52,6 +52,8 @@ export interface AppProps {
   height?: number;
   /** A line to print once the UI has closed (what became of a request it stopped waiting for). */
   onExitNote?: (note: string) => void;
+  /** What is still being closed as the UI quits: the command waits for it before it returns. */
+  onLeave?: (closing: Promise<void>) => void;
 }
 
 /** The interactive `ondemand`: connect, pick app, job, rule and subject, provision, read every step. */
@@ -74,19 +76,46 @@ export function App(props: AppProps) {
     setScreen({ name: 'error', message, back });
   }, []);
 
+  // A connection still being opened (a simulator starting, a sign-in): if the UI is left before it
+  // is ready, it is closed as soon as it is, so nothing keeps running or stays on disk.
+  const opening = useRef<{ connection: Promise<Connection | undefined>; cancelled: boolean } | undefined>(
+    undefined,
+  );
   const open = useCallback(
     (flags: Record<string, unknown>) => {
       setScreen({ name: 'connecting' });
-      props
-        .connect(flags, (prompt) => setScreen({ name: 'connecting', prompt }))
-        .then((opened) => {
-          setConnection(opened);
-          setScreen({ name: 'apps' });
-        })
-        .catch((error) => fail(error, { name: 'connect' }));
+      const attempt = {
+        cancelled: false,
+        connection: props
+          .connect(flags, (prompt) => setScreen({ name: 'connecting', prompt }))
+          .then(
+            async (opened) => {
+              if (attempt.cancelled) {
+                await opened.close();
+                return undefined;
+              }
+              setConnection(opened);
+              setScreen({ name: 'apps' });
+              return opened;
+            },
+            (error) => {
+              if (!attempt.cancelled) fail(error, { name: 'connect' });
+              return undefined;
+            },
+          ),
+      };
+      opening.current = attempt;
     },
     [props.connect, fail],
   );
+
+  /** Leaves a connection that is still being opened: it is closed once it is ready. */
+  const cancelOpening = useCallback(() => {
+    const attempt = opening.current;
+    if (attempt) attempt.cancelled = true;
+    opening.current = undefined;
+    return attempt?.connection.then(() => undefined) ?? Promise.resolve();
+  }, []);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: connect once, at start, with the flags given then
   useEffect(() => {
@@ -198,8 +227,13 @@ export function App(props: AppProps) {
 
   const quit = useCallback(() => {
     inFlight.current?.abort();
-    void (connection?.close() ?? Promise.resolve()).finally(() => exit());
-  }, [connection, exit]);
+    const closing = connection ? connection.close() : Promise.resolve();
+    // Ink's exit comes at once; what is still opening is closed when it is ready (see the command).
+    props.onLeave?.(
+      Promise.all([closing, connection ? Promise.resolve() : cancelOpening()]).then(() => undefined),
+    );
+    exit();
+  }, [connection, exit, cancelOpening, props.onLeave]);
 
   /** Stops waiting for a held request: it stays pending at the proxy, as the note says. */
   const stopWaiting = (approval: PendingApproval): string => {
@@ -242,6 +276,11 @@ export function App(props: AppProps) {
       setScreen({ name: 'inbox', back: screen });
       return;
     }
+    if (key.escape && screen.name === 'connecting') {
+      void cancelOpening();
+      setScreen({ name: 'connect' });
+      return;
+    }
     if (key.escape) {
       setNotice(undefined);
       if (
@@ -279,11 +318,7 @@ export function App(props: AppProps) {
           props.cwd,
           `ondemand-result-${screen.entry.at.toISOString().replace(/[:.]/g, '-')}.json`,
         );
-        const { raw: body, requestId, clientRequestId } = screen.entry.result;
-        writeFile(
-          file,
-          `${JSON.stringify({ target: screen.entry.target, requestId, clientRequestId, response: body }, null, 2)}\n`,
-        )
+        writeFile(file, savedResultText(screen.entry))
           .then(() => setNotice(`saved ${file}`))
           .catch((error) => setNotice(`could not save: ${(error as Error).message}`));
       }

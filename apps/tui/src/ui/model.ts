@@ -27,3 +27,9 @@ export function describeTarget(target: ProvisionTarget): string {
       : '';
   return `${target.subject.label}${members} → ${target.sp.displayName}`;
 }
+
+/** What `s` saves: the target, the ids support asks for, and Graph's answer as it came (`explain` reads it back). */
+export function savedResultText(entry: HistoryEntry): string {
+  const { raw: response, requestId, clientRequestId } = entry.result;
+  return `${JSON.stringify({ target: entry.target, requestId, clientRequestId, response }, null, 2)}\n`;
+}

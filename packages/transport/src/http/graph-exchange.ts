@@ -100,12 +100,20 @@ export class GraphExchange {
       }
 
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
+      // A cancel stops the call until any of it is written. One that may then have reached Graph and
+      // must not run twice runs on to its answer, so that what it did is known and recorded.
+      const cancel = new AbortController();
+      const onCancel = () => {
+        if (call.resendable || !written) cancel.abort(call.signal?.reason);
+      };
+      if (call.signal?.aborted) onCancel();
+      call.signal?.addEventListener('abort', onCancel, { once: true });
       let answer: GraphAnswer;
       try {
         const response = await request(call.url, {
           method: call.method,
           dispatcher: this.options.dispatcher,
-          signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
+          signal: AbortSignal.any([cancel.signal, timeout]),
           headers: {
             authorization: `Bearer ${token}`,
             'client-request-id': clientRequestId,
@@ -128,7 +136,8 @@ export class GraphExchange {
         };
       } catch (error) {
         stopWatching();
-        if (call.signal?.aborted) throw abortedOr(error, call.signal);
+        call.signal?.removeEventListener('abort', onCancel);
+        if (cancel.signal.aborted) throw abortedOr(error, call.signal);
         // Nothing of it reached Graph (refused, no connection) unless undici wrote its headers.
         const mayResend = call.resendable || !written;
         const within = (wait: number) =>
@@ -169,6 +178,7 @@ export class GraphExchange {
         );
       }
       stopWatching();
+      call.signal?.removeEventListener('abort', onCancel);
       if (answer.status >= 200 && answer.status < 300) return answer;
 
       if (answer.status === 401 && !refreshedToken) {
