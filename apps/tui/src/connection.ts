@@ -32,6 +32,7 @@ export function requireJobTarget(
 /** The connection flags every command that talks to Graph takes (see `connectionUsage`). */
 export const connectionOptions = {
   simulate: { type: 'boolean' },
+  'simulate-reset': { type: 'boolean' },
   'sim-time-scale': { type: 'string' },
   'graph-url': { type: 'string' },
   'login-url': { type: 'string' },
@@ -48,7 +49,8 @@ export const connectionOptions = {
 } as const;
 
 export const connectionUsage = `Connection (one of):
-  --simulate                    an embedded simulator (nothing to set up; --sim-time-scale K runs its clock K× faster)
+  --simulate                    an embedded simulator (nothing to set up; --sim-time-scale K runs its clock K× faster);
+                                its tenant is kept between runs in ~/.cache/ondemand, --simulate-reset starts over
   --tenant ID --client-id ID (--client-secret S | --certificate PEM | --device-code) [--cloud global|usgov|dod]
   --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (--client-secret S | --certificate PEM)
   --proxy URL --api-key KEY     the ondemand proxy
@@ -58,6 +60,7 @@ export const connectionUsage = `Connection (one of):
 
 const flagsSchema = z.object({
   simulate: z.boolean().optional(),
+  'simulate-reset': z.boolean().optional(),
   'sim-time-scale': z.coerce
     .number({ error: '--sim-time-scale must be a number' })
     .positive('--sim-time-scale must be greater than 0')
@@ -114,10 +117,31 @@ export async function connect(
     throw new CliError(parsed.error.issues.map((issue) => issue.message).join('; '), ExitCode.badInput);
   const flags = parsed.data;
   const env = io.env;
+  // One connection at a time, said before anything starts (a simulator, a sign-in).
+  const kinds = [
+    (flags.simulate || flags['simulate-reset']) && '--simulate',
+    flags.proxy && '--proxy',
+    (flags['graph-url'] || flags.tenant || flags['client-id'] || flags['device-code']) &&
+      'a tenant (--tenant, --graph-url …)',
+  ].filter(Boolean);
+  if (kinds.length > 1)
+    throw new CliError(
+      `give one connection, not ${kinds.join(' and ')}\n\n${connectionUsage}`,
+      ExitCode.badInput,
+    );
 
-  if (flags.simulate) {
-    const { startSimulator } = await import('@ondemand/simulator');
-    const simulator = await startSimulator({ timeScale: flags['sim-time-scale'] ?? 1 });
+  if (flags.simulate || flags['simulate-reset']) {
+    const [{ startSimulator }, kept] = await Promise.all([
+      import('@ondemand/simulator'),
+      import('./simulated-tenant.js'),
+    ]);
+    const stateFile = kept.simulatedTenantFile(env);
+    if (stateFile && flags['simulate-reset']) await kept.forgetSimulatedTenant(stateFile);
+    const seed = stateFile ? await kept.loadSimulatedTenant(stateFile, io) : undefined;
+    const simulator = await startSimulator({
+      timeScale: flags['sim-time-scale'] ?? 1,
+      ...(seed ? { seed } : {}),
+    });
     const graph = createGraphClient({
       baseUrl: simulator.url,
       ca: simulator.caPem,
@@ -134,6 +158,8 @@ export async function connect(
       description: `simulator (embedded) · tenant ${simulator.tenantId} · ${simulator.url}`,
       close: once(async () => {
         await graph.close();
+        // What this run provisioned is there for the next one.
+        if (stateFile) await kept.saveSimulatedTenant(stateFile, simulator.context.tenant.snapshot());
         await simulator.stop();
       }),
     };

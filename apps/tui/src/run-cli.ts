@@ -18,6 +18,18 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./commands/rules.js')).rulesCommand,
     summary: "list a job's rule ids (source → target)",
   },
+  users: {
+    load: async () => (await import('./commands/directory.js')).directoryCommand('users'),
+    summary: 'find users by name, with the object ids --user and bulk files take',
+  },
+  groups: {
+    load: async () => (await import('./commands/directory.js')).directoryCommand('groups'),
+    summary: 'find groups by name, with the object ids --group takes',
+  },
+  members: {
+    load: async () => (await import('./commands/directory.js')).directoryCommand('members'),
+    summary: "a group's members, with the object ids --member takes",
+  },
   bulk: {
     load: async () => (await import('./commands/bulk.js')).bulkCommand,
     summary: "provision every subject of a CSV or NDJSON file at the limit's pace, resumably",

@@ -77,7 +77,7 @@ describe('ondemand through the proxy', () => {
       io,
     );
     await approving;
-    expect(errors()).toMatch(/connected to proxy · http:\/\/127\.0\.0\.1:\d+/);
+    expect(errors()).toMatch(/calling proxy · http:\/\/127\.0\.0\.1:\d+/);
     expect(errors()).toMatch(
       /waiting for approval: http:\/\/127\.0\.0\.1:\d+\/approvals\/[0-9a-f-]{36} \(needs 1 more approver approval; Ctrl-C stops waiting, the request stays pending\)/,
     );

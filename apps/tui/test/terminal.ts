@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 
 /**
  * A real terminal for end-to-end runs: a detached tmux session of a given size running a command.
@@ -13,7 +14,9 @@ export class Terminal {
     options: { width?: number; height?: number; env?: Record<string, string> } = {},
   ): Terminal {
     const name = `ondemand-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const env = Object.entries(options.env ?? {})
+    // Each terminal its own cache: --simulate keeps its tenant there, and a test starts from the demo.
+    const cache = tempDir('ondemand-e2e-cache-');
+    const env = Object.entries({ XDG_CACHE_HOME: cache, ...options.env })
       .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
       .join(' ');
     // The shell stays after the command so its exit code can be read from the screen. CI is unset:

@@ -53,6 +53,28 @@ export class Tenant {
     }
   }
 
+  /**
+   * The tenant as it is now, as a seed: its objects as edited and each job's target directory as
+   * provisioning left it. Starting a simulator from it carries the state on (the `ondemand --simulate`
+   * state file); `reset()` then returns to it.
+   */
+  snapshot(): Seed {
+    const servicePrincipals = [...this.servicePrincipals.values()].map((servicePrincipal) => ({
+      ...servicePrincipal,
+      jobs: servicePrincipal.jobs.map((job) => ({
+        ...job,
+        target: [...(this.job(servicePrincipal.id, job.id)?.target.values() ?? [])],
+      })),
+    }));
+    return structuredClone({
+      ...this.seed,
+      users: [...this.users.values()],
+      groups: [...this.groups.values()],
+      adUsers: [...this.adUsers.values()],
+      servicePrincipals,
+    });
+  }
+
   job(servicePrincipalId: string, jobId: string): JobState | undefined {
     return this.jobs.get(jobKey(servicePrincipalId, jobId));
   }

@@ -18,7 +18,7 @@ import { type CloudName, resolveEndpoints } from './clouds.js';
 import { type CredentialOptions, resolveCredential } from './credentials/resolve-credential.js';
 import { CachingCredential } from './credentials/token-credential.js';
 import { errorForAnswer } from './error-for-answer.js';
-import { AuthError, GraphRequestError, OutcomeUnknownError, RequestValidationError } from './errors.js';
+import { GraphRequestError, OutcomeUnknownError, RequestValidationError } from './errors.js';
 import { jobPath } from './graph-paths.js';
 import {
   collectionPageSchema,
@@ -141,6 +141,7 @@ export class GraphClient {
       dispatcher: this.#dispatcher,
       retry: this.#retry,
       timeoutMs: options.timeoutMs ?? 30_000,
+      ...(this.#viaProxy ? { peer: 'the ondemand proxy' } : {}),
     });
     this.#rateLimit = options.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
     this.#limiterStore = options.limiterStore ?? new MemoryLimiterStore();
@@ -311,8 +312,7 @@ export class GraphClient {
 
   /** Resolves when a token can be had (a readiness check); rejects with the sign-in error otherwise. */
   async checkSignIn(): Promise<void> {
-    const token = await this.#credential.getToken(this.#scope);
-    if (!token) throw new AuthError('the credential gave no token: check that it can sign in to this tenant');
+    await this.#exchange.token();
   }
 
   /** The app's rate window now ("2 of 5 calls left; next in 4 s"). */

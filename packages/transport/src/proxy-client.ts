@@ -98,6 +98,7 @@ export class ProxyClient {
       dispatcher: this.#dispatcher,
       retry: DEFAULT_RETRY,
       timeoutMs: options.timeoutMs ?? 40_000,
+      peer: 'the ondemand proxy',
     });
   }
 

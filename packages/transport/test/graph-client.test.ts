@@ -490,3 +490,39 @@ describe('cancelling provisionOnDemand calls', () => {
     await graph.close();
   });
 });
+
+describe('what a failed sign-in or connection says to do', () => {
+  it('names an untrusted certificate and says to pass --ca, not MSAL’s endpoints_resolution_error', async () => {
+    const graph = clientFor(sim, { ca: undefined });
+    const error = await graph.checkSignIn().catch((caught) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(
+      /could not reach the sign-in authority at https:\/\/127\.0\.0\.1:\d+ \(\w+\): its certificate is not signed by a CA this machine trusts: pass --ca FILE/,
+    );
+    expect(error.message).not.toMatch(/endpoints_resolution_error: /);
+    await graph.close();
+  });
+
+  it('says Entra does not know the tenant (AADSTS90002), and what to check', async () => {
+    const graph = clientFor(sim, { tenantId: '00000000-0000-0000-0000-00000000abcd' });
+    const error = await graph.checkSignIn().catch((caught) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/AADSTS90002/);
+    expect(error.message).toMatch(/no such tenant: check --tenant/);
+    await graph.close();
+  });
+
+  it('gives a credential of the caller’s own that fails back as an AuthError, from checkSignIn too', async () => {
+    const failing: TokenCredential = {
+      getToken: async () => {
+        throw new Error('ManagedIdentityCredential: no managed identity endpoint');
+      },
+    };
+    const graph = clientFor(sim, { credential: failing });
+    const error = await graph.checkSignIn().catch((caught) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('auth');
+    expect(error.message).toMatch(/^the credential could not get a token: ManagedIdentityCredential/);
+    await graph.close();
+  });
+});

@@ -1,6 +1,7 @@
-import { documentedIds as ids } from '@ondemand/simulator';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { memoryIo } from '@ondemand/test-utils';
-import { describe, expect, it } from 'vitest';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 
 async function ondemand(args: string[], env: Record<string, string> = {}) {
@@ -8,6 +9,12 @@ async function ondemand(args: string[], env: Record<string, string> = {}) {
   const code = await runCli(args, io);
   return { code, out: output(), err: errors() };
 }
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.stop());
 
 describe('ondemand provision against the embedded simulator', () => {
   it('provisions the documented user, shows the skip, and says what it is connected to', async () => {
@@ -176,9 +183,74 @@ describe('ondemand provision against the embedded simulator', () => {
       3,
       /failed/,
     ],
-  ])('refuses %s with exit %i and a message, no stack', async (_, args, exitCode, message) => {
-    const { code, err } = await ondemand(['provision', ...args]);
+    [
+      '--simulate with --proxy',
+      [
+        '--simulate',
+        '--proxy',
+        'https://ondemand.example',
+        '--api-key',
+        'k',
+        '--sp',
+        'x',
+        '--job',
+        'y',
+        '--user',
+        'u',
+      ],
+      2,
+      /give one connection, not --simulate and --proxy/,
+    ],
+    [
+      'a proxy that does not answer',
+      [
+        '--proxy',
+        'http://127.0.0.1:1',
+        '--api-key',
+        'k',
+        '--sp',
+        'x',
+        '--job',
+        'y',
+        '--user',
+        'u',
+        '--rule',
+        'r',
+      ],
+      4,
+      /could not reach the ondemand proxy at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): nothing answers there/,
+    ],
+    [
+      'a simulator whose CA is not trusted',
+      [
+        '--graph-url',
+        'SIM',
+        '--tenant',
+        't',
+        '--client-id',
+        'c',
+        '--client-secret',
+        's',
+        '--sp',
+        'x',
+        '--job',
+        'y',
+        '--user',
+        'u',
+        '--rule',
+        'r',
+      ],
+      3,
+      /its certificate is not signed by a CA this machine trusts: pass --ca FILE/,
+    ],
+  ])('refuses %s with a message and its exit code, no stack', async (_, args, exitCode, message) => {
+    const { code, err } = await ondemand([
+      'provision',
+      ...args.map((arg) => (arg === 'SIM' ? sim.url : arg)),
+    ]);
     expect(code).toBe(exitCode);
+    // Nothing says "connected" before it is.
+    if (exitCode === 3) expect(err).not.toMatch(/connected to/);
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
     expect(err).not.toContain('hunter2-secret');
@@ -201,5 +273,31 @@ describe('ondemand jobs and rules', () => {
       '--json',
     ]);
     expect(JSON.parse(rules.out).map((rule: { id: string }) => rule.id)).toEqual([ids.groupRule]);
+  });
+});
+
+describe('ondemand --simulate keeps its tenant between runs', () => {
+  it('provisions Create, then RedundantExport in a second command; --simulate-reset starts over', async () => {
+    const env = { XDG_CACHE_HOME: tempDir('ondemand-cache-') };
+    const found = await ondemand(['users', '--simulate', '--search', 'bianca', '--json'], env);
+    const bianca = JSON.parse(found.out)[0].id as string;
+    const provision = (...extra: string[]) =>
+      ondemand(
+        [
+          'provision',
+          '--simulate',
+          ...extra,
+          '--sp',
+          ids.saasServicePrincipal,
+          '--job',
+          ids.saasJob,
+          '--user',
+          bianca,
+        ],
+        env,
+      );
+    expect((await provision()).out).toMatch(/^Success: Create/);
+    expect((await provision()).out).toMatch(/^Skipped: RedundantExport/);
+    expect((await provision('--simulate-reset')).out).toMatch(/^Success: Create/);
   });
 });

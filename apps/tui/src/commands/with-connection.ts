@@ -11,10 +11,13 @@ export async function withConnection<T>(
   onDeviceCode?: (prompt: DeviceCodePrompt) => void,
 ): Promise<T> {
   const connection = await connect(values, io, onDeviceCode);
-  io.stderr.write(
-    `${styleFor({ env: io.env, stdout: io.stderr as CliIo['stdout'] }).dim(`connected to ${connection.description}`)}\n`,
-  );
   try {
+    // "Connected" once it is: signed in to the tenant or the simulator. A proxy's key is checked by
+    // the proxy on the first call, so that line says only where the calls go.
+    if (connection.kind !== 'proxy') await connection.graph.checkSignIn();
+    io.stderr.write(
+      `${styleFor({ env: io.env, stdout: io.stderr as CliIo['stdout'] }).dim(`${connection.kind === 'proxy' ? 'calling' : 'connected to'} ${connection.description}`)}\n`,
+    );
     return await work(connection);
   } finally {
     await connection.close();

@@ -36,7 +36,11 @@ const hints: Record<string, string> = {
   '70016': 'the device code sign-in was not completed in time',
 };
 
-function msalConfig(options: MsalCredentialOptions, auth: Partial<Configuration['auth']>): Configuration {
+function msalConfig(
+  options: MsalCredentialOptions,
+  auth: Partial<Configuration['auth']>,
+  networkClient: UndiciNetworkClient,
+): Configuration {
   const host = new URL(options.loginUrl).host;
   return {
     auth: {
@@ -47,7 +51,7 @@ function msalConfig(options: MsalCredentialOptions, auth: Partial<Configuration[
       ...auth,
     },
     system: {
-      networkClient: new UndiciNetworkClient(options.dispatcher),
+      networkClient,
       loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} },
     },
   };
@@ -62,9 +66,13 @@ function toAccessToken(result: AuthenticationResult | null): AccessToken | null 
 }
 
 /** Turns MSAL's errors into an {@link AuthError} that says what to fix (and holds no secret). */
-export function authFailure(error: unknown, what: string): AuthError {
+export function authFailure(error: unknown, what: string, network?: UndiciNetworkClient): AuthError {
   const inner = error as { errorCode?: string; errorMessage?: string; message?: string };
-  const text = inner.errorMessage || inner.message || String(error);
+  // MSAL says only that it could not read the authority's metadata: say why, as the network saw it.
+  const text =
+    inner.errorCode === 'endpoints_resolution_error' && network?.lastFailure
+      ? network.lastFailure
+      : inner.errorMessage || inner.message || String(error);
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
   const firstLine = text.split(/ Trace ID:|\r?\n/)[0]!.trim();
   const hint = aadsts ? hints[aadsts] : undefined;
@@ -79,12 +87,14 @@ export function authFailure(error: unknown, what: string): AuthError {
 abstract class ConfidentialCredential implements TokenCredential {
   protected abstract readonly app: ConfidentialClientApplication;
   protected abstract readonly description: string;
+  protected abstract readonly network: UndiciNetworkClient;
 
   async getToken(scopes: string | string[]): Promise<AccessToken | null> {
+    this.network.lastFailure = undefined;
     try {
       return toAccessToken(await this.app.acquireTokenByClientCredential({ scopes: [scopes].flat() }));
     } catch (error) {
-      throw authFailure(error, `signing in as the app with ${this.description}`);
+      throw authFailure(error, `signing in as the app with ${this.description}`, this.network);
     }
   }
 
@@ -101,12 +111,16 @@ abstract class ConfidentialCredential implements TokenCredential {
 export class ClientSecretCredential extends ConfidentialCredential {
   protected readonly app: ConfidentialClientApplication;
   protected readonly description = 'a client secret';
+  protected readonly network: UndiciNetworkClient;
 
   constructor(options: MsalCredentialOptions & { clientSecret: string }) {
     super();
     if (!options.clientSecret)
       throw new ConfigError('the client secret is empty: give --client-secret or AZURE_CLIENT_SECRET');
-    this.app = new ConfidentialClientApplication(msalConfig(options, { clientSecret: options.clientSecret }));
+    this.network = new UndiciNetworkClient(options.dispatcher);
+    this.app = new ConfidentialClientApplication(
+      msalConfig(options, { clientSecret: options.clientSecret }, this.network),
+    );
   }
 }
 
@@ -114,6 +128,7 @@ export class ClientSecretCredential extends ConfidentialCredential {
 export class ClientCertificateCredential extends ConfidentialCredential {
   protected readonly app: ConfidentialClientApplication;
   protected readonly description = 'a certificate';
+  protected readonly network: UndiciNetworkClient;
 
   /** `pem` holds the certificate and its unencrypted private key (as AZURE_CLIENT_CERTIFICATE_PATH points at). */
   constructor(options: MsalCredentialOptions & { pem: string }) {
@@ -139,8 +154,13 @@ export class ClientCertificateCredential extends ConfidentialCredential {
         cause: error,
       });
     }
+    this.network = new UndiciNetworkClient(options.dispatcher);
     this.app = new ConfidentialClientApplication(
-      msalConfig(options, { clientCertificate: { thumbprintSha256, privateKey, x5c: certificateText } }),
+      msalConfig(
+        options,
+        { clientCertificate: { thumbprintSha256, privateKey, x5c: certificateText } },
+        this.network,
+      ),
     );
   }
 }
@@ -159,11 +179,13 @@ export interface DeviceCodePrompt {
  */
 export class DeviceCodeCredential implements TokenCredential {
   readonly #app: PublicClientApplication;
+  readonly #network: UndiciNetworkClient;
   readonly #onPrompt: (prompt: DeviceCodePrompt) => void;
   #account: AccountInfo | undefined;
 
   constructor(options: MsalCredentialOptions & { onPrompt: (prompt: DeviceCodePrompt) => void }) {
-    this.#app = new PublicClientApplication(msalConfig(options, {}));
+    this.#network = new UndiciNetworkClient(options.dispatcher);
+    this.#app = new PublicClientApplication(msalConfig(options, {}, this.#network));
     this.#onPrompt = options.onPrompt;
   }
 
@@ -195,7 +217,7 @@ export class DeviceCodeCredential implements TokenCredential {
       this.#account = result?.account ?? undefined;
       return toAccessToken(result);
     } catch (error) {
-      throw authFailure(error, 'signing in with a device code');
+      throw authFailure(error, 'signing in with a device code', this.#network);
     }
   }
 

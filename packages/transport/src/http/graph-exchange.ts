@@ -17,6 +17,7 @@ import {
   TransportError,
 } from '../errors.js';
 import { abortedOr, pause } from './cancellable-pause.js';
+import { connectionHint, errorCode } from './connection-failure.js';
 import { backoffMs, isRetryableNetworkError, isRetryableStatus, type RetryOptions } from './retry-policy.js';
 import { whenHeadersSent } from './when-headers-sent.js';
 
@@ -65,6 +66,8 @@ export interface GraphExchangeOptions {
   retry: Required<RetryOptions>;
   /** Per attempt. */
   timeoutMs: number;
+  /** What it talks to, as errors name it: `Graph` (the default) or `the ondemand proxy`. */
+  peer?: string;
 }
 
 /**
@@ -155,7 +158,7 @@ export class GraphExchange {
             { cause: error },
           );
         }
-        const code = (error as { code?: string }).code ?? (error as Error).message;
+        const code = errorCode(error);
         if (isRetryableNetworkError(error) && mayResend) {
           const wait = backoffMs(attempts, undefined, retry);
           if (within(wait)) {
@@ -166,13 +169,13 @@ export class GraphExchange {
         if (!mayResend)
           throw new OutcomeUnknownError(
             'connection',
-            `the connection to Graph broke after ${where} was sent (${code})`,
+            `the connection to ${this.options.peer ?? 'Graph'} broke after ${where} was sent (${code})`,
             { clientRequestId, attempts },
             { cause: error },
           );
         throw new NetworkError(
           'network',
-          `could not reach Graph at ${new URL(call.url).origin} (${code}): check the URL, the network and the CA to trust`,
+          `could not reach ${this.options.peer ?? 'Graph'} at ${new URL(call.url).origin} (${code}): ${connectionHint(code)}`,
           { clientRequestId, attempts },
           { cause: error },
         );
@@ -202,6 +205,11 @@ export class GraphExchange {
       }
       return { ...answer, error };
     }
+  }
+
+  /** A token, as a call would get it: a credential's failure as an {@link AuthError} (a readiness check). */
+  token(signal?: AbortSignal): Promise<string> {
+    return this.#token(signal);
   }
 
   async #token(signal: AbortSignal | undefined): Promise<string> {
