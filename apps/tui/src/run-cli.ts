@@ -1,6 +1,7 @@
 import type { HeldRequestNotRunError, ProxyRefusedError, TransportError } from '@ondemand/transport';
 import { CliError, ExitCode, exitCodeHelp } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { wrapHelp } from './render/wrap-help.js';
 
 type Command = { load: () => Promise<(argv: string[], io: CliIo) => Promise<number>>; summary: string };
 
@@ -73,13 +74,13 @@ ${exitCodeHelp()}`;
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(`${mainUsage}\n`);
+    io.stdout.write(`${wrapHelp(mainUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   if (name === undefined || name.startsWith('-')) {
     // No command: the interactive UI on a terminal (connection flags, if any, connect it at once).
     if (name === undefined && !(io.stdin as { isTTY?: boolean }).isTTY) {
-      io.stdout.write(`${mainUsage}\n`);
+      io.stdout.write(`${wrapHelp(mainUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
       return ExitCode.badInput;
     }
     return runGuarded('ondemand', io, async () => {

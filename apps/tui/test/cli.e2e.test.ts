@@ -16,6 +16,17 @@ function ondemand(args: string[], input?: string) {
 }
 
 describe('the built ondemand command', { tags: ['e2e'] }, () => {
+  it('runs from this checkout as the READMEs do, printing only its own output, exit code included', () => {
+    const bin = fileURLToPath(new URL('../../../bin/ondemand', import.meta.url));
+    const run = spawnSync(bin, ['validate', '/nonexistent.json'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('ondemand validate: cannot read /nonexistent.json: no such file\n');
+    for (const readme of ['../../../README.md', '../README.md', '../../proxy/README.md']) {
+      const text = readFileSync(new URL(readme, import.meta.url), 'utf8');
+      expect(text, readme).not.toMatch(/pnpm (--silent )?(run )?ondemand/);
+    }
+  });
+
   it('explains the large documented answer from a pipe', () => {
     const input = readFileSync(`${fixturesDir}documented/2-cloud-sync-ad-user.json`, 'utf8');
     const { code, out } = ondemand(['explain', '-'], input);

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  distinguishedNameProblem,
   formatDistinguishedName,
   looksLikeDistinguishedName,
   parseDistinguishedName,
 } from './distinguished-name.js';
+import { distinguishedNameRequest } from './request-builders.js';
+import { validateProvisionRequest } from './request-schema.js';
 
 describe('parseDistinguishedName', () => {
   it.each([
@@ -43,7 +46,8 @@ describe('parseDistinguishedName', () => {
       fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
         const text = formatDistinguishedName(parts);
         expect(parseDistinguishedName(text)).toEqual({ ok: true, value: parts });
-        expect(looksLikeDistinguishedName(text)).toBe(parts.length > 1);
+        expect(looksLikeDistinguishedName(text)).toBe(true);
+        expect(distinguishedNameProblem(text) === undefined).toBe(parts.length > 1);
       }),
     );
   });
@@ -51,5 +55,20 @@ describe('parseDistinguishedName', () => {
   it('tells names from object ids', () => {
     expect(looksLikeDistinguishedName('9bb0f679-a883-4a6f-8260-35b491b8b8c8')).toBe(false);
     expect(looksLikeDistinguishedName('CN=AdeleV,CN=Users,DC=corp')).toBe(true);
+  });
+
+  it('has one rule for what a good one is, for --dn, the UI and request bodies: CN=a,b is not one', () => {
+    expect(distinguishedNameProblem('CN=AdeleV,CN=Users,DC=corp')).toBeUndefined();
+    expect(distinguishedNameProblem('CN=Smith\\, John,OU=Sales,DC=corp')).toBeUndefined();
+    expect(distinguishedNameProblem('CN=a,b')).toMatch(/"b" has no "="/);
+    expect(distinguishedNameProblem('CN=alone')).toMatch(/has several parts/);
+    const body = {
+      parameters: [{ ruleId: 'r', subjects: [{ objectId: 'CN=a,b', objectTypeName: 'user' }] }],
+    };
+    const checked = validateProvisionRequest(body);
+    expect(checked.ok).toBe(false);
+    expect(() => distinguishedNameRequest({ ruleId: 'r', distinguishedName: 'CN=a,b' })).toThrow(
+      /"b" has no "="/,
+    );
   });
 });

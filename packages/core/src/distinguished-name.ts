@@ -82,9 +82,25 @@ export function formatDistinguishedName(parts: readonly RelativeDistinguishedNam
   return parts.map((part) => `${part.type}=${escapeValue(part.value)}`).join(',');
 }
 
-/** Whether `text` looks like a distinguished name rather than an object id (a GUID or worker id). */
+/**
+ * Whether `text` is meant as a distinguished name rather than an object id (a GUID or worker id):
+ * it starts like one (`CN=`). Whether it is a good one is {@link distinguishedNameProblem}'s to say.
+ */
 export function looksLikeDistinguishedName(text: string): boolean {
-  return /^\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(text) && /,\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(text);
+  return /^\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(text);
+}
+
+/**
+ * What is wrong with a distinguished name, in a sentence, or undefined when it is one: it parses
+ * (RFC 4514) and has several parts, as an Active Directory object's always does. The one rule for
+ * `--dn`, the UI's DN field and request bodies.
+ */
+export function distinguishedNameProblem(text: string): string | undefined {
+  const parsed = parseDistinguishedName(text.trim());
+  if (!parsed.ok) return `${parsed.error} (escape commas inside a name as "\\,")`;
+  if (parsed.value.length < 2)
+    return 'a distinguished name has several parts, such as CN=AdeleV,CN=Users,DC=corp,DC=com';
+  return undefined;
 }
 
 function escapeValue(value: string): string {

@@ -21,6 +21,7 @@ export {
 } from './decode-response.js';
 export type { ParseDistinguishedNameResult, RelativeDistinguishedName } from './distinguished-name.js';
 export {
+  distinguishedNameProblem,
   formatDistinguishedName,
   looksLikeDistinguishedName,
   parseDistinguishedName,

@@ -1,4 +1,4 @@
-import { parseDistinguishedName } from './distinguished-name.js';
+import { distinguishedNameProblem } from './distinguished-name.js';
 import {
   type LinkedSubject,
   MAX_GROUP_MEMBERS_PER_CALL,
@@ -74,11 +74,8 @@ export function distinguishedNameRequest(options: {
   ruleId: string;
   distinguishedName: string;
 }): ProvisionOnDemandRequest {
-  const parsed = parseDistinguishedName(options.distinguishedName);
-  if (!parsed.ok) {
-    throw new RequestBuildError(
-      `"${options.distinguishedName}" is not a distinguished name: ${parsed.error}`,
-    );
-  }
+  const problem = distinguishedNameProblem(options.distinguishedName);
+  if (problem)
+    throw new RequestBuildError(`"${options.distinguishedName}" is not a distinguished name: ${problem}`);
   return single(options.ruleId, { objectId: options.distinguishedName, objectTypeName: 'user' });
 }

@@ -195,4 +195,41 @@ describe('request builders', () => {
       /not a distinguished name/,
     );
   });
+
+  it('names every problem at once: a field that fails hides no check that spans fields', () => {
+    const six = Array.from({ length: 6 }, (_, index) => ({ objectId: `m${index}`, objectTypeName: 'User' }));
+    const checked = validateProvisionRequest({
+      parameters: [
+        {
+          ruleId: 'r',
+          subjects: [
+            { objectId: 'g', objectTypeName: 'Group', links: { members: six } },
+            { objectId: 'g2', objectTypeName: 'Group' },
+          ],
+        },
+      ],
+    });
+    const messages = checked.ok
+      ? ''
+      : checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
+    expect(messages).toMatch(/links\.members: at most 5 members/);
+    expect(messages).toMatch(
+      /subjects\[1\]\.objectTypeName: only one group can be provisioned per on-demand call/,
+    );
+  });
+
+  it('lists a subject’s own problems even when it has an unknown property as well', () => {
+    const checked = validateProvisionRequest({
+      parameters: [
+        {
+          ruleId: 'r',
+          subjects: [{ objectId: 'CN=a,b', objectTypeName: 'user', colour: 'red' }],
+        },
+      ],
+    });
+    expect(checked.ok).toBe(false);
+    const messages = checked.ok ? [] : checked.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    expect(messages.join('\n')).toMatch(/unknown property "colour"/);
+    expect(messages.join('\n')).toMatch(/objectId: not a valid distinguished name/);
+  });
 });

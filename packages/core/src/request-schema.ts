@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { looksLikeDistinguishedName, parseDistinguishedName } from './distinguished-name.js';
+import { distinguishedNameProblem, looksLikeDistinguishedName } from './distinguished-name.js';
 import { formatIssuePath, type InputIssue } from './issue-path.js';
 import { unsafeCharacter } from './unsafe-character.js';
 
@@ -58,21 +58,10 @@ const linksSchema = z.strictObject(
 );
 
 /** One object to provision (`synchronizationJobSubject`). */
-export const subjectSchema = z
-  .strictObject(
-    { objectId: objectIdSchema, objectTypeName: objectTypeNameSchema, links: linksSchema.optional() },
-    { error: unknownKeyMessage('a subject takes objectId, objectTypeName and links') },
-  )
-  .superRefine((subject, context) => {
-    if ((subject.links?.members?.length ?? 0) > 0 && subject.objectTypeName !== 'Group') {
-      context.addIssue({
-        code: 'custom',
-        path: ['links', 'members'],
-        message: 'only a subject with objectTypeName "Group" can have members',
-      });
-    }
-    checkDistinguishedName(subject.objectId, subject.objectTypeName, context);
-  });
+export const subjectSchema = z.strictObject(
+  { objectId: objectIdSchema, objectTypeName: objectTypeNameSchema, links: linksSchema.optional() },
+  { error: unknownKeyMessage('a subject takes objectId, objectTypeName and links') },
+);
 
 /** One rule and the subjects to run through it (`synchronizationJobApplicationParameters`). */
 export const applicationParametersSchema = z.strictObject(
@@ -110,29 +99,9 @@ export const provisionOnDemandRequestSchema = z
     },
     { error: unknownKeyMessage('the body takes only "parameters"') },
   )
-  .superRefine(
-    (body, context) => {
-      // Runs even when other parts failed (`when`), so every problem is listed at once.
-      const parameters = Array.isArray(body?.parameters) ? body.parameters : [];
-      let groups = 0;
-      parameters.forEach((parameter, parameterIndex) => {
-        const subjects = Array.isArray(parameter?.subjects) ? parameter.subjects : [];
-        subjects.forEach((subject, subjectIndex) => {
-          if (subject?.objectTypeName !== 'Group') return;
-          groups += 1;
-          if (groups === 2) {
-            context.addIssue({
-              code: 'custom',
-              path: ['parameters', parameterIndex, 'subjects', subjectIndex, 'objectTypeName'],
-              message:
-                'only one group can be provisioned per on-demand call: send each group in its own request',
-            });
-          }
-        });
-      });
-    },
-    { when: () => true },
-  );
+  .superRefine((body, context) => {
+    for (const issue of crossFieldIssues(body)) context.addIssue({ code: 'custom', ...issue });
+  });
 
 export type ProvisionOnDemandRequest = z.infer<typeof provisionOnDemandRequestSchema>;
 export type ProvisionSubject = z.infer<typeof subjectSchema>;
@@ -154,7 +123,14 @@ export function validateProvisionRequest(body: unknown): RequestValidationResult
   if (missingWrapper) return { ok: false, issues: [missingWrapper] };
   const parsed = provisionOnDemandRequestSchema.safeParse(body);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, issues: parsed.error.issues.map(toInputIssue) };
+  // The schema's own, then the cross-field problems its refinement had no chance to name.
+  const issues = parsed.error.issues.map(toInputIssue);
+  const named = new Set(issues.map((issue) => `${issue.path}\n${issue.message}`));
+  for (const issue of crossFieldIssues(body)) {
+    const input = { path: formatIssuePath(issue.path), message: issue.message };
+    if (!named.has(`${input.path}\n${input.message}`)) issues.push(input);
+  }
+  return { ok: false, issues };
 }
 
 /** Turns a zod issue into an {@link InputIssue}, naming unknown keys so typos are easy to spot. */
@@ -187,27 +163,44 @@ function describeMissingWrapper(body: unknown): InputIssue | undefined {
   return undefined;
 }
 
-function checkDistinguishedName(
-  objectId: string,
-  objectTypeName: ObjectTypeName,
-  context: z.core.$RefinementCtx<unknown>,
-): void {
-  if (!looksLikeDistinguishedName(objectId)) return;
-  const parsed = parseDistinguishedName(objectId);
-  if (!parsed.ok) {
-    context.addIssue({
-      code: 'custom',
-      path: ['objectId'],
-      message: `not a valid distinguished name: ${parsed.error} (escape commas inside a name as "\\,")`,
-    });
-  } else if (objectTypeName === 'User') {
-    context.addIssue({
-      code: 'custom',
-      path: ['objectTypeName'],
-      message:
-        'an Active Directory object (given by distinguished name) takes objectTypeName "user" in lower case',
-    });
+/**
+ * The checks that span fields (one group per call, members only on a group, distinguished names
+ * that parse and say "user"), run on the raw input so that no other problem can hide them: zod
+ * skips refinements once a field fails, and a body should get every problem named at once.
+ */
+function crossFieldIssues(body: unknown): Array<{ path: PropertyKey[]; message: string }> {
+  const issues: Array<{ path: PropertyKey[]; message: string }> = [];
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const record = (value: unknown) =>
+    (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  let groups = 0;
+  for (const [parameterIndex, parameter] of list(record(body).parameters).entries()) {
+    for (const [subjectIndex, subject] of list(record(parameter).subjects).entries()) {
+      const at = ['parameters', parameterIndex, 'subjects', subjectIndex];
+      const { objectId, objectTypeName, links } = record(subject);
+      if (objectTypeName === 'Group' && ++groups === 2)
+        issues.push({
+          path: [...at, 'objectTypeName'],
+          message: 'only one group can be provisioned per on-demand call: send each group in its own request',
+        });
+      if (list(record(links).members).length > 0 && objectTypeName !== 'Group')
+        issues.push({
+          path: [...at, 'links', 'members'],
+          message: 'only a subject with objectTypeName "Group" can have members',
+        });
+      if (typeof objectId !== 'string' || !looksLikeDistinguishedName(objectId)) continue;
+      const problem = distinguishedNameProblem(objectId);
+      if (problem)
+        issues.push({ path: [...at, 'objectId'], message: `not a valid distinguished name: ${problem}` });
+      else if (objectTypeName === 'User')
+        issues.push({
+          path: [...at, 'objectTypeName'],
+          message:
+            'an Active Directory object (given by distinguished name) takes objectTypeName "user" in lower case',
+        });
+    }
   }
+  return issues;
 }
 
 function unknownKeyMessage(allowed: string) {

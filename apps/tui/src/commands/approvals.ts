@@ -14,6 +14,7 @@ import { onTerminal } from '../on-terminal.js';
 import { parseArgs } from '../parse-args.js';
 import { approvalDetails, approvalOutcome, approvalTable } from '../render/approval-text.js';
 import { outputWidth } from '../render/text.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { styleFor } from '../style.js';
 
 export const approvalsUsage = `Usage: ondemand approvals [list] [--state STATE] [--requester P] [--json]
@@ -77,7 +78,7 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
     { maxPositionals: 2 },
   );
   if (args.help) {
-    io.stdout.write(`${approvalsUsage}\n`);
+    io.stdout.write(`${wrapHelp(approvalsUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const [first, id] = args.positionals;

@@ -9,6 +9,7 @@ import { onTerminal } from '../on-terminal.js';
 import { parseArgs } from '../parse-args.js';
 import { auditRow, auditTable, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { outputWidth, truncate } from '../render/text.js';
+import { wrapHelp } from '../render/wrap-help.js';
 
 export const auditUsage = `Usage: ondemand audit [--since T] [--until T] [--principal P] [--action A] [--job J] [--subject S] [--follow] [--json]
        ondemand audit verify
@@ -94,7 +95,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     { maxPositionals: 1 },
   );
   if (args.help) {
-    io.stdout.write(`${auditUsage}\n`);
+    io.stdout.write(`${wrapHelp(auditUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const [subcommand] = args.positionals;

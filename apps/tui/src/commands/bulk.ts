@@ -11,6 +11,7 @@ import { badInput, ExitCode } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { pickRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
@@ -52,7 +53,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     { maxPositionals: 1 },
   );
   if (args.help) {
-    io.stdout.write(`${bulkUsage}\n`);
+    io.stdout.write(`${wrapHelp(bulkUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const file = args.positionals[0];

@@ -4,6 +4,7 @@ import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { outputWidth, textTable } from '../render/text.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { withConnection } from './with-connection.js';
 
 /** The most rows one lookup prints; `--top` asks for fewer or more. */
@@ -49,7 +50,7 @@ export function directoryCommand(command: 'users' | 'groups' | 'members') {
       { maxPositionals: 0 },
     );
     if (args.help) {
-      io.stdout.write(`${usage}\n`);
+      io.stdout.write(`${wrapHelp(usage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
       return ExitCode.success;
     }
     const top = args.values.top === undefined ? DEFAULT_TOP : Number(args.values.top);

@@ -5,6 +5,7 @@ import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
 import { renderReportText } from '../render/report-text.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { styleFor } from '../style.js';
 import { decodeAnswer } from './explain-input.js';
 
@@ -31,7 +32,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
     maxPositionals: 1,
   });
   if (args.help) {
-    io.stdout.write(`${explainUsage}\n`);
+    io.stdout.write(`${wrapHelp(explainUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const { text, source } = await readInput(args.positionals[0], io, explainUsage);

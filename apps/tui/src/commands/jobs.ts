@@ -3,6 +3,7 @@ import { connectionOptions, connectionUsage } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { withConnection } from './with-connection.js';
 
 export const jobsUsage = `Usage: ondemand jobs [--sp ID | --search TEXT] [--json]
@@ -29,7 +30,7 @@ export async function jobsCommand(argv: string[], io: CliIo): Promise<number> {
     { maxPositionals: 0 },
   );
   if (args.help) {
-    io.stdout.write(`${jobsUsage}\n`);
+    io.stdout.write(`${wrapHelp(jobsUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   return withConnection(args.values, io, async ({ graph }) => {

@@ -1,4 +1,5 @@
 import {
+  distinguishedNameProblem,
   distinguishedNameRequest,
   groupRequest,
   type ProvisionOnDemandRequest,
@@ -13,6 +14,7 @@ import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { stillNeeded } from '../render/approval-text.js';
 import { renderReportText } from '../render/report-text.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { styleFor } from '../style.js';
 import { stoppedWaiting } from './approvals.js';
 import { pickRule } from './pick-rule.js';
@@ -59,7 +61,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
     { maxPositionals: 0 },
   );
   if (args.help) {
-    io.stdout.write(`${provisionUsage}\n`);
+    io.stdout.write(`${wrapHelp(provisionUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const { rule, user, group, dn } = args.values as Record<string, string | undefined>;
@@ -71,6 +73,9 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       `give exactly one of --user, --group or --dn (got ${subjects.length === 0 ? 'none' : subjects.join(', ')})`,
     );
   if (members.length > 0 && !group) throw badInput('--member goes with --group');
+  // Said before connecting: the same rule request bodies are checked with.
+  const dnProblem = dn === undefined ? undefined : distinguishedNameProblem(dn);
+  if (dnProblem) throw badInput(`--dn "${dn}" is not a distinguished name: ${dnProblem}`);
   const objectTypeName = user ? 'User' : group ? 'Group' : 'user';
 
   return withConnection(args.values, io, async ({ graph }) => {

@@ -2,6 +2,7 @@ import { connectionOptions, connectionUsage, requireJobTarget } from '../connect
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { describeRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
@@ -23,7 +24,7 @@ export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
     { maxPositionals: 0 },
   );
   if (args.help) {
-    io.stdout.write(`${rulesUsage}\n`);
+    io.stdout.write(`${wrapHelp(rulesUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const { sp, job } = requireJobTarget(args.values, rulesUsage);

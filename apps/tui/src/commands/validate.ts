@@ -4,6 +4,7 @@ import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
+import { wrapHelp } from '../render/wrap-help.js';
 import { styleFor } from '../style.js';
 
 export const validateUsage = `Usage: ondemand validate [FILE|-] [--json]
@@ -25,7 +26,7 @@ Exit codes: 0 valid, 2 invalid (every problem is listed with its path).`;
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { json: { type: 'boolean' } }, validateUsage, { maxPositionals: 1 });
   if (args.help) {
-    io.stdout.write(`${validateUsage}\n`);
+    io.stdout.write(`${wrapHelp(validateUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
   const { text, source } = await readInput(args.positionals[0], io, validateUsage);

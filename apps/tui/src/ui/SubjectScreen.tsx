@@ -1,9 +1,4 @@
-import {
-  collect,
-  looksLikeDistinguishedName,
-  MAX_GROUP_MEMBERS_PER_CALL,
-  parseDistinguishedName,
-} from '@ondemand/core';
+import { collect, distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -86,18 +81,13 @@ export function SubjectScreen(props: {
             }}
             placeholder="CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com"
             onSubmit={(value) => {
-              const parsed = parseDistinguishedName(value.trim());
-              if (!parsed.ok || !looksLikeDistinguishedName(value))
-                setDnProblem(
-                  parsed.ok ? 'a distinguished name has several parts: CN=…,OU=…,DC=…' : parsed.error,
-                );
+              const problem = distinguishedNameProblem(value);
+              if (problem) setDnProblem(problem);
               else props.onPick({ kind: 'dn', id: value.trim(), label: value.trim(), members: [] });
             }}
           />
         </Box>
-        {dnProblem ? (
-          <Text color={theme.color('red')}>{`✗ ${dnProblem} (escape commas inside a name as \\,)`}</Text>
-        ) : null}
+        {dnProblem ? <Text color={theme.color('red')}>{`✗ ${dnProblem}`}</Text> : null}
       </Box>
     );
   }
