@@ -164,6 +164,13 @@ export const proxyConfigSchema = z
           marginMs: z.number().nonnegative().optional(),
         })
         .optional(),
+      /**
+       * What one window counts: `servicePrincipal` (each app apart, the default) or `tenant` (all of
+       * the tenant's apps together). Graph's reference says only "5 requests per 10 seconds".
+       */
+      rateLimitScope: z
+        .enum(['servicePrincipal', 'tenant'], { error: 'rateLimitScope is servicePrincipal or tenant' })
+        .default('servicePrincipal'),
     }),
     apiKeys: z.array(apiKeySchema).default([]),
     /** Optional: also accept Entra ID-issued JWTs, checked against the issuer's JWKS. */

@@ -147,6 +147,7 @@ describe('ondemand-proxy', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('graph.tenantId');
     expect(bad.stderr).toContain('policy.rules[0].approvals');
+    expect(bad.stderr).toContain('graph.rateLimitScope: rateLimitScope is servicePrincipal or tenant');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 

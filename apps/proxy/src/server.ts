@@ -132,6 +132,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
       ...(config.graph.cloud ? { cloud: config.graph.cloud } : {}),
       ...(ca ? { ca } : {}),
       ...(config.graph.rateLimit ? { rateLimit: config.graph.rateLimit } : {}),
+      rateLimitScope: config.graph.rateLimitScope,
       ...(limiterStore ? { limiterStore } : {}),
       tenantId: config.graph.tenantId,
       clientId: config.graph.clientId,

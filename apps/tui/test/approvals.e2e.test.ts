@@ -79,7 +79,7 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
     requester.keys('Enter');
     await requester.waitFor(/Provision a user/);
     requester.keys('Tab');
-    await requester.waitFor(/Provision a group/);
+    await requester.waitFor(/Provision a group[\s\S]*❯ Project Falcon/);
     requester.keys('Enter');
     await requester.waitFor(/Members of .* to provision with it/);
     requester.keys('Enter');

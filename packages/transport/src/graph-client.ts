@@ -47,6 +47,9 @@ import { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy.js';
 
 export type ApiVersion = 'v1.0' | 'beta';
 
+/** What one provisionOnDemand rate window counts: each app apart, or all of a tenant's apps together. */
+export type RateLimitScope = 'servicePrincipal' | 'tenant';
+
 export interface GraphClientOptions extends CredentialOptions {
   /** `global` (default), `usgov` (L4) or `dod` (L5). `china` is refused: the API is not there. */
   cloud?: CloudName;
@@ -65,6 +68,13 @@ export interface GraphClientOptions extends CredentialOptions {
   rateLimit?: { limit: number; windowMs: number; marginMs?: number } | false;
   /** Where the limiter keeps its grants (memory by default; a shared store for several processes). */
   limiterStore?: LimiterStore;
+  /**
+   * What one window counts. Graph's reference gives the limit as "5 requests per 10 seconds" without
+   * saying over what. `servicePrincipal` (the default) assumes Graph counts each app on its own, so
+   * several apps provision side by side at 5 each; `tenant` assumes it counts all of a tenant's apps
+   * together: 5 per window in all, slower with many apps, and no app's calls can earn another a 429.
+   */
+  rateLimitScope?: RateLimitScope;
   retry?: RetryOptions;
   /** Per attempt (default 30 000 ms). */
   timeoutMs?: number;
@@ -122,6 +132,8 @@ export class GraphClient {
   readonly #rateLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   readonly #limiterStore: LimiterStore;
   readonly #limiters = new Map<string, SlidingWindowLimiter>();
+  /** The limiter's key for an app: the app, or the tenant when the window counts all apps together. */
+  readonly #windowKey: (servicePrincipalId: string) => string;
   /** An API key means an ondemand proxy: its refusals are worded as the proxy's, not Graph's. */
   readonly #viaProxy: boolean;
 
@@ -144,6 +156,11 @@ export class GraphClient {
       ...(this.#viaProxy ? { peer: 'the ondemand proxy' } : {}),
     });
     this.#rateLimit = options.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
+    const tenantKey = `tenant:${(options.tenantId ?? 'default').toLowerCase()}`;
+    this.#windowKey =
+      options.rateLimitScope === 'tenant'
+        ? () => tenantKey
+        : (servicePrincipalId) => servicePrincipalId.toLowerCase();
     this.#limiterStore = options.limiterStore ?? new MemoryLimiterStore();
   }
 
@@ -317,7 +334,7 @@ export class GraphClient {
 
   /** The app's rate window now ("2 of 5 calls left; next in 4 s"). */
   limiterSnapshot(servicePrincipalId: string): Promise<LimiterSnapshot> | undefined {
-    return this.#limiter(servicePrincipalId.toLowerCase())?.snapshot();
+    return this.#limiter(this.#windowKey(servicePrincipalId))?.snapshot();
   }
 
   /** Closes the connection pool. */
@@ -336,7 +353,7 @@ export class GraphClient {
       url: `${this.#jobUrl(servicePrincipalId, jobId, options.apiVersion)}/provisionOnDemand`,
       body,
       signal: options.signal,
-      limiter: this.#limiter(servicePrincipalId.toLowerCase()),
+      limiter: this.#limiter(this.#windowKey(servicePrincipalId)),
       resendable: options.resendUnknownOutcome ?? this.#retry.resendUnknownOutcome,
       beforeAttempt: options.beforeAttempt,
     };

@@ -33,6 +33,7 @@ export type {
   GraphClientOptions,
   ProvisionOptions,
   ProvisionResult,
+  RateLimitScope,
 } from './graph-client.js';
 export { createGraphClient, GraphClient } from './graph-client.js';
 export { jobPath, provisionOnDemandPath } from './graph-paths.js';

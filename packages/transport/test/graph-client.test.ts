@@ -526,3 +526,20 @@ describe('what a failed sign-in or connection says to do', () => {
     await graph.close();
   });
 });
+
+describe('the rate window’s scope', () => {
+  it('counts each app on its own by default, and every app of the tenant together with rateLimitScope: tenant', async () => {
+    const body = userRequest({ ruleId: ids.saasRule, userId: ids.saasUser });
+    for (const [scope, leftForAnotherApp] of [
+      [undefined, 5],
+      ['tenant', 4],
+    ] as const) {
+      const graph = clientFor(sim, scope ? { rateLimitScope: scope } : {});
+      await graph.provisionOnDemand(ids.saasServicePrincipal, ids.saasJob, body);
+      expect((await graph.limiterSnapshot(ids.groupServicePrincipal))!.remaining, scope ?? 'default').toBe(
+        leftForAnotherApp,
+      );
+      await graph.close();
+    }
+  });
+});

@@ -184,6 +184,12 @@ describe('ondemand provision against the embedded simulator', () => {
       /failed/,
     ],
     [
+      'an unknown rate-window scope',
+      ['--simulate', '--rate-limit-scope', 'galaxy', '--sp', 'x', '--job', 'y', '--user', 'u'],
+      2,
+      /--rate-limit-scope is app or tenant/,
+    ],
+    [
       '--simulate with --proxy',
       [
         '--simulate',
