@@ -12,6 +12,32 @@ export function truncate(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
 }
 
+/** `text` cut to `width` from the left, keeping its end: `…:enterprise:2.0:User:department`. */
+export function keepEnd(text: string, width: number): string {
+  return text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
+}
+
+/** `text` broken between words into lines of `width`, the lines after the first indented by `hang`. */
+export function wrapText(text: string, width: number, hang: number): string[] {
+  if (text.length <= width) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const candidate = current === '' ? word : `${current} ${word}`;
+    if (candidate.length > width && current.trim() !== '') {
+      lines.push(current);
+      current = `${' '.repeat(hang)}${word}`;
+    } else current = candidate;
+    // A word longer than a line is cut where the line ends.
+    while (current.length > width) {
+      lines.push(current.slice(0, width));
+      current = `${' '.repeat(hang)}${current.slice(width)}`;
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
 /** A time as an operator reads it in a log: `2026-12-02 02:56:10 UTC`. */
 export function formatTime(iso: string): string {
   return `${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC`;

@@ -69,6 +69,12 @@ describe('App against the embedded simulator', () => {
     expect(result).toContain('Group Member 1 → Fabrikam Workspace');
     expect(result).toMatch(/✓ Export/);
     await pressUntil(stdin, lastFrame, 'h', /This session's provisions \(1\)/);
+    // Esc goes back one step at a time, to where each screen was reached from.
+    await pressUntil(stdin, lastFrame, '\u001B', /Success: Create of member1/);
+    await pressUntil(stdin, lastFrame, '\u001B', /Provision a user/);
+    const apps = await pressUntil(stdin, lastFrame, '\u001B', /Pick the app/);
+    expect(apps).toMatch(/↑↓ move · Enter pick · Esc other connection · Ctrl-C quit/);
+    await pressUntil(stdin, lastFrame, '\u001B', /Connect to/);
     unmount();
     await opened?.close();
   });

@@ -19,6 +19,9 @@ import { SubjectScreen } from './SubjectScreen.js';
 import { themeFor } from './theme.js';
 import { useKeys } from './use-keys.js';
 
+/** Screens one goes back to with Esc; the others (connecting, provisioning, an error) are waits or notes. */
+const PLACES = new Set(['connect', 'apps', 'jobs', 'rules', 'subject', 'result', 'history']);
+
 type Screen =
   | { name: 'connect' }
   | { name: 'connecting'; prompt?: DeviceCodePrompt }
@@ -64,16 +67,30 @@ export function App(props: AppProps) {
   const [screen, setScreen] = useState<Screen>(
     props.initialFlags ? { name: 'connecting' } : { name: 'connect' },
   );
+  // Where Esc goes: the places passed through on the way here (not the waits between them).
+  const trail = useRef<Screen[]>([]);
+  const go = useCallback((next: Screen) => {
+    setScreen((current) => {
+      // A result gives way to the next run's result (p), rather than stacking up behind it.
+      const replaced = current.name === 'result' && next.name === 'provisioning';
+      if (PLACES.has(current.name) && current.name !== next.name && !replaced) trail.current.push(current);
+      return next;
+    });
+  }, []);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [limiter, setLimiter] = useState<LimiterSnapshot | undefined>();
   const [raw, setRaw] = useState(false);
+  const [details, setDetails] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   // The provisioning call in flight, so quitting or going back stops waiting for it at once.
   const inFlight = useRef<AbortController | undefined>(undefined);
 
   const fail = useCallback((error: unknown, back: Screen = { name: 'apps' }) => {
     const message = error instanceof Error ? error.message : String(error);
-    setScreen({ name: 'error', message, back });
+    // A refused key or sign-in cannot be fixed by trying the same screen again: back to Connect.
+    const signIn =
+      (error as { code?: string }).code === 'auth' || (error as { code?: string }).code === 'config';
+    setScreen({ name: 'error', message, back: signIn ? { name: 'connect' } : back });
   }, []);
 
   // A connection still being opened (a simulator starting, a sign-in): if the UI is left before it
@@ -150,7 +167,7 @@ export function App(props: AppProps) {
       if (!connection) return;
       setRaw(false);
       setNotice(undefined);
-      setScreen({ name: 'provisioning', target });
+      go({ name: 'provisioning', target });
       const { subject } = target;
       const subjects =
         subject.kind === 'group'
@@ -195,7 +212,7 @@ export function App(props: AppProps) {
             fail(error, { name: 'subject', target, cloudSync: subject.kind === 'dn' });
         });
     },
-    [connection, fail],
+    [connection, fail, go],
   );
 
   const pickJob = useCallback(
@@ -213,16 +230,16 @@ export function App(props: AppProps) {
           const base = { sp: { id: app.id, displayName: app.displayName }, job };
           // One rule: chosen for you.
           if (rules.length === 1)
-            setScreen({
+            go({
               name: 'subject',
               target: { ...base, rule: { id: rules[0]!.id, name: rules[0]!.name } },
               cloudSync: rules[0]!.cloudSync,
             });
-          else setScreen({ name: 'rules', app, job, rules });
+          else go({ name: 'rules', app, job, rules });
         })
         .catch((error) => fail(error, { name: 'apps' }));
     },
-    [connection, fail],
+    [connection, fail, go],
   );
 
   const quit = useCallback(() => {
@@ -264,7 +281,13 @@ export function App(props: AppProps) {
         quit();
       } else if (key.escape) {
         setNotice(stopWaiting(waiting));
-        setScreen({ name: 'subject', target: screen.target, cloudSync: screen.target.subject.kind === 'dn' });
+        setScreen(
+          trail.current.pop() ?? {
+            name: 'subject',
+            target: screen.target,
+            cloudSync: screen.target.subject.kind === 'dn',
+          },
+        );
       } else if (input === 'w' && connection?.proxy) {
         // The follow-up sees it withdrawn and says so.
         connection.proxy.withdraw(waiting.id).catch((error: Error) => setNotice(error.message));
@@ -283,20 +306,17 @@ export function App(props: AppProps) {
     }
     if (key.escape) {
       setNotice(undefined);
-      if (
-        screen.name === 'jobs' ||
-        screen.name === 'rules' ||
-        screen.name === 'subject' ||
-        screen.name === 'history'
-      )
-        setScreen({ name: 'apps' });
-      else if (screen.name === 'result')
-        setScreen({
-          name: 'subject',
-          target: screen.entry.target,
-          cloudSync: screen.entry.target.subject.kind === 'dn',
-        });
-      else if (screen.name === 'error') setScreen(screen.back);
+      if (screen.name === 'error') setScreen(screen.back);
+      else {
+        const previous = trail.current.pop();
+        if (previous) setScreen(previous);
+        else if (screen.name === 'apps') {
+          // Back from the first place: another connection.
+          void connection?.close();
+          setConnection(undefined);
+          setScreen({ name: 'connect' });
+        }
+      }
       return;
     }
     if (typing) return;
@@ -305,14 +325,15 @@ export function App(props: AppProps) {
     else if (screen.name === 'result') {
       if (input === 'p') provision(screen.entry.target);
       else if (input === 'n')
-        setScreen({
+        go({
           name: 'subject',
           target: screen.entry.target,
           cloudSync: screen.entry.target.subject.kind === 'dn',
         });
       else if (input === 'j') setRaw(!raw);
-      else if (input === 'h') setScreen({ name: 'history' });
-      else if (input === 'a') setScreen({ name: 'apps' });
+      else if (input === 'd') setDetails(!details);
+      else if (input === 'h') go({ name: 'history' });
+      else if (input === 'a') go({ name: 'apps' });
       else if (input === 's') {
         const file = resolve(
           props.cwd,
@@ -331,53 +352,76 @@ export function App(props: AppProps) {
         ['u', 'audit'],
       ]
     : [];
-  const help: Array<[string, string]> =
-    screen.name === 'provisioning' && screen.approval?.state === 'pending'
-      ? [
-          ['w', 'withdraw'],
-          ['Esc', 'stop waiting'],
-          ['q', 'stop waiting and quit'],
-        ]
-      : screen.name === 'apps' && connection?.proxy
-        ? [
-            ['↑↓', 'move'],
-            ['Enter', 'pick'],
-            ['Tab', 'approvals'],
-            ['Ctrl-C', 'quit'],
-          ]
-        : screen.name === 'result'
+  // Each screen's keys, exactly: what is listed works there, and nothing that works is left out.
+  const quitKey: [string, string] = typing ? ['Ctrl-C', 'quit'] : ['q', 'quit'];
+  const moveAndPick: Array<[string, string]> = [
+    ['↑↓', 'move'],
+    ['Enter', 'pick'],
+  ];
+  let help: Array<[string, string]>;
+  switch (screen.name) {
+    case 'connect':
+      help = [...moveAndPick, ['Ctrl-C', 'quit']];
+      break;
+    case 'connecting':
+      help = [
+        ['Esc', 'cancel'],
+        ['q', 'quit'],
+      ];
+      break;
+    case 'apps':
+      help = [
+        ...moveAndPick,
+        ...(connection?.proxy ? ([['Tab', 'approvals']] as Array<[string, string]>) : []),
+        ['Esc', 'other connection'],
+        quitKey,
+      ];
+      break;
+    case 'subject':
+      help = [
+        ...moveAndPick,
+        ...(screen.cloudSync ? [] : ([['Tab', 'user/group']] as Array<[string, string]>)),
+        ['Esc', 'back'],
+        quitKey,
+      ];
+      break;
+    case 'provisioning':
+      help =
+        screen.approval?.state === 'pending'
           ? [
-              ['p', 'provision again'],
-              ['n', 'new subject'],
-              ['j', raw ? 'steps' : 'raw JSON'],
-              ['s', 'save'],
-              ['h', 'history'],
-              ['a', 'apps'],
-              ...proxyKeys,
-              ['Esc', 'back'],
-              ['q', 'quit'],
+              ['w', 'withdraw'],
+              ['Esc', 'stop waiting'],
+              ['q', 'stop waiting and quit'],
             ]
-          : screen.name === 'subject'
-            ? [
-                ['↑↓', 'move'],
-                ['Enter', 'pick'],
-                ['Tab', 'user/group'],
-                ['Space', 'toggle member'],
-                ['Esc', 'back'],
-                ['Ctrl-C', 'quit'],
-              ]
-            : screen.name === 'history'
-              ? [
-                  ['Enter', 'show'],
-                  ['Esc', 'back'],
-                  ['q', 'quit'],
-                ]
-              : [
-                  ['↑↓', 'move'],
-                  ['Enter', 'pick'],
-                  ['Esc', 'back'],
-                  [typing ? 'Ctrl-C' : 'q', 'quit'],
-                ];
+          : [['q', 'quit']];
+      break;
+    case 'result':
+      help = [
+        ['p', 'provision again'],
+        ['n', 'new subject'],
+        ['↑↓', 'scroll'],
+        ['j', raw ? 'steps' : 'raw JSON'],
+        ...(raw ? [] : ([['d', details ? 'fewer details' : 'all details']] as Array<[string, string]>)),
+        ['s', 'save'],
+        ['h', 'history'],
+        ['a', 'apps'],
+        ...proxyKeys,
+        ['Esc', 'back'],
+        ['q', 'quit'],
+      ];
+      break;
+    case 'history':
+      help = [['↑↓', 'move'], ['Enter', 'show'], ...proxyKeys, ['Esc', 'back'], ['q', 'quit']];
+      break;
+    case 'error':
+      help = [
+        ['Esc', 'back'],
+        ['q', 'quit'],
+      ];
+      break;
+    default:
+      help = [...moveAndPick, ...proxyKeys, ['Esc', 'back'], quitKey];
+  }
 
   if ((screen.name === 'inbox' || screen.name === 'audit') && connection?.proxy) {
     const Screen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
@@ -423,9 +467,7 @@ export function App(props: AppProps) {
             graph={connection.graph}
             theme={theme}
             onError={fail}
-            onPick={(app) =>
-              app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : setScreen({ name: 'jobs', app })
-            }
+            onPick={(app) => (app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : go({ name: 'jobs', app }))}
           />
         ) : null}
         {screen.name === 'jobs' ? (
@@ -457,7 +499,7 @@ export function App(props: AppProps) {
               )}
               theme={theme}
               onSelect={(rule) =>
-                setScreen({
+                go({
                   name: 'subject',
                   target: {
                     sp: { id: screen.app.id, displayName: screen.app.displayName },
@@ -510,7 +552,15 @@ export function App(props: AppProps) {
             <Text color={theme.color('gray')} wrap="truncate-end">
               {describeTarget(screen.entry.target)}
             </Text>
-            <ResultView result={screen.entry.result} theme={theme} raw={raw} width={props.width ?? 80} />
+            <ResultView
+              result={screen.entry.result}
+              theme={theme}
+              raw={raw}
+              details={details}
+              width={props.width ?? 80}
+              // The status bar, its rate line, the target line, the notice and the help bar take six.
+              height={Math.max(6, (props.height ?? 24) - 8)}
+            />
             {notice ? <Text color={theme.color('green')}>{notice}</Text> : null}
           </Box>
         ) : null}
@@ -524,7 +574,7 @@ export function App(props: AppProps) {
                 value: entry,
               }))}
               theme={theme}
-              onSelect={(entry) => setScreen({ name: 'result', entry })}
+              onSelect={(entry) => go({ name: 'result', entry })}
               empty="nothing provisioned yet"
             />
           </Box>

@@ -73,6 +73,7 @@ export function AppsScreen(props: {
         </Text>
       ) : (
         <SelectList
+          searchable
           items={items}
           onSelect={props.onPick}
           theme={props.theme}

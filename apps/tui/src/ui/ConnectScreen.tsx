@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { type ListItem, SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
 import type { Theme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 type Way = 'simulator' | 'environment' | 'device-code' | 'proxy';
 
@@ -21,6 +22,15 @@ export function ConnectScreen(props: {
     'api-key': env.ONDEMAND_API_KEY ?? '',
   });
   const [field, setField] = useState(0);
+  // Esc on a form: back to the ways to connect (one step, to where it came from).
+  useKeys(
+    (_input, key) => {
+      if (!key.escape) return;
+      if (field > 0) setField(field - 1);
+      else setWay(undefined);
+    },
+    { isActive: way !== undefined },
+  );
   const hasAppCredentials = !!(
     env.AZURE_TENANT_ID &&
     env.AZURE_CLIENT_ID &&
@@ -108,7 +118,7 @@ export function ConnectScreen(props: {
       ))}
       <Text
         color={theme.color('gray')}
-      >{`Enter: next · ${name === names.at(-1) ? 'Enter connects' : ''}`}</Text>
+      >{`${name === names.at(-1) ? 'Enter connects' : 'Enter: next field'} · Esc back`}</Text>
     </Box>
   );
 }

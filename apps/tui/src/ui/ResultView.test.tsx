@@ -1,5 +1,5 @@
 import { decodeProvisionResponse } from '@ondemand/core';
-import { documentedExample } from '@ondemand/test-utils';
+import { documentedExample, pressUntil } from '@ondemand/test-utils';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { ResultView } from './ResultView.js';
@@ -24,19 +24,36 @@ describe('ResultView', () => {
     expect(frame).not.toMatch(/\u001b\[3\dm/);
   });
 
-  it('says what to do for a failure, and caps a long property list', () => {
+  it('says what to do for a failure, and scrolls a long property list instead of hiding it', async () => {
     const failure = {
       ...decodeProvisionResponse(documentedExample(2).response.body),
       result: 'Failure',
       details: { errorCode: 'AttributeValueMustBeUnique', errorMessage: 'Another object has this UPN.' },
       reports: [{ statusInfo: { status: 'Failure', recommendedAction: 'Change the UPN.' } }],
     };
-    const frame = render(<ResultView result={failure} theme={plain} />)
-      .lastFrame()!
-      .replace(/\s+/g, ' ');
+    const screen = render(<ResultView result={failure} theme={plain} height={18} />);
+    const frame = screen.lastFrame()!.replace(/\s+/g, ' ');
     expect(frame).toContain('✗ Failure: AttributeValueMustBeUnique — another object has this UPN');
     expect(frame).toContain('What to do: Change the UPN.');
-    expect(frame).toContain('… 29 more');
+    expect(frame).toMatch(/lines 1–17 of \d+ · ↑↓ PgUp PgDn scroll/);
+    // End shows the last of the 37 properties: nothing is left out.
+    const end = await pressUntil(screen.stdin, screen.lastFrame, '\u001B[F', /UserPrincipalName/);
+    expect(end).toMatch(/TargetAddress/);
+  });
+
+  it('keeps the informative end of a long property name, and wraps step descriptions', () => {
+    const long = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
+    const decoded = decodeProvisionResponse(documentedExample(1).response.body);
+    const result = {
+      ...decoded,
+      report: {
+        ...decoded.report,
+        modifiedProperties: [{ displayName: long, oldValue: 'Sales', newValue: 'Finance' }],
+      },
+    };
+    const frame = render(<ResultView result={result} theme={plain} width={60} height={40} />).lastFrame()!;
+    expect(frame).toMatch(/…[\w:.]*User:department\s+Sales → Finance/);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
   });
 
   it('explains an empty report (groups) and shows the raw answer on request', () => {
@@ -45,7 +62,8 @@ describe('ResultView', () => {
     const raw = render(
       <ResultView result={{ ...decoded, raw: documentedExample(3).response.body }} theme={plain} raw />,
     ).lastFrame()!;
-    expect(raw).toContain('"key": "{\\"result\\":\\"Success\\",\\"details\\":{}}"');
+    // Decoded and pretty-printed: key and value are JSON inside strings on the wire.
+    expect(raw).toMatch(/"key": \{\n\s+"result": "Success",\n\s+"details": \{\}\n\s+\}/);
   });
 
   it('colours marks unless NO_COLOR is set', () => {

@@ -5,108 +5,121 @@ import {
   recommendedAction,
   statusMark,
   summarizeOutcome,
+  tryJson,
 } from '@ondemand/core';
-import { Box, Text } from 'ink';
+import pc from 'picocolors';
 import { MARKS } from '../render/report-text.js';
+import { keepEnd, wrapText } from '../render/text.js';
+import { ScrollView } from './ScrollView.js';
 import type { Theme } from './theme.js';
+
+type Result = DecodedProvisionResponse & { raw?: unknown; requestId?: string | undefined };
 
 /**
  * A provisioning result as the portal shows it, and more: the outcome in one line with what to do,
- * the steps in order with ✓ ✗ – marks (details for those that did not succeed), and the modified
- * properties old → new. `raw` swaps all that for Graph's body.
+ * the steps in order with ✓ ✗ – marks (the details of those that did not succeed, or of all with
+ * `details`), and every modified property old → new, in a window that scrolls, so nothing is hidden
+ * at 80×24. `raw` swaps it for Graph's answer, decoded (key and value are JSON inside strings) and
+ * pretty-printed.
  */
 export function ResultView(props: {
-  result: DecodedProvisionResponse & { raw?: unknown; requestId?: string | undefined };
+  result: Result;
   theme: Theme;
   raw?: boolean;
+  details?: boolean;
   width?: number;
+  height?: number;
+  colour?: boolean;
 }) {
-  const { result, theme } = props;
   const width = props.width ?? 80;
-  if (props.raw) {
-    const lines = JSON.stringify(result.raw ?? result, null, 2).split('\n');
-    return (
-      <Box flexDirection="column">
-        {lines.slice(0, 18).map((line, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text
-          <Text key={index} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
-        {lines.length > 18 ? (
-          <Text
-            color={theme.color('gray')}
-          >{`… ${lines.length - 18} more lines (s saves the whole answer)`}</Text>
-        ) : null}
-      </Box>
-    );
-  }
+  const lines = props.raw
+    ? rawLines(props.result)
+    : resultLines(props.result, { width, details: props.details === true, theme: props.theme });
+  return (
+    <ScrollView
+      lines={lines}
+      height={props.height ?? 18}
+      theme={props.theme}
+      // j is the raw view's key on this screen; the arrows and PgUp/PgDn scroll.
+      letters={false}
+    />
+  );
+}
+
+/** Graph's answer with `key` and `value` read out of their strings, as JSON a person can read. */
+export function rawLines(result: Result): string[] {
+  const raw = (result.raw ?? result) as Record<string, unknown>;
+  const readable =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.fromEntries(
+          Object.entries(raw).map(([name, value]) => [
+            name,
+            typeof value === 'string' && /^\s*[[{]/.test(value) ? (tryJson(value) ?? value) : value,
+          ]),
+        )
+      : raw;
+  return JSON.stringify(readable, null, 2).split('\n');
+}
+
+/** The result as lines of the screen's width, coloured by the theme. */
+export function resultLines(
+  result: Result,
+  options: { width: number; details: boolean; theme: Theme },
+): string[] {
+  const { width, theme } = options;
+  const colour = pc.createColors(theme.color('gray') !== undefined);
+  const paint = (mark: ReturnType<typeof statusMark>, text: string) => {
+    const name = theme.mark(mark);
+    return name ? (colour[name as 'green'] ?? ((t: string) => t))(text) : text;
+  };
   const report = result.report;
   const steps = orderedSteps(report);
   const changes = propertyChanges(report);
   const action = recommendedAction(result);
   const outcome = statusMark(result.result);
-  const nameWidth = Math.min(28, Math.max(8, ...changes.map((change) => change.name.length)));
-  return (
-    <Box flexDirection="column">
-      <Text bold color={theme.mark(outcome)} wrap="wrap">
-        {`${MARKS[outcome]} ${summarizeOutcome(result)}`}
-      </Text>
-      {action ? <Text color={theme.color('yellow')} wrap="wrap">{`What to do: ${action}`}</Text> : null}
-      {steps.length === 0 ? (
-        <Text color={theme.color('gray')} wrap="wrap">
-          Graph sent no step report for this call (it does not for groups): each object's steps are in the
-          provisioning logs.
-        </Text>
-      ) : (
-        <Box flexDirection="column" marginTop={1}>
-          {steps.map((step) => (
-            <Box key={step.position} flexDirection="column">
-              <Text wrap="truncate-end">
-                <Text color={theme.mark(step.mark)}>{MARKS[step.mark]}</Text>
-                {` ${step.type.padEnd(10)} `}
-                <Text color={theme.color('gray')}>{step.description}</Text>
-              </Text>
-              {step.mark !== 'success'
-                ? step.details
-                    .slice(0, 4)
-                    .map(([name, value]) => (
-                      <Text
-                        key={name}
-                        color={theme.color('gray')}
-                        wrap="truncate-end"
-                      >{`    ${name}: ${value}`}</Text>
-                    ))
-                : null}
-            </Box>
-          ))}
-        </Box>
-      )}
-      {changes.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold>{`Modified properties (${changes.length})`}</Text>
-          {changes.slice(0, 8).map((change) => (
-            <Text key={change.name} wrap="truncate-end">
-              {`  ${change.name.slice(0, nameWidth).padEnd(nameWidth)}  `}
-              <Text color={theme.color('gray')}>{change.oldValue ?? '(none)'}</Text>
-              {' → '}
-              <Text color={change.change === 'unchanged' ? undefined : theme.color('green')}>
-                {change.newValue ?? '(none)'}
-              </Text>
-            </Text>
-          ))}
-          {changes.length > 8 ? (
-            <Text
-              color={theme.color('gray')}
-            >{`  … ${changes.length - 8} more (j shows the raw answer)`}</Text>
-          ) : null}
-        </Box>
-      ) : null}
-      {result.requestId ? (
-        <Text color={theme.color('gray')} wrap="truncate-end">
-          {`request-id ${result.requestId}`.slice(0, width)}
-        </Text>
-      ) : null}
-    </Box>
+  const lines: string[] = [];
+  lines.push(
+    ...wrapText(`${MARKS[outcome]} ${summarizeOutcome(result)}`, width, 2).map((line) =>
+      colour.bold(paint(outcome, line)),
+    ),
   );
+  if (action) lines.push(...wrapText(`What to do: ${action}`, width, 2).map((line) => colour.yellow(line)));
+  lines.push('');
+  if (steps.length === 0)
+    lines.push(
+      ...wrapText(
+        "Graph sent no step report for this call (it does not for groups): each object's steps are in the provisioning logs.",
+        width,
+        0,
+      ).map((line) => colour.gray(line)),
+    );
+  for (const step of steps) {
+    const head = `${MARKS[step.mark]} ${step.type.padEnd(10)} `;
+    const [first = '', ...rest] = wrapText(`${head}${step.description}`, width, head.length);
+    lines.push(
+      paint(step.mark, first.slice(0, 2)) + first.slice(2),
+      ...rest.map((line) => colour.gray(line)),
+    );
+    if (options.details || step.mark !== 'success')
+      for (const [name, value] of step.details)
+        lines.push(...wrapText(`    ${name}: ${value}`, width, 6).map((line) => colour.gray(line)));
+  }
+  if (changes.length > 0) {
+    lines.push('', colour.bold(`Modified properties (${changes.length})`));
+    // Long names keep their informative end: …:enterprise:2.0:User:department.
+    const nameWidth = Math.min(
+      Math.floor(width * 0.4),
+      Math.max(8, ...changes.map((change) => change.name.length)),
+    );
+    for (const change of changes) {
+      const name = keepEnd(change.name, nameWidth).padEnd(nameWidth);
+      const before = change.oldValue ?? '(none)';
+      const after = change.newValue ?? '(none)';
+      lines.push(
+        `  ${name}  ${colour.gray(before)} → ${change.change === 'unchanged' ? after : colour.green(after)}`,
+      );
+    }
+  }
+  if (result.requestId) lines.push('', colour.gray(`request-id ${result.requestId}`));
+  return lines;
 }

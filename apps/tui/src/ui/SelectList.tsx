@@ -21,6 +21,8 @@ export function SelectList<T>(props: {
   height?: number;
   active?: boolean;
   empty?: string;
+  /** The screen has a search field: the list then says that typing searches all rows. */
+  searchable?: boolean;
 }) {
   const { items, onSelect, theme, height = 10, active = true } = props;
   const cursor = useCursor(items.length);
@@ -51,7 +53,9 @@ export function SelectList<T>(props: {
         );
       })}
       {items.length > height ? (
-        <Text color={theme.color('gray')}>{`  ${position + 1}/${items.length}`}</Text>
+        <Text color={theme.color('gray')}>
+          {`  ${position + 1}/${items.length}: more than fit${props.searchable ? '; typing searches them all' : ''}`}
+        </Text>
       ) : null}
     </Box>
   );

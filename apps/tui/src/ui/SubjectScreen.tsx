@@ -125,6 +125,7 @@ export function SubjectScreen(props: {
         </Text>
       ) : (
         <SelectList
+          searchable
           items={found}
           theme={theme}
           onSelect={(picked) =>
