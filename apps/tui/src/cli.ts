@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// React (under Ink) runs its development build unless told otherwise: slower, and noisy.
-process.env.NODE_ENV ??= 'production';
 const [{ runCli }, { processInterrupts }] = await Promise.all([
   import('./run-cli.js'),
   import('./interrupt.js'),

@@ -6,7 +6,7 @@ import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Terminal } from './terminal.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 let sim: RunningSimulator;
 let proxy: RunningProxy;
 let keys: Record<string, string>;

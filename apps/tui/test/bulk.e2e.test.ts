@@ -8,7 +8,7 @@ import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 const TIME_SCALE = 20;
 /** Killed after about half: enough to prove each row is sent once, nothing lost, no 429. */
 const ROWS = 30;

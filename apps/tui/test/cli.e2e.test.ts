@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { fixturesDir } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 
 function ondemand(args: string[], input?: string) {
   const run = spawnSync(process.execPath, [cli, ...args], {

@@ -4,7 +4,7 @@ import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Terminal } from './terminal.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 let terminal: Terminal | undefined;
 afterEach(() => terminal?.close());
 

@@ -98,14 +98,11 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
   const json = args.values.json === true;
 
   if (subcommand === 'list' && first === undefined && !json && !args.values.plain && onTerminal(io)) {
-    const [{ runProxyScreen }, { ApprovalsInbox }, { createElement }] = await Promise.all([
+    const [{ runProxyScreen }, { ApprovalsInbox }] = await Promise.all([
       import('../ui/run-proxy-screen.js'),
       import('../ui/ApprovalsInbox.js'),
-      import('react'),
     ]);
-    return runProxyScreen(args.values, io, (props) =>
-      createElement(ApprovalsInbox, { ...props, filters: filters.data }),
-    );
+    return runProxyScreen(args.values, io, ApprovalsInbox, { filters: filters.data });
   }
 
   const proxy = await connectProxy(args.values, io);

@@ -120,12 +120,11 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(until ? { to: until } : {}),
   };
   if (!args.values.json && !args.values.follow && !args.values.plain && onTerminal(io)) {
-    const [{ runProxyScreen }, { AuditScreen }, { createElement }] = await Promise.all([
+    const [{ runProxyScreen }, { AuditScreen }] = await Promise.all([
       import('../ui/run-proxy-screen.js'),
       import('../ui/AuditScreen.js'),
-      import('react'),
     ]);
-    return runProxyScreen(args.values, io, (props) => createElement(AuditScreen, { ...props, filters }));
+    return runProxyScreen(args.values, io, AuditScreen, { filters });
   }
   return withProxy(args.values, io, (proxy) =>
     printEntries(proxy, filters, io, {

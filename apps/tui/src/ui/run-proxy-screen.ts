@@ -1,6 +1,6 @@
 import type { ProxyClient } from '@ondemand/transport';
 import { render } from 'ink';
-import type { ReactElement } from 'react';
+import { type ComponentType, createElement } from 'react';
 import { connectProxy } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -20,23 +20,25 @@ export interface ProxyScreenProps {
 }
 
 /** Runs one such screen on the terminal (the inbox, the audit log) until it exits, q or Ctrl-C. */
-export async function runProxyScreen(
+export async function runProxyScreen<Extra extends object>(
   values: Record<string, unknown>,
   io: CliIo,
-  screen: (props: ProxyScreenProps) => ReactElement,
+  Screen: ComponentType<ProxyScreenProps & Extra>,
+  extra: Extra,
 ): Promise<number> {
   const proxy = await connectProxy(values, io);
   const stdout = io.stdout as NodeJS.WriteStream;
   try {
     const app = render(
-      screen({
+      createElement(Screen, {
+        ...extra,
         proxy,
         theme: themeFor(io.env),
         env: io.env,
         width: Math.min(stdout.columns ?? 80, 120),
         height: stdout.rows ?? 24,
         onExit: () => app.unmount(),
-      }),
+      } as ProxyScreenProps & Extra),
       { stdin: io.stdin as NodeJS.ReadStream, stdout, exitOnCtrlC: true },
     );
     await app.waitUntilExit();
