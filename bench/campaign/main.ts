@@ -4,8 +4,8 @@
  * fuzz run; prints a summary table and, as its last line, the summary as one JSON object.
  * CAMPAIGN_CALLERS, CAMPAIGN_LOAD_SECONDS, CAMPAIGN_FAULT_SECONDS, CAMPAIGN_FUZZ_CASES, CAMPAIGN_APPROVALS tune it.
  */
-import { campaignFailures, runCampaign } from './campaign/run-campaign.js';
-import { formatSummary } from './campaign/summary-table.js';
+import { campaignFailures, runCampaign } from './run-campaign.js';
+import { formatSummary } from './summary-table.js';
 
 const summary = await runCampaign({
   callers: Number(process.env.CAMPAIGN_CALLERS ?? 300),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { campaignFailures, runCampaign } from './campaign/run-campaign.js';
-import { formatSummary } from './campaign/summary-table.js';
+import { campaignFailures, runCampaign } from './run-campaign.js';
+import { formatSummary } from './summary-table.js';
 
 // The short form of `pnpm campaign`: the same checks, fewer callers and seconds.
 describe('the load and fault campaign (short form)', { tags: ['e2e', 'slow'] }, () => {
