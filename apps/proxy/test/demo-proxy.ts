@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import type { RunningSimulator } from '@ondemand/simulator';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { type AssembledProxy, assembleProxy, demoConfig, hashApiKey, parseConfig } from '../src/index.js';
@@ -31,8 +32,11 @@ export async function demoProxy(
     { principal: 'requester-2', roles: ['requester' as const], sha256: hashApiKey(keys['requester-2']) },
   ];
   // Paced to the simulator's window (a time-scaled one is shorter than Graph's 10 s).
-  const windowMs = 10_000 / sim.context.timeScale;
-  const graph = { ...demo.config.graph, rateLimit: { limit: 5, windowMs, marginMs: windowMs / 4 } };
+  const windowMs = PROVISION_ON_DEMAND_LIMIT.windowMs / sim.context.timeScale;
+  const graph = {
+    ...demo.config.graph,
+    rateLimit: { limit: PROVISION_ON_DEMAND_LIMIT.limit, windowMs, marginMs: windowMs / 4 },
+  };
   const proxy = await assembleProxy({
     config: parseConfig({ ...demo.config, apiKeys, graph, ...options.config }),
     ...(options.now ? { now: options.now } : {}),

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import type { RunningSimulator } from '@ondemand/simulator';
 import type {
   CloudName,
@@ -155,7 +156,10 @@ export async function connect(
       tenantId: simulator.tenantId,
       clientId: simulator.clientId,
       clientSecret: simulator.clientSecret,
-      rateLimit: flags['rate-limit'] ?? { limit: 5, windowMs: 10_000 / (flags['sim-time-scale'] ?? 1) },
+      rateLimit: flags['rate-limit'] ?? {
+        limit: PROVISION_ON_DEMAND_LIMIT.limit,
+        windowMs: PROVISION_ON_DEMAND_LIMIT.windowMs / (flags['sim-time-scale'] ?? 1),
+      },
       ...(flags['rate-limit-scope'] ? { rateLimitScope: flags['rate-limit-scope'] } : {}),
       env: {},
     });

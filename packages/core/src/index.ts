@@ -84,6 +84,7 @@ export {
   distinguishedNameRequest,
   groupRequest,
   RequestBuildError,
+  subjectRequest,
   userRequest,
 } from './request-builders.js';
 export type {

@@ -2,6 +2,7 @@ import { distinguishedNameProblem } from './distinguished-name.js';
 import {
   type LinkedSubject,
   MAX_GROUP_MEMBERS_PER_CALL,
+  type ObjectTypeName,
   type ProvisionOnDemandRequest,
   type ProvisionSubject,
 } from './request-schema.js';
@@ -78,4 +79,27 @@ export function distinguishedNameRequest(options: {
   if (problem)
     throw new RequestBuildError(`"${options.distinguishedName}" is not a distinguished name: ${problem}`);
   return single(options.ruleId, { objectId: options.distinguishedName, objectTypeName: 'user' });
+}
+
+/**
+ * A request for one subject named by its object type, for callers that hold a type rather than a
+ * kind (a bulk row, the UI's pick): `Group` with its members, `user` (lower case: an Active Directory
+ * distinguished name, for cloud sync), `User` or `Worker`.
+ *
+ * @example subjectRequest({ ruleId: '33f7c90d-…#V2', objectId: '8213fd99-…', objectTypeName: 'Group', memberIds: ['cbc86211-…'] })
+ */
+export function subjectRequest(options: {
+  ruleId: string;
+  objectId: string;
+  objectTypeName: ObjectTypeName;
+  memberIds?: readonly string[];
+}): ProvisionOnDemandRequest {
+  const { ruleId, objectId, objectTypeName, memberIds = [] } = options;
+  if (objectTypeName === 'Group') return groupRequest({ ruleId, groupId: objectId, memberIds });
+  if (memberIds.length > 0)
+    throw new RequestBuildError(
+      `members go with a Group, not a ${objectTypeName}: drop them or send the group`,
+    );
+  if (objectTypeName === 'user') return distinguishedNameRequest({ ruleId, distinguishedName: objectId });
+  return userRequest({ ruleId, userId: objectId, objectTypeName });
 }

@@ -1,7 +1,7 @@
 import { documentedExamples } from '@ondemand/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { distinguishedNameRequest, groupRequest, userRequest } from './request-builders.js';
+import { distinguishedNameRequest, groupRequest, subjectRequest, userRequest } from './request-builders.js';
 import { provisionOnDemandRequestSchema, validateProvisionRequest } from './request-schema.js';
 
 const user = (objectId = '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName = 'User') => ({
@@ -184,6 +184,40 @@ describe('request builders', () => {
         memberIds: ['cbc86211-6ada-4803-b73f-8039cf56d8a2', '2bc86211-6ada-4803-b73f-8039cf56d8a2'],
       }),
     ).toEqual(third!.request.body);
+  });
+
+  it('build by object type exactly what the kind builders build', () => {
+    fc.assert(
+      fc.property(id, id, fc.array(id, { maxLength: 5 }), (ruleId, objectId, memberIds) => {
+        expect(subjectRequest({ ruleId, objectId, objectTypeName: 'Group', memberIds })).toEqual(
+          groupRequest({ ruleId, groupId: objectId, memberIds }),
+        );
+        expect(subjectRequest({ ruleId, objectId, objectTypeName: 'Worker' })).toEqual(
+          userRequest({ ruleId, userId: objectId, objectTypeName: 'Worker' }),
+        );
+      }),
+    );
+    const [first, second] = documentedExamples();
+    expect(
+      subjectRequest({
+        ruleId: 'ea807875-5618-4f0a-9125-0b46a05298ca',
+        objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8',
+        objectTypeName: 'User',
+      }),
+    ).toEqual(first!.request.body);
+    expect(
+      subjectRequest({
+        ruleId: '6c409270-f78a-4bc6-af23-7cf3ab6482fe',
+        objectId: 'CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com',
+        objectTypeName: 'user',
+      }),
+    ).toEqual(second!.request.body);
+    expect(() =>
+      subjectRequest({ ruleId: 'r', objectId: 'u', objectTypeName: 'User', memberIds: ['m'] }),
+    ).toThrow(/members go with a Group/);
+    expect(() => subjectRequest({ ruleId: 'r', objectId: 'CN=a,b', objectTypeName: 'user' })).toThrow(
+      /not a distinguished name/,
+    );
   });
 
   it('refuse what can never be valid', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
@@ -43,12 +44,15 @@ export async function startServers(): Promise<Servers> {
     { certificateFile: certificate.certificateFile, keyFile: certificate.keyFile },
   );
   // Paced to the simulator's window, which the time scale shortens.
-  const windowMs = 10_000 / TIME_SCALE;
+  const windowMs = PROVISION_ON_DEMAND_LIMIT.windowMs / TIME_SCALE;
   const accessLog: Array<Record<string, unknown>> = [];
   const proxy = await startProxy({
     config: parseConfig({
       ...demo.config,
-      graph: { ...demo.config.graph, rateLimit: { limit: 5, windowMs, marginMs: windowMs / 4 } },
+      graph: {
+        ...demo.config.graph,
+        rateLimit: { limit: PROVISION_ON_DEMAND_LIMIT.limit, windowMs, marginMs: windowMs / 4 },
+      },
     }),
     ca: sim.caPem!,
     env: { AZURE_CLIENT_SECRET: sim.clientSecret },

@@ -1,9 +1,10 @@
+import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import { defaultSeed, parseSeed, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { createGraphClient, type GraphClientOptions } from '../src/index.js';
 
 export const TIME_SCALE = 10;
 /** Graph's window as the time-scaled simulator runs it. */
-export const WINDOW_MS = 10_000 / TIME_SCALE;
+export const WINDOW_MS = PROVISION_ON_DEMAND_LIMIT.windowMs / TIME_SCALE;
 
 /** A time-scaled simulator with one more app that signs in with a certificate. */
 export async function startTestSimulator(certificatePem?: string): Promise<RunningSimulator> {
@@ -29,7 +30,7 @@ export function clientFor(sim: RunningSimulator, options: Partial<GraphClientOpt
     clientSecret: sim.clientSecret,
     // The simulator shares this test's event loop (and CI runs several test suites at once), so it
     // counts calls later than Graph would: a quarter-window margin keeps that from looking like a burst.
-    rateLimit: { limit: 5, windowMs: WINDOW_MS, marginMs: WINDOW_MS / 4 },
+    rateLimit: { limit: PROVISION_ON_DEMAND_LIMIT.limit, windowMs: WINDOW_MS, marginMs: WINDOW_MS / 4 },
     env: {},
     ...options,
   });

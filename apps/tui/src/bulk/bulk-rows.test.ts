@@ -43,6 +43,16 @@ describe('parseBulkRows', () => {
     expect(parseBulkRows('', 'csv').problems[0]!.message).toMatch(/no rows/);
   });
 
+  it('refuses before sending what the request builder would refuse: members of a user, a bad DN', () => {
+    const { problems } = parseBulkRows(
+      'objectId,objectTypeName,members\nu1,User,m1\n"CN=a,b",user,\n"CN=a,DC=x",user,\n',
+      'csv',
+    );
+    expect(problems.map((problem) => problem.line)).toEqual([2, 3]);
+    expect(problems[0]!.message).toMatch(/^members: members go with a Group, not a User/);
+    expect(problems[1]!.message).toMatch(/^objectId: "CN=a,b" is not a distinguished name/);
+  });
+
   it('never throws, and accounts for every non-blank NDJSON line as a row or a problem', () => {
     fc.assert(
       fc.property(

@@ -1,19 +1,39 @@
-import { OBJECT_TYPE_NAMES } from '@ondemand/core';
+import { distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL, OBJECT_TYPE_NAMES } from '@ondemand/core';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 
 /** One subject to provision, as a bulk file gives it. */
-export const bulkRowSchema = z.strictObject({
-  objectId: z.string({ error: 'objectId is required' }).trim().min(1, 'objectId cannot be empty'),
-  objectTypeName: z
-    .enum(OBJECT_TYPE_NAMES, { error: `objectTypeName must be one of ${OBJECT_TYPE_NAMES.join(', ')}` })
-    .default('User'),
-  members: z
-    .array(z.string().trim().min(1))
-    .max(5, 'at most 5 members per group on demand: split the group across rows')
-    .default([]),
-  ruleId: z.string().trim().min(1).optional(),
-});
+export const bulkRowSchema = z
+  .strictObject({
+    objectId: z.string({ error: 'objectId is required' }).trim().min(1, 'objectId cannot be empty'),
+    objectTypeName: z
+      .enum(OBJECT_TYPE_NAMES, { error: `objectTypeName must be one of ${OBJECT_TYPE_NAMES.join(', ')}` })
+      .default('User'),
+    members: z
+      .array(z.string().trim().min(1))
+      .max(
+        MAX_GROUP_MEMBERS_PER_CALL,
+        `at most ${MAX_GROUP_MEMBERS_PER_CALL} members per group on demand: split the group across rows`,
+      )
+      .default([]),
+    ruleId: z.string().trim().min(1).optional(),
+  })
+  // What core's subjectRequest would refuse at send time, said for every row before anything is sent.
+  .superRefine((row, context) => {
+    if (row.members.length > 0 && row.objectTypeName !== 'Group')
+      context.addIssue({
+        code: 'custom',
+        path: ['members'],
+        message: `members go with a Group, not a ${row.objectTypeName}: drop them or set objectTypeName to Group`,
+      });
+    const problem = row.objectTypeName === 'user' ? distinguishedNameProblem(row.objectId) : undefined;
+    if (problem)
+      context.addIssue({
+        code: 'custom',
+        path: ['objectId'],
+        message: `"${row.objectId}" is not a distinguished name (objectTypeName user is an AD object): ${problem}`,
+      });
+  });
 export type BulkRow = z.infer<typeof bulkRowSchema> & { line: number };
 
 export interface RowProblem {

@@ -6,6 +6,7 @@ import {
 } from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
+import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
@@ -15,7 +16,6 @@ import { parseArgs } from '../parse-args.js';
 import { approvalDetails, approvalOutcome, approvalTable } from '../render/approval-text.js';
 import { outputWidth } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { styleFor } from '../style.js';
 
 export const approvalsUsage = `Usage: ondemand approvals [list] [--state STATE] [--requester P] [--json]
        ondemand approvals show ID [--json]

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupRequest, type ProvisionSubject, targetMatchesSource } from '@ondemand/core';
+import { subjectRequest, targetMatchesSource } from '@ondemand/core';
 import { TransportError } from '@ondemand/transport';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
@@ -139,14 +139,12 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
             const base = { line: row.line, objectId: row.objectId, objectTypeName: row.objectTypeName, at };
             try {
               const ruleId = await ruleFor(row);
-              const subject: ProvisionSubject = {
+              const body = subjectRequest({
+                ruleId,
                 objectId: row.objectId,
                 objectTypeName: row.objectTypeName,
-              };
-              const body =
-                row.objectTypeName === 'Group'
-                  ? groupRequest({ ruleId, groupId: row.objectId, memberIds: row.members })
-                  : { parameters: [{ ruleId, subjects: [subject] }] };
+                memberIds: row.members,
+              });
               const result = await graph.provisionOnDemand(sp, job, body, {
                 signal,
                 // Each attempt leaves a line first: a run stopped now knows what was in flight, and when.

@@ -1,4 +1,5 @@
 import { type DecodedProvisionResponse, ResponseDecodeError, targetMatchesSource } from '@ondemand/core';
+import { styleFor } from '../colour.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
@@ -6,7 +7,6 @@ import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
 import { renderReportText } from '../render/report-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { styleFor } from '../style.js';
 import { decodeAnswer } from './explain-input.js';
 
 export const explainUsage = `Usage: ondemand explain [FILE|-] [--json] [--details]

@@ -1,11 +1,11 @@
 import { validateProvisionRequest } from '@ondemand/core';
+import { styleFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { styleFor } from '../style.js';
 
 export const validateUsage = `Usage: ondemand validate [FILE|-] [--json]
 

@@ -1,7 +1,7 @@
 import type { DeviceCodePrompt } from '@ondemand/transport';
+import { styleFor } from '../colour.js';
 import { type Connection, connect } from '../connection.js';
 import type { CliIo } from '../io.js';
-import { styleFor } from '../style.js';
 
 /** Opens the connection, says what it is connected to (on stderr), runs `work`, always closes. */
 export async function withConnection<T>(

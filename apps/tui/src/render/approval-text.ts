@@ -4,7 +4,7 @@ import {
   summarizeOutcome,
   tryDecodeProvisionResponse,
 } from '@ondemand/core';
-import type { Style } from '../style.js';
+import type { Style } from '../colour.js';
 import { formatDuration, formatTime, textTable } from './text.js';
 
 /** The app and job a held request runs on, read from its path (what runs), with their names. */

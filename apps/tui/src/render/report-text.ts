@@ -7,7 +7,7 @@ import {
   type StepView,
   summarizeOutcome,
 } from '@ondemand/core';
-import type { Style } from '../style.js';
+import type { Style } from '../colour.js';
 import { truncate } from './text.js';
 
 export const MARKS: Record<StatusMark, string> = {

@@ -1,11 +1,11 @@
 import { pressUntil, waitForFrame as until } from '@ondemand/test-utils';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { themeFor } from '../colour.js';
 import { type Connection, connect } from '../connection.js';
 import { App } from './App.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { SelectList } from './SelectList.js';
-import { themeFor } from './theme.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 const io = { env: { NO_COLOR: '1' }, stderr: process.stderr } as never;
@@ -35,13 +35,29 @@ describe('ConnectScreen', () => {
         env={{ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }}
         theme={plain}
         onConnect={(flags) => chosen.push(flags)}
+        onQuit={() => {}}
       />,
     );
     expect(lastFrame()).toMatch(/Simulator[\s\S]*Tenant as an app[\s\S]*signed in as me[\s\S]*proxy/);
     await pressUntil(stdin, () => JSON.stringify(chosen), '\r', /simulate/);
     expect(chosen).toEqual([{ simulate: true }]);
-    const without = render(<ConnectScreen env={{}} theme={plain} onConnect={() => {}} />).lastFrame();
+    const without = render(
+      <ConnectScreen env={{}} theme={plain} onConnect={() => {}} onQuit={() => {}} />,
+    ).lastFrame();
     expect(without).not.toContain('Tenant as an app');
+  });
+
+  it('a form lists its own keys, and Esc goes back a field, then to the ways to connect', async () => {
+    const { lastFrame, stdin } = render(
+      <ConnectScreen env={{}} theme={plain} onConnect={() => {}} onQuit={() => {}} />,
+    );
+    expect(lastFrame()).toMatch(/↑↓ move · Enter pick · Ctrl-C quit/);
+    await pressUntil(stdin, lastFrame, DOWN, /❯ Tenant, signed in as me/);
+    const form = await pressUntil(stdin, lastFrame, '\r', /Sign in to a tenant with a device code/);
+    expect(form).toMatch(/Enter next field · Esc back · Ctrl-C quit/);
+    await pressUntil(stdin, lastFrame, 't1\r', /Enter connect · Esc back/);
+    await pressUntil(stdin, lastFrame, '\u001B', /Enter next field · Esc back/);
+    await pressUntil(stdin, lastFrame, '\u001B', /Connect to/);
   });
 });
 

@@ -1,23 +1,22 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { LimiterSnapshot } from '@ondemand/core';
 import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
-import { Box, Text, useApp } from 'ink';
-import Spinner from 'ink-spinner';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Box, useApp } from 'ink';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { themeFor } from '../colour.js';
 import type { Connection } from '../connection.js';
 import { ApprovalsInbox } from './ApprovalsInbox.js';
 import { type AppChoice, AppsScreen } from './AppsScreen.js';
 import { AuditScreen } from './AuditScreen.js';
+import { ConnectingScreen } from './ConnectingScreen.js';
 import { ConnectScreen } from './ConnectScreen.js';
-import { HelpBar } from './HelpBar.js';
-import { describeTarget, type HistoryEntry, type ProvisionTarget, savedResultText } from './model.js';
-import { ResultView } from './ResultView.js';
-import { type ListItem, SelectList } from './SelectList.js';
+import { ErrorScreen } from './ErrorScreen.js';
+import type { Navigation } from './key-bindings.js';
+import { ListScreen } from './ListScreen.js';
+import { describeTarget, type HistoryEntry, type ProvisionTarget, targetRequest } from './model.js';
+import { ProvisioningScreen } from './ProvisioningScreen.js';
+import { ResultScreen } from './ResultScreen.js';
 import { StatusBar } from './StatusBar.js';
 import { SubjectScreen } from './SubjectScreen.js';
-import { themeFor } from './theme.js';
-import { useKeys } from './use-keys.js';
 
 /** Screens one goes back to with Esc; the others (connecting, provisioning, an error) are waits or notes. */
 const PLACES = new Set(['connect', 'apps', 'jobs', 'rules', 'subject', 'result', 'history']);
@@ -79,8 +78,6 @@ export function App(props: AppProps) {
   }, []);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [limiter, setLimiter] = useState<LimiterSnapshot | undefined>();
-  const [raw, setRaw] = useState(false);
-  const [details, setDetails] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   // The provisioning call in flight, so quitting or going back stops waiting for it at once.
   const inFlight = useRef<AbortController | undefined>(undefined);
@@ -112,6 +109,8 @@ export function App(props: AppProps) {
                 return undefined;
               }
               setConnection(opened);
+              // A new connection starts a new way: Esc never leads back into the last one's screens.
+              trail.current = [];
               setScreen({ name: 'apps' });
               return opened;
             },
@@ -165,36 +164,21 @@ export function App(props: AppProps) {
   const provision = useCallback(
     (target: ProvisionTarget) => {
       if (!connection) return;
-      setRaw(false);
       setNotice(undefined);
       go({ name: 'provisioning', target });
-      const { subject } = target;
-      const subjects =
-        subject.kind === 'group'
-          ? [
-              {
-                objectId: subject.id,
-                objectTypeName: 'Group',
-                ...(subject.members.length > 0
-                  ? {
-                      links: {
-                        members: subject.members.map((member) => ({
-                          objectId: member.id,
-                          objectTypeName: 'User',
-                        })),
-                      },
-                    }
-                  : {}),
-              },
-            ]
-          : [{ objectId: subject.id, objectTypeName: subject.kind === 'dn' ? 'user' : 'User' }];
+      let body: ReturnType<typeof targetRequest>;
+      try {
+        body = targetRequest(target);
+      } catch (error) {
+        return fail(error, subjectScreenOf(target));
+      }
       const call = new AbortController();
       inFlight.current = call;
       connection.graph
         .provisionOnDemand(
           target.sp.id,
           target.job.id,
-          { parameters: [{ ruleId: target.rule.id, subjects }] },
+          body,
           // Through the proxy, a gated request waits for approval: show it, and that it is waiting.
           {
             signal: call.signal,
@@ -208,8 +192,7 @@ export function App(props: AppProps) {
         })
         .catch((error) => {
           // Stopped on purpose: the screen has already moved on.
-          if (!call.signal.aborted)
-            fail(error, { name: 'subject', target, cloudSync: subject.kind === 'dn' });
+          if (!call.signal.aborted) fail(error, subjectScreenOf(target));
         });
     },
     [connection, fail, go],
@@ -258,335 +241,222 @@ export function App(props: AppProps) {
     return `stopped waiting: approval ${approval.id} stays pending (${approval.url}); ondemand approvals withdraw ${approval.id} withdraws it`;
   };
 
-  const proxyScreens = (back: Screen) => (input: string) => {
-    if (!connection?.proxy) return false;
-    if (input === 'i') setScreen({ name: 'inbox', back });
-    else if (input === 'u') setScreen({ name: 'audit', back });
-    else return false;
-    return true;
-  };
-
-  // On screens with a text field, letters are typed, not commands; the inbox and audit screens keep their own keys.
-  const typing = screen.name === 'apps' || screen.name === 'subject' || screen.name === 'connect';
-  useKeys((input, key) => {
-    if (screen.name === 'inbox' || screen.name === 'audit') {
-      if (key.ctrl && input === 'c') quit();
-      return;
-    }
-    const waiting =
-      screen.name === 'provisioning' && screen.approval?.state === 'pending' ? screen.approval : undefined;
-    if (waiting && screen.name === 'provisioning') {
-      if ((key.ctrl && input === 'c') || input === 'q') {
-        props.onExitNote?.(stopWaiting(waiting));
-        quit();
-      } else if (key.escape) {
-        setNotice(stopWaiting(waiting));
-        setScreen(
-          trail.current.pop() ?? {
-            name: 'subject',
-            target: screen.target,
-            cloudSync: screen.target.subject.kind === 'dn',
-          },
-        );
-      } else if (input === 'w' && connection?.proxy) {
-        // The follow-up sees it withdrawn and says so.
-        connection.proxy.withdraw(waiting.id).catch((error: Error) => setNotice(error.message));
-      }
-      return;
-    }
-    if (key.ctrl && input === 'c') return quit();
-    if (key.tab && screen.name === 'apps' && connection?.proxy) {
-      setScreen({ name: 'inbox', back: screen });
-      return;
-    }
-    if (key.escape && screen.name === 'connecting') {
-      void cancelOpening();
+  // Esc: one step back along the way you came; from the first place, to another connection.
+  const back = () => {
+    setNotice(undefined);
+    const previous = trail.current.pop();
+    if (previous) setScreen(previous);
+    else if (screen.name === 'apps') {
+      void connection?.close();
+      setConnection(undefined);
       setScreen({ name: 'connect' });
-      return;
     }
-    if (key.escape) {
-      setNotice(undefined);
-      if (screen.name === 'error') setScreen(screen.back);
-      else {
-        const previous = trail.current.pop();
-        if (previous) setScreen(previous);
-        else if (screen.name === 'apps') {
-          // Back from the first place: another connection.
-          void connection?.close();
-          setConnection(undefined);
-          setScreen({ name: 'connect' });
+  };
+  const nav: Navigation = {
+    back,
+    backLabel: screen.name === 'apps' && trail.current.length === 0 ? 'other connection' : 'back',
+    quit,
+    ...(connection?.proxy
+      ? {
+          proxy: {
+            approvals: () => setScreen({ name: 'inbox', back: screen }),
+            audit: () => setScreen({ name: 'audit', back: screen }),
+          },
         }
-      }
-      return;
-    }
-    if (typing) return;
-    if (input === 'q') quit();
-    else if (proxyScreens(screen)(input)) return;
-    else if (screen.name === 'result') {
-      if (input === 'p') provision(screen.entry.target);
-      else if (input === 'n')
-        go({
-          name: 'subject',
-          target: screen.entry.target,
-          cloudSync: screen.entry.target.subject.kind === 'dn',
-        });
-      else if (input === 'j') setRaw(!raw);
-      else if (input === 'd') setDetails(!details);
-      else if (input === 'h') go({ name: 'history' });
-      else if (input === 'a') go({ name: 'apps' });
-      else if (input === 's') {
-        const file = resolve(
-          props.cwd,
-          `ondemand-result-${screen.entry.at.toISOString().replace(/[:.]/g, '-')}.json`,
-        );
-        writeFile(file, savedResultText(screen.entry))
-          .then(() => setNotice(`saved ${file}`))
-          .catch((error) => setNotice(`could not save: ${(error as Error).message}`));
-      }
-    }
-  });
+      : {}),
+  };
+  const width = props.width ?? 80;
+  const height = props.height ?? 24;
+  const frame = (body: ReactNode, limiterShown = true) => (
+    <Box flexDirection="column" width={props.width}>
+      <StatusBar
+        connection={connection?.description ?? 'not connected'}
+        limiter={limiterShown ? limiter : undefined}
+        theme={theme}
+      />
+      {body}
+    </Box>
+  );
 
-  const proxyKeys: Array<[string, string]> = connection?.proxy
-    ? [
-        ['i', 'approvals'],
-        ['u', 'audit'],
-      ]
-    : [];
-  // Each screen's keys, exactly: what is listed works there, and nothing that works is left out.
-  const quitKey: [string, string] = typing ? ['Ctrl-C', 'quit'] : ['q', 'quit'];
-  const moveAndPick: Array<[string, string]> = [
-    ['↑↓', 'move'],
-    ['Enter', 'pick'],
-  ];
-  let help: Array<[string, string]>;
   switch (screen.name) {
     case 'connect':
-      help = [...moveAndPick, ['Ctrl-C', 'quit']];
-      break;
+      return frame(<ConnectScreen env={props.env} theme={theme} onConnect={open} onQuit={quit} />);
     case 'connecting':
-      help = [
-        ['Esc', 'cancel'],
-        ['q', 'quit'],
-      ];
-      break;
-    case 'apps':
-      help = [
-        ...moveAndPick,
-        ...(connection?.proxy ? ([['Tab', 'approvals']] as Array<[string, string]>) : []),
-        ['Esc', 'other connection'],
-        quitKey,
-      ];
-      break;
-    case 'subject':
-      help = [
-        ...moveAndPick,
-        ...(screen.cloudSync ? [] : ([['Tab', 'user/group']] as Array<[string, string]>)),
-        ['Esc', 'back'],
-        quitKey,
-      ];
-      break;
-    case 'provisioning':
-      help =
-        screen.approval?.state === 'pending'
-          ? [
-              ['w', 'withdraw'],
-              ['Esc', 'stop waiting'],
-              ['q', 'stop waiting and quit'],
-            ]
-          : [['q', 'quit']];
-      break;
-    case 'result':
-      help = [
-        ['p', 'provision again'],
-        ['n', 'new subject'],
-        ['↑↓', 'scroll'],
-        ['j', raw ? 'steps' : 'raw JSON'],
-        ...(raw ? [] : ([['d', details ? 'fewer details' : 'all details']] as Array<[string, string]>)),
-        ['s', 'save'],
-        ['h', 'history'],
-        ['a', 'apps'],
-        ...proxyKeys,
-        ['Esc', 'back'],
-        ['q', 'quit'],
-      ];
-      break;
-    case 'history':
-      help = [['↑↓', 'move'], ['Enter', 'show'], ...proxyKeys, ['Esc', 'back'], ['q', 'quit']];
-      break;
-    case 'error':
-      help = [
-        ['Esc', 'back'],
-        ['q', 'quit'],
-      ];
-      break;
-    default:
-      help = [...moveAndPick, ...proxyKeys, ['Esc', 'back'], quitKey];
-  }
-
-  if ((screen.name === 'inbox' || screen.name === 'audit') && connection?.proxy) {
-    const Screen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
-    const back = screen.back;
-    return (
-      <Box flexDirection="column" width={props.width}>
-        <StatusBar connection={connection.description} theme={theme} />
-        <Screen
-          proxy={connection.proxy}
+      return frame(
+        <ConnectingScreen
+          prompt={screen.prompt}
           theme={theme}
-          env={props.env}
-          width={props.width ?? 80}
-          height={(props.height ?? 24) - 1}
-          onExit={() => setScreen(back)}
+          onCancel={() => {
+            void cancelOpening();
+            setScreen({ name: 'connect' });
+          }}
           onQuit={quit}
-        />
-      </Box>
-    );
-  }
-
-  return (
-    <Box flexDirection="column" width={props.width}>
-      <StatusBar connection={connection?.description ?? 'not connected'} limiter={limiter} theme={theme} />
-      <Box flexDirection="column" marginY={1} flexGrow={1}>
-        {screen.name === 'connect' ? <ConnectScreen env={props.env} theme={theme} onConnect={open} /> : null}
-        {screen.name === 'connecting' ? (
-          screen.prompt ? (
-            <Box flexDirection="column">
-              <Text bold>Sign in</Text>
-              <Text wrap="wrap">{screen.prompt.message}</Text>
-              <Text color={theme.color('gray')}>
-                <Spinner type="dots" /> waiting for you to finish signing in…
-              </Text>
-            </Box>
-          ) : (
-            <Text>
-              <Spinner type="dots" /> connecting…
-            </Text>
-          )
-        ) : null}
-        {screen.name === 'apps' && connection ? (
-          <AppsScreen
-            graph={connection.graph}
-            theme={theme}
-            onError={fail}
-            onPick={(app) => (app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : go({ name: 'jobs', app }))}
-          />
-        ) : null}
-        {screen.name === 'jobs' ? (
-          <Box flexDirection="column">
-            <Text bold>{`Jobs of ${screen.app.displayName}`}</Text>
-            <SelectList
-              items={screen.app.jobs.map((job) => ({
-                key: job.id,
-                label: job.templateId,
-                hint: job.id,
-                value: job,
-              }))}
+        />,
+      );
+    case 'apps':
+      return connection
+        ? frame(
+            <AppsScreen
+              graph={connection.graph}
               theme={theme}
-              onSelect={(job) => pickJob(screen.app, job)}
-            />
-          </Box>
-        ) : null}
-        {screen.name === 'rules' ? (
-          <Box flexDirection="column">
-            <Text bold>Pick the rule</Text>
-            <SelectList
-              items={screen.rules.map(
-                (rule): ListItem<(typeof screen.rules)[number]> => ({
-                  key: rule.id,
-                  label: rule.name,
-                  hint: `${rule.route} · ${rule.id}`,
-                  value: rule,
-                }),
-              )}
-              theme={theme}
-              onSelect={(rule) =>
-                go({
-                  name: 'subject',
-                  target: {
-                    sp: { id: screen.app.id, displayName: screen.app.displayName },
-                    job: screen.job,
-                    rule: { id: rule.id, name: rule.name },
-                  },
-                  cloudSync: rule.cloudSync,
-                })
+              nav={nav}
+              onError={fail}
+              onPick={(app) =>
+                app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : go({ name: 'jobs', app })
               }
-            />
-          </Box>
-        ) : null}
-        {screen.name === 'subject' && connection ? (
-          <Box flexDirection="column">
-            <Text
-              color={theme.color('gray')}
-              wrap="truncate-end"
-            >{`${screen.target.sp.displayName} · job ${screen.target.job.templateId} · rule ${screen.target.rule.name}`}</Text>
-            {notice ? (
-              <Text color={theme.color('yellow')} wrap="wrap">
-                {notice}
-              </Text>
-            ) : null}
+            />,
+          )
+        : null;
+    case 'jobs': {
+      const { app } = screen;
+      return frame(
+        <ListScreen
+          title={`Jobs of ${app.displayName}`}
+          items={app.jobs.map((job) => ({ key: job.id, label: job.templateId, hint: job.id, value: job }))}
+          theme={theme}
+          nav={nav}
+          onSelect={(job) => pickJob(app, job)}
+        />,
+      );
+    }
+    case 'rules': {
+      const { app, job } = screen;
+      return frame(
+        <ListScreen
+          title="Pick the rule"
+          items={screen.rules.map((rule) => ({
+            key: rule.id,
+            label: rule.name,
+            hint: `${rule.route} · ${rule.id}`,
+            value: rule,
+          }))}
+          theme={theme}
+          nav={nav}
+          onSelect={(rule) =>
+            go({
+              name: 'subject',
+              target: {
+                sp: { id: app.id, displayName: app.displayName },
+                job,
+                rule: { id: rule.id, name: rule.name },
+              },
+              cloudSync: rule.cloudSync,
+            })
+          }
+        />,
+      );
+    }
+    case 'subject': {
+      const { target } = screen;
+      return connection
+        ? frame(
             <SubjectScreen
               graph={connection.graph}
               theme={theme}
+              nav={nav}
+              heading={`${target.sp.displayName} · job ${target.job.templateId} · rule ${target.rule.name}`}
+              notice={notice}
               cloudSync={screen.cloudSync}
               onError={fail}
-              onPick={(subject) => provision({ ...screen.target, subject })}
-            />
-          </Box>
-        ) : null}
-        {screen.name === 'provisioning' ? (
-          <Box flexDirection="column">
-            <Text>
-              <Spinner type="dots" />
-              {screen.approval
-                ? ` ${screen.approval.state === 'pending' ? 'waiting for approval' : screen.approval.state}: ${describeTarget(screen.target)}`
-                : ` provisioning ${describeTarget(screen.target)}…`}
-            </Text>
-            {screen.approval ? (
-              <Text color={theme.color('gray')} wrap="wrap">
-                {`The proxy holds this request until ${screen.approval.required ? `${screen.approval.required.count} ${screen.approval.required.roles.join('/')}` : 'an approver'} approves it: ${screen.approval.url}. Stopping the wait leaves it pending; w withdraws it.`}
-              </Text>
-            ) : null}
-          </Box>
-        ) : null}
-        {screen.name === 'result' ? (
-          <Box flexDirection="column">
-            <Text color={theme.color('gray')} wrap="truncate-end">
-              {describeTarget(screen.entry.target)}
-            </Text>
-            <ResultView
-              result={screen.entry.result}
-              theme={theme}
-              raw={raw}
-              details={details}
-              width={props.width ?? 80}
-              // The status bar, its rate line, the target line, the notice and the help bar take six.
-              height={Math.max(6, (props.height ?? 24) - 8)}
-            />
-            {notice ? <Text color={theme.color('green')}>{notice}</Text> : null}
-          </Box>
-        ) : null}
-        {screen.name === 'history' ? (
-          <Box flexDirection="column">
-            <Text bold>{`This session's provisions (${history.length})`}</Text>
-            <SelectList
-              items={history.map((entry, index) => ({
-                key: String(index),
-                label: `${entry.at.toLocaleTimeString()}  ${entry.result.result.padEnd(8)} ${describeTarget(entry.target)}`,
-                value: entry,
-              }))}
-              theme={theme}
-              onSelect={(entry) => go({ name: 'result', entry })}
-              empty="nothing provisioned yet"
-            />
-          </Box>
-        ) : null}
-        {screen.name === 'error' ? (
-          <Box flexDirection="column">
-            <Text color={theme.color('red')} wrap="wrap">{`✗ ${screen.message}`}</Text>
-            <Text color={theme.color('gray')}>Esc goes back</Text>
-          </Box>
-        ) : null}
-      </Box>
-      <HelpBar keys={help} theme={theme} />
-    </Box>
-  );
+              onPick={(subject) => provision({ ...target, subject })}
+            />,
+          )
+        : null;
+    }
+    case 'provisioning': {
+      const { target, approval } = screen;
+      return frame(
+        <ProvisioningScreen
+          target={target}
+          approval={approval}
+          theme={theme}
+          onQuit={quit}
+          onStopWaiting={() => {
+            if (approval) setNotice(stopWaiting(approval));
+            setScreen(trail.current.pop() ?? subjectScreenOf(target));
+          }}
+          onStopWaitingAndQuit={() => {
+            if (approval) props.onExitNote?.(stopWaiting(approval));
+            quit();
+          }}
+          onWithdraw={() => {
+            // The follow-up sees it withdrawn and says so.
+            if (approval && connection?.proxy)
+              connection.proxy.withdraw(approval.id).catch((error: Error) => setNotice(error.message));
+          }}
+        />,
+      );
+    }
+    case 'result': {
+      const { entry } = screen;
+      return frame(
+        <ResultScreen
+          // A new result starts with the steps, not the previous one's raw view.
+          key={entry.at.getTime()}
+          entry={entry}
+          theme={theme}
+          nav={nav}
+          cwd={props.cwd}
+          width={width}
+          height={height}
+          onProvisionAgain={() => provision(entry.target)}
+          onNewSubject={() => go(subjectScreenOf(entry.target))}
+          onHistory={() => go({ name: 'history' })}
+          onApps={() => go({ name: 'apps' })}
+        />,
+      );
+    }
+    case 'history':
+      return frame(
+        <ListScreen
+          title={`This session's provisions (${history.length})`}
+          items={history.map((entry, index) => ({
+            key: String(index),
+            label: `${entry.at.toLocaleTimeString()}  ${entry.result.result.padEnd(8)} ${describeTarget(entry.target)}`,
+            value: entry,
+          }))}
+          theme={theme}
+          nav={nav}
+          enter="show"
+          onSelect={(entry) => go({ name: 'result', entry })}
+          empty="nothing provisioned yet"
+        />,
+      );
+    case 'inbox':
+    case 'audit': {
+      if (!connection?.proxy) return null;
+      const ProxyScreen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
+      const returnTo = screen.back;
+      return frame(
+        <ProxyScreen
+          proxy={connection.proxy}
+          theme={theme}
+          env={props.env}
+          width={width}
+          height={height - 1}
+          onExit={() => setScreen(returnTo)}
+          onQuit={quit}
+        />,
+        false,
+      );
+    }
+    case 'error': {
+      const returnTo = screen.back;
+      return frame(
+        <ErrorScreen
+          message={screen.message}
+          theme={theme}
+          onBack={() => setScreen(returnTo)}
+          onQuit={quit}
+        />,
+      );
+    }
+  }
+}
+
+/** The subject screen a target was picked on: where a failed or abandoned provision goes back to. */
+function subjectScreenOf(
+  target: Omit<ProvisionTarget, 'subject'> & Partial<Pick<ProvisionTarget, 'subject'>>,
+): Screen {
+  return { name: 'subject', target, cloudSync: target.subject?.kind === 'dn' };
 }

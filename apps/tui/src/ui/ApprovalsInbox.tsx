@@ -2,8 +2,8 @@ import type { ApprovalView } from '@ondemand/core';
 import type { ApprovalFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import pc from 'picocolors';
 import { useEffect, useState } from 'react';
+import type { Theme } from '../colour.js';
 import {
   approvalDetails,
   approvalOutcome,
@@ -15,7 +15,6 @@ import { HelpBar } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
-import type { Theme } from './theme.js';
 import { useCursor } from './use-cursor.js';
 import { useKeys } from './use-keys.js';
 
@@ -48,7 +47,6 @@ export function ApprovalsInbox(
   const [notice, setNotice] = useState<string | undefined>();
   const [reason, setReason] = useState('');
   const [now, setNow] = useState(Date.now());
-  const style = pc.createColors(props.env.NO_COLOR === undefined || props.env.NO_COLOR === '');
 
   // The list, live: each page the proxy sends when it changes; a failure is shown and retried.
   // biome-ignore lint/correctness/useExhaustiveDependencies: one watch per set of filters
@@ -128,6 +126,8 @@ export function ApprovalsInbox(
 
   useKeys(
     (input, key) => {
+      // Ctrl-C leaves at once in any mode (run alone, Ink's own Ctrl-C exit comes first).
+      if (key.ctrl && input === 'c') return (props.onQuit ?? props.onExit)();
       if (mode.name === 'reason') {
         if (key.escape) setMode(mode.from === 'detail' ? { name: 'detail', id: mode.id } : { name: 'list' });
         return;
@@ -197,7 +197,7 @@ export function ApprovalsInbox(
       help = [['↑↓', 'scroll'], ...reviewKeys(shown), ...withdrawKey(shown), ['Esc', 'back'], ['q', 'quit']];
       body = shown ? (
         <ScrollView
-          lines={approvalDetails(shown, now, style).trimEnd().split('\n')}
+          lines={approvalDetails(shown, now, theme.style).trimEnd().split('\n')}
           height={bodyHeight}
           theme={theme}
         />

@@ -3,9 +3,11 @@ import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
+import type { Theme } from '../colour.js';
+import { bind, MOVE_AND_PICK, type Navigation, quitBindings } from './key-bindings.js';
+import { ScreenFrame } from './ScreenFrame.js';
 import { type ListItem, SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
-import type { Theme } from './theme.js';
 import { useDebounced } from './use-debounced.js';
 
 export interface AppChoice {
@@ -18,9 +20,11 @@ export interface AppChoice {
 export function AppsScreen(props: {
   graph: GraphClient;
   theme: Theme;
+  nav: Navigation;
   onPick: (app: AppChoice) => void;
   onError: (error: unknown) => void;
 }) {
+  const { nav } = props;
   const [query, setQuery] = useState('');
   const search = useDebounced(query, 250);
   const [apps, setApps] = useState<AppChoice[] | undefined>();
@@ -56,7 +60,15 @@ export function AppsScreen(props: {
     value: app,
   }));
   return (
-    <Box flexDirection="column">
+    <ScreenFrame
+      theme={props.theme}
+      bindings={[
+        ...MOVE_AND_PICK,
+        ...(nav.proxy ? [bind('Tab', 'approvals', nav.proxy.approvals)] : []),
+        bind('Esc', nav.backLabel, nav.back),
+        ...quitBindings(nav.quit, { typing: true }),
+      ]}
+    >
       <Text bold>Pick the app to provision into</Text>
       <Box>
         <Text>Search: </Text>
@@ -80,6 +92,6 @@ export function AppsScreen(props: {
           empty="no app with a provisioning job matches"
         />
       )}
-    </Box>
+    </ScreenFrame>
   );
 }

@@ -7,8 +7,8 @@ import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { createProxyClient, type ProxyClient } from '@ondemand/transport';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { themeFor } from '../colour.js';
 import { AuditScreen } from './AuditScreen.js';
-import { themeFor } from './theme.js';
 
 let sim: RunningSimulator;
 let proxy: RunningProxy;

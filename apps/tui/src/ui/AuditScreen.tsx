@@ -3,12 +3,12 @@ import type { AuditFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
+import type { Theme } from '../colour.js';
 import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
-import type { Theme } from './theme.js';
 import { useKeys } from './use-keys.js';
 
 /** The time filter `t` steps through. */
@@ -90,6 +90,8 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
   const position = cursor === 'end' ? list.length - 1 : Math.min(cursor, list.length - 1);
 
   useKeys((input, key) => {
+    // Ctrl-C leaves at once in any mode (run alone, Ink's own Ctrl-C exit comes first).
+    if (key.ctrl && input === 'c') return (props.onQuit ?? props.onExit)();
     if (mode.name === 'typing') {
       if (key.escape) setMode({ name: 'list' });
       return;

@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import type { Theme } from '../colour.js';
+import { bind, MOVE_AND_PICK, quitBindings, shown } from './key-bindings.js';
+import { ScreenFrame } from './ScreenFrame.js';
 import { type ListItem, SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
-import type { Theme } from './theme.js';
-import { useKeys } from './use-keys.js';
 
 type Way = 'simulator' | 'environment' | 'device-code' | 'proxy';
 
@@ -12,6 +13,7 @@ export function ConnectScreen(props: {
   env: Record<string, string | undefined>;
   theme: Theme;
   onConnect: (flags: Record<string, unknown>) => void;
+  onQuit: () => void;
 }) {
   const { env, theme } = props;
   const [way, setWay] = useState<Way | undefined>();
@@ -22,15 +24,9 @@ export function ConnectScreen(props: {
     'api-key': env.ONDEMAND_API_KEY ?? '',
   });
   const [field, setField] = useState(0);
-  // Esc on a form: back to the ways to connect (one step, to where it came from).
-  useKeys(
-    (_input, key) => {
-      if (!key.escape) return;
-      if (field > 0) setField(field - 1);
-      else setWay(undefined);
-    },
-    { isActive: way !== undefined },
-  );
+  // Esc on a form: one step back, to the field before or to the ways to connect.
+  const formBack = () => (field > 0 ? setField(field - 1) : setWay(undefined));
+  const quit = quitBindings(props.onQuit, { typing: true });
   const hasAppCredentials = !!(
     env.AZURE_TENANT_ID &&
     env.AZURE_CLIENT_ID &&
@@ -64,7 +60,7 @@ export function ConnectScreen(props: {
 
   if (!way) {
     return (
-      <Box flexDirection="column">
+      <ScreenFrame theme={theme} bindings={[...MOVE_AND_PICK, ...quit]}>
         <Text bold>Connect to</Text>
         <SelectList
           items={ways}
@@ -75,7 +71,7 @@ export function ConnectScreen(props: {
             else setWay(picked);
           }}
         />
-      </Box>
+      </ScreenFrame>
     );
   }
   const names = way === 'proxy' ? ['proxy', 'api-key'] : ['tenant', 'client-id'];
@@ -85,9 +81,12 @@ export function ConnectScreen(props: {
     tenant: 'Tenant id',
     'client-id': 'Client id (a public client app)',
   };
-  const name = names[field]!;
+  const last = field === names.length - 1;
   return (
-    <Box flexDirection="column">
+    <ScreenFrame
+      theme={theme}
+      bindings={[shown('Enter', last ? 'connect' : 'next field'), bind('Esc', 'back', formBack), ...quit]}
+    >
       <Text bold>
         {way === 'proxy' ? 'Connect to the ondemand proxy' : 'Sign in to a tenant with a device code'}
       </Text>
@@ -116,9 +115,6 @@ export function ConnectScreen(props: {
           )}
         </Box>
       ))}
-      <Text
-        color={theme.color('gray')}
-      >{`${name === names.at(-1) ? 'Enter connects' : 'Enter: next field'} · Esc back`}</Text>
-    </Box>
+    </ScreenFrame>
   );
 }

@@ -1,13 +1,39 @@
-import { Box, Text } from 'ink';
-import type { Theme } from './theme.js';
+import { Box, Text, useStdout } from 'ink';
+import type { Theme } from '../colour.js';
 
-/** The keys that work on this screen, always on the last line. */
-export function HelpBar(props: { keys: Array<[key: string, action: string]>; theme: Theme }) {
+/**
+ * The help bar's lines at a width: whole `key action` items, as many to a line as fit, so no key is
+ * cut off (a screen with many keys takes two lines at 80 columns rather than hiding the last ones).
+ */
+export function helpLines(
+  keys: ReadonlyArray<readonly [key: string, action: string]>,
+  width: number,
+): string[] {
+  const lines: string[] = [];
+  for (const item of keys.map(([key, action]) => `${key} ${action}`)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 3 + item.length <= width)
+      lines[lines.length - 1] = `${last} · ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
+/** The keys that work on this screen, always last. */
+export function HelpBar(props: {
+  keys: ReadonlyArray<readonly [key: string, action: string]>;
+  theme: Theme;
+  width?: number;
+}) {
+  const { stdout } = useStdout();
+  const width = props.width ?? stdout.columns ?? 80;
   return (
-    <Box>
-      <Text color={props.theme.color('gray')} wrap="truncate-end">
-        {props.keys.map(([key, action]) => `${key} ${action}`).join(' · ')}
-      </Text>
+    <Box flexDirection="column">
+      {helpLines(props.keys, width).map((line) => (
+        <Text key={line} color={props.theme.color('gray')} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -2,9 +2,9 @@ import { decodeProvisionResponse } from '@ondemand/core';
 import { documentedExample, pressUntil } from '@ondemand/test-utils';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { themeFor } from '../colour.js';
 import { ResultView } from './ResultView.js';
 import { describeLimiter } from './StatusBar.js';
-import { themeFor } from './theme.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 

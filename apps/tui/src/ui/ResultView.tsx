@@ -7,11 +7,10 @@ import {
   summarizeOutcome,
   tryJson,
 } from '@ondemand/core';
-import pc from 'picocolors';
+import type { Theme } from '../colour.js';
 import { MARKS } from '../render/report-text.js';
 import { keepEnd, wrapText } from '../render/text.js';
 import { ScrollView } from './ScrollView.js';
-import type { Theme } from './theme.js';
 
 type Result = DecodedProvisionResponse & { raw?: unknown; requestId?: string | undefined };
 
@@ -67,11 +66,7 @@ export function resultLines(
   options: { width: number; details: boolean; theme: Theme },
 ): string[] {
   const { width, theme } = options;
-  const colour = pc.createColors(theme.color('gray') !== undefined);
-  const paint = (mark: ReturnType<typeof statusMark>, text: string) => {
-    const name = theme.mark(mark);
-    return name ? (colour[name as 'green'] ?? ((t: string) => t))(text) : text;
-  };
+  const { paint, style: colour } = theme;
   const report = result.report;
   const steps = orderedSteps(report);
   const changes = propertyChanges(report);

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Theme } from './theme.js';
+import type { Theme } from '../colour.js';
 import { useCursor } from './use-cursor.js';
 import { useKeys } from './use-keys.js';
 

@@ -1,6 +1,6 @@
 import type { LimiterSnapshot } from '@ondemand/core';
 import { Box, Text } from 'ink';
-import type { Theme } from './theme.js';
+import type { Theme } from '../colour.js';
 
 /** "2 of 5 calls left in this window; next in 4 s" */
 export function describeLimiter(snapshot: LimiterSnapshot | undefined): string {

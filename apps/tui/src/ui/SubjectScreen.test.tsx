@@ -3,10 +3,15 @@ import { pressUntil, waitForFrame as until } from '@ondemand/test-utils';
 import { createGraphClient, type GraphClient } from '@ondemand/transport';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { themeFor } from '../colour.js';
+import type { Navigation } from './key-bindings.js';
 import { SubjectScreen } from './SubjectScreen.js';
-import { themeFor } from './theme.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
+/** Where the screen's Esc and quit keys lead, as App would give them: here, a record of each press. */
+function recordedNav(pressed: string[]): Navigation {
+  return { back: () => pressed.push('back'), backLabel: 'back', quit: () => pressed.push('quit') };
+}
 let sim: RunningSimulator;
 let graph: GraphClient;
 
@@ -33,6 +38,7 @@ describe('SubjectScreen', () => {
       <SubjectScreen
         graph={graph}
         theme={plain}
+        nav={recordedNav([])}
         cloudSync={false}
         onPick={(subject) => picked.push(subject)}
         onError={(error) => picked.push(error)}
@@ -55,7 +61,14 @@ describe('SubjectScreen', () => {
 
   it('takes a distinguished name for a cloud-sync job, and says what is wrong with a bad one', async () => {
     const bad = render(
-      <SubjectScreen graph={graph} theme={plain} cloudSync onPick={() => {}} onError={() => {}} />,
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        cloudSync
+        onPick={() => {}}
+        onError={() => {}}
+      />,
     );
     await pressUntil(bad.stdin, bad.lastFrame, 'CN=Adele,', /DN: CN=Adele,/);
     await until(bad.lastFrame, /DN: CN=Adele,/);
@@ -66,6 +79,7 @@ describe('SubjectScreen', () => {
       <SubjectScreen
         graph={graph}
         theme={plain}
+        nav={recordedNav([])}
         cloudSync
         onPick={(subject) => picked.push(subject)}
         onError={() => {}}
@@ -75,5 +89,33 @@ describe('SubjectScreen', () => {
     await until(good.lastFrame, /DN: CN=AdeleV/);
     await pressUntil(good.stdin, () => String(picked.length), '\r', /[1-9]/);
     expect(picked[0]).toEqual({ kind: 'dn', id: ids.adUserDn, label: ids.adUserDn, members: [] });
+  });
+
+  it('lists exactly the keys of each way of picking, and Esc goes back one step: members to groups, then out', async () => {
+    const pressed: string[] = [];
+    const { lastFrame, stdin } = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav(pressed)}
+        cloudSync={false}
+        onPick={() => {}}
+        onError={() => {}}
+      />,
+    );
+    await until(lastFrame, /↑↓ move · Enter pick · Tab group instead · Esc back · Ctrl-C quit/);
+    await pressUntil(stdin, lastFrame, '\t', /Tab user instead/);
+    await pressUntil(stdin, lastFrame, 'all', /Search: all/);
+    await until(lastFrame, /❯ All Hands/);
+    const members = await pressUntil(stdin, lastFrame, '\r', /Members of All Hands/);
+    expect(members).toMatch(/↑↓ move · Space choose · Enter provision · Esc back · Ctrl-C quit/);
+    // Tab does nothing here, and is not listed.
+    await pressUntil(stdin, lastFrame, '\u001B', /Provision a group/);
+    expect(pressed).toEqual([]);
+    await pressUntil(stdin, () => pressed.join(), '\u001B', /back/);
+    await pressUntil(stdin, () => pressed.join(), '\u0003', /back,quit/);
+    // q is typed into the search, not taken for quit.
+    await pressUntil(stdin, lastFrame, 'q', /Search: allq/);
+    expect(pressed).toEqual(['back', 'quit']);
   });
 });

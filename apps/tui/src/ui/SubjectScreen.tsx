@@ -3,10 +3,19 @@ import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
+import type { Theme } from '../colour.js';
+import {
+  bind,
+  type KeyBinding,
+  MOVE_AND_PICK,
+  type Navigation,
+  quitBindings,
+  shown,
+} from './key-bindings.js';
 import type { ProvisionTarget } from './model.js';
+import { ScreenFrame } from './ScreenFrame.js';
 import { type ListItem, SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
-import type { Theme } from './theme.js';
 import { useCursor } from './use-cursor.js';
 import { useDebounced } from './use-debounced.js';
 import { useKeys } from './use-keys.js';
@@ -20,25 +29,26 @@ type Subject = ProvisionTarget['subject'];
 export function SubjectScreen(props: {
   graph: GraphClient;
   theme: Theme;
+  nav: Navigation;
+  /** Where the subject is provisioned to: app, job and rule. */
+  heading?: string;
+  /** A line to show above the search (what became of a request one stopped waiting for). */
+  notice?: string | undefined;
   cloudSync: boolean;
   onPick: (subject: Subject) => void;
   onError: (error: unknown) => void;
 }) {
-  const { graph, theme } = props;
+  const { graph, theme, nav } = props;
   const [kind, setKind] = useState<'user' | 'group'>('user');
   const [query, setQuery] = useState('');
-  const [dn, setDn] = useState('');
-  const [dnProblem, setDnProblem] = useState<string | undefined>();
   const [group, setGroup] = useState<{ id: string; label: string } | undefined>();
   const search = useDebounced(query, 250);
   const [found, setFound] = useState<ListItem<{ id: string; label: string }>[] | undefined>();
 
-  useKeys((_input, key) => {
-    if (key.tab && !props.cloudSync && !group) {
-      setKind(kind === 'user' ? 'group' : 'user');
-      setQuery('');
-    }
-  });
+  const switchKind = () => {
+    setKind(kind === 'user' ? 'group' : 'user');
+    setQuery('');
+  };
 
   useEffect(() => {
     if (props.cloudSync || group) return;
@@ -66,76 +76,107 @@ export function SubjectScreen(props: {
     };
   }, [kind, search, group, props.cloudSync, graph, props.onError]);
 
-  if (props.cloudSync) {
-    return (
-      <Box flexDirection="column">
-        <Text bold>Active Directory user to sync (distinguished name)</Text>
-        <Box>
-          <Text>DN: </Text>
-          <TextField
-            value={dn}
-            theme={theme}
-            onChange={(value) => {
-              setDn(value);
-              setDnProblem(undefined);
-            }}
-            placeholder="CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com"
-            onSubmit={(value) => {
-              const problem = distinguishedNameProblem(value);
-              if (problem) setDnProblem(problem);
-              else props.onPick({ kind: 'dn', id: value.trim(), label: value.trim(), members: [] });
-            }}
-          />
-        </Box>
-        {dnProblem ? <Text color={theme.color('red')}>{`✗ ${dnProblem}`}</Text> : null}
-      </Box>
-    );
-  }
-
-  if (group)
-    return (
-      <MembersPicker
-        graph={graph}
-        theme={theme}
-        group={group}
-        onDone={(members) => props.onPick({ kind: 'group', id: group.id, label: group.label, members })}
-        onError={props.onError}
-      />
-    );
+  // Each way of picking has its own keys; Esc from the members goes back to the group search.
+  const back = bind('Esc', 'back', group ? () => setGroup(undefined) : nav.back);
+  const quit = quitBindings(nav.quit, { typing: true });
+  const bindings: KeyBinding[] = props.cloudSync
+    ? [shown('Enter', 'provision'), back, ...quit]
+    : group
+      ? [shown('↑↓', 'move'), shown('Space', 'choose'), shown('Enter', 'provision'), back, ...quit]
+      : [
+          ...MOVE_AND_PICK,
+          bind('Tab', kind === 'user' ? 'group instead' : 'user instead', switchKind),
+          back,
+          ...quit,
+        ];
 
   return (
-    <Box flexDirection="column">
-      <Text bold>
-        {'Provision a '}
-        <Text color={theme.color('cyan')}>{kind}</Text>
-        <Text color={theme.color('gray')}> (Tab: {kind === 'user' ? 'group' : 'user'} instead)</Text>
-      </Text>
-      <Box>
-        <Text>Search: </Text>
-        <TextField
-          value={query}
-          onChange={setQuery}
+    <ScreenFrame theme={theme} bindings={bindings}>
+      {props.heading ? (
+        <Text color={theme.color('gray')} wrap="truncate-end">
+          {props.heading}
+        </Text>
+      ) : null}
+      {props.notice ? (
+        <Text color={theme.color('yellow')} wrap="wrap">
+          {props.notice}
+        </Text>
+      ) : null}
+      {props.cloudSync ? (
+        <DistinguishedNameField theme={theme} onPick={props.onPick} />
+      ) : group ? (
+        <MembersPicker
+          graph={graph}
           theme={theme}
-          placeholder={kind === 'user' ? 'name, user name or mail' : "the group's name"}
+          group={group}
+          onDone={(members) => props.onPick({ kind: 'group', id: group.id, label: group.label, members })}
+          onError={props.onError}
+        />
+      ) : (
+        <Box flexDirection="column">
+          <Text bold>
+            {'Provision a '}
+            <Text color={theme.color('cyan')}>{kind}</Text>
+            <Text color={theme.color('gray')}> (Tab: {kind === 'user' ? 'group' : 'user'} instead)</Text>
+          </Text>
+          <Box>
+            <Text>Search: </Text>
+            <TextField
+              value={query}
+              onChange={setQuery}
+              theme={theme}
+              placeholder={kind === 'user' ? 'name, user name or mail' : "the group's name"}
+            />
+          </Box>
+          {found === undefined ? (
+            <Text color={theme.color('gray')}>
+              <Spinner type="dots" /> searching…
+            </Text>
+          ) : (
+            <SelectList
+              searchable
+              items={found}
+              theme={theme}
+              onSelect={(picked) =>
+                kind === 'user'
+                  ? props.onPick({ kind: 'user', id: picked.id, label: picked.label, members: [] })
+                  : setGroup(picked)
+              }
+              empty={`no ${kind} matches "${search}"`}
+            />
+          )}
+        </Box>
+      )}
+    </ScreenFrame>
+  );
+}
+
+/** An AD user for cloud sync, by distinguished name: checked with core's one rule before it is sent. */
+function DistinguishedNameField(props: { theme: Theme; onPick: (subject: Subject) => void }) {
+  const { theme } = props;
+  const [dn, setDn] = useState('');
+  const [dnProblem, setDnProblem] = useState<string | undefined>();
+  return (
+    <Box flexDirection="column">
+      <Text bold>Active Directory user to sync (distinguished name)</Text>
+      <Box>
+        <Text>DN: </Text>
+        <TextField
+          value={dn}
+          theme={theme}
+          onChange={(value) => {
+            setDn(value);
+            setDnProblem(undefined);
+          }}
+          placeholder="CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com"
+          onSubmit={(value) => {
+            const problem = distinguishedNameProblem(value);
+            if (problem) setDnProblem(problem);
+            else props.onPick({ kind: 'dn', id: value.trim(), label: value.trim(), members: [] });
+          }}
         />
       </Box>
-      {found === undefined ? (
-        <Text color={theme.color('gray')}>
-          <Spinner type="dots" /> searching…
-        </Text>
-      ) : (
-        <SelectList
-          searchable
-          items={found}
-          theme={theme}
-          onSelect={(picked) =>
-            kind === 'user'
-              ? props.onPick({ kind: 'user', id: picked.id, label: picked.label, members: [] })
-              : setGroup(picked)
-          }
-          empty={`no ${kind} matches "${search}"`}
-        />
-      )}
+      {dnProblem ? <Text color={theme.color('red')}>{`✗ ${dnProblem}`}</Text> : null}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { useRef, useState } from 'react';
-import type { Theme } from './theme.js';
+import type { Theme } from '../colour.js';
 import { useKeys } from './use-keys.js';
 
 /**

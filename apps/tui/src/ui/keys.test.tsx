@@ -3,9 +3,9 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
+import { themeFor } from '../colour.js';
 import { SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
-import { themeFor } from './theme.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 

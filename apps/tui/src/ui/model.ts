@@ -1,3 +1,4 @@
+import { type ObjectTypeName, type ProvisionOnDemandRequest, subjectRequest } from '@ondemand/core';
 import type { ProvisionResult } from '@ondemand/transport';
 
 /** What is being provisioned: picked step by step in the UI, provisioned again with one key. */
@@ -18,6 +19,23 @@ export interface HistoryEntry {
   at: Date;
   target: ProvisionTarget;
   result: ProvisionResult;
+}
+
+const OBJECT_TYPE_OF: Record<ProvisionTarget['subject']['kind'], ObjectTypeName> = {
+  user: 'User',
+  group: 'Group',
+  dn: 'user',
+};
+
+/** The provisionOnDemand body for a target, built by core's builders as every caller's is. */
+export function targetRequest(target: ProvisionTarget): ProvisionOnDemandRequest {
+  const { subject } = target;
+  return subjectRequest({
+    ruleId: target.rule.id,
+    objectId: subject.id,
+    objectTypeName: OBJECT_TYPE_OF[subject.kind],
+    memberIds: subject.members.map((member) => member.id),
+  });
 }
 
 export function describeTarget(target: ProvisionTarget): string {

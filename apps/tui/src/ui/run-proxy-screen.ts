@@ -1,10 +1,10 @@
 import type { ProxyClient } from '@ondemand/transport';
 import { render } from 'ink';
 import { type ComponentType, createElement } from 'react';
+import { type Theme, themeFor } from '../colour.js';
 import { connectProxy } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { type Theme, themeFor } from './theme.js';
 
 /** What a screen of the proxy's own API gets: the client, the terminal's size, and how to leave. */
 export interface ProxyScreenProps {

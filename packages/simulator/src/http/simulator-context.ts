@@ -1,4 +1,4 @@
-import { MemoryLimiterStore } from '@ondemand/core';
+import { MemoryLimiterStore, PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import { ProvisionEngine } from '../engine/provision-engine.js';
 import type { Seed } from '../seed/seed-schema.js';
 import { Tenant } from '../tenant.js';
@@ -58,9 +58,17 @@ export class SimulatorContext {
     this.engine = new ProvisionEngine(this.tenant);
     this.timeScale = options.timeScale ?? 1;
     this.controlToken = options.controlToken;
-    this.provisionLimit = { limit: 5, windowMs: 10_000 / this.timeScale };
+    this.provisionLimit = SimulatorContext.#provisionLimit(this.timeScale);
     this.readLimit = { limit: 2_000, windowMs: 10_000 / this.timeScale };
     this.stats = new TrafficStats(this.provisionLimit.windowMs);
+  }
+
+  /** Graph's documented limit, on the simulator's clock. */
+  static #provisionLimit(timeScale: number) {
+    return {
+      limit: PROVISION_ON_DEMAND_LIMIT.limit,
+      windowMs: PROVISION_ON_DEMAND_LIMIT.windowMs / timeScale,
+    };
   }
 
   static async create(options: SimulatorOptions): Promise<SimulatorContext> {
@@ -72,7 +80,7 @@ export class SimulatorContext {
     this.tenant.reset();
     this.faults.clear();
     this.limiterStore = new MemoryLimiterStore();
-    this.provisionLimit = { limit: 5, windowMs: 10_000 / this.timeScale };
+    this.provisionLimit = SimulatorContext.#provisionLimit(this.timeScale);
     this.stats = new TrafficStats(this.provisionLimit.windowMs);
     this.requestLog = [];
     this.deviceCodes.clear();

@@ -1,0 +1,46 @@
+import type { PendingApproval } from '@ondemand/transport';
+import { Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { Theme } from '../colour.js';
+import { bind, quitBindings } from './key-bindings.js';
+import { describeTarget, type ProvisionTarget } from './model.js';
+import { ScreenFrame } from './ScreenFrame.js';
+
+/**
+ * A provisioning call under way. Through the proxy a request may be held for approval: then it says
+ * who must approve, and the keys stop waiting (the request stays pending) or withdraw it.
+ */
+export function ProvisioningScreen(props: {
+  target: ProvisionTarget;
+  approval?: PendingApproval | undefined;
+  theme: Theme;
+  onQuit: () => void;
+  onStopWaiting: () => void;
+  onStopWaitingAndQuit: () => void;
+  onWithdraw: () => void;
+}) {
+  const { approval, theme } = props;
+  const waiting = approval?.state === 'pending';
+  const bindings = waiting
+    ? [
+        bind('w', 'withdraw', props.onWithdraw),
+        bind('Esc', 'stop waiting', props.onStopWaiting),
+        ...quitBindings(props.onStopWaitingAndQuit, { typing: false, action: 'stop waiting and quit' }),
+      ]
+    : quitBindings(props.onQuit, { typing: false });
+  return (
+    <ScreenFrame theme={theme} bindings={bindings}>
+      <Text>
+        <Spinner type="dots" />
+        {approval
+          ? ` ${waiting ? 'waiting for approval' : approval.state}: ${describeTarget(props.target)}`
+          : ` provisioning ${describeTarget(props.target)}…`}
+      </Text>
+      {approval ? (
+        <Text color={theme.color('gray')} wrap="wrap">
+          {`The proxy holds this request until ${approval.required ? `${approval.required.count} ${approval.required.roles.join('/')}` : 'an approver'} approves it: ${approval.url}. Stopping the wait leaves it pending; w withdraws it.`}
+        </Text>
+      ) : null}
+    </ScreenFrame>
+  );
+}
