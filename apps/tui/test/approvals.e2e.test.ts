@@ -1,37 +1,26 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
-import { tempDir } from '@ondemand/test-utils/temp-dir';
+import type { RunningProxy } from '@ondemand/proxy';
+import { documentedIds as ids } from '@ondemand/simulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoProxy, startDemoProxy } from './demo-proxy.js';
 import { Terminal } from './terminal.js';
 
 const cli = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
-let sim: RunningSimulator;
 let proxy: RunningProxy;
 let keys: Record<string, string>;
 const terminals: Terminal[] = [];
 
+let demo: DemoProxy;
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 20 });
-  const demo = demoConfig(
-    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
-    join(tempDir('ondemand-approvals-e2e-'), 'proxy.sqlite'),
-  );
-  keys = demo.keys;
-  proxy = await startProxy({
-    config: parseConfig(demo.config),
-    ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
-    log: () => {},
-  });
+  demo = await startDemoProxy('ondemand-approvals-e2e-');
+  ({ proxy, keys } = demo);
 });
 afterEach(() => {
   for (const terminal of terminals.splice(0)) terminal.close();
 });
 afterAll(async () => {
-  await proxy.stop();
-  await sim.stop();
+  await demo.stop();
 });
 
 /** The built `ondemand` in an 80×24 tmux terminal, as `principal`. */

@@ -1,35 +1,24 @@
-import { join } from 'node:path';
-import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import type { RunningProxy } from '@ondemand/proxy';
+import { documentedIds as ids } from '@ondemand/simulator';
 import { memoryIo, pressUntil, until, waitForFrame } from '@ondemand/test-utils';
-import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/connection.js';
 import { runCli } from '../src/run-cli.js';
 import { App } from '../src/ui/App.js';
+import { type DemoProxy, startDemoProxy } from './demo-proxy.js';
 
-let sim: RunningSimulator;
 let proxy: RunningProxy;
 let keys: Record<string, string>;
 
+let demo: DemoProxy;
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 20 });
-  const demo = demoConfig(
-    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
-    join(tempDir('tui-proxy-'), 'proxy.sqlite'),
-  );
-  keys = demo.keys;
-  proxy = await startProxy({
-    config: parseConfig(demo.config),
-    ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
-    log: () => {},
-  });
+  demo = await startDemoProxy('tui-proxy-');
+  ({ proxy, keys } = demo);
 });
 afterAll(async () => {
-  await proxy.stop();
-  await sim.stop();
+  await demo.stop();
 });
 
 /** An approver at work: approves the first pending request it sees. */

@@ -1,4 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
+import { tryJson } from '@ondemand/core';
 import { type Checkpoint, checkpointSchema } from './checkpoint.js';
 
 /**
@@ -29,12 +30,4 @@ export async function readWitness(
     else unreadable.push(index + 1);
   }
   return { checkpoints, unreadable };
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

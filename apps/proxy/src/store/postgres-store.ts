@@ -38,6 +38,7 @@ import {
   AuditChainBroken,
   type AuditQuery,
   type IdempotencyClaim,
+  type IdempotencyKeyClaim,
   type IdempotentAnswer,
   type ProxyStore,
   StoreUnavailable,
@@ -335,17 +336,7 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     return rows.map((row) => ({ cursor: Number(row.cursor), record: JSON.parse(row.record) }));
   }
 
-  async claimIdempotencyKey(
-    claim: {
-      principal: string;
-      key: string;
-      requestHash: string;
-      requestId: string;
-      replica: string;
-      at: string;
-    },
-    expiresBefore: string,
-  ): Promise<IdempotencyClaim> {
+  async claimIdempotencyKey(claim: IdempotencyKeyClaim, expiresBefore: string): Promise<IdempotencyClaim> {
     return this.#transaction(async (client) => {
       await client.query(
         'DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < $3',

@@ -37,6 +37,16 @@ export type IdempotentAnswer =
   | { kind: 'answer'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'approval'; id: string };
 
+/** A first request's claim on an `Idempotency-Key`: whose key, for which request, by which replica, when. */
+export interface IdempotencyKeyClaim {
+  principal: string;
+  key: string;
+  requestHash: string;
+  requestId: string;
+  replica: string;
+  at: string;
+}
+
 /** What claiming an `Idempotency-Key` found. */
 export type IdempotencyClaim =
   | { kind: 'claimed' }
@@ -89,17 +99,7 @@ export interface ProxyStore {
    * Takes an `Idempotency-Key` for a request (by its hash) in one transaction, forgetting one used
    * before `expiresBefore`: the first request with a key claims it; later ones learn what it got.
    */
-  claimIdempotencyKey(
-    claim: {
-      principal: string;
-      key: string;
-      requestHash: string;
-      requestId: string;
-      replica: string;
-      at: string;
-    },
-    expiresBefore: string,
-  ): Promise<IdempotencyClaim>;
+  claimIdempotencyKey(claim: IdempotencyKeyClaim, expiresBefore: string): Promise<IdempotencyClaim>;
   /** Keeps the first request's answer for the key's reuse. */
   answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void>;
   /** Lets the key go (nothing was done for it: the next request with it is a first one). */

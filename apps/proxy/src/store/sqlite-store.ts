@@ -37,6 +37,7 @@ import {
   AuditChainBroken,
   type AuditQuery,
   type IdempotencyClaim,
+  type IdempotencyKeyClaim,
   type IdempotentAnswer,
   type ProxyStore,
   StoreUnavailable,
@@ -222,17 +223,7 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
     return rows.map((row) => ({ cursor: row.cursor, record: JSON.parse(row.record) }));
   }
 
-  async claimIdempotencyKey(
-    claim: {
-      principal: string;
-      key: string;
-      requestHash: string;
-      requestId: string;
-      replica: string;
-      at: string;
-    },
-    expiresBefore: string,
-  ): Promise<IdempotencyClaim> {
+  async claimIdempotencyKey(claim: IdempotencyKeyClaim, expiresBefore: string): Promise<IdempotencyClaim> {
     return sqlite(() =>
       this.#db.transaction(() => {
         this.#statement(

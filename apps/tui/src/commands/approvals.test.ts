@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { groupRequest } from '@ondemand/core';
 import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { documentedIds as ids, type RunningSimulator } from '@ondemand/simulator';
 import { memoryIo, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoProxy, startDemoProxy } from '../../test/demo-proxy.js';
 import { runCli } from '../run-cli.js';
 
 let sim: RunningSimulator;
@@ -12,21 +13,14 @@ let proxy: RunningProxy;
 let keys: Record<string, string>;
 let database: string;
 
+let demo: DemoProxy;
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 20 });
-  database = join(tempDir('ondemand-approvals-'), 'proxy.sqlite');
-  const demo = demoConfig({ baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId }, database);
-  keys = demo.keys;
-  proxy = await startProxy({
-    config: parseConfig(demo.config),
-    ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
-    log: () => {},
-  });
+  demo = await startDemoProxy('ondemand-approvals-');
+  ({ sim, proxy, keys, database } = demo);
 });
 afterAll(async () => {
-  await proxy.stop();
-  await sim.stop();
+  await demo.stop();
 });
 
 /** `ondemand …` in-process as `principal`, connected to the demo proxy through the environment. */
@@ -41,18 +35,7 @@ async function finished(principal: string, args: string[]) {
   return { code: await run.code, out: run.out(), err: run.err() };
 }
 
-/** Holds a group request for `member` (the demo policy needs an approver for groups). */
-async function hold(member: string, principal = 'requester'): Promise<string> {
-  const answer = await fetch(
-    `${proxy.url}/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keys[principal]}`, 'content-type': 'application/json' },
-      body: JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [member] })),
-    },
-  );
-  return ((await answer.json()) as { id: string }).id;
-}
+const hold = (member: string, principal?: string) => demo.hold(member, principal);
 
 describe('ondemand approvals', () => {
   it('lists pending requests with who asked, the app and the subject by name; --json gives the views', async () => {

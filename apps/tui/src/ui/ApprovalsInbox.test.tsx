@@ -1,51 +1,29 @@
-import { join } from 'node:path';
-import { groupRequest } from '@ondemand/core';
-import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import type { RunningProxy } from '@ondemand/proxy';
+import { documentedIds as ids } from '@ondemand/simulator';
 import { pressUntil, waitForFrame } from '@ondemand/test-utils';
-import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { createProxyClient, type ProxyClient } from '@ondemand/transport';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoProxy, startDemoProxy } from '../../test/demo-proxy.js';
 import { themeFor } from '../colour.js';
 import { ApprovalsInbox } from './ApprovalsInbox.js';
 
-let sim: RunningSimulator;
 let proxy: RunningProxy;
 let keys: Record<string, string>;
 const clients: ProxyClient[] = [];
 
+let demo: DemoProxy;
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 20 });
-  const demo = demoConfig(
-    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
-    join(tempDir('ondemand-inbox-'), 'proxy.sqlite'),
-  );
-  keys = demo.keys;
-  proxy = await startProxy({
-    config: parseConfig(demo.config),
-    ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
-    log: () => {},
-  });
+  demo = await startDemoProxy('ondemand-inbox-');
+  ({ proxy, keys } = demo);
 });
 afterAll(async () => {
   for (const client of clients) await client.close();
-  await proxy.stop();
-  await sim.stop();
+  await demo.stop();
 });
 
-async function hold(member: string, principal = 'requester'): Promise<string> {
-  const answer = await fetch(
-    `${proxy.url}/v1.0/servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/provisionOnDemand`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keys[principal]}`, 'content-type': 'application/json' },
-      body: JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [member] })),
-    },
-  );
-  return ((await answer.json()) as { id: string }).id;
-}
+const hold = (member: string, principal?: string) => demo.hold(member, principal);
 
 function inbox(principal: string) {
   const client = createProxyClient({ baseUrl: proxy.url, apiKey: keys[principal]! });

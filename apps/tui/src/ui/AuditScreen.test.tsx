@@ -1,33 +1,23 @@
-import { join } from 'node:path';
 import { groupRequest } from '@ondemand/core';
-import { demoConfig, parseConfig, type RunningProxy, startProxy } from '@ondemand/proxy';
-import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import type { RunningProxy } from '@ondemand/proxy';
+import { documentedIds as ids } from '@ondemand/simulator';
 import { pressUntil, waitForFrame } from '@ondemand/test-utils';
-import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { createProxyClient, type ProxyClient } from '@ondemand/transport';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoProxy, startDemoProxy } from '../../test/demo-proxy.js';
 import { themeFor } from '../colour.js';
 import { AuditScreen } from './AuditScreen.js';
 
-let sim: RunningSimulator;
 let proxy: RunningProxy;
 let keys: Record<string, string>;
 let client: ProxyClient;
 
+let demo: DemoProxy;
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 20 });
-  const demo = demoConfig(
-    { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
-    join(tempDir('ondemand-audit-screen-'), 'proxy.sqlite'),
-  );
-  keys = demo.keys;
-  proxy = await startProxy({
-    config: parseConfig(demo.config),
-    ca: sim.caPem!,
-    env: { AZURE_CLIENT_SECRET: sim.clientSecret },
-    log: () => {},
-  });
+  demo = await startDemoProxy('ondemand-audit-screen-');
+  ({ proxy, keys } = demo);
   client = createProxyClient({ baseUrl: proxy.url, apiKey: keys.auditor! });
   // One held group request, so the log has a request, a decision and names to show.
   await fetch(
@@ -41,8 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await client.close();
-  await proxy.stop();
-  await sim.stop();
+  await demo.stop();
 });
 
 describe('the Audit screen', () => {
