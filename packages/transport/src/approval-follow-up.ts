@@ -12,8 +12,11 @@ import type { GraphAnswer } from './http/graph-exchange.js';
 /** A request the ondemand proxy holds for a second person's approval, and where to read it. */
 export type PendingApproval = ApprovalView;
 
-/** How long each long-poll asks the proxy to hold the answer (`Prefer: wait=N`). */
-const LONG_POLL_SECONDS = 25;
+/**
+ * How long each long-poll asks the proxy to hold the answer (`Prefer: wait=N`): under the proxy's
+ * 60 s cap and under the idle timeouts of the load balancers usually in front of it.
+ */
+export const LONG_POLL_SECONDS = 25;
 
 /**
  * Follows a request the proxy answered 202 (held for approval) until it is decided and has run:

@@ -14,6 +14,7 @@ import {
   tryJson,
 } from '@ondemand/core';
 import { z } from 'zod';
+import { LONG_POLL_SECONDS } from './approval-follow-up.js';
 import { StaticTokenCredential } from './credentials/resolve-credential.js';
 import { CachingCredential } from './credentials/token-credential.js';
 import { AuthError, TransportError } from './errors.js';
@@ -72,9 +73,6 @@ export class ProxyRefusedError extends TransportError {
     super('graph', message, details);
   }
 }
-
-/** How long each long-poll asks the proxy to hold the answer (`Prefer: wait=N`). */
-const LONG_POLL_SECONDS = 25;
 
 const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() });
