@@ -38,7 +38,7 @@ export interface ProxyCliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;
-  /** Resolves when the proxy should stop (SIGINT or SIGTERM for the real process). */
+  /** Resolves when the proxy should stop (SIGINT, SIGTERM or SIGHUP for the real process). */
   untilStopped: () => Promise<void>;
 }
 

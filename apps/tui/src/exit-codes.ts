@@ -26,6 +26,8 @@ export const ExitCode = {
   denied: 9,
   /** The request was held for approval and withdrawn. */
   withdrawn: 10,
+  /** The terminal closed (SIGHUP): it exits at once; a bulk run's results file says what was in flight. */
+  hungUp: 129,
   /** Stopped by Ctrl-C: what was in flight finished; a held request stays pending. */
   interrupted: 130,
 } as const;
@@ -47,6 +49,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.expired, 'the request expired before it was approved'],
   [ExitCode.denied, 'the request was denied by an approver'],
   [ExitCode.withdrawn, 'the request was withdrawn'],
+  [ExitCode.hungUp, 'the terminal closed (a bulk rerun resumes from the results file)'],
   [ExitCode.interrupted, 'stopped by Ctrl-C (a held request stays pending)'],
 ];
 

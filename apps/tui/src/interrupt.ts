@@ -1,3 +1,4 @@
+import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -21,6 +22,10 @@ export function processInterrupts(): OnInterrupt {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The terminal went away: nobody is left to wait for, so exit now, as 128 + SIGHUP. Exiting (rather
+  // than dying of the signal) runs the exit handlers that remove what the command made (the
+  // simulator's folder).
+  process.on('SIGHUP', () => process.exit(ExitCode.hungUp));
   return (handler) => {
     handlers.add(handler);
     return () => handlers.delete(handler);

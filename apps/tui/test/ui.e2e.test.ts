@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Terminal } from './terminal.js';
@@ -46,6 +47,15 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     const after = await terminal.waitFor(/\[exited \d+\]/, 3_000);
     expect(after).toContain('[exited 0]');
     expect(readdirSync(temporary)).toEqual([]);
+  }, 30_000);
+
+  it('leaves nothing behind when its terminal is closed under it (SIGHUP) with the simulator running', async () => {
+    const temporary = tempDir('ondemand-hangup-');
+    const closing = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });
+    await closing.waitFor(/❯ Contoso Expenses/);
+    expect(readdirSync(temporary)).not.toEqual([]);
+    closing.close();
+    await until('the simulator’s folder is removed', () => readdirSync(temporary).length === 0, 3_000);
   }, 30_000);
 
   it('asks how to connect when started without flags, and refuses a non-terminal', async () => {

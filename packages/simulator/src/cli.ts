@@ -6,6 +6,6 @@ process.exitCode = await runSimulatorCli(process.argv.slice(2), {
   stderr: process.stderr,
   untilStopped: () =>
     new Promise((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
     }),
 });

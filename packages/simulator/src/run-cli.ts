@@ -43,7 +43,7 @@ const optionsSchema = z.object({
 export interface SimulatorCliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
-  /** Resolves when the simulator should stop (SIGINT or SIGTERM for the real process). */
+  /** Resolves when the simulator should stop (SIGINT, SIGTERM or SIGHUP for the real process). */
   untilStopped: () => Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +54,15 @@ export interface RunningSimulator {
 }
 
 /**
+ * The CA folders of the simulators running in this process. A process that ends without `stop()`
+ * (a signal it exits on, `process.exit`) still removes them: one listener for all of them.
+ */
+const liveFolders = new Set<string>();
+process.on('exit', () => {
+  for (const folder of liveFolders) rmSync(folder, { recursive: true, force: true });
+});
+
+/**
  * Starts the simulator on loopback, HTTPS by default with a CA made for this start.
  *
  * @example
@@ -73,6 +83,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   if (!options.http) {
     certificates = options.certificates ?? (await createServerCertificates());
     caDir = await mkdtemp(join(tmpdir(), 'ondemand-sim-'));
+    liveFolders.add(caDir);
     caFile = join(caDir, 'ca.pem');
     await writeFile(caFile, certificates.caPem);
   }
@@ -117,7 +128,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      if (caDir) await rm(caDir, { recursive: true, force: true });
+      if (caDir) {
+        await rm(caDir, { recursive: true, force: true });
+        liveFolders.delete(caDir);
+      }
     },
   };
 }
