@@ -17,6 +17,7 @@ import { ProvisioningScreen } from './ProvisioningScreen.js';
 import { ResultScreen } from './ResultScreen.js';
 import { StatusBar } from './StatusBar.js';
 import { SubjectScreen } from './SubjectScreen.js';
+import { KeyRouter } from './use-keys.js';
 
 /** Screens one goes back to with Esc; the others (connecting, provisioning, an error) are waits or notes. */
 const PLACES = new Set(['connect', 'apps', 'jobs', 'rules', 'subject', 'result', 'history']);
@@ -278,178 +279,183 @@ export function App(props: AppProps) {
     </Box>
   );
 
-  switch (screen.name) {
-    case 'connect':
-      return frame(<ConnectScreen env={props.env} theme={theme} onConnect={open} onQuit={quit} />);
-    case 'connecting':
-      return frame(
-        <ConnectingScreen
-          prompt={screen.prompt}
-          theme={theme}
-          onCancel={() => {
-            void cancelOpening();
-            setScreen({ name: 'connect' });
-          }}
-          onQuit={quit}
-        />,
-      );
-    case 'apps':
-      return connection
-        ? frame(
-            <AppsScreen
-              graph={connection.graph}
-              theme={theme}
-              nav={nav}
-              onError={fail}
-              onPick={(app) =>
-                app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : go({ name: 'jobs', app })
-              }
-            />,
-          )
-        : null;
-    case 'jobs': {
-      const { app } = screen;
-      return frame(
-        <ListScreen
-          title={`Jobs of ${app.displayName}`}
-          items={app.jobs.map((job) => ({ key: job.id, label: job.templateId, hint: job.id, value: job }))}
-          theme={theme}
-          nav={nav}
-          onSelect={(job) => pickJob(app, job)}
-        />,
-      );
-    }
-    case 'rules': {
-      const { app, job } = screen;
-      return frame(
-        <ListScreen
-          title="Pick the rule"
-          items={screen.rules.map((rule) => ({
-            key: rule.id,
-            label: rule.name,
-            hint: `${rule.route} · ${rule.id}`,
-            value: rule,
-          }))}
-          theme={theme}
-          nav={nav}
-          onSelect={(rule) =>
-            go({
-              name: 'subject',
-              target: {
-                sp: { id: app.id, displayName: app.displayName },
-                job,
-                rule: { id: rule.id, name: rule.name },
-              },
-              cloudSync: rule.cloudSync,
-            })
-          }
-        />,
-      );
-    }
-    case 'subject': {
-      const { target } = screen;
-      return connection
-        ? frame(
-            <SubjectScreen
-              graph={connection.graph}
-              theme={theme}
-              nav={nav}
-              heading={`${target.sp.displayName} · job ${target.job.templateId} · rule ${target.rule.name}`}
-              notice={notice}
-              cloudSync={screen.cloudSync}
-              onError={fail}
-              onPick={(subject) => provision({ ...target, subject })}
-            />,
-          )
-        : null;
-    }
-    case 'provisioning': {
-      const { target, approval } = screen;
-      return frame(
-        <ProvisioningScreen
-          target={target}
-          approval={approval}
-          theme={theme}
-          onQuit={quit}
-          onStopWaiting={() => {
-            if (approval) setNotice(stopWaiting(approval));
-            setScreen(trail.current.pop() ?? subjectScreenOf(target));
-          }}
-          onStopWaitingAndQuit={() => {
-            if (approval) props.onExitNote?.(stopWaiting(approval));
-            quit();
-          }}
-          onWithdraw={() => {
-            // The follow-up sees it withdrawn and says so.
-            if (approval && connection?.proxy)
-              connection.proxy.withdraw(approval.id).catch((error: Error) => setNotice(error.message));
-          }}
-        />,
-      );
-    }
-    case 'result': {
-      const { entry } = screen;
-      return frame(
-        <ResultScreen
-          // A new result starts with the steps, not the previous one's raw view.
-          key={entry.at.getTime()}
-          entry={entry}
-          theme={theme}
-          nav={nav}
-          cwd={props.cwd}
-          width={width}
-          height={height}
-          onProvisionAgain={() => provision(entry.target)}
-          onNewSubject={() => go(subjectScreenOf(entry.target))}
-          onHistory={() => go({ name: 'history' })}
-          onApps={() => go({ name: 'apps' })}
-        />,
-      );
-    }
-    case 'history':
-      return frame(
-        <ListScreen
-          title={`This session's provisions (${history.length})`}
-          items={history.map((entry, index) => ({
-            key: String(index),
-            label: `${entry.at.toLocaleTimeString()}  ${entry.result.result.padEnd(8)} ${describeTarget(entry.target)}`,
-            value: entry,
-          }))}
-          theme={theme}
-          nav={nav}
-          enter="show"
-          onSelect={(entry) => go({ name: 'result', entry })}
-          empty="nothing provisioned yet"
-        />,
-      );
-    case 'inbox':
-    case 'audit': {
-      if (!connection?.proxy) return null;
-      const ProxyScreen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
-      const returnTo = screen.back;
-      return frame(
-        <ProxyScreen
-          proxy={connection.proxy}
-          theme={theme}
-          env={props.env}
-          width={width}
-          height={height - 1}
-          onExit={() => setScreen(returnTo)}
-          onQuit={quit}
-        />,
-        false,
-      );
-    }
-    case 'error': {
-      const returnTo = screen.back;
-      return frame(
-        <ErrorScreen
-          message={screen.message}
-          theme={theme}
-          onBack={() => setScreen(returnTo)}
-          onQuit={quit}
-        />,
-      );
+  // One key router for every screen, kept across them: each screen takes its keys as it shows.
+  return <KeyRouter>{currentScreen()}</KeyRouter>;
+
+  function currentScreen(): ReactNode {
+    switch (screen.name) {
+      case 'connect':
+        return frame(<ConnectScreen env={props.env} theme={theme} onConnect={open} onQuit={quit} />);
+      case 'connecting':
+        return frame(
+          <ConnectingScreen
+            prompt={screen.prompt}
+            theme={theme}
+            onCancel={() => {
+              void cancelOpening();
+              setScreen({ name: 'connect' });
+            }}
+            onQuit={quit}
+          />,
+        );
+      case 'apps':
+        return connection
+          ? frame(
+              <AppsScreen
+                graph={connection.graph}
+                theme={theme}
+                nav={nav}
+                onError={fail}
+                onPick={(app) =>
+                  app.jobs.length === 1 ? pickJob(app, app.jobs[0]!) : go({ name: 'jobs', app })
+                }
+              />,
+            )
+          : null;
+      case 'jobs': {
+        const { app } = screen;
+        return frame(
+          <ListScreen
+            title={`Jobs of ${app.displayName}`}
+            items={app.jobs.map((job) => ({ key: job.id, label: job.templateId, hint: job.id, value: job }))}
+            theme={theme}
+            nav={nav}
+            onSelect={(job) => pickJob(app, job)}
+          />,
+        );
+      }
+      case 'rules': {
+        const { app, job } = screen;
+        return frame(
+          <ListScreen
+            title="Pick the rule"
+            items={screen.rules.map((rule) => ({
+              key: rule.id,
+              label: rule.name,
+              hint: `${rule.route} · ${rule.id}`,
+              value: rule,
+            }))}
+            theme={theme}
+            nav={nav}
+            onSelect={(rule) =>
+              go({
+                name: 'subject',
+                target: {
+                  sp: { id: app.id, displayName: app.displayName },
+                  job,
+                  rule: { id: rule.id, name: rule.name },
+                },
+                cloudSync: rule.cloudSync,
+              })
+            }
+          />,
+        );
+      }
+      case 'subject': {
+        const { target } = screen;
+        return connection
+          ? frame(
+              <SubjectScreen
+                graph={connection.graph}
+                theme={theme}
+                nav={nav}
+                heading={`${target.sp.displayName} · job ${target.job.templateId} · rule ${target.rule.name}`}
+                notice={notice}
+                cloudSync={screen.cloudSync}
+                onError={fail}
+                onPick={(subject) => provision({ ...target, subject })}
+              />,
+            )
+          : null;
+      }
+      case 'provisioning': {
+        const { target, approval } = screen;
+        return frame(
+          <ProvisioningScreen
+            target={target}
+            approval={approval}
+            theme={theme}
+            onQuit={quit}
+            onStopWaiting={() => {
+              if (approval) setNotice(stopWaiting(approval));
+              setScreen(trail.current.pop() ?? subjectScreenOf(target));
+            }}
+            onStopWaitingAndQuit={() => {
+              if (approval) props.onExitNote?.(stopWaiting(approval));
+              quit();
+            }}
+            onWithdraw={() => {
+              // The follow-up sees it withdrawn and says so.
+              if (approval && connection?.proxy)
+                connection.proxy.withdraw(approval.id).catch((error: Error) => setNotice(error.message));
+            }}
+          />,
+        );
+      }
+      case 'result': {
+        const { entry } = screen;
+        return frame(
+          <ResultScreen
+            // A new result starts with the steps, not the previous one's raw view.
+            key={entry.at.getTime()}
+            entry={entry}
+            theme={theme}
+            nav={nav}
+            cwd={props.cwd}
+            width={width}
+            height={height}
+            onProvisionAgain={() => provision(entry.target)}
+            onNewSubject={() => go(subjectScreenOf(entry.target))}
+            onHistory={() => go({ name: 'history' })}
+            onApps={() => go({ name: 'apps' })}
+          />,
+        );
+      }
+      case 'history':
+        return frame(
+          <ListScreen
+            title={`This session's provisions (${history.length})`}
+            items={history.map((entry, index) => ({
+              key: String(index),
+              label: `${entry.at.toLocaleTimeString()}  ${entry.result.result.padEnd(8)} ${describeTarget(entry.target)}`,
+              value: entry,
+            }))}
+            theme={theme}
+            nav={nav}
+            enter="show"
+            onSelect={(entry) => go({ name: 'result', entry })}
+            empty="nothing provisioned yet"
+          />,
+        );
+      case 'inbox':
+      case 'audit': {
+        if (!connection?.proxy) return null;
+        const ProxyScreen = screen.name === 'inbox' ? ApprovalsInbox : AuditScreen;
+        const returnTo = screen.back;
+        return frame(
+          <ProxyScreen
+            proxy={connection.proxy}
+            theme={theme}
+            env={props.env}
+            width={width}
+            height={height - 1}
+            onExit={() => setScreen(returnTo)}
+            onQuit={quit}
+          />,
+          false,
+        );
+      }
+      case 'error': {
+        const returnTo = screen.back;
+        return frame(
+          <ErrorScreen
+            message={screen.message}
+            theme={theme}
+            onBack={() => setScreen(returnTo)}
+            onQuit={quit}
+          />,
+        );
+      }
     }
   }
 }

@@ -1,11 +1,12 @@
 import { waitForFrame } from '@ondemand/test-utils';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { themeFor } from '../colour.js';
 import { SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
+import { KeyRouter, useKeys } from './use-keys.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 
@@ -56,5 +57,46 @@ describe('keys that arrive together', () => {
     stdin.write('jjj\r');
     await waitForFrame(() => picked.join(), /g/);
     expect(picked).toEqual(['g']);
+  });
+});
+
+function Screen(props: { name: string; pressed: string[] }) {
+  useKeys((input) => props.pressed.push(`${props.name}:${input}`));
+  return <Text>{`screen ${props.name}`}</Text>;
+}
+
+/** Screen A until `next` resolves (as a Graph answer would), then screen B; both inside App's router. */
+function TwoScreens(props: { next: Promise<void>; pressed: string[] }) {
+  const [shown, setShown] = useState('A');
+  useEffect(() => void props.next.then(() => setShown('B')), [props.next]);
+  return (
+    <KeyRouter>
+      <Screen key={shown} name={shown} pressed={props.pressed} />
+    </KeyRouter>
+  );
+}
+
+// React subscribes a new screen's keys after it has drawn it (a passive effect, run later); a key
+// typed in between went to the screen that was no longer there (Tab on the app list opened the inbox
+// from the subject screen) or was lost. The router's screens take their keys from the moment they show.
+describe('a key pressed the moment a new screen shows', () => {
+  it('goes to the new screen, not the one it replaced', async () => {
+    const pressed: string[] = [];
+    let reveal = () => {};
+    const next = new Promise<void>((resolve) => {
+      reveal = resolve;
+    });
+    const app = render(<TwoScreens next={next} pressed={pressed} />);
+    await waitForFrame(app.lastFrame, /screen A/);
+    // The key is typed right after the frame with screen B is written, before React's passive effects.
+    const write = app.stdout.write.bind(app.stdout);
+    app.stdout.write = (frame: string) => {
+      write(frame);
+      if (frame.includes('screen B')) queueMicrotask(() => app.stdin.write('x'));
+      return true;
+    };
+    reveal();
+    await waitForFrame(() => pressed.join(), /x/);
+    expect(pressed).toEqual(['B:x']);
   });
 });

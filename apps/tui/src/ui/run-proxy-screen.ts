@@ -5,6 +5,7 @@ import { type Theme, themeFor } from '../colour.js';
 import { connectProxy } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { KeyRouter } from './use-keys.js';
 
 /** What a screen of the proxy's own API gets: the client, the terminal's size, and how to leave. */
 export interface ProxyScreenProps {
@@ -30,15 +31,19 @@ export async function runProxyScreen<Extra extends object>(
   const stdout = io.stdout as NodeJS.WriteStream;
   try {
     const app = render(
-      createElement(Screen, {
-        ...extra,
-        proxy,
-        theme: themeFor(io.env),
-        env: io.env,
-        width: Math.min(stdout.columns ?? 80, 120),
-        height: stdout.rows ?? 24,
-        onExit: () => app.unmount(),
-      } as ProxyScreenProps & Extra),
+      createElement(
+        KeyRouter,
+        null,
+        createElement(Screen, {
+          ...extra,
+          proxy,
+          theme: themeFor(io.env),
+          env: io.env,
+          width: Math.min(stdout.columns ?? 80, 120),
+          height: stdout.rows ?? 24,
+          onExit: () => app.unmount(),
+        } as ProxyScreenProps & Extra),
+      ),
       { stdin: io.stdin as NodeJS.ReadStream, stdout, exitOnCtrlC: true },
     );
     await app.waitUntilExit();
