@@ -5,6 +5,7 @@ import {
   formatDistinguishedName,
   looksLikeDistinguishedName,
   parseDistinguishedName,
+  trimUnescaped,
 } from './distinguished-name.js';
 import { distinguishedNameRequest } from './request-builders.js';
 import { validateProvisionRequest } from './request-schema.js';
@@ -50,6 +51,25 @@ describe('parseDistinguishedName', () => {
         expect(distinguishedNameProblem(text) === undefined).toBe(parts.length > 1);
       }),
     );
+  });
+
+  it('keeps an escaped trailing space when it trims what was typed around a name', () => {
+    // Found by the property above: "CN=!,CN=!\\ " lost its last (escaped) space to trim() and read as
+    // ending in a lone backslash.
+    const text = formatDistinguishedName([
+      { type: 'CN', value: '!' },
+      { type: 'CN', value: '! ' },
+    ]);
+    expect(text).toBe('CN=!,CN=!\\ ');
+    expect(distinguishedNameProblem(text)).toBeUndefined();
+    expect(distinguishedNameProblem(`  ${text}  `)).toBeUndefined();
+    expect(trimUnescaped(`  ${text}  `)).toBe(text);
+    expect(trimUnescaped(' CN=a\\\\ ')).toBe('CN=a\\\\');
+    expect(
+      validateProvisionRequest({
+        parameters: [{ ruleId: 'r', subjects: [{ objectId: `${text} `, objectTypeName: 'user' }] }],
+      }),
+    ).toMatchObject({ ok: true, value: { parameters: [{ subjects: [{ objectId: text }] }] } });
   });
 
   it('tells names from object ids', () => {

@@ -96,11 +96,24 @@ export function looksLikeDistinguishedName(text: string): boolean {
  * `--dn`, the UI's DN field and request bodies.
  */
 export function distinguishedNameProblem(text: string): string | undefined {
-  const parsed = parseDistinguishedName(text.trim());
+  const parsed = parseDistinguishedName(trimUnescaped(text));
   if (!parsed.ok) return `${parsed.error} (escape commas inside a name as "\\,")`;
   if (parsed.value.length < 2)
     return 'a distinguished name has several parts, such as CN=AdeleV,CN=Users,DC=corp,DC=com';
   return undefined;
+}
+
+/**
+ * `trim()` for text that may hold a distinguished name: the whitespace typed around it goes, but not
+ * a trailing space escaped as `\ ` (a value ending in a space is written so), which `trim()` would
+ * cut to a lone backslash. Hand-written: no library knows the rule, and it is one line of RFC 4514.
+ */
+export function trimUnescaped(text: string): string {
+  const trimmed = text.trim();
+  const end = text.indexOf(trimmed) + trimmed.length;
+  let backslashes = 0;
+  while (trimmed[trimmed.length - 1 - backslashes] === '\\') backslashes++;
+  return backslashes % 2 === 1 && text[end] === ' ' ? `${trimmed} ` : trimmed;
 }
 
 function escapeValue(value: string): string {

@@ -25,6 +25,7 @@ export {
   formatDistinguishedName,
   looksLikeDistinguishedName,
   parseDistinguishedName,
+  trimUnescaped,
 } from './distinguished-name.js';
 export type { GraphErrorInfo, HeaderSource } from './graph-error.js';
 export {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { distinguishedNameProblem, looksLikeDistinguishedName } from './distinguished-name.js';
+import { distinguishedNameProblem, looksLikeDistinguishedName, trimUnescaped } from './distinguished-name.js';
 import { formatIssuePath, type InputIssue } from './issue-path.js';
 import { unsafeCharacter } from './unsafe-character.js';
 
@@ -31,7 +31,7 @@ function sendable<T extends z.ZodString>(schema: T, name: string): T {
 const objectIdSchema = sendable(
   z
     .string({ error: 'objectId is required: the Entra object id, an AD distinguished name or a worker id' })
-    .trim()
+    .overwrite(trimUnescaped)
     .min(1, 'objectId cannot be empty: give the Entra object id, an AD distinguished name or a worker id'),
   'objectId',
 );

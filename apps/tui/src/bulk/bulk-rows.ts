@@ -1,11 +1,19 @@
-import { distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL, OBJECT_TYPE_NAMES } from '@ondemand/core';
+import {
+  distinguishedNameProblem,
+  MAX_GROUP_MEMBERS_PER_CALL,
+  OBJECT_TYPE_NAMES,
+  trimUnescaped,
+} from '@ondemand/core';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 
 /** One subject to provision, as a bulk file gives it. */
 export const bulkRowSchema = z
   .strictObject({
-    objectId: z.string({ error: 'objectId is required' }).trim().min(1, 'objectId cannot be empty'),
+    objectId: z
+      .string({ error: 'objectId is required' })
+      .overwrite(trimUnescaped)
+      .min(1, 'objectId cannot be empty'),
     objectTypeName: z
       .enum(OBJECT_TYPE_NAMES, { error: `objectTypeName must be one of ${OBJECT_TYPE_NAMES.join(', ')}` })
       .default('User'),

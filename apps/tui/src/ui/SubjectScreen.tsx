@@ -1,4 +1,4 @@
-import { collect, distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL } from '@ondemand/core';
+import { collect, distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL, trimUnescaped } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -172,7 +172,13 @@ function DistinguishedNameField(props: { theme: Theme; onPick: (subject: Subject
           onSubmit={(value) => {
             const problem = distinguishedNameProblem(value);
             if (problem) setDnProblem(problem);
-            else props.onPick({ kind: 'dn', id: value.trim(), label: value.trim(), members: [] });
+            else
+              props.onPick({
+                kind: 'dn',
+                id: trimUnescaped(value),
+                label: trimUnescaped(value),
+                members: [],
+              });
           }}
         />
       </Box>
