@@ -11,7 +11,7 @@ import {
   approvalTimes,
   subjectSummary,
 } from '../render/approval-text.js';
-import { HelpBar } from './HelpBar.js';
+import { HelpBar, helpLines } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
@@ -158,7 +158,9 @@ export function ApprovalsInbox(
     { isActive: true },
   );
 
-  const bodyHeight = Math.max(4, props.height - 5);
+  // The body's rows: what the screen's lines and its help bar (one or two lines) leave.
+  const bodyHeightWith = (keys: Array<[string, string]>) =>
+    Math.max(4, props.height - 4 - helpLines(keys, props.width).length);
   const reviewKeys = (view: ApprovalView | undefined): Array<[string, string]> =>
     view && view.youMay?.review.allowed !== false
       ? [
@@ -185,7 +187,7 @@ export function ApprovalsInbox(
         <InboxList
           approvals={approvals}
           position={position}
-          height={bodyHeight}
+          height={bodyHeightWith(help)}
           now={now}
           theme={theme}
           width={props.width}
@@ -198,7 +200,7 @@ export function ApprovalsInbox(
       body = shown ? (
         <ScrollView
           lines={approvalDetails(shown, now, theme.style).trimEnd().split('\n')}
-          height={bodyHeight}
+          height={bodyHeightWith(help)}
           theme={theme}
         />
       ) : (
@@ -275,7 +277,7 @@ export function ApprovalsInbox(
           {trouble ? `  · cannot reach the proxy: ${trouble}` : '  · live'}
         </Text>
       </Text>
-      <Box flexDirection="column" marginTop={1} height={bodyHeight + 1}>
+      <Box flexDirection="column" marginTop={1} height={bodyHeightWith(help) + 1}>
         {body}
       </Box>
       {notice ? (
@@ -285,7 +287,7 @@ export function ApprovalsInbox(
       ) : (
         <Text> </Text>
       )}
-      <HelpBar keys={help} theme={theme} />
+      <HelpBar keys={help} theme={theme} width={props.width} />
     </Box>
   );
 }

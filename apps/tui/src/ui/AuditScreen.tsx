@@ -5,7 +5,7 @@ import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
-import { HelpBar } from './HelpBar.js';
+import { HelpBar, helpLines } from './HelpBar.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
@@ -126,7 +126,9 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     }
   });
 
-  const bodyHeight = Math.max(4, props.height - 7);
+  // The body's rows: what the screen's lines and its help bar (one or two lines) leave.
+  const bodyHeightWith = (keys: Array<[string, string]>) =>
+    Math.max(4, props.height - 6 - helpLines(keys, props.width).length);
   const filterLine = [
     action ? `action ${action}` : 'every action',
     PERIODS[period]!.label,
@@ -145,7 +147,11 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       ['q', 'quit'],
     ];
     body = (
-      <ScrollView lines={JSON.stringify(mode.entry, null, 2).split('\n')} height={bodyHeight} theme={theme} />
+      <ScrollView
+        lines={JSON.stringify(mode.entry, null, 2).split('\n')}
+        height={bodyHeightWith(help)}
+        theme={theme}
+      />
     );
   } else if (mode.name === 'typing') {
     help = [
@@ -178,13 +184,14 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       ['o', 'object'],
       ['x', 'clear'],
       ['Esc', 'back'],
+      ['q', 'quit'],
     ];
     body = (
       <EntryList
         entries={entries}
         position={position}
         names={names}
-        height={bodyHeight}
+        height={bodyHeightWith(help)}
         theme={theme}
         width={props.width}
       />
@@ -198,10 +205,10 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
         color={theme.color('gray')}
         wrap="truncate-end"
       >{`Audit log · ${filterLine}${entries ? ` · ${entries.length} entries` : ''} · live`}</Text>
-      <Box flexDirection="column" marginTop={1} height={bodyHeight + 1}>
+      <Box flexDirection="column" marginTop={1} height={bodyHeightWith(help) + 1}>
         {body}
       </Box>
-      <HelpBar keys={help} theme={theme} />
+      <HelpBar keys={help} theme={theme} width={props.width} />
     </Box>
   );
 }
@@ -224,7 +231,7 @@ function VerdictLine(props: { verdict: ChainVerdict | string | undefined; theme:
     );
   return (
     <Text color={theme.color('green')} wrap="truncate-end">
-      {`✓ chain intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to ${verdict.checkpoints.newest.seq}` : ''}${verdict.unchecked.length > 0 ? ` (${verdict.unchecked.length} things not checked)` : ''}`}
+      {`✓ chain intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to ${verdict.checkpoints.newest.seq}` : ''}${verdict.unchecked.length > 0 ? ` (${verdict.unchecked.length} ${verdict.unchecked.length === 1 ? 'thing' : 'things'} not checked)` : ''}`}
     </Text>
   );
 }
