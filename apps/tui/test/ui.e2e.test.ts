@@ -16,7 +16,12 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
     terminal.keys('Enter');
     await terminal.waitFor(/Provision a user/);
-    terminal.type('bianca');
+    // Backspace as a real terminal sends it (DEL) erases the typo.
+    terminal.type('biancx');
+    await terminal.waitFor(/Search: biancx/);
+    terminal.keys('BSpace');
+    await terminal.waitFor(/Search: bianc(?!x)/);
+    terminal.type('a');
     await terminal.waitFor(/❯ Bianca Vance/);
     terminal.keys('Enter');
     const created = await terminal.waitFor(/Success: Create of bianca/);

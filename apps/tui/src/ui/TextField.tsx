@@ -3,10 +3,20 @@ import { useRef, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { useKeys } from './use-keys.js';
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Where the graphemes of `text` start and end (code-unit offsets): the places a cursor may be. */
+function boundaries(text: string): number[] {
+  return [0, ...Array.from(graphemes.segment(text), (part) => part.index + part.segment.length)];
+}
+const before = (text: string, at: number) => boundaries(text).findLast((edge) => edge < at) ?? 0;
+const after = (text: string, at: number) => boundaries(text).find((edge) => edge > at) ?? text.length;
+
 /**
- * A one-line text field: typing and pasting insert (never a control character), Backspace and
- * Delete remove, ←/→ and Home/End move the cursor, Enter submits what is in the field as of the last
- * key, even when Enter came in the same read as the text before it.
+ * A one-line text field: typing and pasting insert (never a control character), Backspace removes
+ * the character before the cursor, ←/→ and Home/End move it, Enter submits what is in the field as of
+ * the last key, even when Enter came in the same read as the text before it. A character is what one
+ * sees as one (a grapheme: 👍🏽 or e + ◌́), never half of one, so no edit leaves a lone surrogate.
  */
 export function TextField(props: {
   value: string;
@@ -50,16 +60,16 @@ export function TextField(props: {
       const value = latest.current;
       const position = Math.min(cursor.current, value.length);
       if (key.return) return props.onSubmit?.(value);
-      if (key.leftArrow) return setCursor(Math.max(0, position - 1));
-      if (key.rightArrow) return setCursor(Math.min(value.length, position + 1));
+      if (key.leftArrow) return setCursor(before(value, position));
+      if (key.rightArrow) return setCursor(after(value, position));
       if (key.home) return setCursor(0);
       if (key.end) return setCursor(value.length);
-      if (key.backspace) {
-        if (position > 0) change(value.slice(0, position - 1) + value.slice(position), position - 1);
-        return;
-      }
-      if (key.delete) {
-        if (position < value.length) change(value.slice(0, position) + value.slice(position + 1), position);
+      // Terminals send Backspace as DEL, which Ink names `delete` (^H is its `backspace`): both erase
+      // backwards, as in ink-text-input. A Delete key comes through the same way, so there is no
+      // forward delete.
+      if (key.backspace || key.delete) {
+        const start = before(value, position);
+        if (position > 0) change(value.slice(0, start) + value.slice(position), start);
         return;
       }
       if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow) return;
@@ -71,7 +81,10 @@ export function TextField(props: {
     { isActive: props.active ?? true },
   );
 
-  const value = props.mask ? props.mask.repeat(latest.current.length) : latest.current;
+  // What is shown, and where the cursor is in it: a mask shows one mask per character typed.
+  const edges = boundaries(latest.current);
+  const value = props.mask ? props.mask.repeat(edges.length - 1) : latest.current;
+  const shownAt = props.mask ? edges.indexOf(at) * props.mask.length : at;
   if (!value)
     return (
       <Text>
@@ -81,9 +94,9 @@ export function TextField(props: {
     );
   return (
     <Text>
-      {value.slice(0, at)}
-      <Text inverse>{value[at] ?? ' '}</Text>
-      {value.slice(at + 1)}
+      {value.slice(0, shownAt)}
+      <Text inverse>{value.slice(shownAt, after(value, shownAt)) || ' '}</Text>
+      {value.slice(after(value, shownAt))}
     </Text>
   );
 }

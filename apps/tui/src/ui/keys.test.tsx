@@ -1,4 +1,5 @@
-import { waitForFrame } from '@ondemand/test-utils';
+import { until, waitForFrame } from '@ondemand/test-utils';
+import fc from 'fast-check';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { useEffect, useState } from 'react';
@@ -39,6 +40,57 @@ describe('keys that arrive together', () => {
     stdin.write('\u0001\u0002b\r');
     await waitForFrame(() => submitted.join(), /jamalb/);
     expect(lastFrame()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+  });
+
+  it('in a text field: one Backspace, as a terminal sends it (DEL, which Ink names "delete"), removes one', async () => {
+    const { stdin, lastFrame } = render(<Field onSubmit={() => {}} />);
+    await waitForFrame(lastFrame, /\(a name\)/);
+    stdin.write('abc');
+    await waitForFrame(lastFrame, /\[abc\]/);
+    stdin.write('\u007f');
+    await waitForFrame(lastFrame, /\[ab\]/);
+    // Backspace as some terminals send it (^H) too, and after a grapheme of several code units.
+    stdin.write('👍🏽');
+    await waitForFrame(lastFrame, /\[ab👍🏽\]/);
+    stdin.write('\b');
+    await waitForFrame(lastFrame, /\[ab\]/);
+  });
+
+  it('in a text field: Backspace takes whole characters, so no edit leaves half of one', async () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 6 })
+          .filter((text) => !/[\p{Cc}[\]]/u.test(text)),
+        fc.nat(3),
+        async (text, erased) => {
+          const { stdin, lastFrame, unmount } = render(<Field onSubmit={() => {}} />);
+          await waitForFrame(lastFrame, /\(a name\)/);
+          stdin.write(text);
+          await until('the text is in the field', () => lastFrame()?.includes(`[${text}]`));
+          const characters = Array.from(segmenter.segment(text), (part) => part.segment);
+          const count = Math.min(erased + 1, characters.length);
+          stdin.write('\u007f'.repeat(count));
+          const kept = characters.slice(0, characters.length - count).join('');
+          await until(`the field holds "${kept}"`, () => lastFrame()?.includes(`[${kept}]`));
+          expect(lastFrame()).not.toMatch(
+            /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+          );
+          unmount();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('in a text field: ← steps over a whole character', async () => {
+    const { stdin, lastFrame } = render(<Field onSubmit={() => {}} />);
+    await waitForFrame(lastFrame, /\(a name\)/);
+    stdin.write('a👍🏽b');
+    await waitForFrame(lastFrame, /\[a👍🏽b\]/);
+    stdin.write('\u001B[D\u001B[D\u007f');
+    await waitForFrame(lastFrame, /\[👍🏽b\]/);
   });
 
   it('in a list: three ↓ or three j in one read move three rows; an Enter after them picks that row', async () => {
