@@ -102,4 +102,21 @@ describe('ondemand through the proxy', () => {
     await waitForFrame(lastFrame, /Success/);
     unmount();
   });
+
+  it('a refused key leads back to Connect, no longer connected', async () => {
+    const io = { env: { NO_COLOR: '1' }, stderr: process.stderr } as never;
+    const { lastFrame, stdin, unmount } = render(
+      <App
+        connect={(flags) => connect(flags, io)}
+        initialFlags={{ proxy: proxy.url, 'api-key': 'odp_wrong' }}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+      />,
+    );
+    const refused = await waitForFrame(lastFrame, /✗ the proxy refused the API key/);
+    expect(refused).toMatch(/not connected/);
+    const back = await pressUntil(stdin, lastFrame, '\u001B', /Connect to/);
+    expect(back).toMatch(/⚡ not connected/);
+    unmount();
+  });
 });

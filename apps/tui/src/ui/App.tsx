@@ -88,6 +88,8 @@ export function App(props: AppProps) {
     // A refused key or sign-in cannot be fixed by trying the same screen again: back to Connect.
     const signIn =
       (error as { code?: string }).code === 'auth' || (error as { code?: string }).code === 'config';
+    // Nor is such a connection any use: it is closed (see the effect below), and the UI says so.
+    if (signIn) setConnection(undefined);
     setScreen({ name: 'error', message, back: signIn ? { name: 'connect' } : back });
   }, []);
 
