@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { decodeText } from './decode-text.js';
 import { badInput } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -18,10 +19,10 @@ export async function readInput(
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin)
       chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-    return { text: Buffer.concat(chunks).toString('utf8'), source: 'standard input' };
+    return { text: decodeText(Buffer.concat(chunks)), source: 'standard input' };
   }
   try {
-    return { text: await readFile(resolve(io.cwd, file), 'utf8'), source: file };
+    return { text: decodeText(await readFile(resolve(io.cwd, file))), source: file };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =

@@ -7,6 +7,7 @@ import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js'
 import { BulkProgress } from '../bulk/progress.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
+import { decodeText } from '../decode-text.js';
 import { badInput, ExitCode } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -63,7 +64,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
 
   let text: string;
   try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
+    text = decodeText(await readFile(resolve(io.cwd, file)));
   } catch (error) {
     throw badInput(
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,

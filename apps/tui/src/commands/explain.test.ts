@@ -41,6 +41,24 @@ describe('ondemand explain', () => {
     }
   });
 
+  it('reads files in the encoding their byte-order mark names: UTF-16 as Windows PowerShell writes, UTF-8 with a mark', async () => {
+    const dir = tempDir('ondemand-explain-encodings-');
+    const text = JSON.stringify(first, null, 2).replaceAll('\n', '\r\n');
+    const utf16be = Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+    const files = {
+      'utf16le.json': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      'utf16be.json': utf16be,
+      'utf8-bom.json': Buffer.from(`\ufeff${text}`, 'utf8'),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      writeFileSync(join(dir, name), bytes);
+      const { code, out, err } = await explain([join(dir, name)]);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Skipped: RedundantExport/);
+    }
+  });
+
   it('prints the decoder output with --json', async () => {
     const { code, out } = await explain(['--json', 'documented/2-cloud-sync-ad-user.json']);
     expect(code).toBe(0);
