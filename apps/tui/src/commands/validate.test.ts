@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { documentedExamples, fixturesDir, memoryIo } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 
@@ -17,6 +20,21 @@ describe('ondemand validate', () => {
       expect(out).toMatch(/is a valid provisionOnDemand body/);
     },
   );
+
+  it('reads a body saved as UTF-16 (Windows PowerShell), and a bulk file too', async () => {
+    const dir = tempDir('ondemand-validate-utf16-');
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    writeFileSync(join(dir, 'body.json'), utf16(JSON.stringify(documentedExamples()[0]!.request.body)));
+    const { code, out } = await validate([join(dir, 'body.json')]);
+    expect(out).toMatch(/is a valid provisionOnDemand body/);
+    expect(code).toBe(0);
+    // A bad row is named by its line and field: the header was read as a header.
+    writeFileSync(join(dir, 'rows.csv'), utf16('objectId,objectTypeName\r\nu1,Wrong\r\n'));
+    const { io, errors } = memoryIo({ cwd: dir });
+    const bulkCode = await runCli(['bulk', 'rows.csv', '--simulate', '--sp', 's', '--job', 'j'], io);
+    expect(errors()).toMatch(/line 2: objectTypeName: objectTypeName must be one of/);
+    expect(bulkCode).toBe(2);
+  });
 
   it('lists every problem with its path and exits 2', async () => {
     const body = {
