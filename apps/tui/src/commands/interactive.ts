@@ -22,8 +22,6 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
       ...(hasFlags ? { initialFlags: values } : {}),
       env: io.env,
       cwd: io.cwd,
-      width: Math.min(io.stdout.columns ?? 80, 120),
-      height: (io.stdout as NodeJS.WriteStream).rows ?? 24,
       onExitNote: (note) => notes.push(note),
       onLeave: (done) => closing.push(done),
     }),

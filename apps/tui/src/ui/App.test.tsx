@@ -113,4 +113,24 @@ describe('App against the embedded simulator', () => {
     unmount();
     await opened?.close();
   });
+
+  it('follows the terminal as it is resized: narrower, every line fits', async () => {
+    let opened: Connection | undefined;
+    const app = render(
+      <App
+        connect={async (flags) => (opened = await connect(flags, io))}
+        initialFlags={{ simulate: true }}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+      />,
+    );
+    const wide = await until(app.lastFrame, /❯ Contoso Expenses/);
+    expect(wide).toMatch(/↑↓ move · Enter pick · Esc other connection · Ctrl-C quit/);
+    Object.defineProperty(app.stdout, 'columns', { value: 40, configurable: true });
+    app.stdout.emit('resize');
+    const narrow = await until(app.lastFrame, /Enter pick\nEsc other connection · Ctrl-C quit/);
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    app.unmount();
+    await opened?.close();
+  });
 });

@@ -18,6 +18,7 @@ import { ResultScreen } from './ResultScreen.js';
 import { StatusBar } from './StatusBar.js';
 import { SubjectScreen } from './SubjectScreen.js';
 import { KeyRouter } from './use-keys.js';
+import { useTerminalSize } from './use-terminal-size.js';
 
 /** Screens one goes back to with Esc; the others (connecting, provisioning, an error) are waits or notes. */
 const PLACES = new Set(['connect', 'apps', 'jobs', 'rules', 'subject', 'result', 'history']);
@@ -51,6 +52,7 @@ export interface AppProps {
   initialFlags?: Record<string, unknown>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Fixed sizes (tests); without them the UI follows the terminal's size as it is resized. */
   width?: number;
   height?: number;
   /** A line to print once the UI has closed (what became of a request it stopped waiting for). */
@@ -63,6 +65,7 @@ export interface AppProps {
 export function App(props: AppProps) {
   const { exit } = useApp();
   const theme = themeFor(props.env);
+  const { width, height } = useTerminalSize({ width: props.width, height: props.height });
   const [connection, setConnection] = useState<Connection | undefined>();
   const [screen, setScreen] = useState<Screen>(
     props.initialFlags ? { name: 'connecting' } : { name: 'connect' },
@@ -268,9 +271,9 @@ export function App(props: AppProps) {
         }
       : {}),
   };
-  const width = props.width ?? 80;
-  const height = props.height ?? 24;
   const frame = (body: ReactNode, limiterShown = true) => (
+    // Only a fixed width is set: otherwise Ink lays the frame out to the terminal, at once on a resize
+    // (before the size below catches up), so a narrowed window never shows a frame wider than itself.
     <Box flexDirection="column" width={props.width}>
       <StatusBar
         connection={connection?.description ?? 'not connected'}

@@ -6,6 +6,7 @@ import { connectProxy } from '../connection.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { KeyRouter } from './use-keys.js';
+import { useTerminalSize } from './use-terminal-size.js';
 
 /** What a screen of the proxy's own API gets: the client, the terminal's size, and how to leave. */
 export interface ProxyScreenProps {
@@ -34,15 +35,16 @@ export async function runProxyScreen<Extra extends object>(
       createElement(
         KeyRouter,
         null,
-        createElement(Screen, {
-          ...extra,
-          proxy,
-          theme: themeFor(io.env),
-          env: io.env,
-          width: Math.min(stdout.columns ?? 80, 120),
-          height: stdout.rows ?? 24,
-          onExit: () => app.unmount(),
-        } as ProxyScreenProps & Extra),
+        createElement(SizedToTerminal<ProxyScreenProps & Extra>, {
+          Screen,
+          props: {
+            ...extra,
+            proxy,
+            theme: themeFor(io.env),
+            env: io.env,
+            onExit: () => app.unmount(),
+          } as Omit<ProxyScreenProps & Extra, 'width' | 'height'>,
+        }),
       ),
       { stdin: io.stdin as NodeJS.ReadStream, stdout, exitOnCtrlC: true },
     );
@@ -51,4 +53,13 @@ export async function runProxyScreen<Extra extends object>(
   } finally {
     await proxy.close();
   }
+}
+
+/** A screen given the terminal's size, following it as the window is resized. */
+function SizedToTerminal<Props extends { width: number; height: number }>(props: {
+  Screen: ComponentType<Props>;
+  props: Omit<Props, 'width' | 'height'>;
+}) {
+  const size = useTerminalSize();
+  return createElement(props.Screen, { ...props.props, ...size } as Props);
 }
