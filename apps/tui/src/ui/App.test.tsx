@@ -1,6 +1,6 @@
 import { pressUntil, waitForFrame as until } from '@ondemand/test-utils';
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { themeFor } from '../colour.js';
 import { type Connection, connect } from '../connection.js';
 import { App } from './App.js';
@@ -61,17 +61,34 @@ describe('ConnectScreen', () => {
   });
 });
 
+/**
+ * The App, connecting as the command does; unmounted and its connections (an embedded simulator and
+ * its folder) closed when the test ends, whether it passed or not.
+ */
+function renderApp(initialFlags: Record<string, unknown>) {
+  const opened: Connection[] = [];
+  const app = render(
+    <App
+      connect={async (flags) => {
+        const connection = await connect(flags, io);
+        opened.push(connection);
+        return connection;
+      }}
+      initialFlags={initialFlags}
+      env={{ NO_COLOR: '1' }}
+      cwd={process.cwd()}
+    />,
+  );
+  onTestFinished(async () => {
+    app.unmount();
+    for (const connection of opened) await connection.close();
+  });
+  return { ...app, opened };
+}
+
 describe('App against the embedded simulator', () => {
   it('searches apps as you type, picks the only job and rule for you, and provisions a user to a result and the history', async () => {
-    let opened: Connection | undefined;
-    const { lastFrame, stdin, unmount } = render(
-      <App
-        connect={async (flags) => (opened = await connect(flags, io))}
-        initialFlags={{ simulate: true, 'sim-time-scale': '20' }}
-        env={{ NO_COLOR: '1' }}
-        cwd={process.cwd()}
-      />,
-    );
+    const { lastFrame, stdin } = renderApp({ simulate: true, 'sim-time-scale': '20' });
     await until(lastFrame, /simulator \(embedded\)/);
     await until(lastFrame, /❯ Contoso Expenses/);
     await pressUntil(stdin, lastFrame, 'fabr', /Search: fabr/);
@@ -91,46 +108,24 @@ describe('App against the embedded simulator', () => {
     const apps = await pressUntil(stdin, lastFrame, '\u001B', /Pick the app/);
     expect(apps).toMatch(/↑↓ move · Enter pick · Esc other connection · Ctrl-C quit/);
     await pressUntil(stdin, lastFrame, '\u001B', /Connect to/);
-    unmount();
-    await opened?.close();
   });
 
   it('shows a Graph error in words and goes back with Esc', async () => {
-    let opened: Connection | undefined;
-    const { lastFrame, stdin, unmount } = render(
-      <App
-        connect={async (flags) => (opened = await connect(flags, io))}
-        initialFlags={{ simulate: true }}
-        env={{ NO_COLOR: '1' }}
-        cwd={process.cwd()}
-      />,
-    );
+    const { lastFrame, stdin, opened } = renderApp({ simulate: true });
     await until(lastFrame, /❯ Contoso Expenses/);
-    opened!.simulator!.context.faults.add({ kind: '500', count: 1, path: 'schema' });
+    opened[0]!.simulator!.context.faults.add({ kind: '500', count: 1, path: 'schema' });
     const error = await pressUntil(stdin, lastFrame, '\r', /✗ Graph failed/);
     expect(error).toContain('request-id');
     await pressUntil(stdin, lastFrame, '\u001B', /Pick the app/);
-    unmount();
-    await opened?.close();
   });
 
   it('follows the terminal as it is resized: narrower, every line fits', async () => {
-    let opened: Connection | undefined;
-    const app = render(
-      <App
-        connect={async (flags) => (opened = await connect(flags, io))}
-        initialFlags={{ simulate: true }}
-        env={{ NO_COLOR: '1' }}
-        cwd={process.cwd()}
-      />,
-    );
+    const app = renderApp({ simulate: true });
     const wide = await until(app.lastFrame, /❯ Contoso Expenses/);
     expect(wide).toMatch(/↑↓ move · Enter pick · Esc other connection · Ctrl-C quit/);
     Object.defineProperty(app.stdout, 'columns', { value: 40, configurable: true });
     app.stdout.emit('resize');
     const narrow = await until(app.lastFrame, /Enter pick\nEsc other connection · Ctrl-C quit/);
     for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
-    app.unmount();
-    await opened?.close();
   });
 });
