@@ -12,7 +12,9 @@ import {
   subjectSummary,
 } from '../render/approval-text.js';
 import { HelpBar, helpLines } from './HelpBar.js';
+import { bind, helpKeys, type KeyBinding, shown as listedKey, quitBindings } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
+import { useBindings } from './ScreenFrame.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
 import { useCursor } from './use-cursor.js';
@@ -124,65 +126,77 @@ export function ApprovalsInbox(
       });
   };
 
+  // ↑↓ (and k/j) move through the list; every other key is a binding below, listed as it works.
   useKeys(
     (input, key) => {
-      // Ctrl-C leaves at once in any mode (run alone, Ink's own Ctrl-C exit comes first).
-      if (key.ctrl && input === 'c') return (props.onQuit ?? props.onExit)();
-      if (mode.name === 'reason') {
-        if (key.escape) setMode(mode.from === 'detail' ? { name: 'detail', id: mode.id } : { name: 'list' });
-        return;
-      }
-      if (mode.name === 'sending') return;
-      if (input === 'q') return (props.onQuit ?? props.onExit)();
-      if (key.escape) {
-        setNotice(undefined);
-        if (mode.name === 'list') props.onExit();
-        else setMode({ name: 'list' });
-        return;
-      }
-      if (mode.name === 'outcome') return;
-      if (mode.name === 'list') {
-        if (key.upArrow || input === 'k') cursor.move(-1);
-        else if (key.downArrow || input === 'j') cursor.move(1);
-        else if (key.return && list[cursor.at]) {
-          setNotice(undefined);
-          setMode({ name: 'detail', id: list[cursor.at]!.id });
-        }
-      }
-      const from = mode.name === 'detail' ? 'detail' : 'list';
-      const target = mode.name === 'detail' ? shown : list[cursor.at];
-      if (input === 'a') act(target, 'approve', from);
-      else if (input === 'd') act(target, 'deny', from);
-      else if (input === 'w') act(target, 'withdraw', from);
+      if (key.upArrow || input === 'k') cursor.move(-1);
+      else if (key.downArrow || input === 'j') cursor.move(1);
     },
-    { isActive: true },
+    { isActive: mode.name === 'list' },
   );
+  const quit = props.onQuit ?? props.onExit;
+  const toList = () => {
+    setNotice(undefined);
+    setMode({ name: 'list' });
+  };
+  // a, d and w where the proxy would take them; pressed where it would not, they say why, unlisted.
+  const decisionBindings = (view: ApprovalView | undefined, from: 'list' | 'detail'): KeyBinding[] => {
+    if (!view) return [];
+    const reviewable = view.youMay?.review.allowed !== false;
+    const withdrawable = view.youMay?.withdraw.allowed === true;
+    return [
+      { ...bind('a', 'approve', () => act(view, 'approve', from)), hidden: !reviewable },
+      { ...bind('d', 'deny', () => act(view, 'deny', from)), hidden: !reviewable },
+      { ...bind('w', 'withdraw', () => act(view, 'withdraw', from)), hidden: !withdrawable },
+    ];
+  };
+  const bindings: KeyBinding[] = (() => {
+    switch (mode.name) {
+      case 'list':
+        return [
+          listedKey('↑↓', 'move'),
+          bind('Enter', 'show', () => {
+            if (!selected) return;
+            setNotice(undefined);
+            setMode({ name: 'detail', id: selected.id });
+          }),
+          ...decisionBindings(selected, 'list'),
+          bind('Esc', 'back', () => {
+            setNotice(undefined);
+            props.onExit();
+          }),
+          ...quitBindings(quit, { typing: false }),
+        ];
+      case 'detail':
+        return [
+          listedKey('↑↓', 'scroll'),
+          ...decisionBindings(shown, 'detail'),
+          bind('Esc', 'back', toList),
+          ...quitBindings(quit, { typing: false }),
+        ];
+      case 'reason': {
+        const { from, id } = mode;
+        return [
+          listedKey('Enter', mode.decision),
+          bind('Esc', 'cancel', () => setMode(from === 'detail' ? { name: 'detail', id } : { name: 'list' })),
+          ...quitBindings(quit, { typing: true }),
+        ];
+      }
+      case 'sending':
+        return quitBindings(quit, { typing: true });
+      case 'outcome':
+        return [bind('Esc', 'back to the list', toList), ...quitBindings(quit, { typing: false })];
+    }
+  })();
+  useBindings(bindings);
+  const help = helpKeys(bindings);
 
   // The body's rows: what the screen's lines and its help bar (one or two lines) leave.
   const bodyHeightWith = (keys: Array<[string, string]>) =>
     Math.max(4, props.height - 4 - helpLines(keys, props.width).length);
-  const reviewKeys = (view: ApprovalView | undefined): Array<[string, string]> =>
-    view && view.youMay?.review.allowed !== false
-      ? [
-          ['a', 'approve'],
-          ['d', 'deny'],
-        ]
-      : [];
-  const withdrawKey = (view: ApprovalView | undefined): Array<[string, string]> =>
-    view?.youMay?.withdraw.allowed ? [['w', 'withdraw']] : [];
-
-  let help: Array<[string, string]>;
   let body: React.ReactNode;
   switch (mode.name) {
     case 'list': {
-      help = [
-        ['↑↓', 'move'],
-        ['Enter', 'show'],
-        ...reviewKeys(selected),
-        ...withdrawKey(selected),
-        ['Esc', 'back'],
-        ['q', 'quit'],
-      ];
       body = (
         <InboxList
           approvals={approvals}
@@ -196,7 +210,6 @@ export function ApprovalsInbox(
       break;
     }
     case 'detail': {
-      help = [['↑↓', 'scroll'], ...reviewKeys(shown), ...withdrawKey(shown), ['Esc', 'back'], ['q', 'quit']];
       body = shown ? (
         <ScrollView
           lines={approvalDetails(shown, now, theme.style).trimEnd().split('\n')}
@@ -209,10 +222,6 @@ export function ApprovalsInbox(
       break;
     }
     case 'reason':
-      help = [
-        ['Enter', mode.decision],
-        ['Esc', 'cancel'],
-      ];
       body = (
         <Box flexDirection="column">
           <Text>{`${mode.decision === 'approve' ? 'Approve' : 'Deny'} ${shown ? subjectSummary(shown) : mode.id}`}</Text>
@@ -241,7 +250,6 @@ export function ApprovalsInbox(
       );
       break;
     case 'sending':
-      help = [];
       body = (
         <Text>
           <Spinner type="dots" />
@@ -250,10 +258,6 @@ export function ApprovalsInbox(
       );
       break;
     case 'outcome':
-      help = [
-        ['Esc', 'back to the list'],
-        ['q', 'quit'],
-      ];
       body = (
         <Box flexDirection="column">
           <Text bold>{`${mode.view.state}: ${subjectSummary(mode.view)}`}</Text>

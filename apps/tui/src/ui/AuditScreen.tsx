@@ -6,7 +6,9 @@ import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar, helpLines } from './HelpBar.js';
+import { bind, helpKeys, type KeyBinding, quitBindings, shown } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
+import { useBindings } from './ScreenFrame.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
 import { useKeys } from './use-keys.js';
@@ -36,7 +38,12 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
   const [principal, setPrincipal] = useState(props.filters?.principal ?? '');
   const [subject, setSubject] = useState(props.filters?.subject ?? '');
   const [draft, setDraft] = useState('');
-  const [entries, setEntries] = useState<AuditEntryView[] | undefined>();
+  // The entries read, with the filters they were read for: a list read for other filters is not shown
+  // under the new ones (not even for the one frame before the new read starts).
+  const [read, setRead] = useState<{ filters: string; entries: AuditEntryView[] | undefined }>({
+    filters: '',
+    entries: undefined,
+  });
   const [names, setNames] = useState<KnownNames>(new Map());
   const [verdict, setVerdict] = useState<ChainVerdict | string | undefined>();
   const [cursor, setCursor] = useState<number | 'end'>('end');
@@ -53,7 +60,11 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       .catch(() => undefined);
   }, [proxy]);
 
+  const filterKey = JSON.stringify([action, period, principal, subject, props.filters]);
+  const entries = read.filters === filterKey ? read.entries : undefined;
+
   // Every entry that matches, then each new one as it is written.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters it is made of
   useEffect(() => {
     const stop = new AbortController();
     const since = PERIODS[period]!.ms;
@@ -64,12 +75,16 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       ...(subject ? { subject } : {}),
       ...(since ? { from: new Date(Date.now() - since).toISOString() } : {}),
     };
-    setEntries(undefined);
+    const readFor = filterKey;
+    setRead({ filters: readFor, entries: undefined });
     setCursor('end');
     const found: AuditEntryView[] = [];
     // Drawn a few times a second, not once per entry: a long log arrives in pages of hundreds.
     const draw = setInterval(
-      () => setEntries((current) => (current?.length === found.length ? current : [...found])),
+      () =>
+        setRead((current) =>
+          current.entries?.length === found.length ? current : { filters: readFor, entries: [...found] },
+        ),
       100,
     );
     void (async () => {
@@ -84,47 +99,62 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       stop.abort();
       clearInterval(draw);
     };
-  }, [proxy, action, period, principal, subject, props.filters]);
+  }, [proxy, filterKey]);
 
   const list = entries ?? [];
   const position = cursor === 'end' ? list.length - 1 : Math.min(cursor, list.length - 1);
 
-  useKeys((input, key) => {
-    // Ctrl-C leaves at once in any mode (run alone, Ink's own Ctrl-C exit comes first).
-    if (key.ctrl && input === 'c') return (props.onQuit ?? props.onExit)();
-    if (mode.name === 'typing') {
-      if (key.escape) setMode({ name: 'list' });
-      return;
-    }
-    if (input === 'q') return (props.onQuit ?? props.onExit)();
-    if (key.escape) {
-      if (mode.name === 'entry') setMode({ name: 'list' });
-      else props.onExit();
-      return;
-    }
-    if (mode.name === 'entry') return;
-    if (key.upArrow || input === 'k')
-      setCursor((current) => Math.max(0, (current === 'end' ? list.length - 1 : current) - 1));
-    else if (key.downArrow || input === 'j')
-      setCursor((current) => {
-        const next = (current === 'end' ? list.length - 1 : current) + 1;
-        return next >= list.length - 1 ? 'end' : next;
-      });
-    else if (key.return && list[position]) setMode({ name: 'entry', entry: list[position]! });
-    else if (input === 'a') {
-      const next = action === undefined ? 0 : AUDIT_ACTIONS.indexOf(action as never) + 1;
-      setAction(AUDIT_ACTIONS[next]);
-    } else if (input === 't') setPeriod((period + 1) % PERIODS.length);
-    else if (input === 'p' || input === 'o') {
-      setDraft(input === 'p' ? principal : subject);
-      setMode({ name: 'typing', field: input === 'p' ? 'principal' : 'subject' });
-    } else if (input === 'x') {
-      setAction(undefined);
-      setPeriod(0);
-      setPrincipal('');
-      setSubject('');
-    }
-  });
+  // ↑↓ (and k/j) move through the list; every other key is a binding below, listed as it works.
+  useKeys(
+    (input, key) => {
+      if (key.upArrow || input === 'k')
+        setCursor((current) => Math.max(0, (current === 'end' ? list.length - 1 : current) - 1));
+      else if (key.downArrow || input === 'j')
+        setCursor((current) => {
+          const next = (current === 'end' ? list.length - 1 : current) + 1;
+          return next >= list.length - 1 ? 'end' : next;
+        });
+    },
+    { isActive: mode.name === 'list' },
+  );
+  const quit = props.onQuit ?? props.onExit;
+  const toList = () => setMode({ name: 'list' });
+  const bindings: KeyBinding[] =
+    mode.name === 'entry'
+      ? [shown('↑↓', 'scroll'), bind('Esc', 'back', toList), ...quitBindings(quit, { typing: false })]
+      : mode.name === 'typing'
+        ? [shown('Enter', 'filter'), bind('Esc', 'cancel', toList), ...quitBindings(quit, { typing: true })]
+        : [
+            shown('↑↓', 'move'),
+            bind(
+              'Enter',
+              'details',
+              () => list[position] && setMode({ name: 'entry', entry: list[position]! }),
+            ),
+            bind('a', 'action', () => {
+              const next = action === undefined ? 0 : AUDIT_ACTIONS.indexOf(action as never) + 1;
+              setAction(AUDIT_ACTIONS[next]);
+            }),
+            bind('t', 'time', () => setPeriod((period + 1) % PERIODS.length)),
+            bind('p', 'principal', () => {
+              setDraft(principal);
+              setMode({ name: 'typing', field: 'principal' });
+            }),
+            bind('o', 'object', () => {
+              setDraft(subject);
+              setMode({ name: 'typing', field: 'subject' });
+            }),
+            bind('x', 'clear', () => {
+              setAction(undefined);
+              setPeriod(0);
+              setPrincipal('');
+              setSubject('');
+            }),
+            bind('Esc', 'back', props.onExit),
+            ...quitBindings(quit, { typing: false }),
+          ];
+  useBindings(bindings);
+  const help = helpKeys(bindings);
 
   // The body's rows: what the screen's lines and its help bar (one or two lines) leave.
   const bodyHeightWith = (keys: Array<[string, string]>) =>
@@ -139,13 +169,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     .join(' · ');
 
   let body: React.ReactNode;
-  let help: Array<[string, string]>;
   if (mode.name === 'entry') {
-    help = [
-      ['↑↓', 'scroll'],
-      ['Esc', 'back'],
-      ['q', 'quit'],
-    ];
     body = (
       <ScrollView
         lines={JSON.stringify(mode.entry, null, 2).split('\n')}
@@ -154,10 +178,6 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       />
     );
   } else if (mode.name === 'typing') {
-    help = [
-      ['Enter', 'filter'],
-      ['Esc', 'cancel'],
-    ];
     body = (
       <Box>
         <Text>{`${mode.field === 'principal' ? 'Principal' : 'Object id'}: `}</Text>
@@ -175,17 +195,6 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       </Box>
     );
   } else {
-    help = [
-      ['↑↓', 'move'],
-      ['Enter', 'details'],
-      ['a', 'action'],
-      ['t', 'time'],
-      ['p', 'principal'],
-      ['o', 'object'],
-      ['x', 'clear'],
-      ['Esc', 'back'],
-      ['q', 'quit'],
-    ];
     body = (
       <EntryList
         entries={entries}
@@ -204,7 +213,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       <Text
         color={theme.color('gray')}
         wrap="truncate-end"
-      >{`Audit log · ${filterLine}${entries ? ` · ${entries.length} entries` : ''} · live`}</Text>
+      >{`Audit log · ${filterLine}${entries ? ` · ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : ''} · live`}</Text>
       <Box flexDirection="column" marginTop={1} height={bodyHeightWith(help) + 1}>
         {body}
       </Box>
@@ -231,7 +240,7 @@ function VerdictLine(props: { verdict: ChainVerdict | string | undefined; theme:
     );
   return (
     <Text color={theme.color('green')} wrap="truncate-end">
-      {`✓ chain intact: ${verdict.entries} entries${verdict.checkpoints.newest ? `, signed up to ${verdict.checkpoints.newest.seq}` : ''}${verdict.unchecked.length > 0 ? ` (${verdict.unchecked.length} ${verdict.unchecked.length === 1 ? 'thing' : 'things'} not checked)` : ''}`}
+      {`✓ chain intact: ${verdict.entries} ${verdict.entries === 1 ? 'entry' : 'entries'}${verdict.checkpoints.newest ? `, signed up to ${verdict.checkpoints.newest.seq}` : ''}${verdict.unchecked.length > 0 ? ` (${verdict.unchecked.length} ${verdict.unchecked.length === 1 ? 'thing' : 'things'} not checked)` : ''}`}
     </Text>
   );
 }

@@ -10,6 +10,17 @@ import { useKeys } from './use-keys.js';
  * frame runs the bindings' keys and lists them (ink's router example gives each screen its own
  * `useInput` the same way).
  */
+/** Runs the keys of a list of bindings (the first whose key it is), while `active`. */
+export function useBindings(bindings: readonly KeyBinding[], active = true): void {
+  useKeys(
+    (input, key) => {
+      const binding = bindings.find((each) => each.run && matches(each, input, key));
+      binding?.run?.();
+    },
+    { isActive: active },
+  );
+}
+
 export function ScreenFrame(props: {
   bindings: readonly KeyBinding[];
   theme: Theme;
@@ -19,13 +30,7 @@ export function ScreenFrame(props: {
   /** The help bar's width; the terminal's by default. */
   width?: number;
 }) {
-  useKeys(
-    (input, key) => {
-      const binding = props.bindings.find((each) => each.run && matches(each, input, key));
-      binding?.run?.();
-    },
-    { isActive: props.active ?? true },
-  );
+  useBindings(props.bindings, props.active ?? true);
   return (
     <>
       <Box flexDirection="column" marginY={1} flexGrow={1}>

@@ -10,7 +10,10 @@ export interface KeyBinding {
   action: string;
   /** What the key does; none when a part of the screen (a list, a text field) takes the key itself. */
   run?: () => void;
-  /** Works without being listed: only Ctrl-C, where `q quit` is listed. */
+  /**
+   * Works without being listed: Ctrl-C where `q quit` is listed, and a key the proxy would refuse here
+   * (approving your own request), which says why instead of doing it.
+   */
   hidden?: boolean;
 }
 
