@@ -7,7 +7,9 @@ import {
   type RunningSimulator,
 } from '@ondemand/simulator';
 import { documentedExamples, until } from '@ondemand/test-utils';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeviceCodeCredential } from '../src/credentials/msal-credentials.js';
 import {
   AuthError,
   collect,
@@ -501,6 +503,42 @@ describe('what a failed sign-in or connection says to do', () => {
     );
     expect(error.message).not.toMatch(/endpoints_resolution_error: /);
     await graph.close();
+  });
+
+  it('says which sign-in authority a device-code sign-in could not reach, not MSAL’s network_error', async () => {
+    const graph = clientFor(sim, {
+      clientSecret: undefined,
+      loginUrl: 'https://127.0.0.1:1',
+      deviceCode: { onPrompt: () => {} },
+    });
+    const error = await graph.checkSignIn().catch((caught) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(
+      /^signing in with a device code failed \(\w+\): could not reach the sign-in authority at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+    );
+    expect(error.message).not.toMatch(/aka\.ms\/msal/);
+    await graph.close();
+  });
+
+  it('says so when Entra itself cannot be reached, not MSAL’s network_error (a known authority: no metadata read first)', async () => {
+    // A network on which nothing answers: every connection is refused.
+    const offline = new Agent({
+      connect: (_options, callback) =>
+        callback(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), null),
+    });
+    const credential = new DeviceCodeCredential({
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+      loginUrl: 'https://login.microsoftonline.com',
+      dispatcher: offline,
+      onPrompt: () => {},
+    });
+    const error = await credential.getToken('https://graph.microsoft.com/.default').catch((caught) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(
+      /^signing in with a device code failed \(network_error\): could not reach the sign-in authority at https:\/\/login\.microsoftonline\.com \(ECONNREFUSED\)/,
+    );
+    await offline.close();
   });
 
   it('says Entra does not know the tenant (AADSTS90002), and what to check', async () => {

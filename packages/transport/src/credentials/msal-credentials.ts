@@ -68,9 +68,11 @@ function toAccessToken(result: AuthenticationResult | null): AccessToken | null 
 /** Turns MSAL's errors into an {@link AuthError} that says what to fix (and holds no secret). */
 export function authFailure(error: unknown, what: string, network?: UndiciNetworkClient): AuthError {
   const inner = error as { errorCode?: string; errorMessage?: string; message?: string };
-  // MSAL says only that it could not read the authority's metadata: say why, as the network saw it.
+  // MSAL says only that it could not read the authority's metadata, or that the network failed (for
+  // an authority it knows, it reads none): say why, as the network saw it.
   const text =
-    inner.errorCode === 'endpoints_resolution_error' && network?.lastFailure
+    (inner.errorCode === 'endpoints_resolution_error' || inner.errorCode === 'network_error') &&
+    network?.lastFailure
       ? network.lastFailure
       : inner.errorMessage || inner.message || String(error);
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
@@ -196,6 +198,7 @@ export class DeviceCodeCredential implements TokenCredential {
 
   async getToken(scopes: string | string[]): Promise<AccessToken | null> {
     const list = [scopes].flat();
+    this.#network.lastFailure = undefined;
     try {
       if (this.#account) {
         try {
