@@ -37,6 +37,7 @@ export {
   statusErrorCode,
 } from './graph-error.js';
 export { graphErrorBody } from './graph-error-body.js';
+export { invisibleCharacter } from './invisible-character.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
 export type { Clock } from './limiter/clock.js';

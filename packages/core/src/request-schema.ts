@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { distinguishedNameProblem, looksLikeDistinguishedName, trimUnescaped } from './distinguished-name.js';
+import { invisibleCharacter } from './invisible-character.js';
 import { formatIssuePath, type InputIssue } from './issue-path.js';
 import { unsafeCharacter } from './unsafe-character.js';
 
@@ -16,7 +17,10 @@ const objectTypeNameSchema = z.enum(OBJECT_TYPE_NAMES, {
     `(got ${JSON.stringify(issue.input)}); use "user" for Active Directory objects in cloud sync`,
 });
 
-/** Refuses ids holding what no directory id holds (and what would not survive UTF-8 or a database). */
+/**
+ * Refuses ids holding what no directory id holds (and what would not survive UTF-8 or a database),
+ * and ids that are not what they look like (an invisible character at an end, text reordered).
+ */
 function sendable<T extends z.ZodString>(schema: T, name: string): T {
   return schema.superRefine((text, context) => {
     const why = unsafeCharacter(text);
@@ -24,6 +28,12 @@ function sendable<T extends z.ZodString>(schema: T, name: string): T {
       context.addIssue({
         code: 'custom',
         message: `${name} contains ${why}: no directory id does; send the id exactly as the directory has it`,
+      });
+    const invisible = why ? undefined : invisibleCharacter(text);
+    if (invisible)
+      context.addIssue({
+        code: 'custom',
+        message: `${name} holds ${invisible}: it is not the id it looks like; copy the id again, or type it`,
       });
   }) as unknown as T;
 }

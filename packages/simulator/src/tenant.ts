@@ -18,16 +18,35 @@ export interface JobState {
 }
 
 /**
+ * Objects by their Entra object id, which Graph reads in any case (`9BB0F679-…` finds `9bb0f679-…`),
+ * as a Map whose keys are compared case-insensitively.
+ */
+export class ObjectIdMap<Value> extends Map<string, Value> {
+  override get(id: string): Value | undefined {
+    return super.get(id.toLowerCase());
+  }
+  override has(id: string): boolean {
+    return super.has(id.toLowerCase());
+  }
+  override set(id: string, value: Value): this {
+    return super.set(id.toLowerCase(), value);
+  }
+  override delete(id: string): boolean {
+    return super.delete(id.toLowerCase());
+  }
+}
+
+/**
  * The simulated tenant's live state: the seed's objects, which tests may edit, and each job's target
  * directory, which provisioning fills. `reset()` returns to the seed.
  */
 export class Tenant {
   readonly seed: Seed;
-  users = new Map<string, SeedUser>();
-  groups = new Map<string, SeedGroup>();
+  users = new ObjectIdMap<SeedUser>();
+  groups = new ObjectIdMap<SeedGroup>();
   /** Keyed by normalized distinguished name, so `CN=a, OU=b` and `cn=a,ou=b` find the same user. */
   adUsers = new Map<string, SeedAdUser>();
-  servicePrincipals = new Map<string, SeedServicePrincipal>();
+  servicePrincipals = new ObjectIdMap<SeedServicePrincipal>();
   jobs = new Map<string, JobState>();
 
   constructor(seed: Seed) {
@@ -37,10 +56,10 @@ export class Tenant {
 
   reset(): void {
     const copy = structuredClone(this.seed);
-    this.users = new Map(copy.users.map((user) => [user.id, user]));
-    this.groups = new Map(copy.groups.map((group) => [group.id, group]));
+    this.users = new ObjectIdMap(copy.users.map((user) => [user.id, user]));
+    this.groups = new ObjectIdMap(copy.groups.map((group) => [group.id, group]));
     this.adUsers = new Map(copy.adUsers.map((user) => [normalizeDn(user.distinguishedName), user]));
-    this.servicePrincipals = new Map(copy.servicePrincipals.map((sp) => [sp.id, sp]));
+    this.servicePrincipals = new ObjectIdMap(copy.servicePrincipals.map((sp) => [sp.id, sp]));
     this.jobs = new Map();
     for (const servicePrincipal of copy.servicePrincipals) {
       for (const job of servicePrincipal.jobs) {

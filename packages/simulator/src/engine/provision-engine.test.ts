@@ -86,6 +86,25 @@ describe('ProvisionEngine', () => {
     expect(github.details.errorMessage).toMatch(/scoping filter/);
   });
 
+  it('reads object ids in any case, as Graph does: an upper-case GUID finds the user', () => {
+    const { run } = setup();
+    const lower = run(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser }),
+    );
+    const upper = run(
+      ids.saasServicePrincipal.toUpperCase(),
+      ids.saasJob,
+      userRequest({ ruleId: ids.saasRule, userId: ids.saasUser.toUpperCase() }),
+    );
+    expect(upper.details.errorCode).not.toBe('SourceObjectNotFound');
+    expect({ result: upper.result, errorCode: upper.details.errorCode }).toEqual({
+      result: lower.result,
+      errorCode: lower.details.errorCode,
+    });
+  });
+
   it('skips an object that does not exist', () => {
     const { run } = setup();
     const missing = run(
