@@ -8,7 +8,6 @@ describe('one colour rule for the UI and for printed text', () => {
   it('NO_COLOR turns every colour off, in the UI and in print, even on a terminal or forced', () => {
     const theme = themeFor({ NO_COLOR: '1' });
     expect(theme.color('red')).toBeUndefined();
-    expect(theme.mark('failure')).toBeUndefined();
     expect(theme.paint('failure', 'x')).toBe('x');
     expect(theme.style.gray('x')).toBe('x');
     expect(styleFor({ env: { NO_COLOR: '1', FORCE_COLOR: '1' }, stdout: terminal }).red('x')).toBe('x');
@@ -16,7 +15,7 @@ describe('one colour rule for the UI and for printed text', () => {
 
   it('colours otherwise: the UI always, printed text on a terminal or with FORCE_COLOR', () => {
     const theme = themeFor({});
-    expect(theme.mark('failure')).toBe('red');
+    expect(theme.color('red')).toBe('red');
     expect(theme.paint('failure', 'x')).toBe('\u001b[31mx\u001b[39m');
     expect(styleFor({ env: {}, stdout: terminal }).red('x')).toBe('\u001b[31mx\u001b[39m');
     expect(styleFor({ env: {}, stdout: pipe }).red('x')).toBe('x');

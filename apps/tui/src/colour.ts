@@ -21,7 +21,6 @@ export type ColourName = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'blue' |
 /** Colours for the UI: Ink's colour names for `<Text color>`, and a Style for lines built as strings. */
 export interface Theme {
   color(name: ColourName): ColourName | undefined;
-  mark(mark: StatusMark): ColourName | undefined;
   /** `theme.paint(mark, text)`: text in its status mark's colour. */
   paint(mark: StatusMark, text: string): string;
   style: Style;
@@ -40,7 +39,6 @@ export function themeFor(env: Record<string, string | undefined>): Theme {
   const style = pc.createColors(enabled);
   return {
     color: (name) => (enabled ? name : undefined),
-    mark: (mark) => (enabled ? MARK_COLOURS[mark] : undefined),
     paint: (mark, text) => style[MARK_COLOURS[mark]](text),
     style,
   };

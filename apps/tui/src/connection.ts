@@ -227,7 +227,7 @@ export async function connect(
     graph,
     kind: 'tenant',
     description: `tenant ${tenantId ?? '?'} · ${where}`,
-    close: () => graph.close(),
+    close: once(() => graph.close()),
   };
 }
 

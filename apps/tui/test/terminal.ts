@@ -60,6 +60,15 @@ export class Terminal {
     );
   }
 
+  /** Sends a signal to the command the terminal runs (the shell's child), as the system would. */
+  signal(signal: NodeJS.Signals): void {
+    const shell = execFileSync('tmux', ['list-panes', '-t', this.name, '-F', '#{pane_pid}'], {
+      encoding: 'utf8',
+    });
+    const command = execFileSync('pgrep', ['-P', shell.trim()], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    process.kill(Number(command), signal);
+  }
+
   close(): void {
     try {
       execFileSync('tmux', ['kill-session', '-t', this.name]);

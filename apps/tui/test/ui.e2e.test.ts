@@ -63,6 +63,15 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     await until('the simulator’s folder is removed', () => readdirSync(temporary).length === 0, 3_000);
   }, 30_000);
 
+  it('exits 129 on SIGHUP, as the README says, and removes the simulator’s folder', async () => {
+    const temporary = tempDir('ondemand-hangup-code-');
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });
+    await terminal.waitFor(/❯ Contoso Expenses/);
+    terminal.signal('SIGHUP');
+    expect(await terminal.waitFor(/\[exited \d+\]/, 3_000)).toContain('[exited 129]');
+    expect(readdirSync(temporary)).toEqual([]);
+  }, 30_000);
+
   it('asks how to connect when started without flags, and refuses a non-terminal', async () => {
     terminal = Terminal.start(`node ${cli}`);
     await terminal.waitFor(/Connect to/);

@@ -253,7 +253,7 @@ export function App(props: AppProps) {
     const previous = trail.current.pop();
     if (previous) setScreen(previous);
     else if (screen.name === 'apps') {
-      void connection?.close();
+      // Another connection: this one is closed by the effect that owns it.
       setConnection(undefined);
       setScreen({ name: 'connect' });
     }

@@ -68,8 +68,8 @@ describe('ResultView', () => {
 
   it('colours marks unless NO_COLOR is set', () => {
     const coloured = themeFor({});
-    expect(coloured.mark('failure')).toBe('red');
-    expect(plain.mark('failure')).toBeUndefined();
+    expect(coloured.paint('failure', 'x')).toBe('\u001b[31mx\u001b[39m');
+    expect(plain.paint('failure', 'x')).toBe('x');
   });
 });
 

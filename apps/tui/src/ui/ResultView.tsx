@@ -28,7 +28,6 @@ export function ResultView(props: {
   details?: boolean;
   width?: number;
   height?: number;
-  colour?: boolean;
 }) {
   const width = props.width ?? 80;
   const lines = props.raw
