@@ -11,6 +11,7 @@ import type {
 import { z } from 'zod';
 import { badInput, CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { readSecret } from './secret-input.js';
 
 /** Which app and job a command acts on (and, optionally, the rule). */
 export const jobTargetOptions = {
@@ -42,10 +43,12 @@ export const connectionOptions = {
   tenant: { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
+  'client-secret-file': { type: 'string' },
   certificate: { type: 'string' },
   'device-code': { type: 'boolean' },
   proxy: { type: 'string' },
   'api-key': { type: 'string' },
+  'api-key-file': { type: 'string' },
   'rate-limit': { type: 'string' },
   'rate-limit-scope': { type: 'string' },
 } as const;
@@ -53,11 +56,14 @@ export const connectionOptions = {
 export const connectionUsage = `Connection (one of):
   --simulate                    an embedded simulator (nothing to set up; --sim-time-scale K runs its clock K× faster);
                                 its tenant is kept between runs in ~/.cache/ondemand, --simulate-reset starts over
-  --tenant ID --client-id ID (--client-secret S | --certificate PEM | --device-code) [--cloud global|usgov|dod]
-  --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (--client-secret S | --certificate PEM)
-  --proxy URL --api-key KEY     the ondemand proxy
-  Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
-  ONDEMAND_GRAPH_URL, ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for the flags.
+  --tenant ID --client-id ID (SECRET | --certificate PEM | --device-code) [--cloud global|usgov|dod]
+  --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (SECRET | --certificate PEM)
+  --proxy URL (KEY) [--ca FILE] the ondemand proxy
+  SECRET, safest first: AZURE_CLIENT_SECRET in the environment, --client-secret-file FILE (- reads
+  standard input), or --client-secret S (any process can read it with ps, and your shell's history keeps it)
+  KEY, the same ways: ONDEMAND_API_KEY, --api-key-file FILE (- reads standard input), --api-key KEY
+  Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_CERTIFICATE_PATH, ONDEMAND_GRAPH_URL and
+  ONDEMAND_PROXY_URL stand in for their flags.
   --rate-limit N/MS             pace provisionOnDemand at N calls per MS ms (default 5/10000, Graph's limit)
   --rate-limit-scope app|tenant one window per app (the default), or one for all of the tenant's apps:
                                 Graph's reference says only "5 requests per 10 seconds", not over what`;
@@ -78,10 +84,12 @@ const flagsSchema = z.object({
   tenant: z.string().optional(),
   'client-id': z.string().optional(),
   'client-secret': z.string().optional(),
+  'client-secret-file': z.string().optional(),
   certificate: z.string().optional(),
   'device-code': z.boolean().optional(),
   proxy: z.url({ error: '--proxy must be a URL such as https://ondemand-proxy.example' }).optional(),
   'api-key': z.string().optional(),
+  'api-key-file': z.string().optional(),
   'rate-limit': z
     .string()
     .regex(/^\d+\/\d+$/, '--rate-limit takes N/MS, e.g. 5/10000 (5 calls per 10 000 ms)')
@@ -180,12 +188,7 @@ export async function connect(
   const ca = flags.ca ? await readFlagFile(flags.ca, 'CA') : undefined;
   const proxyUrl = flags.proxy ?? env.ONDEMAND_PROXY_URL;
   if (proxyUrl) {
-    const apiKey = flags['api-key'] ?? env.ONDEMAND_API_KEY;
-    if (!apiKey)
-      throw new CliError(
-        'the proxy needs an API key: give --api-key or ONDEMAND_API_KEY',
-        ExitCode.authOrConfig,
-      );
+    const apiKey = await readApiKey(flags, io);
     const graph = createGraphClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}), env: {} });
     const proxy = createProxyClient({ baseUrl: proxyUrl, apiKey, ...(ca ? { ca } : {}) });
     return {
@@ -202,6 +205,17 @@ export async function connect(
   const graphUrl = flags['graph-url'] ?? env.ONDEMAND_GRAPH_URL;
   const tenantId = flags.tenant ?? env.AZURE_TENANT_ID;
   const certificate = flags.certificate ? await readFlagFile(flags.certificate, 'certificate') : undefined;
+  const clientSecret = await readSecret(
+    {
+      what: 'client secret',
+      flag: '--client-secret',
+      value: flags['client-secret'],
+      fileFlag: '--client-secret-file',
+      file: flags['client-secret-file'],
+      envName: 'AZURE_CLIENT_SECRET',
+    },
+    io,
+  );
   const options: GraphClientOptions = {
     ...(flags['rate-limit'] ? { rateLimit: flags['rate-limit'] } : {}),
     ...(flags['rate-limit-scope'] ? { rateLimitScope: flags['rate-limit-scope'] } : {}),
@@ -211,7 +225,7 @@ export async function connect(
     ...(ca ? { ca } : {}),
     ...(tenantId ? { tenantId } : {}),
     ...(flags['client-id'] ? { clientId: flags['client-id'] } : {}),
-    ...(flags['client-secret'] ? { clientSecret: flags['client-secret'] } : {}),
+    ...(clientSecret ? { clientSecret } : {}),
     ...(certificate ? { certificate } : {}),
     ...(flags['device-code']
       ? { deviceCode: { onPrompt: onDeviceCode ?? ((prompt) => io.stderr.write(`${prompt.message}\n`)) } }
@@ -235,33 +249,57 @@ export async function connect(
 export const proxyConnectionOptions = {
   proxy: { type: 'string' },
   'api-key': { type: 'string' },
+  'api-key-file': { type: 'string' },
   ca: { type: 'string' },
 } as const;
 
 export const proxyConnectionUsage = `Connection:
-  --proxy URL --api-key KEY     the ondemand proxy (ONDEMAND_PROXY_URL, ONDEMAND_API_KEY stand in for them)
+  --proxy URL                   the ondemand proxy (ONDEMAND_PROXY_URL stands in for it)
+  KEY, safest first: ONDEMAND_API_KEY in the environment, --api-key-file FILE (- reads standard input),
+  or --api-key KEY (any process can read it with ps, and your shell's history keeps it)
   --ca FILE                     trust this CA for the proxy's HTTPS (the file its ready line names as caFile)`;
 
 /** The proxy's own API (approvals, audit), from the flags or the environment. */
 export async function connectProxy(values: Record<string, unknown>, io: CliIo): Promise<ProxyClient> {
   const { createProxyClient } = await import('@ondemand/transport');
-  const flags = flagsSchema.pick({ proxy: true, 'api-key': true, ca: true }).safeParse(values);
+  const flags = flagsSchema
+    .pick({ proxy: true, 'api-key': true, 'api-key-file': true, ca: true })
+    .safeParse(values);
   if (!flags.success)
     throw new CliError(flags.error.issues.map((issue) => issue.message).join('; '), ExitCode.badInput);
   const baseUrl = flags.data.proxy ?? io.env.ONDEMAND_PROXY_URL;
-  const apiKey = flags.data['api-key'] ?? io.env.ONDEMAND_API_KEY;
   if (!baseUrl)
     throw new CliError(
       `not connected: give --proxy URL (or ONDEMAND_PROXY_URL)\n\n${proxyConnectionUsage}`,
       ExitCode.authOrConfig,
     );
-  if (!apiKey)
-    throw new CliError(
-      'the proxy needs an API key: give --api-key or ONDEMAND_API_KEY',
-      ExitCode.authOrConfig,
-    );
+  const apiKey = await readApiKey(flags.data, io);
   const ca = flags.data.ca ? await readFlagFile(flags.data.ca, 'CA') : undefined;
   return createProxyClient({ baseUrl, apiKey, ...(ca ? { ca } : {}) });
+}
+
+/** The proxy's API key, from the flag, its file or the environment; none is a config error. */
+async function readApiKey(
+  flags: { 'api-key'?: string | undefined; 'api-key-file'?: string | undefined },
+  io: CliIo,
+): Promise<string> {
+  const apiKey = await readSecret(
+    {
+      what: 'API key',
+      flag: '--api-key',
+      value: flags['api-key'],
+      fileFlag: '--api-key-file',
+      file: flags['api-key-file'],
+      envName: 'ONDEMAND_API_KEY',
+    },
+    io,
+  );
+  if (!apiKey)
+    throw new CliError(
+      'the proxy needs an API key: set ONDEMAND_API_KEY, or give --api-key-file FILE (or --api-key)',
+      ExitCode.authOrConfig,
+    );
+  return apiKey;
 }
 
 /** A file a connection flag names (the CA, the certificate): unreadable is a config error. */

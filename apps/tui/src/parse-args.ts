@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs as parseNodeArgs } from 'node:util';
 import { badInput } from './exit-codes.js';
+import { joinSecretValues } from './secret-input.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -22,7 +23,7 @@ export function parseArgs(
   let parsed: { values: ParsedArgs['values']; positionals: string[] };
   try {
     parsed = parseNodeArgs({
-      args: argv,
+      args: joinSecretValues(argv),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,

@@ -63,12 +63,13 @@ function bulk(file: string, out: string) {
       ready.tenantId,
       '--client-id',
       ready.clientId,
-      // With "=": a random secret may begin with "-", which would read as another flag.
-      `--client-secret=${ready.clientSecret}`,
       '--rate-limit',
       `5/${windowMs}`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', AZURE_CLIENT_SECRET: ready.clientSecret },
+    },
   );
 }
 

@@ -45,15 +45,13 @@ async function approveWhenAsked(): Promise<void> {
 
 describe('ondemand through the proxy', () => {
   it('says a gated request waits for approval, then prints its result once approved', async () => {
-    const { io, output, errors } = memoryIo();
+    const { io, output, errors } = memoryIo({ env: { ONDEMAND_API_KEY: keys.requester! } });
     const approving = approveWhenAsked();
     const code = await runCli(
       [
         'provision',
         '--proxy',
         proxy.url,
-        '--api-key',
-        keys.requester!,
         '--sp',
         ids.groupServicePrincipal,
         '--job',

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
@@ -9,6 +8,7 @@ import { serve } from '@hono/node-server';
 import { createSimulatorApp } from './http/simulator-app.js';
 import { SimulatorContext } from './http/simulator-context.js';
 import { demoSeed } from './seed/load-seed.js';
+import { newSecret } from './seed/new-secret.js';
 import type { Seed } from './seed/seed-schema.js';
 import { createServerCertificates, type ServerCertificates } from './tls/certificates.js';
 
@@ -72,7 +72,7 @@ process.on('exit', () => {
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const seed = options.seed ?? demoSeed();
-  const controlToken = options.controlToken ?? randomBytes(24).toString('base64url');
+  const controlToken = options.controlToken ?? newSecret();
   const context = await SimulatorContext.create({ seed, timeScale: options.timeScale ?? 1, controlToken });
   const app = createSimulatorApp(context);
   const host = options.host ?? '127.0.0.1';

@@ -48,7 +48,7 @@ Options:
 ${proxyConnectionUsage}
 
 Examples:
-  ondemand approvals --state pending --proxy https://ondemand.corp.example --api-key "$KEY"
+  ondemand approvals --state pending --proxy https://ondemand.corp.example --api-key-file ~/.ondemand-key
   ondemand approvals approve 27d0c17e-098f-4781-b029-8b45e6362479 --reason "ticket CHG-1234"
 Exit codes: 0 done, 2 bad input or no such approval, 3 the key or the connection, 4 the proxy or the
 network, 5 a role you do not hold, 6 your own request, 7 already decided, 8 expired; wait: 1 it ran

@@ -37,7 +37,7 @@ Options:
 ${proxyConnectionUsage}
 
 Example:
-  ondemand audit --since 1h --action outcome --proxy https://ondemand.corp.example --api-key "$KEY"
+  ondemand audit --since 1h --action outcome --proxy https://ondemand.corp.example --api-key-file ~/.ondemand-key
 Exit codes: 0 printed (verify: intact), 1 verify found problems, 2 bad input, 3 the key, the
 connection or an unreachable store, 4 the proxy or the network, 5 not an auditor, 130 stopped.`;
 

@@ -20,7 +20,7 @@ const assigned = () =>
 
 function bulk(dir: string, rows: string[], extra: string[] = []) {
   writeFileSync(join(dir, 'rows.csv'), `objectId\n${rows.join('\n')}\n`);
-  const run = memoryIo({ cwd: dir });
+  const run = memoryIo({ cwd: dir, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
   const code = runCli(
     [
       'bulk',
@@ -37,7 +37,6 @@ function bulk(dir: string, rows: string[], extra: string[] = []) {
       sim.tenantId,
       '--client-id',
       sim.clientId,
-      `--client-secret=${sim.clientSecret}`,
       ...extra,
     ],
     run.io,

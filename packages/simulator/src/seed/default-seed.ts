@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { SeedInput } from './seed-schema.js';
+import { newSecret } from './new-secret.js';
 
 /**
  * The demo tenant. Its apps, jobs, rules and objects carry the ids of the API reference's three
@@ -176,7 +177,7 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
       {
         clientId: DEMO_CLIENT_ID,
         displayName: 'ondemand demo',
-        secret: options.clientSecret ?? randomBytes(24).toString('base64url'),
+        secret: options.clientSecret ?? newSecret(),
         permissions: [
           'Synchronization.ReadWrite.All',
           'User.Read.All',
@@ -187,13 +188,13 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
       {
         clientId: READER_CLIENT_ID,
         displayName: 'directory reader',
-        secret: randomBytes(24).toString('base64url'),
+        secret: newSecret(),
         permissions: ['User.Read.All', 'Application.Read.All'],
       },
       {
         clientId: OWNED_BY_CLIENT_ID,
         displayName: 'owned-by provisioner',
-        secret: randomBytes(24).toString('base64url'),
+        secret: newSecret(),
         permissions: ['Application.ReadWrite.OwnedBy'],
       },
     ],

@@ -27,7 +27,7 @@ const knownHosts = new Set(['login.microsoftonline.com', 'login.microsoftonline.
 /** What to tell a user for Entra ID's most common sign-in errors. */
 const hints: Record<string, string> = {
   '7000215':
-    'the client secret is wrong: use the secret value, not its id (--client-secret or AZURE_CLIENT_SECRET)',
+    'the client secret is wrong: use the secret value, not its id (AZURE_CLIENT_SECRET, --client-secret-file or --client-secret)',
   '7000222': 'the client secret has expired: create a new one in the app registration',
   '700016': 'no app with this client id in the tenant: check --client-id / AZURE_CLIENT_ID and --tenant',
   '90002': 'no such tenant: check --tenant / AZURE_TENANT_ID and the cloud',
@@ -118,7 +118,7 @@ export class ClientSecretCredential extends ConfidentialCredential {
   constructor(options: MsalCredentialOptions & { clientSecret: string }) {
     super();
     if (!options.clientSecret)
-      throw new ConfigError('the client secret is empty: give --client-secret or AZURE_CLIENT_SECRET');
+      throw new ConfigError('the client secret is empty: give AZURE_CLIENT_SECRET, --client-secret-file or --client-secret');
     this.network = new UndiciNetworkClient(options.dispatcher);
     this.app = new ConfidentialClientApplication(
       msalConfig(options, { clientSecret: options.clientSecret }, this.network),

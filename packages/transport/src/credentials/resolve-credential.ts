@@ -83,6 +83,6 @@ export function resolveCredential(
     return new ClientCertificateCredential({ ...base, pem });
   }
   throw new ConfigError(
-    'no credential: give a client secret (--client-secret, AZURE_CLIENT_SECRET), a certificate (--certificate, AZURE_CLIENT_CERTIFICATE_PATH), sign in with a device code, or pass a TokenCredential',
+    'no credential: give a client secret (AZURE_CLIENT_SECRET, --client-secret-file or --client-secret), a certificate (--certificate, AZURE_CLIENT_CERTIFICATE_PATH), sign in with a device code, or pass a TokenCredential',
   );
 }
