@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { SeedInput } from './seed-schema.js';
 import { newSecret } from './new-secret.js';
+import type { SeedInput } from './seed-schema.js';
 
 /**
  * The demo tenant. Its apps, jobs, rules and objects carry the ids of the API reference's three

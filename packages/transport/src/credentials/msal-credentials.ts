@@ -118,7 +118,9 @@ export class ClientSecretCredential extends ConfidentialCredential {
   constructor(options: MsalCredentialOptions & { clientSecret: string }) {
     super();
     if (!options.clientSecret)
-      throw new ConfigError('the client secret is empty: give AZURE_CLIENT_SECRET, --client-secret-file or --client-secret');
+      throw new ConfigError(
+        'the client secret is empty: give AZURE_CLIENT_SECRET, --client-secret-file or --client-secret',
+      );
     this.network = new UndiciNetworkClient(options.dispatcher);
     this.app = new ConfidentialClientApplication(
       msalConfig(options, { clientSecret: options.clientSecret }, this.network),
