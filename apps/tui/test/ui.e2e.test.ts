@@ -44,6 +44,28 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     expect(after).toContain('[exited 0]');
   }, 60_000);
 
+  it('a name and Enter typed in one read pick what was typed, in the app list and the user search', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    // One write each, as a paste or a fast typist sends it: the rows on screen answer the empty search.
+    terminal.type('fab\r');
+    await terminal.waitFor(/Fabrikam Workspace[\s\S]*Provision a user|Pick the job|Pick the rule/);
+    while (!/Provision a user/.test(terminal.screen())) {
+      terminal.keys('Enter');
+      await terminal.waitFor(/Provision a user|Pick the (job|rule)/);
+    }
+    await terminal.waitFor(/❯ Alex Vance/);
+    terminal.type('zoe\r');
+    const nobody = await terminal.waitFor(/no user matches "zoe"/);
+    expect(nobody).not.toMatch(/provisioning|Success|Skipped/);
+    for (let erase = 0; erase < 3; erase++) terminal.keys('BSpace');
+    await terminal.waitFor(/❯ Alex Vance/);
+    terminal.type('wen\r');
+    const result = await terminal.waitFor(/(Success|Skipped|Failure)\S*:/);
+    expect(result).toMatch(/wen\.vance@contoso/i);
+    expect(result).not.toMatch(/alex\.vance/i);
+  }, 60_000);
+
   it('quits within a second when q is pressed while it is still connecting, and leaves nothing behind', async () => {
     const temporary = tempDir('ondemand-quit-');
     terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });

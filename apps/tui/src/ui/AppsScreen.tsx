@@ -1,14 +1,12 @@
 import { collect } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
-import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { bind, MOVE_AND_PICK, type Navigation, quitBindings } from './key-bindings.js';
 import { ScreenFrame } from './ScreenFrame.js';
-import { type ListItem, SelectList } from './SelectList.js';
+import { SearchedList } from './SearchedList.js';
 import { TextField } from './TextField.js';
-import { useDebounced } from './use-debounced.js';
+import { useSearch } from './use-search.js';
 
 export interface AppChoice {
   id: string;
@@ -25,15 +23,11 @@ export function AppsScreen(props: {
   onError: (error: unknown) => void;
 }) {
   const { nav } = props;
-  const [query, setQuery] = useState('');
-  const search = useDebounced(query, 250);
-  const [apps, setApps] = useState<AppChoice[] | undefined>();
-  useEffect(() => {
-    let current = true;
-    setApps(undefined);
-    (async () => {
+  const search = useSearch<AppChoice>({
+    find: async (text) => {
+      const query = text.trim();
       const found = await collect(
-        props.graph.findServicePrincipals(search.trim() ? { search: search.trim(), top: 25 } : { top: 25 }),
+        props.graph.findServicePrincipals(query ? { search: query, top: 25 } : { top: 25 }),
         25,
       );
       // Which of them can provision: their jobs, looked up side by side.
@@ -47,18 +41,19 @@ export function AppsScreen(props: {
           })),
         })),
       );
-      if (current) setApps(withJobs.filter((app) => app.jobs.length > 0));
-    })().catch((error) => current && props.onError(error));
-    return () => {
-      current = false;
-    };
-  }, [search, props.graph, props.onError]);
-  const items: ListItem<AppChoice>[] = (apps ?? []).map((app) => ({
-    key: app.id,
-    label: app.displayName,
-    hint: `${app.jobs.length} job${app.jobs.length === 1 ? '' : 's'} · ${app.jobs.map((job) => job.templateId).join(', ')}`,
-    value: app,
-  }));
+      return withJobs
+        .filter((app) => app.jobs.length > 0)
+        .map((app) => ({
+          key: app.id,
+          label: app.displayName,
+          hint: `${app.jobs.length} job${app.jobs.length === 1 ? '' : 's'} · ${app.jobs.map((job) => job.templateId).join(', ')}`,
+          value: app,
+        }));
+    },
+    deps: [props.graph],
+    onPick: props.onPick,
+    onError: props.onError,
+  });
   return (
     <ScreenFrame
       theme={props.theme}
@@ -73,25 +68,18 @@ export function AppsScreen(props: {
       <Box>
         <Text>Search: </Text>
         <TextField
-          value={query}
-          onChange={setQuery}
+          value={search.query}
+          onChange={search.type}
           theme={props.theme}
           placeholder="type part of the app's name"
         />
       </Box>
-      {apps === undefined ? (
-        <Text color={props.theme.color('gray')}>
-          <Spinner type="dots" /> looking up apps with provisioning jobs…
-        </Text>
-      ) : (
-        <SelectList
-          searchable
-          items={items}
-          onSelect={props.onPick}
-          theme={props.theme}
-          empty="no app with a provisioning job matches"
-        />
-      )}
+      <SearchedList
+        search={search}
+        theme={props.theme}
+        lookingUp="looking up apps with provisioning jobs"
+        empty="no app with a provisioning job matches"
+      />
     </ScreenFrame>
   );
 }

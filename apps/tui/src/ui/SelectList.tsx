@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
 import type { Theme } from '../colour.js';
 import { useCursor } from './use-cursor.js';
 import { useKeys } from './use-keys.js';
@@ -11,28 +12,38 @@ export interface ListItem<T> {
 }
 
 /**
- * A keyboard list: ↑/↓ (or k/j) move, Enter picks. Shows a window of `height` rows around the cursor
+ * A keyboard list: ↑/↓ (or k/j where nothing is typed) move, Enter picks. Shows a window of `height` rows around the cursor
  * so long lists fit in 24 lines.
  */
 export function SelectList<T>(props: {
   items: ListItem<T>[];
   onSelect: (value: T) => void;
+  /** Enter on a list with no rows (a search can still be on its way). */
+  onEnterWithoutRow?: () => void;
   theme: Theme;
   height?: number;
   active?: boolean;
-  empty?: string;
-  /** The screen has a search field: the list then says that typing searches all rows. */
+  empty?: ReactNode;
+  /**
+   * The screen has a search field: the list then says that typing searches all rows, and letters are
+   * the search's (j and k do not move).
+   */
   searchable?: boolean;
 }) {
   const { items, onSelect, theme, height = 10, active = true } = props;
   const cursor = useCursor(items.length);
   useKeys(
     (input, key) => {
-      if (key.upArrow || (input === 'k' && !key.ctrl)) cursor.move(-1);
-      else if (key.downArrow || (input === 'j' && !key.ctrl)) cursor.move(1);
+      const letters = !props.searchable && !key.ctrl;
+      if (key.upArrow || (letters && input === 'k')) cursor.move(-1);
+      else if (key.downArrow || (letters && input === 'j')) cursor.move(1);
       else if (key.pageUp) cursor.move(-height);
       else if (key.pageDown) cursor.move(height);
-      else if (key.return && items[cursor.at]) onSelect(items[cursor.at]!.value);
+      else if (key.return) {
+        const row = items[cursor.at];
+        if (row) onSelect(row.value);
+        else props.onEnterWithoutRow?.();
+      }
     },
     { isActive: active },
   );

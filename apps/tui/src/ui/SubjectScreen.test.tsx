@@ -32,6 +32,41 @@ afterAll(async () => {
 });
 
 describe('SubjectScreen', () => {
+  it('a name and Enter in one read pick that name, and a name nobody has picks nobody', async () => {
+    const picked: unknown[] = [];
+    const { lastFrame, stdin } = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        cloudSync={false}
+        onPick={(subject) => picked.push(subject)}
+        onError={(error) => picked.push(error)}
+      />,
+    );
+    await until(lastFrame, /❯ Alex Vance/);
+    // As a fast typist or a paste sends it: the rows on screen still answer the empty search.
+    stdin.write('wen\r');
+    await until(() => String(picked.length), /1/);
+    expect(picked[0]).toMatchObject({ kind: 'user', label: 'Wen Vance' });
+
+    const nobody: unknown[] = [];
+    const second = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        cloudSync={false}
+        onPick={(subject) => nobody.push(subject)}
+        onError={(error) => nobody.push(error)}
+      />,
+    );
+    await until(second.lastFrame, /❯ Alex Vance/);
+    second.stdin.write('zoe\r');
+    await until(second.lastFrame, /no user matches "zoe"/);
+    expect(nobody).toEqual([]);
+  });
+
   it('switches to groups with Tab, and picks up to five members with Space', async () => {
     const picked: unknown[] = [];
     const { lastFrame, stdin } = render(

@@ -14,11 +14,11 @@ import {
 } from './key-bindings.js';
 import type { ProvisionTarget } from './model.js';
 import { ScreenFrame } from './ScreenFrame.js';
-import { type ListItem, SelectList } from './SelectList.js';
+import { SearchedList } from './SearchedList.js';
 import { TextField } from './TextField.js';
 import { useCursor } from './use-cursor.js';
-import { useDebounced } from './use-debounced.js';
 import { useKeys } from './use-keys.js';
+import { useSearch } from './use-search.js';
 
 type Subject = ProvisionTarget['subject'];
 
@@ -40,41 +40,33 @@ export function SubjectScreen(props: {
 }) {
   const { graph, theme, nav } = props;
   const [kind, setKind] = useState<'user' | 'group'>('user');
-  const [query, setQuery] = useState('');
   const [group, setGroup] = useState<{ id: string; label: string } | undefined>();
-  const search = useDebounced(query, 250);
-  const [found, setFound] = useState<ListItem<{ id: string; label: string }>[] | undefined>();
+  const search = useSearch<{ id: string; label: string }>({
+    find: async (text) => {
+      if (props.cloudSync) return [];
+      const source =
+        kind === 'user' ? graph.searchUsers(text, { top: 20 }) : graph.searchGroups(text, { top: 20 });
+      return (await collect(source, 20)).map((item) => {
+        const label = item.displayName ?? item.id;
+        const hint =
+          'userPrincipalName' in item
+            ? String(item.userPrincipalName ?? '')
+            : String((item as { mailNickname?: string }).mailNickname ?? '');
+        return { key: item.id, label, hint, value: { id: item.id, label } };
+      });
+    },
+    deps: [kind, graph, props.cloudSync],
+    onPick: (picked) =>
+      kind === 'user'
+        ? props.onPick({ kind: 'user', id: picked.id, label: picked.label, members: [] })
+        : setGroup(picked),
+    onError: props.onError,
+  });
 
   const switchKind = () => {
     setKind(kind === 'user' ? 'group' : 'user');
-    setQuery('');
+    search.clear();
   };
-
-  useEffect(() => {
-    if (props.cloudSync || group) return;
-    let current = true;
-    setFound(undefined);
-    const source =
-      kind === 'user' ? graph.searchUsers(search, { top: 20 }) : graph.searchGroups(search, { top: 20 });
-    collect(source, 20)
-      .then((items) => {
-        if (!current) return;
-        setFound(
-          items.map((item) => {
-            const label = item.displayName ?? item.id;
-            const hint =
-              'userPrincipalName' in item
-                ? String(item.userPrincipalName ?? '')
-                : String((item as { mailNickname?: string }).mailNickname ?? '');
-            return { key: item.id, label, hint, value: { id: item.id, label } };
-          }),
-        );
-      })
-      .catch((error) => current && props.onError(error));
-    return () => {
-      current = false;
-    };
-  }, [kind, search, group, props.cloudSync, graph, props.onError]);
 
   // Each way of picking has its own keys; Esc from the members goes back to the group search.
   const back = bind('Esc', 'back', group ? () => setGroup(undefined) : nav.back);
@@ -122,29 +114,18 @@ export function SubjectScreen(props: {
           <Box>
             <Text>Search: </Text>
             <TextField
-              value={query}
-              onChange={setQuery}
+              value={search.query}
+              onChange={search.type}
               theme={theme}
               placeholder={kind === 'user' ? 'name, user name or mail' : "the group's name"}
             />
           </Box>
-          {found === undefined ? (
-            <Text color={theme.color('gray')}>
-              <Spinner type="dots" /> searching…
-            </Text>
-          ) : (
-            <SelectList
-              searchable
-              items={found}
-              theme={theme}
-              onSelect={(picked) =>
-                kind === 'user'
-                  ? props.onPick({ kind: 'user', id: picked.id, label: picked.label, members: [] })
-                  : setGroup(picked)
-              }
-              empty={`no ${kind} matches "${search}"`}
-            />
-          )}
+          <SearchedList
+            search={search}
+            theme={theme}
+            lookingUp="searching"
+            empty={`no ${kind} matches "${search.query}"`}
+          />
         </Box>
       )}
     </ScreenFrame>
