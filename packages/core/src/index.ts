@@ -107,5 +107,7 @@ export {
   validateProvisionRequest,
 } from './request-schema.js';
 export { parseRetryAfter } from './retry-after.js';
+export type { RuleObjectMappings } from './rule-object-types.js';
+export { mappedObjectTypes, unmappedObjectTypeProblem } from './rule-object-types.js';
 export { tryJson } from './try-json.js';
 export { unsafeCharacter } from './unsafe-character.js';

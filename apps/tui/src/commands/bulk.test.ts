@@ -18,8 +18,8 @@ const assigned = () =>
     .get(ids.saasServicePrincipal)!
     .assignedTo.filter((id) => id !== ids.saasUser && sim.context.tenant.users.has(id));
 
-function bulk(dir: string, rows: string[], extra: string[] = []) {
-  writeFileSync(join(dir, 'rows.csv'), `objectId\n${rows.join('\n')}\n`);
+function bulk(dir: string, rows: string[], extra: string[] = [], header = 'objectId') {
+  writeFileSync(join(dir, 'rows.csv'), `${header}\n${rows.join('\n')}\n`);
   const run = memoryIo({ cwd: dir, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
   const code = runCli(
     [
@@ -50,6 +50,27 @@ const results = (dir: string) =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line));
+
+describe('ondemand bulk, checked against the job first', () => {
+  it('refuses rows the job’s rules cannot provision, each by its line, and sends nothing', async () => {
+    const dir = tempDir('ondemand-bulk-');
+    const before = received();
+    const run = bulk(
+      dir,
+      [`${assigned()[0]},User`, `${ids.group},Group`, `${ids.saasUser},User`],
+      [],
+      'objectId,objectTypeName',
+    );
+    expect(await run.code).toBe(2);
+    expect(run.err()).toMatch(
+      new RegExp(
+        `rows.csv has 1 row the job's rules cannot provision; nothing was sent:\\n  line 3 \\(${ids.group}\\): the rule ${ids.saasRule} maps User objects only, not Group`,
+      ),
+    );
+    expect(run.err()).toMatch(/this job's rules:\n\s+ea807875/);
+    expect(received()).toBe(before);
+  });
+});
 
 describe('ondemand bulk, run again', () => {
   it('sends the rows that were not provisioned again; the exit code and totals answer for the whole file', async () => {

@@ -13,7 +13,7 @@ import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { pickRule } from './pick-rule.js';
+import { chooseRule, listRules } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
 export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE]
@@ -94,14 +94,26 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`resuming: ${journal.finished.size} of ${rows.length} rows are already in ${outPath}\n`);
 
   return withConnection(args.values, io, async ({ graph }) => {
-    const rules = new Map<string, string>();
-    const ruleFor = async (row: BulkRow) => {
-      const given = row.ruleId ?? rule;
-      if (given) return given;
-      const kind = row.objectTypeName.toLowerCase();
-      if (!rules.has(kind)) rules.set(kind, await pickRule(graph, sp, job, row.objectTypeName));
-      return rules.get(kind)!;
-    };
+    // Every row's rule, chosen and checked against the job's schema before anything is sent.
+    const schemaRules = (await graph.getSynchronizationSchema(sp, job)).synchronizationRules;
+    const ruleOfLine = new Map<number, string>();
+    const ruleProblems: Array<{ line: number; objectId: string; problem: string }> = [];
+    for (const row of pending) {
+      const choice = chooseRule(schemaRules, row.objectTypeName, row.ruleId ?? rule);
+      if (choice.ok) ruleOfLine.set(row.line, choice.ruleId);
+      else ruleProblems.push({ line: row.line, objectId: row.objectId, problem: choice.problem });
+    }
+    if (ruleProblems.length > 0) {
+      io.stderr.write(
+        `${file} has ${ruleProblems.length} row${ruleProblems.length === 1 ? '' : 's'} the job's rules cannot provision; nothing was sent:\n`,
+      );
+      for (const { line, objectId, problem } of ruleProblems.slice(0, 200))
+        io.stderr.write(`  line ${line} (${objectId}): ${problem}\n`);
+      if (ruleProblems.length > 200) io.stderr.write(`  … and ${ruleProblems.length - 200} more\n`);
+      io.stderr.write(`${listRules(schemaRules)}\n`);
+      return ExitCode.badInput;
+    }
+    const ruleFor = (row: BulkRow) => ruleOfLine.get(row.line)!;
     const snapshot = await graph.limiterSnapshot(sp);
     // Calls of an earlier run of this file may still count in Graph's window (those in flight at a
     // kill are not in the file): wait out what is left of one window since its last call, if anything.
@@ -139,7 +151,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
             const at = new Date().toISOString();
             const base = { line: row.line, objectId: row.objectId, objectTypeName: row.objectTypeName, at };
             try {
-              const ruleId = await ruleFor(row);
+              const ruleId = ruleFor(row);
               const body = subjectRequest({
                 ruleId,
                 objectId: row.objectId,

@@ -154,7 +154,7 @@ describe('ondemand explain', () => {
       target: {
         sp: { id: 's', displayName: 'App' },
         job: { id: 'j', templateId: 't' },
-        rule: { id: 'r', name: 'rule' },
+        rule: { id: 'r', name: 'rule', kinds: ['user' as const] },
         subject: { kind: 'user' as const, id: 'u', label: 'User', members: [] },
       },
       result: {

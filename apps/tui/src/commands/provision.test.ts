@@ -116,6 +116,24 @@ describe('ondemand provision against the embedded simulator', () => {
       2,
       /at most 5 members/,
     ],
+    [
+      'a group to a job whose only rule maps users',
+      `--simulate --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --group ${ids.group} --member ${ids.groupMembers[0]}`,
+      2,
+      /the rule ea807875-5618-4f0a-9125-0b46a05298ca maps User objects only, not Group: Graph would answer Success and provision nothing; this job's rules:\n\s+ea807875.*maps User\)/,
+    ],
+    [
+      'a group with a users-only rule given',
+      `--simulate --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --rule ${ids.saasRule} --group ${ids.group}`,
+      2,
+      /maps User objects only, not Group/,
+    ],
+    [
+      'a rule the job does not have',
+      `--simulate --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --rule NOT_A_RULE --user ${ids.saasUser}`,
+      2,
+      /the job has no rule NOT_A_RULE; this job's rules:/,
+    ],
     ['no connection', target, 3, /not connected: say where to provision/],
     [
       'the China cloud',

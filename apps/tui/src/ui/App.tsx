@@ -12,7 +12,14 @@ import { ConnectScreen } from './ConnectScreen.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import type { Navigation } from './key-bindings.js';
 import { ListScreen } from './ListScreen.js';
-import { describeTarget, type HistoryEntry, type ProvisionTarget, targetRequest } from './model.js';
+import {
+  describeTarget,
+  type HistoryEntry,
+  type ProvisionTarget,
+  type SubjectKind,
+  subjectKindsOf,
+  targetRequest,
+} from './model.js';
 import { ProvisioningScreen } from './ProvisioningScreen.js';
 import { ResultScreen } from './ResultScreen.js';
 import { StatusBar } from './StatusBar.js';
@@ -32,9 +39,9 @@ type Screen =
       name: 'rules';
       app: AppChoice;
       job: AppChoice['jobs'][number];
-      rules: Array<{ id: string; name: string; route: string; cloudSync: boolean }>;
+      rules: Array<{ id: string; name: string; route: string; kinds: SubjectKind[] }>;
     }
-  | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'>; cloudSync: boolean }
+  | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'> }
   | { name: 'provisioning'; target: ProvisionTarget; approval?: PendingApproval }
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
@@ -214,15 +221,14 @@ export function App(props: AppProps) {
             id: rule.id,
             name: rule.name ?? rule.id,
             route: `${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'}`,
-            cloudSync: (rule.objectMappings ?? []).some((mapping) => mapping.sourceObjectName === 'user'),
+            kinds: subjectKindsOf(rule),
           }));
           const base = { sp: { id: app.id, displayName: app.displayName }, job };
           // One rule: chosen for you.
           if (rules.length === 1)
             go({
               name: 'subject',
-              target: { ...base, rule: { id: rules[0]!.id, name: rules[0]!.name } },
-              cloudSync: rules[0]!.cloudSync,
+              target: { ...base, rule: { id: rules[0]!.id, name: rules[0]!.name, kinds: rules[0]!.kinds } },
             });
           else go({ name: 'rules', app, job, rules });
         })
@@ -348,9 +354,8 @@ export function App(props: AppProps) {
                 target: {
                   sp: { id: app.id, displayName: app.displayName },
                   job,
-                  rule: { id: rule.id, name: rule.name },
+                  rule: { id: rule.id, name: rule.name, kinds: rule.kinds },
                 },
-                cloudSync: rule.cloudSync,
               })
             }
           />,
@@ -366,7 +371,7 @@ export function App(props: AppProps) {
                 nav={nav}
                 heading={`${target.sp.displayName} · job ${target.job.templateId} · rule ${target.rule.name}`}
                 notice={notice}
-                cloudSync={screen.cloudSync}
+                kinds={target.rule.kinds}
                 onError={fail}
                 onPick={(subject) => provision({ ...target, subject })}
               />,
@@ -469,5 +474,5 @@ export function App(props: AppProps) {
 function subjectScreenOf(
   target: Omit<ProvisionTarget, 'subject'> & Partial<Pick<ProvisionTarget, 'subject'>>,
 ): Screen {
-  return { name: 'subject', target, cloudSync: target.subject?.kind === 'dn' };
+  return { name: 'subject', target };
 }

@@ -39,7 +39,7 @@ describe('SubjectScreen', () => {
         graph={graph}
         theme={plain}
         nav={recordedNav([])}
-        cloudSync={false}
+        kinds={['user', 'group']}
         onPick={(subject) => picked.push(subject)}
         onError={(error) => picked.push(error)}
       />,
@@ -56,7 +56,7 @@ describe('SubjectScreen', () => {
         graph={graph}
         theme={plain}
         nav={recordedNav([])}
-        cloudSync={false}
+        kinds={['user', 'group']}
         onPick={(subject) => nobody.push(subject)}
         onError={(error) => nobody.push(error)}
       />,
@@ -74,7 +74,7 @@ describe('SubjectScreen', () => {
         graph={graph}
         theme={plain}
         nav={recordedNav([])}
-        cloudSync={false}
+        kinds={['user', 'group']}
         onPick={(subject) => picked.push(subject)}
         onError={(error) => picked.push(error)}
       />,
@@ -94,13 +94,32 @@ describe('SubjectScreen', () => {
     expect((picked[0] as { members: unknown[] }).members).toHaveLength(5);
   });
 
+  it('offers only what the rule maps: no group for a users-only rule, and says so', async () => {
+    const { lastFrame, stdin } = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        kinds={['user']}
+        onPick={() => {}}
+        onError={() => {}}
+      />,
+    );
+    const frame = await until(lastFrame, /❯ Alex Vance/);
+    expect(frame).toMatch(/Provision a user \(the rule maps users only\)/);
+    expect(frame).toMatch(/↑↓ move · Enter pick · Esc back · Ctrl-C quit/);
+    // Tab does nothing: what is typed after it still searches users.
+    stdin.write('\twen');
+    expect(await until(lastFrame, /❯ Wen Vance/)).toMatch(/Provision a user/);
+  });
+
   it('takes a distinguished name for a cloud-sync job, and says what is wrong with a bad one', async () => {
     const bad = render(
       <SubjectScreen
         graph={graph}
         theme={plain}
         nav={recordedNav([])}
-        cloudSync
+        kinds={['dn']}
         onPick={() => {}}
         onError={() => {}}
       />,
@@ -115,7 +134,7 @@ describe('SubjectScreen', () => {
         graph={graph}
         theme={plain}
         nav={recordedNav([])}
-        cloudSync
+        kinds={['dn']}
         onPick={(subject) => picked.push(subject)}
         onError={() => {}}
       />,
@@ -133,7 +152,7 @@ describe('SubjectScreen', () => {
         graph={graph}
         theme={plain}
         nav={recordedNav(pressed)}
-        cloudSync={false}
+        kinds={['user', 'group']}
         onPick={() => {}}
         onError={() => {}}
       />,

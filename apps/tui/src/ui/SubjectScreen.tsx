@@ -12,7 +12,7 @@ import {
   quitBindings,
   shown,
 } from './key-bindings.js';
-import type { ProvisionTarget } from './model.js';
+import type { ProvisionTarget, SubjectKind } from './model.js';
 import { ScreenFrame } from './ScreenFrame.js';
 import { SearchedList } from './SearchedList.js';
 import { TextField } from './TextField.js';
@@ -23,8 +23,9 @@ import { useSearch } from './use-search.js';
 type Subject = ProvisionTarget['subject'];
 
 /**
- * Pick who to provision: a user or a group (Tab switches), searched as you type; for a group, up to
- * five of its members (Space toggles, Enter goes); for a cloud-sync job, an AD distinguished name.
+ * Pick who to provision, among the kinds the rule maps: a user or a group (Tab switches when the rule
+ * maps both), searched as you type; for a group, up to five of its members (Space toggles, Enter
+ * goes); for a cloud-sync job, an AD distinguished name.
  */
 export function SubjectScreen(props: {
   graph: GraphClient;
@@ -34,16 +35,19 @@ export function SubjectScreen(props: {
   heading?: string;
   /** A line to show above the search (what became of a request one stopped waiting for). */
   notice?: string | undefined;
-  cloudSync: boolean;
+  /** What the rule provisions (its schema's object mappings): only these can be picked. */
+  kinds: readonly SubjectKind[];
   onPick: (subject: Subject) => void;
   onError: (error: unknown) => void;
 }) {
   const { graph, theme, nav } = props;
-  const [kind, setKind] = useState<'user' | 'group'>('user');
+  const cloudSync = props.kinds.includes('dn');
+  const both = props.kinds.includes('user') && props.kinds.includes('group');
+  const [kind, setKind] = useState<'user' | 'group'>(props.kinds.includes('user') ? 'user' : 'group');
   const [group, setGroup] = useState<{ id: string; label: string } | undefined>();
   const search = useSearch<{ id: string; label: string }>({
     find: async (text) => {
-      if (props.cloudSync) return [];
+      if (cloudSync) return [];
       const source =
         kind === 'user' ? graph.searchUsers(text, { top: 20 }) : graph.searchGroups(text, { top: 20 });
       return (await collect(source, 20)).map((item) => {
@@ -55,7 +59,7 @@ export function SubjectScreen(props: {
         return { key: item.id, label, hint, value: { id: item.id, label } };
       });
     },
-    deps: [kind, graph, props.cloudSync],
+    deps: [kind, graph, cloudSync],
     onPick: (picked) =>
       kind === 'user'
         ? props.onPick({ kind: 'user', id: picked.id, label: picked.label, members: [] })
@@ -71,13 +75,13 @@ export function SubjectScreen(props: {
   // Each way of picking has its own keys; Esc from the members goes back to the group search.
   const back = bind('Esc', 'back', group ? () => setGroup(undefined) : nav.back);
   const quit = quitBindings(nav.quit, { typing: true });
-  const bindings: KeyBinding[] = props.cloudSync
+  const bindings: KeyBinding[] = cloudSync
     ? [shown('Enter', 'provision'), back, ...quit]
     : group
       ? [shown('↑↓', 'move'), shown('Space', 'choose'), shown('Enter', 'provision'), back, ...quit]
       : [
           ...MOVE_AND_PICK,
-          bind('Tab', kind === 'user' ? 'group instead' : 'user instead', switchKind),
+          ...(both ? [bind('Tab', kind === 'user' ? 'group instead' : 'user instead', switchKind)] : []),
           back,
           ...quit,
         ];
@@ -94,7 +98,7 @@ export function SubjectScreen(props: {
           {props.notice}
         </Text>
       ) : null}
-      {props.cloudSync ? (
+      {cloudSync ? (
         <DistinguishedNameField theme={theme} onPick={props.onPick} />
       ) : group ? (
         <MembersPicker
@@ -109,7 +113,11 @@ export function SubjectScreen(props: {
           <Text bold>
             {'Provision a '}
             <Text color={theme.color('cyan')}>{kind}</Text>
-            <Text color={theme.color('gray')}> (Tab: {kind === 'user' ? 'group' : 'user'} instead)</Text>
+            <Text color={theme.color('gray')}>
+              {both
+                ? ` (Tab: ${kind === 'user' ? 'group' : 'user'} instead)`
+                : ` (the rule maps ${kind}s only)`}
+            </Text>
           </Text>
           <Box>
             <Text>Search: </Text>

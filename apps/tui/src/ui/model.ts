@@ -1,17 +1,37 @@
-import { type ObjectTypeName, type ProvisionOnDemandRequest, subjectRequest } from '@ondemand/core';
+import {
+  mappedObjectTypes,
+  type ObjectTypeName,
+  type ProvisionOnDemandRequest,
+  type RuleObjectMappings,
+  subjectRequest,
+} from '@ondemand/core';
 import type { ProvisionResult } from '@ondemand/transport';
 
 /** What is being provisioned: picked step by step in the UI, provisioned again with one key. */
 export interface ProvisionTarget {
   sp: { id: string; displayName: string };
   job: { id: string; templateId: string };
-  rule: { id: string; name: string };
+  rule: { id: string; name: string; kinds: readonly SubjectKind[] };
   subject: {
-    kind: 'user' | 'group' | 'dn';
+    kind: SubjectKind;
     id: string;
     label: string;
     members: Array<{ id: string; label: string }>;
   };
+}
+
+/** Who can be picked: an Entra user, a group (with members), or an AD user by distinguished name. */
+export type SubjectKind = 'user' | 'group' | 'dn';
+
+/**
+ * The kinds of subject a rule provisions, from its schema's object mappings: an AD `user` (cloud
+ * sync, in lower case) is picked by distinguished name. All Entra kinds when the schema does not say.
+ */
+export function subjectKindsOf(rule: RuleObjectMappings): SubjectKind[] {
+  const types = mappedObjectTypes(rule);
+  if (!types) return ['user', 'group'];
+  if (types.includes('user')) return ['dn'];
+  return (['user', 'group'] as const).filter((kind) => types.some((type) => type.toLowerCase() === kind));
 }
 
 /** One provision of this session, for the history screen. */

@@ -36,6 +36,34 @@ describe('ProvisionEngine', () => {
     },
   );
 
+  it('never answers Success for a group sent with a rule that maps only users, and creates nothing', () => {
+    const { tenant, run } = setup();
+    const targetBefore = tenant.job(ids.saasServicePrincipal, ids.saasJob)!.target.size;
+    const answer = run(
+      ids.saasServicePrincipal,
+      ids.saasJob,
+      groupRequest({ ruleId: ids.saasRule, groupId: ids.group, memberIds: [...ids.groupMembers] }),
+    );
+    expect(answer.result).toBe('Skipped');
+    expect(answer.details).toMatchObject({
+      errorCode: 'ObjectTypeNotMapped',
+      errorMessage: 'The rule does not provision Group objects; it provisions User.',
+    });
+    expect(tenant.job(ids.saasServicePrincipal, ids.saasJob)!.target.size).toBe(targetBefore);
+  });
+
+  it('answers a group call with the group’s own skip when the group is not provisioned', () => {
+    const { tenant, run } = setup();
+    const sp = tenant.servicePrincipals.get(ids.groupServicePrincipal)!;
+    sp.assignedTo = sp.assignedTo.filter((id) => id !== ids.group);
+    const answer = run(
+      ids.groupServicePrincipal,
+      ids.groupJob,
+      groupRequest({ ruleId: ids.groupRule, groupId: ids.group }),
+    );
+    expect(answer).toMatchObject({ result: 'Skipped', details: { errorCode: 'NotEffectivelyEntitled' } });
+  });
+
   it('creates a user, skips it unchanged, then updates only what changed', () => {
     const { tenant, run } = setup();
     const user = [...tenant.users.values()][0]!;

@@ -50,6 +50,25 @@ interface SourceObject {
   active: boolean;
 }
 
+/**
+ * The skip for an object of a type the rule has no object mapping for (a group sent with a rule that
+ * maps only users). Graph's answer to this is not documented (nor is this code one of Graph's): the
+ * simulator skips it, names the mappings there are, and never reports Success, so that no client
+ * takes "nothing was provisioned" for "done".
+ */
+export const OBJECT_TYPE_NOT_MAPPED = 'ObjectTypeNotMapped';
+
+/**
+ * What a group call answers: the group's own outcome when it was not provisioned; otherwise the first
+ * member's failure, if any; otherwise Success (each object's outcome goes to the provisioning logs).
+ */
+function groupHeadline(outcomes: readonly ObjectOutcome[]): ObjectOutcome {
+  const group = outcomes[0]!;
+  if (group.result !== 'Success' && group.errorCode !== 'RedundantExport') return group;
+  const failure = outcomes.find((outcome) => outcome.result === 'Failure');
+  return failure ?? { ...group, result: 'Success', errorCode: null };
+}
+
 const skipMessages = {
   RedundantExport: (noun: string) =>
     `The state of the ${noun} in both the source and target systems already match.`,
@@ -89,22 +108,14 @@ export class ProvisionEngine {
         }
       }
     }
-    const worst =
-      outcomes.find((outcome) => outcome.result === 'Failure') ??
-      outcomes.find((outcome) => outcome.result === 'Skipped');
-    const first = outcomes[0]!;
-    const headline = groupCall
-      ? outcomes.some((outcome) => outcome.result === 'Failure')
-        ? worst!
-        : { ...first, result: 'Success' as Result, errorCode: null }
-      : first;
+    const headline = groupCall ? groupHeadline(outcomes) : outcomes[0]!;
     const details = headline.errorCode
       ? { errorCode: headline.errorCode, errorMessage: headline.errorMessage }
       : {};
     return {
       key: JSON.stringify({ result: headline.result, details }),
       // For a group, Graph answers an empty report: each object's outcome goes to the provisioning logs.
-      value: groupCall ? '{}' : JSON.stringify(first.report),
+      value: groupCall ? '{}' : JSON.stringify(outcomes[0]!.report),
     };
   }
 
@@ -164,6 +175,8 @@ export class ProvisionEngine {
       active: true,
     };
     const outcomes = [this.#provisionOne(jobState, rule, groupSource, subject)];
+    // A group the rule does not map is not provisioned, and neither are the members sent with it.
+    if (outcomes[0]!.errorCode === OBJECT_TYPE_NOT_MAPPED) return outcomes;
     for (const member of subject.links?.members ?? []) {
       const source = this.#source(jobState, member);
       if (source && group && !group.members.includes(source.id)) {
@@ -214,12 +227,27 @@ export class ProvisionEngine {
     const finish = (outcome: FinishOutcome) =>
       this.#finish({ jobState, rule, started, steps, source, subject, ...outcome });
 
-    const mapping =
-      source &&
-      rule.objectMappings.find(
-        (candidate) => candidate.sourceObjectName.toLowerCase() === source.type.toLowerCase(),
+    const mapping = rule.objectMappings.find(
+      (candidate) => candidate.sourceObjectName.toLowerCase() === subject.objectTypeName.toLowerCase(),
+    );
+    if (!mapping) {
+      const mapped = rule.objectMappings.map((each) => each.sourceObjectName).join(', ');
+      step(
+        'EntryImport',
+        'Import',
+        'Skipped',
+        `The rule '${rule.id}' maps no ${subject.objectTypeName} objects (it maps ${mapped}): the ${noun} '${subject.objectId}' is not provisioned`,
       );
-    if (!source || !mapping) {
+      return finish({
+        result: 'Skipped',
+        errorCode: OBJECT_TYPE_NOT_MAPPED,
+        errorMessage: `The rule does not provision ${subject.objectTypeName} objects; it provisions ${mapped}.`,
+        action: 'Other',
+        modified: [],
+        recommendedAction: `Provision ${subject.objectTypeName} objects with a rule whose object mappings include them, or add such a mapping to the job's schema.`,
+      });
+    }
+    if (!source) {
       step(
         'EntryImport',
         'Import',
