@@ -31,7 +31,7 @@ describe('the built ondemand command', { tags: ['e2e'] }, () => {
     const input = readFileSync(`${fixturesDir}documented/2-cloud-sync-ad-user.json`, 'utf8');
     const { code, out } = ondemand(['explain', '-'], input);
     expect(code).toBe(0);
-    expect(out.startsWith('Success: Update of [email protected]')).toBe(true);
+    expect(out.startsWith('Success: Update of adelev@chicago.com')).toBe(true);
     expect(out).toContain('Modified properties (37)');
   });
 

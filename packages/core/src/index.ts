@@ -75,10 +75,13 @@ export {
 export { redactUrl } from './redact-url.js';
 export type { PropertyChange, StatusMark, StepView } from './report-views.js';
 export {
+  failedScopingChecks,
   orderedSteps,
+  propertiesWritten,
   propertyChanges,
   recommendedAction,
   statusMark,
+  stepMark,
   summarizeOutcome,
   targetMatchesSource,
 } from './report-views.js';

@@ -2,7 +2,9 @@ import { documentedExample } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
 import { decodeProvisionResponse } from './decode-response.js';
 import {
+  failedScopingChecks,
   orderedSteps,
+  propertiesWritten,
   propertyChanges,
   recommendedAction,
   statusMark,
@@ -22,9 +24,46 @@ describe('report views', () => {
 
   it('summarizes a success with action, subject and route', () => {
     expect(summarizeOutcome(updated)).toBe(
-      'Success: Update of [email protected] (Active Directory → Azure Active Directory)',
+      'Success: Update of adelev@chicago.com (Active Directory → Azure Active Directory)',
     );
     expect(summarizeOutcome(empty)).toBe('Success');
+  });
+
+  it.each([
+    [
+      'a user not assigned',
+      { IsActive: 'True', Assigned: 'False', IsEffectivelyEntitledForProvisioning: 'False' },
+      ['Assigned', 'IsEffectivelyEntitledForProvisioning'],
+    ],
+    [
+      'a failed scoping filter',
+      { IsInProvisioningScopeDisplayName: 'False', ScopeEvaluationResult: '{}' },
+      ['IsInProvisioningScopeDisplayName'],
+    ],
+    [
+      'cloud sync out of scope',
+      { 'Active in the source system': 'True', 'Scoping filter evaluation passed': 'false' },
+      ['Scoping filter evaluation passed'],
+    ],
+    [
+      'a user in scope',
+      { IsActive: 'True', Assigned: 'True', IsEffectivelyEntitledForProvisioning: 'True' },
+      [],
+    ],
+  ])('marks a scoping step that Graph calls Success by its checks: %s', (_, details, failed) => {
+    const report = {
+      provisioningSteps: [
+        { name: 'EntrySynchronizationScoping', type: 'Scoping', status: 'Success', details },
+      ],
+    };
+    expect(failedScopingChecks(report.provisioningSteps[0]!)).toEqual(failed);
+    expect(orderedSteps(report)[0]!.mark).toBe(failed.length > 0 ? 'failure' : 'success');
+  });
+
+  it('takes a skip’s properties for values compared, and a create’s or update’s for values written', () => {
+    expect(propertiesWritten(skipped.report, skipped.result)).toBe(false);
+    expect(propertiesWritten(updated.report, updated.result)).toBe(true);
+    expect(propertiesWritten({}, 'Skipped')).toBe(false);
   });
 
   it('lists steps in the order they ran, with marks', () => {

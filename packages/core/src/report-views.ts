@@ -46,11 +46,46 @@ export function orderedSteps(report: ProvisioningReport): StepView[] {
     name: step.name,
     type: step.type,
     status: step.status,
-    mark: statusMark(step.status),
+    mark: stepMark(step),
     description: step.description ?? '',
     timestamp: step.timestamp ?? undefined,
     details: Object.entries(step.details ?? {}).map(([name, value]) => [name, detailText(value)]),
   }));
+}
+
+/**
+ * The checks of a scoping step (`EntrySynchronizationScoping`) that decide whether the object is in
+ * scope, by the names Graph gives them in the step's details: `IsActive`, `Assigned`,
+ * `IsEffectivelyEntitledForProvisioning`, `IsInProvisioningScope…` (app provisioning), and
+ * `Active in the source system`, `Scoping filter evaluation passed` (cloud sync).
+ */
+const SCOPING_CHECK =
+  /^(?:Is[A-Z]\w*|Assigned|Active in the source system|Scoping filter evaluation passed)$/;
+
+/**
+ * The names of a scoping step's checks that say False: why the object is out of scope. Graph marks
+ * the step Success even then (it ran), so the mark is taken from these, not from the status alone.
+ */
+export function failedScopingChecks(step: Pick<ProvisioningStep, 'type' | 'details'>): string[] {
+  if (step.type?.toLowerCase() !== 'scoping') return [];
+  return Object.entries(step.details ?? {})
+    .filter(([name, value]) => SCOPING_CHECK.test(name) && String(value).toLowerCase() === 'false')
+    .map(([name]) => name);
+}
+
+/** A step's mark: its status, except a "successful" scoping step whose checks say out of scope (✗). */
+export function stepMark(step: Pick<ProvisioningStep, 'type' | 'status' | 'details'>): StatusMark {
+  const mark = statusMark(step.status);
+  return mark === 'success' && failedScopingChecks(step).length > 0 ? 'failure' : mark;
+}
+
+/**
+ * Whether a report's modified properties were written to the target. A skip lists them too (Graph
+ * sends the values it compared, old values empty, for a RedundantExport): "nothing changed" above a
+ * list of "(none) → value" would contradict itself, so they are shown as values compared.
+ */
+export function propertiesWritten(report: ProvisioningReport, result?: ProvisioningResult | null): boolean {
+  return statusMark(report.statusInfo?.status ?? result) !== 'skipped';
 }
 
 /** One attribute the run set or changed. */

@@ -27,7 +27,8 @@ describe('ondemand explain', () => {
     expect(out).toMatch(/✓\s+1 Import\s+EntryImport/);
     expect(out).toMatch(/–\s+4 Export\s+EntrySynchronizationSkip/);
     expect(out).toContain('      SkipReason: RedundantExport');
-    expect(out).toMatch(/displayName\s+\(none\) → Bill Bob/);
+    expect(out).toMatch(/Values compared, nothing written \(7\)\n(.*\n)*\s+displayName\s+Bill Bob\n/);
+    expect(out).not.toMatch(/Modified properties|\(none\) →/);
     expect(out).not.toMatch(/\u001b\[/);
   });
 

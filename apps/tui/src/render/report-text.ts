@@ -1,6 +1,7 @@
 import {
   type DecodedProvisionResponse,
   orderedSteps,
+  propertiesWritten,
   propertyChanges,
   recommendedAction,
   type StatusMark,
@@ -62,12 +63,16 @@ export function renderReportText(decoded: DecodedProvisionResponse, options: Rep
 
     const changes = propertyChanges(report);
     if (changes.length > 0) {
-      lines.push('', style.bold(`Modified properties (${changes.length})`));
+      const written = propertiesWritten(report, decoded.reports.length === 1 ? decoded.result : undefined);
+      lines.push('', style.bold(propertiesHeading(written, changes.length)));
       const nameWidth = Math.min(32, Math.max(...changes.map((change) => change.name.length)));
       for (const change of changes) {
         const before = change.oldValue === null ? style.dim('(none)') : change.oldValue;
         const after = change.newValue === null ? style.dim('(none)') : change.newValue;
-        lines.push(truncate(`  ${change.name.padEnd(nameWidth)}  ${before} → ${after}`, width + 20));
+        const value = written
+          ? `${before} → ${after}`
+          : (change.newValue ?? change.oldValue ?? style.dim('(none)'));
+        lines.push(truncate(`  ${change.name.padEnd(nameWidth)}  ${value}`, width + 20));
       }
     }
   });
@@ -75,6 +80,14 @@ export function renderReportText(decoded: DecodedProvisionResponse, options: Rep
     lines.push(style.dim('Graph sent no step report for this call ("value": "{}").'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The heading over a report's properties: what was written, or, for a skip, the values Graph compared
+ * (it lists them for a RedundantExport too, with no old values, though nothing was written).
+ */
+export function propertiesHeading(written: boolean, count: number): string {
+  return written ? `Modified properties (${count})` : `Values compared, nothing written (${count})`;
 }
 
 function stepLine(step: StepView, typeWidth: number, nameWidth: number, width: number, style: Style): string {

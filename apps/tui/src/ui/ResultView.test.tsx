@@ -20,7 +20,10 @@ describe('ResultView', () => {
     expect(frame).toMatch(/✓ Import/);
     expect(frame).toMatch(/– Export/);
     expect(frame).toContain('SkipReason: RedundantExport');
-    expect(frame).toMatch(/displayName\s+\(none\) → Bill Bob/);
+    // A skip wrote nothing: its properties are the values Graph compared, not changes.
+    expect(frame).toMatch(/Values compared, nothing written \(7\)\n\s+objectId\s+52cf7b7a/);
+    expect(frame).toMatch(/displayName\s+Bill Bob/);
+    expect(frame).not.toMatch(/→|Modified properties/);
     expect(frame).not.toMatch(/\u001b\[3\dm/);
   });
 
@@ -43,7 +46,7 @@ describe('ResultView', () => {
 
   it('keeps the informative end of a long property name, and wraps step descriptions', () => {
     const long = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
-    const decoded = decodeProvisionResponse(documentedExample(1).response.body);
+    const decoded = decodeProvisionResponse(documentedExample(2).response.body);
     const result = {
       ...decoded,
       report: {

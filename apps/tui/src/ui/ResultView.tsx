@@ -1,6 +1,7 @@
 import {
   type DecodedProvisionResponse,
   orderedSteps,
+  propertiesWritten,
   propertyChanges,
   recommendedAction,
   statusMark,
@@ -8,7 +9,7 @@ import {
   tryJson,
 } from '@ondemand/core';
 import type { Theme } from '../colour.js';
-import { MARKS } from '../render/report-text.js';
+import { MARKS, propertiesHeading } from '../render/report-text.js';
 import { keepEnd, wrapText } from '../render/text.js';
 import { ScrollView } from './ScrollView.js';
 
@@ -99,7 +100,8 @@ export function resultLines(
         lines.push(...wrapText(`    ${name}: ${value}`, width, 6).map((line) => colour.gray(line)));
   }
   if (changes.length > 0) {
-    lines.push('', colour.bold(`Modified properties (${changes.length})`));
+    const written = propertiesWritten(report, result.result);
+    lines.push('', colour.bold(propertiesHeading(written, changes.length)));
     // Long names keep their informative end: …:enterprise:2.0:User:department.
     const nameWidth = Math.min(
       Math.floor(width * 0.4),
@@ -110,7 +112,9 @@ export function resultLines(
       const before = change.oldValue ?? '(none)';
       const after = change.newValue ?? '(none)';
       lines.push(
-        `  ${name}  ${colour.gray(before)} → ${change.change === 'unchanged' ? after : colour.green(after)}`,
+        written
+          ? `  ${name}  ${colour.gray(before)} → ${change.change === 'unchanged' ? after : colour.green(after)}`
+          : `  ${name}  ${change.newValue ?? change.oldValue ?? '(none)'}`,
       );
     }
   }
