@@ -158,6 +158,8 @@ export async function connect(
       timeScale: flags['sim-time-scale'] ?? 1,
       ...(seed ? { seed } : {}),
     });
+    // What this run started from: its changes are what differs from it when it saves.
+    const startedFrom = simulator.context.tenant.snapshot();
     const graph = createGraphClient({
       baseUrl: simulator.url,
       ca: simulator.caPem,
@@ -179,7 +181,8 @@ export async function connect(
       close: once(async () => {
         await graph.close();
         // What this run provisioned is there for the next one.
-        if (stateFile) await kept.saveSimulatedTenant(stateFile, simulator.context.tenant.snapshot());
+        if (stateFile)
+          await kept.saveSimulatedTenant(stateFile, startedFrom, simulator.context.tenant.snapshot());
         await simulator.stop();
       }),
     };

@@ -119,11 +119,14 @@ describe('a client secret that begins with "-"', () => {
       ['--api-key-file', 'secret'],
     ]) {
       const { io, errors } = memoryIo({ cwd: folder });
-      const code = await runCli(['approvals', 'list', '--proxy', 'http://127.0.0.1:1', ...args], io);
-      // Parsed and sent: the refusal is the proxy not answering, not the arguments.
+      const code = await runCli(
+        ['approvals', 'list', '--proxy', 'https://127.0.0.1:1', '--ca', 'no-such-ca.pem', ...args],
+        io,
+      );
+      // The key was taken (from the flag, or read from its file): the next thing read is the CA.
       expect({ code, err: errors() }).toEqual({
-        code: 4,
-        err: expect.stringMatching(/could not reach the ondemand proxy/),
+        code: 3,
+        err: expect.stringMatching(/cannot read the CA file no-such-ca\.pem/),
       });
     }
   });

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Seed } from '@ondemand/simulator';
 import type { CliIo } from './io.js';
+import { mergeThreeWay } from './three-way-merge.js';
 
 /**
  * Where `--simulate` keeps its tenant between runs, so a second command sees what the first
@@ -32,12 +33,39 @@ export async function loadSimulatedTenant(file: string, io: CliIo): Promise<Seed
   }
 }
 
-/** Keeps the tenant for the next run; written whole and then renamed, so a kill never leaves half a file. */
-export async function saveSimulatedTenant(file: string, seed: Seed): Promise<void> {
+/**
+ * Keeps what this run changed for the next run. Other `--simulate` processes (a UI left open, CLI
+ * runs beside it) may have saved since this one loaded `base`: under a lock, the file as it is now
+ * is merged with this run's changes (`mergeThreeWay`: each object anyone changed keeps its change),
+ * written whole and renamed, so neither a concurrent save nor a kill loses or halves anything.
+ */
+export async function saveSimulatedTenant(file: string, base: Seed, seed: Seed): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, `${JSON.stringify(seed)}\n`, { mode: 0o600 });
-  await rename(partial, file);
+  const { lock } = await import('proper-lockfile');
+  // The lock is a folder beside the file; one left by a killed process is taken over after 10 s.
+  const release = await lock(file, {
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
+  });
+  try {
+    const now = await readKept(file);
+    const merged = now === undefined ? seed : mergeThreeWay(base as never, seed as never, now as never);
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, `${JSON.stringify(merged)}\n`, { mode: 0o600 });
+    await rename(partial, file);
+  } finally {
+    await release();
+  }
+}
+
+/** The kept tenant as JSON, whatever it holds; none when there is no file or it is not JSON. */
+async function readKept(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** `--simulate-reset`: the next simulated run starts from the demo tenant. */

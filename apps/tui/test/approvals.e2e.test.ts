@@ -61,7 +61,7 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
   }, 60_000);
 
   it('the requester’s UI stops waiting at once on q, says the request stays pending, and exits 130', async () => {
-    const requester = ondemandAs('requester', '') /* the proxy and its key from the environment */;
+    const requester = ondemandAs('requester', `--proxy ${proxy.url}`) /* its key from the environment */;
     await requester.waitFor(/❯ /);
     requester.type('fabrikam');
     await requester.waitFor(/Search: fabrikam[\s\S]*❯ Fabrikam Workspace/);
