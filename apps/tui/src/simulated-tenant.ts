@@ -41,7 +41,9 @@ export async function loadSimulatedTenant(file: string, io: CliIo): Promise<Seed
  */
 export async function saveSimulatedTenant(file: string, base: Seed, seed: Seed): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const { lock } = await import('proper-lockfile');
+  // CommonJS: its functions are on the default export once bundled, named ones as well from source.
+  const lockfile = await import('proper-lockfile');
+  const { lock } = lockfile.default ?? lockfile;
   // The lock is a folder beside the file; one left by a killed process is taken over after 10 s.
   const release = await lock(file, {
     realpath: false,

@@ -66,6 +66,21 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     expect(result).not.toMatch(/alex\.vance/i);
   }, 60_000);
 
+  it('q while a call waits for the rate window quits at once and says nothing was sent (exit 130)', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate --rate-limit 1/60000`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/❯ Alex Vance/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/p provision again/);
+    terminal.keys('p');
+    await terminal.waitFor(/waiting for the rate window\s+\(nothing sent yet\)/);
+    terminal.keys('q');
+    const after = await terminal.waitFor(/\[exited \d+\]/, 3_000);
+    expect(after).toMatch(/quit: the call was waiting for the rate window and was not sent/);
+    expect(after).toContain('[exited 130]');
+  }, 60_000);
+
   it('quits within a second when q is pressed while it is still connecting, and leaves nothing behind', async () => {
     const temporary = tempDir('ondemand-quit-');
     terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });

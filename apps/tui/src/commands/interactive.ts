@@ -16,6 +16,7 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
   const hasFlags = Object.values(values).some((value) => value !== undefined);
   const notes: string[] = [];
   const closing: Array<Promise<void>> = [];
+  let interrupted = false;
   const app = render(
     createElement(App, {
       connect: (flags, onDeviceCode) => connect(flags, io, onDeviceCode),
@@ -24,6 +25,9 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
       cwd: io.cwd,
       onExitNote: (note) => notes.push(note),
       onLeave: (done) => closing.push(done),
+      onInterrupted: () => {
+        interrupted = true;
+      },
     }),
     // Ctrl-C is the App's: it stops what is in flight (a wait for approval, a sign-in) before exiting.
     { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, exitOnCtrlC: false },
@@ -32,5 +36,5 @@ export async function interactiveCommand(values: Record<string, unknown>, io: Cl
   // A simulator still starting, a sign-in under way: closed before the command returns.
   await Promise.all(closing);
   for (const note of notes) io.stderr.write(`${note}\n`);
-  return notes.length > 0 ? ExitCode.interrupted : ExitCode.success;
+  return notes.length > 0 || interrupted ? ExitCode.interrupted : ExitCode.success;
 }

@@ -110,6 +110,47 @@ describe('App against the embedded simulator', () => {
     await pressUntil(stdin, lastFrame, '\u001B', /Connect to/);
   });
 
+  it('Esc cancels a call still waiting for the rate window, and nothing is sent', async () => {
+    // One call a minute: the second waits for the window.
+    const { lastFrame, stdin, opened } = renderApp({ simulate: true, 'rate-limit': '1/60000' });
+    await until(lastFrame, /❯ Contoso Expenses/);
+    await pressUntil(stdin, lastFrame, '\r', /Provision a user/);
+    await until(lastFrame, /❯ Alex Vance/);
+    await pressUntil(stdin, lastFrame, '\r', /Alex Vance → Contoso Expenses/);
+    const received = () => opened[0]!.simulator!.context.stats.snapshot().provisionOnDemand.received;
+    expect(received()).toBe(1);
+    const waiting = await pressUntil(
+      stdin,
+      lastFrame,
+      'p',
+      /waiting for the rate window \(nothing sent yet\)/,
+    );
+    expect(waiting).toMatch(/Esc cancel \(not sent yet\) · q quit/);
+    const back = await pressUntil(
+      stdin,
+      lastFrame,
+      '\u001B',
+      /cancelled: the call was waiting for the rate window and was not sent/,
+    );
+    expect(back).toMatch(/Alex Vance → Contoso Expenses|Provision a user/);
+    expect(received()).toBe(1);
+  });
+
+  it('Ctrl-C leaves with an interrupt, so the command exits 130', async () => {
+    const interrupted: string[] = [];
+    const app = render(
+      <App
+        connect={(flags) => connect(flags, io)}
+        env={{ NO_COLOR: '1' }}
+        cwd={process.cwd()}
+        onInterrupted={() => interrupted.push('interrupted')}
+      />,
+    );
+    await until(app.lastFrame, /Connect to/);
+    await pressUntil(app.stdin, () => interrupted.join(), '\u0003', /interrupted/);
+    app.unmount();
+  });
+
   it('shows a Graph error in words and goes back with Esc', async () => {
     const { lastFrame, stdin, opened } = renderApp({ simulate: true });
     await until(lastFrame, /❯ Contoso Expenses/);

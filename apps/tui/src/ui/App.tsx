@@ -42,7 +42,13 @@ type Screen =
       rules: Array<{ id: string; name: string; route: string; kinds: SubjectKind[] }>;
     }
   | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'> }
-  | { name: 'provisioning'; target: ProvisionTarget; approval?: PendingApproval }
+  | {
+      name: 'provisioning';
+      target: ProvisionTarget;
+      approval?: PendingApproval;
+      /** Written to Graph (or the proxy): it runs to its end whatever happens here. */
+      sent?: boolean;
+    }
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
   | { name: 'inbox'; back: Screen }
@@ -64,6 +70,8 @@ export interface AppProps {
   height?: number;
   /** A line to print once the UI has closed (what became of a request it stopped waiting for). */
   onExitNote?: (note: string) => void;
+  /** Left with Ctrl-C: the command exits 130, as the exit-code table says. */
+  onInterrupted?: () => void;
   /** What is still being closed as the UI quits: the command waits for it before it returns. */
   onLeave?: (closing: Promise<void>) => void;
 }
@@ -92,6 +100,8 @@ export function App(props: AppProps) {
   const [notice, setNotice] = useState<string | undefined>();
   // The provisioning call in flight, so quitting or going back stops waiting for it at once.
   const inFlight = useRef<AbortController | undefined>(undefined);
+  /** Whether the call in flight has been written: before that, stopping it sends nothing. */
+  const sent = useRef(false);
 
   const fail = useCallback((error: unknown, back: Screen = { name: 'apps' }) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -187,6 +197,7 @@ export function App(props: AppProps) {
       }
       const call = new AbortController();
       inFlight.current = call;
+      sent.current = false;
       connection.graph
         .provisionOnDemand(
           target.sp.id,
@@ -195,7 +206,14 @@ export function App(props: AppProps) {
           // Through the proxy, a gated request waits for approval: show it, and that it is waiting.
           {
             signal: call.signal,
-            onPending: (approval) => setScreen({ name: 'provisioning', target, approval }),
+            onPending: (approval) => setScreen({ name: 'provisioning', target, approval, sent: true }),
+            // After the rate window's grant, just before it is written: from here it cannot be taken back.
+            beforeAttempt: async () => {
+              sent.current = true;
+              setScreen((shown) =>
+                shown.name === 'provisioning' && shown.target === target ? { ...shown, sent: true } : shown,
+              );
+            },
           },
         )
         .then((result) => {
@@ -237,15 +255,19 @@ export function App(props: AppProps) {
     [connection, fail, go],
   );
 
-  const quit = useCallback(() => {
-    inFlight.current?.abort();
-    const closing = connection ? connection.close() : Promise.resolve();
-    // Ink's exit comes at once; what is still opening is closed when it is ready (see the command).
-    props.onLeave?.(
-      Promise.all([closing, connection ? Promise.resolve() : cancelOpening()]).then(() => undefined),
-    );
-    exit();
-  }, [connection, exit, cancelOpening, props.onLeave]);
+  const quit = useCallback(
+    (how?: 'interrupt') => {
+      if (how === 'interrupt') props.onInterrupted?.();
+      inFlight.current?.abort();
+      const closing = connection ? connection.close() : Promise.resolve();
+      // Ink's exit comes at once; what is still opening is closed when it is ready (see the command).
+      props.onLeave?.(
+        Promise.all([closing, connection ? Promise.resolve() : cancelOpening()]).then(() => undefined),
+      );
+      exit();
+    },
+    [connection, exit, cancelOpening, props.onLeave, props.onInterrupted],
+  );
 
   /** Stops waiting for a held request: it stays pending at the proxy, as the note says. */
   const stopWaiting = (approval: PendingApproval): string => {
@@ -384,8 +406,22 @@ export function App(props: AppProps) {
           <ProvisioningScreen
             target={target}
             approval={approval}
+            sent={screen.sent === true}
             theme={theme}
-            onQuit={quit}
+            onQuit={(how) => {
+              props.onExitNote?.(
+                sent.current
+                  ? 'quit: the call was sent and runs to its end at Graph; its result was not shown'
+                  : 'quit: the call was waiting for the rate window and was not sent',
+              );
+              quit(how);
+            }}
+            onCancel={() => {
+              // Not yet written: stopping it sends nothing (the call's own catch stays quiet).
+              inFlight.current?.abort();
+              setNotice('cancelled: the call was waiting for the rate window and was not sent');
+              setScreen(trail.current.pop() ?? subjectScreenOf(target));
+            }}
             onStopWaiting={() => {
               if (approval) setNotice(stopWaiting(approval));
               setScreen(trail.current.pop() ?? subjectScreenOf(target));

@@ -23,8 +23,8 @@ export interface Navigation {
   back: () => void;
   /** What Esc does here, for the help bar: `back`, or `other connection` from the first place. */
   backLabel: string;
-  /** Leaves the UI, closing what is open. */
-  quit: () => void;
+  /** Leaves the UI, closing what is open; `interrupt` for Ctrl-C (the command then exits 130). */
+  quit: (how?: 'interrupt') => void;
   /** The proxy's approvals and audit screens, when connected through the proxy. */
   proxy?: { approvals: () => void; audit: () => void };
 }
@@ -67,10 +67,15 @@ export function proxyBindings(nav: Navigation): KeyBinding[] {
   return nav.proxy ? [bind('i', 'approvals', nav.proxy.approvals), bind('u', 'audit', nav.proxy.audit)] : [];
 }
 
-/** Quitting: `q`, or Ctrl-C on screens where letters are typed into a field (it works everywhere). */
-export function quitBindings(quit: () => void, options: { typing: boolean; action?: string }): KeyBinding[] {
+/**
+ * Quitting: `q`, or Ctrl-C on screens where letters are typed into a field (it works everywhere).
+ * Ctrl-C tells `quit` it was an interrupt, so the command exits 130 as the exit-code table says.
+ */
+export function quitBindings(
+  quit: (how?: 'interrupt') => void,
+  options: { typing: boolean; action?: string },
+): KeyBinding[] {
   const action = options.action ?? 'quit';
-  return options.typing
-    ? [bind('Ctrl-C', action, quit)]
-    : [bind('q', action, quit), { ...bind('Ctrl-C', action, quit), hidden: true }];
+  const interrupt = bind('Ctrl-C', action, () => quit('interrupt'));
+  return options.typing ? [interrupt] : [bind('q', action, () => quit()), { ...interrupt, hidden: true }];
 }
