@@ -9,7 +9,12 @@ import { describeSubjects } from '../policy/subjects.js';
 import { requireRole } from './authentication.js';
 import { auditContext, ids, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
 import { answerHeld } from './held-request.js';
-import { claimIdempotency, idempotencyScope, settleIdempotency } from './idempotency.js';
+import {
+  claimIdempotency,
+  idempotencyScope,
+  keepIdempotencyAnswer,
+  settleIdempotency,
+} from './idempotency.js';
 import { invalidInput, ProxyError } from './proxy-error.js';
 import { graphAnswerText } from './public-links.js';
 import { allowedRead } from './read-allow-list.js';
@@ -63,15 +68,17 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
     );
     if (replay) return replay;
   }
+  let decided: Awaited<ReturnType<typeof decideAndAnswer>>;
   try {
-    const decided = await decideAndAnswer(ctx, c, target, directory);
-    if (scope) await settleIdempotency(ctx, scope, decided.settle);
-    return decided.response;
+    decided = await decideAndAnswer(ctx, c, target, directory);
   } catch (error) {
     // Nothing was done (the audit log or the store away): the next request with this key is a first one.
     if (scope) await settleIdempotency(ctx, scope, { ran: false }).catch(() => {});
     throw error;
   }
+  // Decided, perhaps run: from here the caller gets its answer, whether or not the key can be settled now.
+  if (scope) await keepIdempotencyAnswer(ctx, scope, decided.settle);
+  return decided.response;
 }
 
 type Target = ProvisionTarget & { apiVersion: ApiVersion };

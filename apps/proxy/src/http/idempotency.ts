@@ -104,6 +104,48 @@ export async function settleIdempotency(
   return ctx.store.answerIdempotencyKey(scope.principal, scope.key, outcome.answer);
 }
 
+/** How long after a failed settle the next try comes: doubling from 1 s, at most 1 min apart. */
+const SETTLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+
+/**
+ * Settles the key of a request that was decided (and perhaps ran), without ever letting the key go
+ * because the store failed: if the answer cannot be kept now (a dropped database connection), the
+ * key stays claimed (a retry is told 409, "still being answered", and never reaches Graph) and the
+ * answer is kept by tries in the background (for about two minutes). A key still claimed after that,
+ * or when the proxy stops first, is settled at the next start as "may have run" (see
+ * `unknownAnswer`). Never throws: the caller gets its answer either way.
+ */
+export async function keepIdempotencyAnswer(
+  ctx: ProxyContext,
+  scope: IdempotencyScope,
+  outcome: Parameters<typeof settleIdempotency>[2],
+): Promise<void> {
+  const attempt = async (tries: number): Promise<void> => {
+    try {
+      await settleIdempotency(ctx, scope, outcome);
+    } catch (error) {
+      const waitMs = SETTLE_RETRY_MS[tries];
+      if (waitMs === undefined) {
+        ctx.log({
+          level: 'error',
+          msg: "the answer to an Idempotency-Key's first request could not be kept: the key stays claimed until the next start settles it as 'may have run'",
+          principal: scope.principal,
+          cause: (error as Error).message,
+        });
+        return;
+      }
+      ctx.log({
+        level: 'error',
+        msg: `the answer to an Idempotency-Key's first request is not kept yet (the key stays claimed); trying again in ${waitMs / 1000} s`,
+        principal: scope.principal,
+        cause: (error as Error).message,
+      });
+      setTimeout(() => void attempt(tries + 1), waitMs).unref();
+    }
+  };
+  await attempt(0);
+}
+
 /** What a key's first request is answered with when it was cut short (the proxy stopped). */
 export function unknownAnswer(): IdempotentAnswer {
   return {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupRequest, userRequest } from '@ondemand/core';
+import { groupRequest, NOT_RUN_STATUSES, userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
 import Database from 'better-sqlite3';
@@ -586,6 +586,46 @@ describe('what services and SDKs need', () => {
     const theirs = await proxy.call(userPath, { key: proxy.keys['requester-2'], body: userBody, headers });
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     expect((await entries(proxy, '&action=replayed')).length).toBe(1);
+  });
+
+  it('keeps the key when storing its answer fails after Graph ran: the caller gets Graph’s answer, a retry never reaches Graph', async () => {
+    let failures = 1;
+    const logged: Array<Record<string, unknown>> = [];
+    const proxy = await start({
+      log: (line) => logged.push(line),
+      store: (database) =>
+        new (class extends SqliteStore {
+          override answerIdempotencyKey(...args: Parameters<SqliteStore['answerIdempotencyKey']>) {
+            // A dropped database connection, once, just after Graph answered.
+            if (failures-- > 0) return Promise.reject(new Error('connection terminated unexpectedly'));
+            return super.answerIdempotencyKey(...args);
+          }
+        })(database),
+    });
+    const headers = { 'Idempotency-Key': 'store-fails-once-1' };
+    // What Graph ran for this proxy: its forward entries, and Graph's own record of their ids.
+    const reachedGraph = async () => {
+      const sent = (await entries(proxy, '&action=forward')).map((entry) =>
+        String(entry.detail?.clientRequestId),
+      );
+      // Calls Graph turned away (429, 503) did not run: a shared simulator's window may be full.
+      return sim.context.requestLog.filter(
+        (entry) => sent.includes(String(entry.clientRequestId)) && !NOT_RUN_STATUSES.has(entry.status),
+      ).length;
+    };
+    const first = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    // The call ran: its answer, not "503 nothing was changed" (which the SDKs resend on their own).
+    expect(first.status).toBe(200);
+    expect(await reachedGraph()).toBe(1);
+    // Retries with the key get the first answer once it is kept, and never reach Graph again.
+    const again = await until('the retry gets the first answer', async () => {
+      const answer = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+      return answer.status === 409 ? undefined : answer;
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(await reachedGraph()).toBe(1);
+    expect(logged.some((line) => /not kept yet/.test(String(line.msg)))).toBe(true);
   });
 
   it('sends a key’s request again when nothing ran the first time, and never when its answer was lost', async () => {
