@@ -112,5 +112,6 @@ export {
 export { parseRetryAfter } from './retry-after.js';
 export type { RuleObjectMappings } from './rule-object-types.js';
 export { mappedObjectTypes, unmappedObjectTypeProblem } from './rule-object-types.js';
+export { terminalSafe, terminalText } from './terminal-text.js';
 export { tryJson } from './try-json.js';
 export { unsafeCharacter } from './unsafe-character.js';

@@ -286,3 +286,34 @@ describe('ondemand audit', () => {
     expect(missing.code).toBe(2);
   });
 });
+
+describe('what a requester sends reaches an auditor’s terminal as text, never as commands', () => {
+  it('shows escape sequences in a path and a reason as visible escapes in audit and approvals show', async () => {
+    // Any key holder: a path with a clipboard write (OSC 52) and a clear screen, and a hostile reason.
+    const osc52 = '%1B]52;c;SGVsbG8=%07';
+    await fetch(`${proxy.url}/v1.0/servicePrincipals/x${osc52}%1B[2J/synchronization`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${keys.requester}` },
+    });
+    const id = await hold(ids.groupMembers[1]!);
+    await finished('approver', [
+      'approvals',
+      'deny',
+      id,
+      '--reason',
+      'no\u001b[2J\u001b]52;c;SGk=\u0007 \u009b31m',
+    ]);
+
+    const ESCAPES = /[\u001b\u0007\u009b]/;
+    const audit = await finished('auditor', ['audit', '--plain']);
+    expect(audit.code).toBe(0);
+    expect(audit.out).not.toMatch(ESCAPES);
+    expect(audit.out).toContain('\\u001b]52;c;SGVsbG8=\\u0007');
+    const shown = await finished('auditor', ['approvals', 'show', id]);
+    expect(shown.out).not.toMatch(ESCAPES);
+    expect(shown.out).toContain('no\\u001b[2J\\u001b]52;c;SGk=\\u0007 \\u009b31m');
+    // Machines get the record as it is: JSON escapes what it must.
+    const json = await finished('auditor', ['approvals', 'show', id, '--json']);
+    expect(JSON.parse(json.out).reviews[0].reason).toBe('no\u001b[2J\u001b]52;c;SGk=\u0007 \u009b31m');
+  });
+});

@@ -2,6 +2,7 @@ import {
   APPROVAL_STATES,
   type ApprovalView,
   targetMatchesSource,
+  terminalSafe,
   tryDecodeProvisionResponse,
 } from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
@@ -113,7 +114,7 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
         io.stdout.write(
           json
             ? `${JSON.stringify(approvals, null, 2)}\n`
-            : `${approvalTable(approvals, Date.now(), outputWidth(io.stdout))}\n`,
+            : `${approvalTable(terminalSafe(approvals), Date.now(), outputWidth(io.stdout))}\n`,
         );
         return ExitCode.success;
       }
@@ -137,7 +138,9 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
 
 function print(io: CliIo, view: ApprovalView, json: boolean): void {
   io.stdout.write(
-    json ? `${JSON.stringify(view, null, 2)}\n` : approvalDetails(view, Date.now(), styleFor(io)),
+    json
+      ? `${JSON.stringify(view, null, 2)}\n`
+      : approvalDetails(terminalSafe(view), Date.now(), styleFor(io)),
   );
 }
 
@@ -158,7 +161,7 @@ async function waitFor(proxy: ProxyClient, id: string, io: CliIo, json: boolean)
       },
     });
     if (json) io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-    else io.stdout.write(`${approvalOutcome(view) ?? view.state}\n`);
+    else io.stdout.write(`${approvalOutcome(terminalSafe(view)) ?? view.state}\n`);
     return exitCodeForEnd(view);
   } catch (error) {
     if (!signal.aborted) throw error;

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, type AuditEntryView, describeVerdict } from '@ondemand/core';
+import { AUDIT_ACTIONS, type AuditEntryView, describeVerdict, terminalSafe } from '@ondemand/core';
 import type { AuditFilters, ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
@@ -163,7 +163,9 @@ async function printEntries(
     for await (const entry of proxy.auditEntries(filters)) entries.push(entry);
     if (options.json) io.stdout.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     else
-      io.stdout.write(entries.length === 0 ? 'no entries match\n' : `${auditTable(entries, names, width)}\n`);
+      io.stdout.write(
+        entries.length === 0 ? 'no entries match\n' : `${auditTable(terminalSafe(entries), names, width)}\n`,
+      );
     return ExitCode.success;
   }
   const { signal, release } = interruptSignal(io);
@@ -178,7 +180,9 @@ async function printEntries(
     io.stdout.write(`${line(['TIME', 'PRINCIPAL', 'ACTION', 'APP', 'SUBJECT', 'OUTCOME'])}\n`);
   try {
     for await (const entry of proxy.auditEntries(filters, { follow: true, signal }))
-      io.stdout.write(options.json ? `${JSON.stringify(entry)}\n` : `${line(auditRow(entry, names))}\n`);
+      io.stdout.write(
+        options.json ? `${JSON.stringify(entry)}\n` : `${line(auditRow(terminalSafe(entry), names))}\n`,
+      );
     return ExitCode.success;
   } catch (error) {
     if (!signal.aborted) throw error;
@@ -191,7 +195,7 @@ async function printEntries(
 /** Names of apps and subjects from the approvals this principal may see (auditors see all). */
 async function knownNames(proxy: ProxyClient): Promise<KnownNames> {
   const { approvals } = await proxy.listApprovals({ limit: 200 });
-  return namesFromApprovals(approvals);
+  return namesFromApprovals(terminalSafe(approvals));
 }
 
 /** The log where it is stored, read by the proxy's own verifier (an optional dependency). */

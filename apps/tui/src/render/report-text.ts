@@ -7,6 +7,7 @@ import {
   type StatusMark,
   type StepView,
   summarizeOutcome,
+  terminalSafe,
 } from '@ondemand/core';
 import type { Style } from '../colour.js';
 import { truncate } from './text.js';
@@ -27,7 +28,9 @@ export interface ReportTextOptions {
 }
 
 /** A decoded answer as an operator reads it: outcome first, then the steps, then what changed. */
-export function renderReportText(decoded: DecodedProvisionResponse, options: ReportTextOptions): string {
+export function renderReportText(answer: DecodedProvisionResponse, options: ReportTextOptions): string {
+  // What Graph echoes (names, descriptions, attribute values) may hold escape sequences: shown, not obeyed.
+  const decoded = terminalSafe(answer);
   const { style } = options;
   const width = Math.max(60, options.width ?? 100);
   const lines: string[] = [];

@@ -1,4 +1,5 @@
 import type { ApprovalView } from '@ondemand/core';
+import { terminalSafe } from '@ondemand/core';
 import type { ApprovalFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -58,7 +59,8 @@ export function ApprovalsInbox(
       while (!stop.signal.aborted) {
         try {
           for await (const page of proxy.watchApprovals(filters, { signal: stop.signal })) {
-            setApprovals(page);
+            // Requesters' reasons and directory names may hold escape sequences: shown, never obeyed.
+            setApprovals(terminalSafe(page));
             setTrouble(undefined);
           }
         } catch (error) {

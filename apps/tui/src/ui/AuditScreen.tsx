@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, type AuditEntryView, type ChainVerdict } from '@ondemand/core';
+import { AUDIT_ACTIONS, type AuditEntryView, type ChainVerdict, terminalSafe } from '@ondemand/core';
 import type { AuditFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -56,7 +56,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       .catch((error: Error) => setVerdict(error.message));
     proxy
       .listApprovals({ limit: 200 })
-      .then(({ approvals }) => setNames(namesFromApprovals(approvals)))
+      .then(({ approvals }) => setNames(namesFromApprovals(terminalSafe(approvals))))
       .catch(() => undefined);
   }, [proxy]);
 
@@ -90,7 +90,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     void (async () => {
       try {
         for await (const entry of proxy.auditEntries(filters, { follow: true, signal: stop.signal }))
-          found.push(entry);
+          found.push(terminalSafe(entry));
       } catch {
         // stopped, or the proxy went away: what was read stays on the screen
       }

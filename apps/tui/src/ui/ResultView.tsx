@@ -6,6 +6,7 @@ import {
   recommendedAction,
   statusMark,
   summarizeOutcome,
+  terminalSafe,
   tryJson,
 } from '@ondemand/core';
 import type { Theme } from '../colour.js';
@@ -47,7 +48,7 @@ export function ResultView(props: {
 
 /** Graph's answer with `key` and `value` read out of their strings, as JSON a person can read. */
 export function rawLines(result: Result): string[] {
-  const raw = (result.raw ?? result) as Record<string, unknown>;
+  const raw = terminalSafe(result.raw ?? result) as Record<string, unknown>;
   const readable =
     raw && typeof raw === 'object' && !Array.isArray(raw)
       ? Object.fromEntries(
@@ -62,10 +63,12 @@ export function rawLines(result: Result): string[] {
 
 /** The result as lines of the screen's width, coloured by the theme. */
 export function resultLines(
-  result: Result,
+  answer: Result,
   options: { width: number; details: boolean; theme: Theme },
 ): string[] {
   const { width, theme } = options;
+  // What Graph echoes (names, descriptions, attribute values) may hold escape sequences: shown, not obeyed.
+  const result = terminalSafe(answer);
   const { paint, style: colour } = theme;
   const report = result.report;
   const steps = orderedSteps(report);
