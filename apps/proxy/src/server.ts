@@ -220,6 +220,10 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
         ),
       ]);
     },
+    auditedReviewers: async (record) =>
+      (await store.queryAudit({ action: 'review', requestId: record.id, limit: 1_000 })).flatMap((entry) =>
+        entry.principal ? [entry.principal] : [],
+      ),
     clock: { ...systemClock, now: () => now().getTime() },
     notify: (event, record) => void webhook?.notify(event, record),
     replica: config.replicaId,

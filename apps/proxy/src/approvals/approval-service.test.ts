@@ -51,10 +51,15 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     const store = await kind.open(where);
     const runs: string[] = [];
     const audited: string[] = [];
+    const reviewEntries: Array<{ approval: string; reviewer: string; recordedLate: boolean }> = [];
+    const auditFails = { next: 0 };
+    /** How many of the approval's reviews the audit log held as each run started. */
+    const reviewsAtRun: number[] = [];
     const service = new ApprovalService({
       store,
       execute: async (record, beforeFirstAttempt) => {
         runs.push(record.id);
+        reviewsAtRun.push(reviewEntries.filter((entry) => entry.approval === record.id).length);
         if (!executor) await beforeFirstAttempt();
         return executor
           ? executor(record, beforeFirstAttempt)
@@ -65,9 +70,21 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
               graphRequestId: 'graph-1',
             };
       },
-      audit: async (action) => {
+      audit: async (action, record, detail) => {
+        if (auditFails.next > 0) {
+          auditFails.next--;
+          throw new Error('the audit log cannot be written');
+        }
         audited.push(action);
+        if (action === 'review')
+          reviewEntries.push({
+            approval: record.id,
+            reviewer: String(detail.reviewer),
+            recordedLate: detail.recordedLate !== undefined,
+          });
       },
+      auditedReviewers: async (record) =>
+        reviewEntries.filter((entry) => entry.approval === record.id).map((entry) => entry.reviewer),
       clock,
     });
     const create = (count = 1, expiresInMinutes = 60) =>
@@ -78,8 +95,26 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
           approvals: { count, roles: ['approver'], expiresInMinutes },
         }),
       );
-    return { where, store, service, runs, audited, clock, create };
+    return { where, store, service, runs, audited, reviewEntries, reviewsAtRun, auditFails, clock, create };
   }
+
+  it('never runs an approval whose approving review is not in the audit log: it writes it first', async () => {
+    const { service, runs, reviewEntries, reviewsAtRun, auditFails, create } = await setup();
+    const record = await create();
+    // The review is stored, then its entry cannot be written (the audit log away for a moment).
+    auditFails.next = 1;
+    await expect(service.review(record.id, bob, 'approve', 'ticket 1')).rejects.toThrow(
+      /your review is stored, but the audit log cannot be written/,
+    );
+    await service.drain();
+    expect(runs).toEqual([]);
+    // The log is back: the sweep writes the missing review before anything is forwarded.
+    await service.sweep();
+    await service.drain();
+    expect(reviewEntries).toEqual([{ approval: record.id, reviewer: 'bob', recordedLate: true }]);
+    expect(runs).toEqual([record.id]);
+    expect(reviewsAtRun).toEqual([1]);
+  });
 
   it.each<
     [string, (context: Awaited<ReturnType<typeof setup>>, id: string) => Promise<unknown>, string, number]
@@ -266,6 +301,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
         return { sent: 'yes', status: 200, body: {}, graphRequestId: null };
       },
       audit: async () => {},
+      auditedReviewers: async () => [],
       clock,
       replica: 'a',
       leaseMs: 60_000,
@@ -279,6 +315,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
         return { sent: 'yes', status: 200, body: {}, graphRequestId: 'graph-b' };
       },
       audit: async () => {},
+      auditedReviewers: async () => [],
       clock,
       replica: 'b',
       leaseMs: 60_000,
@@ -322,6 +359,7 @@ describe('the approval service on a fake clock', () => {
           return { sent: 'yes', status: 200, body: {}, graphRequestId: 'g' };
         }),
       audit: async () => {},
+      auditedReviewers: async () => [],
       clock,
       pollMs: 1_000,
       storeRetryMs: 10_000,

@@ -39,6 +39,8 @@ export interface ApprovalServiceOptions {
   store: ProxyStore;
   execute: Executor;
   audit: AuditWriter;
+  /** Who has a `review` entry in the audit log for this approval: nothing runs before its reviews do. */
+  auditedReviewers: (record: ApprovalRecord) => Promise<string[]>;
   /** Time for expiry, long-polls, leases and retries (a fake one in tests). */
   clock?: Clock;
   notify?: (event: 'approval.created' | 'approval.decided', record: ApprovalRecord) => void;
@@ -52,6 +54,23 @@ export interface ApprovalServiceOptions {
   storeRetryMs?: number;
   /** Told about failures of background runs (the caller that approved has its answer already). */
   onError?: (message: string) => void;
+}
+
+/**
+ * A review that was stored but whose audit entry could not be written: it stands (reviewing again is
+ * refused as a duplicate), and the request it decides runs only once the entry is written.
+ */
+export class ReviewNotYetAudited extends Error {
+  readonly code = 'review_not_yet_audited';
+  constructor(
+    readonly approvalId: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `your review is stored, but the audit log cannot be written now: nothing is forwarded until your review is in it, which the proxy writes as soon as it can (do not review again)`,
+      options,
+    );
+  }
 }
 
 /** What a requester asks to be approved. */
@@ -214,22 +233,42 @@ export class ApprovalService {
       },
       this.#now(),
     );
-    await this.options.audit('review', updated, {
-      reviewer: reviewer.principal,
-      decision,
-      reason,
-      state: updated.state,
-    });
+    try {
+      await this.options.audit('review', updated, {
+        reviewer: reviewer.principal,
+        decision,
+        reason,
+        state: updated.state,
+      });
+    } catch (error) {
+      // Stored, not yet in the log: nothing runs until it is (`run` writes it first), so say that.
+      throw new ReviewNotYetAudited(id, { cause: error });
+    }
     if (updated.state !== 'pending') this.options.notify?.('approval.decided', updated);
     if (updated.state === 'approved') this.#track(this.run(id));
     this.#wake();
     return updated;
   }
 
-  /** Runs an approved request if nobody else has: the store's claim makes it exactly once. */
+  /**
+   * Runs an approved request if nobody else has: the store's claim makes it exactly once. First, every
+   * review of it must be in the audit log (one whose entry could not be written when it was given is
+   * written now): no request runs without the log saying who approved it.
+   */
   async run(id: string): Promise<void> {
     if (!(await this.#store.claimForExecution(id, this.#replica))) return;
     const record = (await this.#store.getApproval(id))!;
+    try {
+      await this.#auditMissingReviews(record);
+    } catch (error) {
+      this.options.onError?.(
+        `approval ${id}: its reviews are not all in the audit log yet (${(error as Error).message}); it runs once they are`,
+      );
+      await this.#persisting(async () => {
+        await this.#store.releaseClaim(id, this.#replica, true);
+      });
+      return;
+    }
     let marked = false;
     // Just before the first attempt reaches Graph (after the rate limit's grant): from here on a
     // crash ends `interrupted`; refused (and so not sent) when this replica lost its claim.
@@ -317,6 +356,20 @@ export class ApprovalService {
       for (const record of await this.#store.listApprovals('executing'))
         if (silent.has(claimHolder(record))) await this.#takeBack(record);
     for (const record of await this.#store.listApprovals('approved')) this.#track(this.run(record.id));
+  }
+
+  /** Writes the `review` entries the audit log lacks for this approval (stored when the log was away). */
+  async #auditMissingReviews(record: ApprovalRecord): Promise<void> {
+    const audited = new Set(await this.options.auditedReviewers(record));
+    for (const review of record.reviews)
+      if (!audited.has(review.principal))
+        await this.options.audit('review', record, {
+          reviewer: review.principal,
+          decision: review.decision,
+          reason: review.reason,
+          reviewedAt: review.at,
+          recordedLate: 'stored when the audit log could not be written; written before the request ran',
+        });
   }
 
   /** A dead replica's run: back to approved if it never reached Graph, else interrupted. */

@@ -275,6 +275,43 @@ describe('the proxy keeps its promises when the store fails', () => {
     expect((await proxy.call('/readyz')).status).toBe(200);
   });
 
+  it('runs no approved request before the log says who approved it: a review stored while the log was away is written first', async () => {
+    let failReviews = 0;
+    const proxy = await start({
+      store: (database) =>
+        new (class extends SqliteStore {
+          override appendAudit(entries: AuditFields[]) {
+            if (failReviews > 0 && entries.some((entry) => entry.action === 'review')) {
+              failReviews--;
+              return Promise.reject(new Error('connection terminated unexpectedly'));
+            }
+            return super.appendAudit(entries);
+          }
+        })(database),
+    });
+    const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    failReviews = 1;
+    const review = await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"CHG-7"}',
+    });
+    expect(review.status).toBe(503);
+    expect(review.json.error.message).toMatch(
+      /Your review is stored, but the audit log cannot be written now/,
+    );
+    await proxy.approvals.sweep();
+    await proxy.approvals.drain();
+    const log = (await entries(proxy)).filter((entry) => entry.detail?.approval === held.json.id);
+    const actions = log.map((entry) => entry.action);
+    expect(actions).toContain('forward');
+    expect(actions.indexOf('review')).toBeGreaterThanOrEqual(0);
+    expect(actions.indexOf('review')).toBeLessThan(actions.indexOf('forward'));
+    expect(log.find((entry) => entry.action === 'review')).toMatchObject({
+      principal: 'approver',
+      detail: expect.objectContaining({ reason: 'CHG-7', recordedLate: expect.any(String) }),
+    });
+  });
+
   it("gives the caller Graph's answer when the outcome cannot be written, keeps it on disk, and writes it once the store is back", async () => {
     let failOutcomes = false;
     const proxy = await start({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { graphErrorBody, unsafeCharacter } from '@ondemand/core';
 import { Hono } from 'hono';
+import { ReviewNotYetAudited } from '../approvals/approval-service.js';
 import { AuditUnavailable } from '../audit/audit-log.js';
 import { AuditChainBroken, StoreUnavailable } from '../store/proxy-store.js';
 import { approvalRoutes } from './approval-routes.js';
@@ -128,6 +129,14 @@ async function answerError(ctx: ProxyContext, c: ProxyRequest, error: Error): Pr
 function asProxyError(error: Error): ProxyError | undefined {
   if (error instanceof ProxyError) return error;
   if (error instanceof AuditUnavailable) return auditUnavailable(error);
+  if (error instanceof ReviewNotYetAudited)
+    return new ProxyError(
+      503,
+      'ServiceUnavailable',
+      `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`,
+      { headers: { 'Retry-After': '5' } },
+      { cause: error },
+    );
   if (error instanceof StoreUnavailable || error instanceof AuditChainBroken) return storeUnavailable(error);
   return undefined;
 }

@@ -170,6 +170,7 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
           return { sent: 'yes', status: 200, body: {}, graphRequestId: null };
         },
         audit: async () => {},
+        auditedReviewers: async () => [],
         replica,
       });
     const a = service(one, 'a');
