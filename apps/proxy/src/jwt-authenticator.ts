@@ -17,7 +17,8 @@ export interface JwtCallerOptions {
 
 /**
  * Callers with an Entra ID-issued JWT instead of an API key: signature checked against the
- * issuer's JWKS (fetched and cached by jose), issuer, audience and lifetime checked, roles read from
+ * issuer's JWKS (fetched and cached by jose), issuer, audience and lifetime checked (a token without
+ * `exp` is refused), roles read from
  * a claim. Returns undefined for a token that does not verify, never why (the 401 says enough).
  */
 export function jwtAuthenticator(
@@ -36,6 +37,8 @@ export function jwtAuthenticator(
       const { payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
+        // A token without an expiry would be good forever; Entra's tokens always carry one.
+        requiredClaims: ['exp'],
       });
       const claimed = payload[options.rolesClaim];
       const values = Array.isArray(claimed)

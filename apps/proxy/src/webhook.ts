@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApprovalRecord } from './store/proxy-store.js';
 
 export type ApprovalEvent = 'approval.created' | 'approval.decided';
@@ -50,10 +50,21 @@ export class ApprovalWebhook {
   }
 }
 
-/** Checks a webhook's signature as a receiver would. */
-export function verifyWebhookSignature(secret: string, header: string, body: string): boolean {
+/**
+ * Checks a webhook's signature as a receiver would: the MAC over `t.body`, compared in constant time,
+ * and a timestamp within `toleranceSeconds` of now (5 minutes by default), so a delivery captured
+ * once cannot be replayed later.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  header: string,
+  body: string,
+  options: { toleranceSeconds?: number; now?: number } = {},
+): boolean {
   const match = /^t=(\d+),sha256=([0-9a-f]{64})$/.exec(header);
   if (!match) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest('hex');
-  return expected === match[2];
+  const nowSeconds = (options.now ?? Date.now()) / 1000;
+  if (Math.abs(nowSeconds - Number(match[1])) > (options.toleranceSeconds ?? 300)) return false;
+  const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest();
+  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }

@@ -9,6 +9,8 @@ describe('unsafeCharacter', () => {
     ['ab\0', 'a control character (U+0000) at position 2'],
     ['tab\there', 'a control character (U+0009) at position 3'],
     ['del\x7f', 'a control character (U+007F) at position 3'],
+    ['csi\u009b2J', 'a control character (U+009B) at position 3'],
+    ['osc\u009d', 'a control character (U+009D) at position 3'],
   ])('names what is wrong with %j', (text, why) => {
     expect(unsafeCharacter(text)).toBe(why);
   });
@@ -17,7 +19,7 @@ describe('unsafeCharacter', () => {
     expect(unsafeCharacter('CN=Vest\\, Adele 😀,OU=Sales')).toBeUndefined();
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-        const clean = text.replace(/[\u0000-\u001f\u007f]/g, '');
+        const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
         expect(unsafeCharacter(clean)).toBeUndefined();
       }),
     );
@@ -27,7 +29,7 @@ describe('unsafeCharacter', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         const survives = Buffer.from(text, 'utf8').toString('utf8') === text;
-        const control = /[\u0000-\u001f\u007f]/.test(text);
+        const control = /[\u0000-\u001f\u007f-\u009f]/.test(text);
         expect(unsafeCharacter(text) === undefined).toBe(survives && !control);
       }),
     );

@@ -1,4 +1,4 @@
-import { validateProvisionRequest } from '@ondemand/core';
+import { unsafeCharacter, validateProvisionRequest } from '@ondemand/core';
 import { type ApiVersion, TransportError } from '@ondemand/transport';
 import { Hono } from 'hono';
 import { namesForApprovers } from '../approvals/approval-names.js';
@@ -59,6 +59,7 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
   });
   if (!canonical.ok) throw invalidInput(canonical.issues, 'Invalid request');
   const target = { ...canonical.value, apiVersion };
+  const reason = requesterReason(c);
   const directory = await subjectTypes(ctx, target.body, apiVersion);
 
   const scope = idempotencyScope(c, target);
@@ -70,7 +71,7 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
   }
   let decided: Awaited<ReturnType<typeof decideAndAnswer>>;
   try {
-    decided = await decideAndAnswer(ctx, c, target, directory);
+    decided = await decideAndAnswer(ctx, c, target, directory, reason);
   } catch (error) {
     // Nothing was done (the audit log or the store away): the next request with this key is a first one.
     if (scope) await settleIdempotency(ctx, scope, { ran: false }).catch(() => {});
@@ -89,6 +90,7 @@ async function decideAndAnswer(
   c: ProxyRequest,
   target: Target,
   directory: Map<string, DirectoryEntry>,
+  reason: string | null,
 ): Promise<{ response: Response; settle: Parameters<typeof settleIdempotency>[2] }> {
   const { audit, approvals, metrics } = ctx;
   const { servicePrincipalId, jobId, body, apiVersion } = target;
@@ -130,7 +132,7 @@ async function decideAndAnswer(
   if (verdict.decision === 'require_approval') {
     const request = {
       requester: caller.principal,
-      reason: c.req.header('x-ondemand-reason') ?? null,
+      reason,
       apiVersion,
       servicePrincipalId,
       jobId,
@@ -164,6 +166,25 @@ async function decideAndAnswer(
         ? { ran: false }
         : { ran: true, answer: { kind: 'answer', status, headers, body: text } },
   };
+}
+
+/**
+ * The requester's reason (`X-Ondemand-Reason`) as the text they sent. HTTP hands header bytes over as
+ * Latin-1, so UTF-8 is decoded here; a reason holding a control character (C0 or C1: a terminal acts on
+ * them) or that is not UTF-8 is refused rather than stored for an approver's screen.
+ */
+function requesterReason(c: ProxyRequest): string | null {
+  const raw = c.req.header('x-ondemand-reason');
+  if (raw === undefined) return null;
+  const reason = Buffer.from(raw, 'latin1').toString('utf8');
+  const problem = reason.includes('\ufffd') ? 'text that is not UTF-8' : unsafeCharacter(reason);
+  if (problem || reason.length > 1_000)
+    throw new ProxyError(
+      400,
+      'BadRequest',
+      `The X-Ondemand-Reason header holds ${problem ?? 'more than 1 000 characters'}: send a reason of plain text.`,
+    );
+  return reason;
 }
 
 /**

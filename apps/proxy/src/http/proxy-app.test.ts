@@ -69,6 +69,35 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(await verdict(proxy)).toMatchObject({ valid: true, problems: [] });
   });
 
+  it('refuses a reason header holding C1 or C0 controls, and takes one in UTF-8 as the text it is', async () => {
+    const proxy = await start();
+    const before = graphStats().received;
+    // A raw 0x9B byte (not UTF-8), C1 sent as UTF-8, and C0: header bytes arrive as Latin-1.
+    const asHeader = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    for (const bytes of ['ok \u009b2J', asHeader('ok \u009b2J'), asHeader('ok \u001b]52;c;SGk=\u0007')]) {
+      const answer = await proxy.call(groupPath, {
+        key: proxy.keys.requester,
+        body: groupBody,
+        headers: { 'X-Ondemand-Reason': bytes },
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.json.error.message).toMatch(
+        /X-Ondemand-Reason header holds (a control character \(U\+00(9B|1B)\)|text that is not UTF-8)/,
+      );
+    }
+    expect(graphStats().received).toBe(before);
+    const utf8 = asHeader('neue Mitarbeiterin – Zoë');
+    const held = await proxy.call(groupPath, {
+      key: proxy.keys.requester,
+      body: groupBody,
+      headers: { 'X-Ondemand-Reason': utf8 },
+    });
+    expect(held.status).toBe(202);
+    expect((await proxy.call(`/approvals/${held.json.id}`, { key: proxy.keys.approver })).json.reason).toBe(
+      'neue Mitarbeiterin – Zoë',
+    );
+  });
+
   it.each([
     ['in braces', `{${ids.saasServicePrincipal}}`],
     ['without hyphens', ids.saasServicePrincipal.replaceAll('-', '')],

@@ -189,8 +189,12 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
     );
     // The winner waits at the gate; the two losers must come back, their claims refused, having run nothing.
     await until('the two losing runs have finished', () => finished === 2);
+    // The winner writes any review the log lacks, then reaches Graph and the gate.
+    const running = await until('the winner is sending', async () => {
+      const seen = (await two.getApproval(record.id))!;
+      return seen.sendingAt ? seen : undefined;
+    });
     expect(runs).toHaveLength(1);
-    const running = (await two.getApproval(record.id))!;
     expect(running).toMatchObject({ state: 'executing', sendingAt: expect.any(String) });
     expect(runs[0]).toBe(`${running.executedBy}:${record.id}`);
     // The other replica restarting must not mark the run as interrupted: it may still be going.

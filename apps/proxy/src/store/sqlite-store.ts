@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import {
@@ -90,6 +90,9 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
   ) {
     super();
     this.#db = sqlite(() => {
+      // Approvals, Graph's answers and names are for the proxy's eyes: the file is made owner-only,
+      // and SQLite gives its -wal and -shm files the database file's permissions.
+      if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
       const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
