@@ -101,6 +101,7 @@ export type {
 } from './request-schema.js';
 export {
   applicationParametersSchema,
+  entraObjectIdProblem,
   linkedSubjectSchema,
   MAX_GROUP_MEMBERS_PER_CALL,
   OBJECT_TYPE_NAMES,

@@ -1,5 +1,6 @@
 import { distinguishedNameProblem } from './distinguished-name.js';
 import {
+  entraObjectIdProblem,
   type LinkedSubject,
   MAX_GROUP_MEMBERS_PER_CALL,
   type ObjectTypeName,
@@ -18,6 +19,12 @@ function single(ruleId: string, subject: ProvisionSubject): ProvisionOnDemandReq
     throw new RequestBuildError(
       'ruleId cannot be empty: take it from the job schema (synchronizationRules[].id)',
     );
+  }
+  // An Entra user or group named by anything but its object id (a UPN, a mail) is never found.
+  const linked = Object.values(subject.links ?? {}).flatMap((objects) => objects ?? []);
+  for (const object of [subject, ...linked]) {
+    const problem = entraObjectIdProblem(object.objectId, object.objectTypeName);
+    if (problem) throw new RequestBuildError(problem);
   }
   return { parameters: [{ ruleId, subjects: [subject] }] };
 }

@@ -11,7 +11,8 @@ const user = (objectId = '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName 
 const body = (subjects: unknown[], ruleId: unknown = 'ea807875-5618-4f0a-9125-0b46a05298ca') => ({
   parameters: [{ ruleId, subjects }],
 });
-const members = (count: number) => Array.from({ length: count }, (_, i) => user(`m-${i}`));
+const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const members = (count: number) => Array.from({ length: count }, (_, i) => user(guid(i)));
 
 describe('validateProvisionRequest', () => {
   it.each(documentedExamples().map((example) => [example.file, example.request.body]))(
@@ -28,17 +29,29 @@ describe('validateProvisionRequest', () => {
       'an AD user whose name has an escaped comma',
       body([user('CN=Vest\\, Adele,OU=Sales,DC=corp,DC=com', 'user')]),
     ],
-    ['a user with a manager link', body([{ ...user(), links: { manager: [user('boss')] } }])],
+    ['a user with a manager link', body([{ ...user(), links: { manager: [user(guid(99))] } }])],
     [
       'a group with exactly five members',
-      body([{ objectId: 'g', objectTypeName: 'Group', links: { members: members(5) } }]),
+      body([{ objectId: guid(50), objectTypeName: 'Group', links: { members: members(5) } }]),
     ],
-    ['a non-GUID job-style object id', body([user('gitHubEnterpriseCloud.6855a.16d1')])],
+    ['an object id in upper case', body([user('9BB0F679-A883-4A6F-8260-35B491B8B8C8')])],
   ])('accepts %s', (_, request) => {
     expect(validateProvisionRequest(request).ok).toBe(true);
   });
 
   it.each<[string, unknown, string, RegExp]>([
+    [
+      'a user principal name as a User’s object id',
+      body([user('alex.vance@contoso.onmicrosoft.com')]),
+      'parameters[0].subjects[0].objectId',
+      /"alex\.vance@contoso\.onmicrosoft\.com" is not an object id: a User is named by its Entra object id, 8-4-4-4-12 hex digits \(that looks like a user name or mail: look the id up with "ondemand users NAME"\)/,
+    ],
+    [
+      'a display name as a member’s object id',
+      body([{ objectId: guid(50), objectTypeName: 'Group', links: { members: [user('Wen Vance')] } }]),
+      'parameters[0].subjects[0].links.members[0].objectId',
+      /"Wen Vance" is not an object id: a User is named by its Entra object id/,
+    ],
     [
       'a missing ruleId',
       { parameters: [{ subjects: [user()] }] },
@@ -120,7 +133,9 @@ describe('validateProvisionRequest', () => {
 
   it('lists every problem at once, including the group count when other parts fail', () => {
     const checked = validateProvisionRequest({
-      parameters: [{ ruleId: '', subjects: [user('g1', 'Group'), user('g2', 'Group'), user('', 'User')] }],
+      parameters: [
+        { ruleId: '', subjects: [user(guid(1), 'Group'), user(guid(2), 'Group'), user('', 'User')] },
+      ],
     });
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
@@ -151,7 +166,7 @@ describe('request builders', () => {
 
   it('always build bodies the schema accepts', () => {
     fc.assert(
-      fc.property(id, id, fc.array(id, { maxLength: 5 }), (ruleId, objectId, memberIds) => {
+      fc.property(id, fc.uuid(), fc.array(fc.uuid(), { maxLength: 5 }), (ruleId, objectId, memberIds) => {
         expect(
           provisionOnDemandRequestSchema.safeParse(userRequest({ ruleId, userId: objectId })).success,
         ).toBe(true);

@@ -178,6 +178,26 @@ function describeMissingWrapper(body: unknown): InputIssue | undefined {
  * that parse and say "user"), run on the raw input so that no other problem can hide them: zod
  * skips refinements once a field fails, and a body should get every problem named at once.
  */
+/** An Entra object id: a GUID, 8-4-4-4-12 hex digits (any case). */
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Why `objectId` cannot name an Entra `User` or `Group`, or undefined when it can: they are named by
+ * their object id, never by a user principal name, a mail address or a display name (Graph answers
+ * those "not found" after the call is spent). A distinguished name is judged by the DN rules instead.
+ * The one rule for `validate`, `bulk`, `provision` and the proxy.
+ */
+export function entraObjectIdProblem(objectId: string, objectTypeName: string): string | undefined {
+  if (objectTypeName !== 'User' && objectTypeName !== 'Group') return undefined;
+  // Empty is named as empty by the schema; a DN is judged by the DN rules.
+  if (objectId === '' || looksLikeDistinguishedName(objectId) || ENTRA_OBJECT_ID.test(objectId))
+    return undefined;
+  const hint = objectId.includes('@')
+    ? ' (that looks like a user name or mail: look the id up with "ondemand users NAME")'
+    : '';
+  return `${JSON.stringify(objectId)} is not an object id: a ${objectTypeName} is named by its Entra object id, 8-4-4-4-12 hex digits${hint}`;
+}
+
 function crossFieldIssues(body: unknown): Array<{ path: PropertyKey[]; message: string }> {
   const issues: Array<{ path: PropertyKey[]; message: string }> = [];
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -188,6 +208,24 @@ function crossFieldIssues(body: unknown): Array<{ path: PropertyKey[]; message: 
     for (const [subjectIndex, subject] of list(record(parameter).subjects).entries()) {
       const at = ['parameters', parameterIndex, 'subjects', subjectIndex];
       const { objectId, objectTypeName, links } = record(subject);
+      // The subject and every object linked to it (members, manager, owners).
+      const named = [
+        { at, objectId, objectTypeName },
+        ...Object.entries(record(links)).flatMap(([link, objects]) =>
+          list(objects).map((object, index) => ({
+            at: [...at, 'links', link, index],
+            objectId: record(object).objectId,
+            objectTypeName: record(object).objectTypeName,
+          })),
+        ),
+      ];
+      for (const each of named) {
+        const problem =
+          typeof each.objectId === 'string' && typeof each.objectTypeName === 'string'
+            ? entraObjectIdProblem(each.objectId.trim(), each.objectTypeName)
+            : undefined;
+        if (problem) issues.push({ path: [...each.at, 'objectId'], message: problem });
+      }
       if (objectTypeName === 'Group' && ++groups === 2)
         issues.push({
           path: [...at, 'objectTypeName'],

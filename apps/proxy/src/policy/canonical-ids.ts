@@ -1,4 +1,9 @@
-import { type InputIssue, type ProvisionOnDemandRequest, unsafeCharacter } from '@ondemand/core';
+import {
+  entraObjectIdProblem,
+  type InputIssue,
+  type ProvisionOnDemandRequest,
+  unsafeCharacter,
+} from '@ondemand/core';
 import { isEntraObject, namedObjects } from './subjects.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +51,9 @@ export function canonicalTarget(
     else
       issues.push({
         path: `${object.path}.objectId`,
-        message: `${JSON.stringify(object.objectId)} is not an object id: a ${object.objectTypeName} is named by its Entra object id, 8-4-4-4-12 hex digits`,
+        message:
+          entraObjectIdProblem(object.objectId, object.objectTypeName) ??
+          `${JSON.stringify(object.objectId)} is not an object id: a ${object.objectTypeName} is named by its Entra object id, 8-4-4-4-12 hex digits`,
       });
   }
   if (issues.length > 0) return { ok: false, issues };

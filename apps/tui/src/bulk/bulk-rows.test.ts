@@ -2,28 +2,43 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, parseBulkRows } from './bulk-rows.js';
 
+/** Object ids as the directory has them: `id(1)` … */
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 describe('parseBulkRows', () => {
   it('reads CSV with a header, members split by ;', () => {
     const { rows, problems } = parseBulkRows(
-      'objectId,objectTypeName,members\nu1,User,\ng1,Group,m1;m2\nu2,,\n',
+      `objectId,objectTypeName,members\n${id(1)},User,\n${id(2)},Group,${id(3)};${id(4)}\n${id(5)},,\n`,
       'csv',
     );
     expect(problems).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, objectId: 'u1', objectTypeName: 'User', members: [] },
-      { line: 3, objectId: 'g1', objectTypeName: 'Group', members: ['m1', 'm2'] },
-      { line: 4, objectId: 'u2', objectTypeName: 'User', members: [] },
+      { line: 2, objectId: id(1), objectTypeName: 'User', members: [] },
+      { line: 3, objectId: id(2), objectTypeName: 'Group', members: [id(3), id(4)] },
+      { line: 4, objectId: id(5), objectTypeName: 'User', members: [] },
     ]);
+  });
+
+  it('refuses a user principal name or a name where a User or Group needs its object id, as the proxy does', () => {
+    const { problems } = parseBulkRows(
+      `objectId,objectTypeName,members\nalex.vance@contoso.onmicrosoft.com,User,\n${id(2)},Group,Wen Vance\n`,
+      'csv',
+    );
+    expect(problems.map((problem) => problem.line)).toEqual([2, 3]);
+    expect(problems[0]!.message).toMatch(
+      /"alex\.vance@contoso\.onmicrosoft\.com" is not an object id: a User is named by its Entra object id/,
+    );
+    expect(problems[1]!.message).toMatch(/"Wen Vance" is not an object id/);
   });
 
   it('reads NDJSON, skipping blank lines', () => {
     const { rows } = parseBulkRows(
-      '{"objectId":"CN=a\\\\, b,DC=x","objectTypeName":"user"}\n\n{"objectId":"u"}\n',
+      `{"objectId":"CN=a\\\\, b,DC=x","objectTypeName":"user"}\n\n{"objectId":"${id(1)}"}\n`,
       'ndjson',
     );
     expect(rows.map((row) => [row.line, row.objectId, row.objectTypeName])).toEqual([
       [1, 'CN=a\\, b,DC=x', 'user'],
-      [3, 'u', 'User'],
+      [3, id(1), 'User'],
     ]);
   });
 

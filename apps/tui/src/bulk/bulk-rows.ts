@@ -1,5 +1,6 @@
 import {
   distinguishedNameProblem,
+  entraObjectIdProblem,
   MAX_GROUP_MEMBERS_PER_CALL,
   OBJECT_TYPE_NAMES,
   trimUnescaped,
@@ -41,6 +42,13 @@ export const bulkRowSchema = z
         path: ['objectId'],
         message: `"${row.objectId}" is not a distinguished name (objectTypeName user is an AD object): ${problem}`,
       });
+    for (const [path, objectId, type] of [
+      [['objectId'], row.objectId, row.objectTypeName],
+      ...row.members.map((member, index) => [['members', index], member, 'User'] as const),
+    ] as const) {
+      const notAnId = entraObjectIdProblem(objectId, type);
+      if (notAnId) context.addIssue({ code: 'custom', path: [...path], message: notAnId });
+    }
   });
 export type BulkRow = z.infer<typeof bulkRowSchema> & { line: number };
 

@@ -129,6 +129,12 @@ describe('ondemand provision against the embedded simulator', () => {
       /maps User objects only, not Group/,
     ],
     [
+      'a user principal name for --user',
+      `--simulate --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --user alex.vance@contoso.onmicrosoft.com`,
+      2,
+      /"alex\.vance@contoso\.onmicrosoft\.com" is not an object id: a User is named by its Entra object id.*ondemand users NAME/,
+    ],
+    [
       'a rule the job does not have',
       `--simulate --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --rule NOT_A_RULE --user ${ids.saasUser}`,
       2,

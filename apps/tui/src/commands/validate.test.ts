@@ -42,17 +42,22 @@ describe('ondemand validate', () => {
         {
           ruleId: '',
           subjects: [
-            { objectId: 'g1', objectTypeName: 'Group' },
-            { objectId: 'g2', objectTypeName: 'Group' },
+            { objectId: '8213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'Group' },
+            { objectId: '9213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'Group' },
+            { objectId: 'alex.vance@contoso.onmicrosoft.com', objectTypeName: 'User' },
           ],
         },
       ],
     };
     const { code, out } = await validate(['-'], JSON.stringify(body));
     expect(code).toBe(2);
-    expect(out).toContain('has 2 problems');
+    expect(out).toContain('has 3 problems');
     expect(out).toContain('parameters[0].ruleId: ruleId cannot be empty');
     expect(out).toContain('parameters[0].subjects[1].objectTypeName: only one group');
+    // The proxy's rule, said before anything is sent: a User is named by its object id, not its UPN.
+    expect(out).toContain(
+      'parameters[0].subjects[2].objectId: "alex.vance@contoso.onmicrosoft.com" is not an object id: a User is named by its Entra object id',
+    );
   });
 
   it('says so when the parameters wrapper is missing', async () => {
