@@ -203,14 +203,21 @@ describe('request builders', () => {
 
   it('build by object type exactly what the kind builders build', () => {
     fc.assert(
-      fc.property(id, id, fc.array(id, { maxLength: 5 }), (ruleId, objectId, memberIds) => {
-        expect(subjectRequest({ ruleId, objectId, objectTypeName: 'Group', memberIds })).toEqual(
-          groupRequest({ ruleId, groupId: objectId, memberIds }),
-        );
-        expect(subjectRequest({ ruleId, objectId, objectTypeName: 'Worker' })).toEqual(
-          userRequest({ ruleId, userId: objectId, objectTypeName: 'Worker' }),
-        );
-      }),
+      fc.property(
+        id,
+        fc.uuid(),
+        fc.array(fc.uuid(), { maxLength: 5 }),
+        id,
+        (ruleId, objectId, memberIds, workerId) => {
+          expect(subjectRequest({ ruleId, objectId, objectTypeName: 'Group', memberIds })).toEqual(
+            groupRequest({ ruleId, groupId: objectId, memberIds }),
+          );
+          // A Workday worker id is any text: only Entra users and groups are named by GUIDs.
+          expect(subjectRequest({ ruleId, objectId: workerId, objectTypeName: 'Worker' })).toEqual(
+            userRequest({ ruleId, userId: workerId, objectTypeName: 'Worker' }),
+          );
+        },
+      ),
     );
     const [first, second] = documentedExamples();
     expect(
@@ -228,7 +235,12 @@ describe('request builders', () => {
       }),
     ).toEqual(second!.request.body);
     expect(() =>
-      subjectRequest({ ruleId: 'r', objectId: 'u', objectTypeName: 'User', memberIds: ['m'] }),
+      subjectRequest({
+        ruleId: 'r',
+        objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8',
+        objectTypeName: 'User',
+        memberIds: ['m'],
+      }),
     ).toThrow(/members go with a Group/);
     expect(() => subjectRequest({ ruleId: 'r', objectId: 'CN=a,b', objectTypeName: 'user' })).toThrow(
       /not a distinguished name/,

@@ -67,7 +67,7 @@ describe('SubjectScreen', () => {
     expect(nobody).toEqual([]);
   });
 
-  it('switches to groups with Tab, and picks up to five members with Space', async () => {
+  it('switches to groups with Tab, and picks up to five members with Tab', async () => {
     const picked: unknown[] = [];
     const { lastFrame, stdin } = render(
       <SubjectScreen
@@ -85,13 +85,59 @@ describe('SubjectScreen', () => {
     await until(lastFrame, /❯ All Hands/);
     await pressUntil(stdin, lastFrame, '\r', /Members of All Hands/);
     for (let member = 0; member < 7; member++) {
-      await pressUntil(stdin, lastFrame, ' ', new RegExp(`${Math.min(5, member + 1)}/5 chosen`));
+      await pressUntil(stdin, lastFrame, '\t', new RegExp(`${Math.min(5, member + 1)}/5 chosen`));
       await pressUntil(stdin, lastFrame, '\u001B[B', /❯ \[ \]/);
     }
     await until(lastFrame, /5\/5 chosen/);
     await pressUntil(stdin, () => String(picked.length), '\r', /1/);
     expect(picked[0]).toMatchObject({ kind: 'group', id: expect.any(String) });
     expect((picked[0] as { members: unknown[] }).members).toHaveLength(5);
+  });
+
+  it('searches members with spaces typed ("member 2"), and Tab chooses the row that search shows', async () => {
+    const picked: unknown[] = [];
+    const { lastFrame, stdin } = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        kinds={['user', 'group']}
+        onPick={(subject) => picked.push(subject)}
+        onError={(error) => picked.push(error)}
+      />,
+    );
+    await until(lastFrame, /❯ /);
+    await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
+    await pressUntil(stdin, lastFrame, 'falcon', /Search: falcon/);
+    await until(lastFrame, /❯ Project Falcon/);
+    await pressUntil(stdin, lastFrame, '\r', /Members of Project Falcon/);
+    // The text and the Tab in one read: the Tab chooses from what "member 2" shows.
+    stdin.write('member 2\t');
+    const chosen = await until(lastFrame, /1\/5 chosen/);
+    expect(chosen).toMatch(/Search: member 2/);
+    expect(chosen).toMatch(/❯ \[x\] Group Member 2/);
+    expect(chosen).not.toMatch(/Group Member 1/);
+    await pressUntil(stdin, () => String(picked.length), '\r', /1/);
+    expect(
+      (picked[0] as { members: Array<{ label: string }> }).members.map((member) => member.label),
+    ).toEqual(['Group Member 2']);
+  });
+
+  it('finds a user by full name, as Graph’s search matches each word', async () => {
+    const { lastFrame, stdin } = render(
+      <SubjectScreen
+        graph={graph}
+        theme={plain}
+        nav={recordedNav([])}
+        kinds={['user', 'group']}
+        onPick={() => {}}
+        onError={() => {}}
+      />,
+    );
+    await until(lastFrame, /❯ Alex Vance/);
+    stdin.write('diego wilber');
+    const found = await until(lastFrame, /Search: diego wilber[\s\S]*❯ Diego Wilber/);
+    expect(found).not.toMatch(/Diego Vance/);
   });
 
   it('offers only what the rule maps: no group for a users-only rule, and says so', async () => {
@@ -162,7 +208,7 @@ describe('SubjectScreen', () => {
     await pressUntil(stdin, lastFrame, 'all', /Search: all/);
     await until(lastFrame, /❯ All Hands/);
     const members = await pressUntil(stdin, lastFrame, '\r', /Members of All Hands/);
-    expect(members).toMatch(/↑↓ move · Space choose · Enter provision · Esc back · Ctrl-C quit/);
+    expect(members).toMatch(/↑↓ move · Tab choose · Enter provision · Esc back · Ctrl-C quit/);
     // Tab does nothing here, and is not listed.
     await pressUntil(stdin, lastFrame, '\u001B', /Provision a group/);
     expect(pressed).toEqual([]);

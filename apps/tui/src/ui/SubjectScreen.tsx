@@ -2,7 +2,7 @@ import { collect, distinguishedNameProblem, MAX_GROUP_MEMBERS_PER_CALL, trimUnes
 import type { GraphClient } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Theme } from '../colour.js';
 import {
   bind,
@@ -24,8 +24,8 @@ type Subject = ProvisionTarget['subject'];
 
 /**
  * Pick who to provision, among the kinds the rule maps: a user or a group (Tab switches when the rule
- * maps both), searched as you type; for a group, up to five of its members (Space toggles, Enter
- * goes); for a cloud-sync job, an AD distinguished name.
+ * maps both), searched as you type; for a group, up to five of its members (Tab toggles, so a name
+ * with a space can be typed; Enter goes); for a cloud-sync job, an AD distinguished name.
  */
 export function SubjectScreen(props: {
   graph: GraphClient;
@@ -78,7 +78,7 @@ export function SubjectScreen(props: {
   const bindings: KeyBinding[] = cloudSync
     ? [shown('Enter', 'provision'), back, ...quit]
     : group
-      ? [shown('↑↓', 'move'), shown('Space', 'choose'), shown('Enter', 'provision'), back, ...quit]
+      ? [shown('↑↓', 'move'), shown('Tab', 'choose'), shown('Enter', 'provision'), back, ...quit]
       : [
           ...MOVE_AND_PICK,
           ...(both ? [bind('Tab', kind === 'user' ? 'group instead' : 'user instead', switchKind)] : []),
@@ -194,18 +194,22 @@ function MembersPicker(props: {
       .then((users) => setMembers(users.map((user) => ({ id: user.id, label: user.displayName ?? user.id }))))
       .catch(props.onError);
   }, [props.graph, props.group.id, props.onError]);
-  // Spaces are ignored in the search, since Space chooses: "member1" finds "Group Member 1".
-  const squeezed = query.replaceAll(' ', '').toLowerCase();
-  const shown = (members ?? []).filter((member) =>
-    member.label.replaceAll(' ', '').toLowerCase().includes(squeezed),
-  );
+  // The text as of the last key: a Tab typed right after it chooses from what it shows.
+  const typed = useRef('');
+  const matching = (text: string) => {
+    const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    return (members ?? []).filter((member) =>
+      words.every((word) => member.label.toLowerCase().includes(word)),
+    );
+  };
+  const shown = matching(query);
   const cursor = useCursor(shown.length);
-  useKeys((input, key) => {
+  useKeys((_input, key) => {
     if (!members) return;
-    const at = shown[cursor.at];
+    const at = matching(typed.current)[cursor.at];
     if (key.upArrow) cursor.move(-1);
     else if (key.downArrow) cursor.move(1);
-    else if (input === ' ' && at) {
+    else if (key.tab && at) {
       setChosen((current) =>
         current.includes(at.id)
           ? current.filter((each) => each !== at.id)
@@ -239,10 +243,12 @@ function MembersPicker(props: {
           <Text>Search: </Text>
           <TextField
             value={query}
-            onChange={(text) => setQuery(text)}
+            onChange={(text) => {
+              typed.current = text;
+              setQuery(text);
+            }}
             theme={props.theme}
-            placeholder="type part of a name (Space chooses)"
-            ignore=" "
+            placeholder="type part of a name (Tab chooses)"
           />
         </Box>
       ) : null}

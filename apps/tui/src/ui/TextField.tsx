@@ -25,8 +25,6 @@ export function TextField(props: {
   placeholder?: string;
   /** Shown instead of each character (a key). */
   mask?: string;
-  /** Characters the field leaves to the screen's own keys (Space, to choose). */
-  ignore?: string;
   theme: Theme;
   active?: boolean;
 }) {
@@ -73,9 +71,7 @@ export function TextField(props: {
         return;
       }
       if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow) return;
-      const text = [...input.replace(/\p{Cc}/gu, '')]
-        .filter((character) => !props.ignore?.includes(character))
-        .join('');
+      const text = input.replace(/\p{Cc}/gu, '');
       if (text) change(value.slice(0, position) + text + value.slice(position), position + text.length);
     },
     { isActive: props.active ?? true },

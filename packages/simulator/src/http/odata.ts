@@ -83,15 +83,17 @@ export function compileSearch(expression: string, searchable: readonly string[])
         `Property '${property}' does not support $search.`,
       );
     }
-    const needle = text.toLowerCase();
+    // Graph's tokenized search on directory objects: each word of the text must start a word of the
+    // property ("diego wilber" finds Diego Wilber; "wil" finds him too).
+    const needles = text.toLowerCase().split(/\s+/).filter(Boolean);
     const properties = property ? [property] : searchable;
     return (item: Item) =>
-      properties.some((name) =>
-        String(item[name] ?? '')
+      properties.some((name) => {
+        const words = String(item[name] ?? '')
           .toLowerCase()
-          .split(/[\s@._-]+/)
-          .some((word) => word.startsWith(needle)),
-      );
+          .split(/[\s@._-]+/);
+        return needles.every((needle) => words.some((word) => word.startsWith(needle)));
+      });
   });
   return (item) => terms.some((term) => term(item));
 }
