@@ -13,10 +13,32 @@ export function parseConfig(input: unknown, source = 'the config'): ProxyConfig 
     `${source} is not valid:\n${parsed.error.issues
       .map((issue) => {
         const each = toInputIssue(issue);
-        return `  ${each.path}: ${each.message}`;
+        // An unknown key (a typo, a key of another version): say which keys that object takes.
+        const valid = issue.code === 'unrecognized_keys' ? keysAt(proxyConfigSchema, issue.path) : undefined;
+        const takes = valid ? `; ${each.path || 'the config'} takes ${valid.join(', ')}` : '';
+        return `  ${each.path}: ${each.message}${takes}`;
       })
       .join('\n')}`,
   );
+}
+
+/** The keys the config's object at `path` takes, read from its schema (zod 4's `def` and `shape`). */
+function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] | undefined {
+  type Node = {
+    def?: { type?: string; innerType?: Node; element?: Node; in?: Node };
+    shape?: Record<string, Node>;
+  };
+  const unwrap = (node: Node | undefined): Node | undefined => {
+    let at = node;
+    while (at?.def && !at.shape && (at.def.innerType || at.def.in)) at = at.def.innerType ?? at.def.in;
+    return at;
+  };
+  let at = unwrap(schema as Node);
+  for (const step of path) {
+    at = unwrap(typeof step === 'number' ? at?.def?.element : at?.shape?.[String(step)]);
+    if (!at) return undefined;
+  }
+  return at?.shape ? Object.keys(at.shape) : undefined;
 }
 
 /** Environment variables that stand in for config keys (they win over the file). */

@@ -151,6 +151,55 @@ describe('ondemand-proxy', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('names the keys an object takes when the config holds an unknown one', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'proxy.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        database: join(dir, 'p.sqlite'),
+        plainHttp: true,
+        graph: { tenantId: 't', clientId: 'c', cafile: 'ca.pem' },
+      }),
+    );
+    const bad = await run('--config', config);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /graph: unknown property "cafile".*; graph takes cloud, baseUrl, loginUrl, caFile, tenantId, clientId, clientSecretEnv, certificateFile, rateLimit, rateLimitScope/,
+    );
+  });
+
+  it.each([
+    [
+      'a Graph secret variable that is not set',
+      {},
+      /^ondemand-proxy: no Graph credential: graph\.clientSecretEnv names AZURE_CLIENT_SECRET, which is not set in the proxy's environment/,
+    ],
+    [
+      'a CA file that is not there',
+      { caFile: '/no/such/ca.pem' },
+      /^ondemand-proxy: cannot read graph\.caFile \/no\/such\/ca\.pem: no such file\n$/,
+    ],
+  ])('stops at start with one line and exit 3 for %s', async (_, graph, message) => {
+    const dir = tempDir();
+    const config = join(dir, 'proxy.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        database: join(dir, 'p.sqlite'),
+        plainHttp: true,
+        port: 0,
+        apiKeys: [{ principal: 'a', roles: ['requester'], sha256: '0'.repeat(64) }],
+        graph: { tenantId: 't', clientId: 'c', ...graph },
+        policy: { rules: [] },
+      }),
+    );
+    const started = await run('--config', config);
+    expect(started.stderr).toMatch(message);
+    expect(started.stderr).not.toMatch(/\n\s+at |--client-secret/);
+    expect(started.code).toBe(3);
+  });
+
   it('refuses unknown flags and arguments with its usage', async () => {
     expect((await run('--nope')).code).toBe(2);
     expect((await run('serve')).stderr).toMatch(/unexpected "serve"/);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
 import { OfflineVerifyError, verifyOffline } from './audit/offline-verify.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
-import { AuditLogBehindWitness, BackendUnavailable, startProxy } from './server.js';
+import { AuditLogBehindWitness, BackendUnavailable, StartupInputMissing, startProxy } from './server.js';
 
 export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
        ondemand-proxy audit verify (--database FILE | --store postgres://…) [--public-key PEM] [--witness FILE]
@@ -104,7 +104,11 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo): Promise<numbe
       io.stderr.write(`ondemand-proxy: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof BackendUnavailable || error instanceof AuditLogBehindWitness) {
+    if (
+      error instanceof BackendUnavailable ||
+      error instanceof AuditLogBehindWitness ||
+      error instanceof StartupInputMissing
+    ) {
       io.stderr.write(`ondemand-proxy: ${error.message}\n`);
       return 3;
     }

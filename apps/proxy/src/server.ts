@@ -119,11 +119,17 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   const store = options.store ?? (await openStore(config, say));
   if (witnessFile) await requireWitnessedLog(store, witnessFile);
   const limiterStore = config.limiter ? await openLimiterStore(config.limiter, say) : undefined;
-  const ca = options.ca ?? (config.graph.caFile ? await readFile(config.graph.caFile, 'utf8') : undefined);
+  const ca =
+    options.ca ??
+    (config.graph.caFile ? await readNamedFile(config.graph.caFile, 'graph.caFile') : undefined);
   const certificate = config.graph.certificateFile
-    ? await readFile(config.graph.certificateFile, 'utf8')
+    ? await readNamedFile(config.graph.certificateFile, 'graph.certificateFile')
     : undefined;
   const clientSecret = env[config.graph.clientSecretEnv];
+  if (!options.graph && !certificate && !clientSecret)
+    throw new StartupInputMissing(
+      `no Graph credential: graph.clientSecretEnv names ${config.graph.clientSecretEnv}, which is not set in the proxy's environment (set it, name another variable, or give graph.certificateFile)`,
+    );
   const graph =
     options.graph ??
     createGraphClient({
@@ -329,6 +335,23 @@ async function readServerCertificate(
 
 /** A backend the proxy needs could not be reached at start-up: the message says which and where. */
 export class BackendUnavailable extends Error {}
+
+/**
+ * Something the config points at is not there at start-up (a file it names, an environment variable
+ * holding a secret): one line naming the key and what to do, exit 3, never a stack.
+ */
+export class StartupInputMissing extends Error {}
+
+/** A file a config key names, or {@link StartupInputMissing} naming that key. */
+async function readNamedFile(path: string, key: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new StartupInputMissing(`cannot read ${key} ${path}: ${why}`, { cause: error });
+  }
+}
 
 /**
  * The key that signs checkpoints, from the file or the environment variable the config names; a key

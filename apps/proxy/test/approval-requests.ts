@@ -11,7 +11,7 @@ export function approvalRequest(
     apiVersion: 'v1.0',
     servicePrincipalId: 'sp',
     jobId: 'job',
-    body: userRequest({ ruleId: 'r', userId: 'u' }),
+    body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
     rule: 'groups',
     approvals: { count: 1, roles: ['approver'], expiresInMinutes: 60 },
     ...overrides,

@@ -51,7 +51,26 @@ describe('canonicalTarget', () => {
     const checked = canonicalTarget({
       servicePrincipalId: sp,
       jobId: 'job\u0000',
-      body: groupRequest({ ruleId: 'r', groupId: `{${user}}`, memberIds: [user, 'adele@contoso.com'] }),
+      // By hand: core's builders would refuse these ids before a body could be sent.
+      body: {
+        parameters: [
+          {
+            ruleId: 'r',
+            subjects: [
+              {
+                objectId: `{${user}}`,
+                objectTypeName: 'Group',
+                links: {
+                  members: [
+                    { objectId: user, objectTypeName: 'User' },
+                    { objectId: 'adele@contoso.com', objectTypeName: 'User' },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
     });
     expect(checked.ok).toBe(false);
     if (checked.ok) return;

@@ -32,13 +32,23 @@ describe('decide', () => {
   it.each([
     [
       'a single user on job-1',
-      { servicePrincipalId: 'sp', jobId: 'job-1', body: userRequest({ ruleId: 'r', userId: 'u' }), caller },
+      {
+        servicePrincipalId: 'sp',
+        jobId: 'job-1',
+        body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
+        caller,
+      },
       'allow',
       'users',
     ],
     [
       'a user on another job',
-      { servicePrincipalId: 'sp', jobId: 'job-2', body: userRequest({ ruleId: 'r', userId: 'u' }), caller },
+      {
+        servicePrincipalId: 'sp',
+        jobId: 'job-2',
+        body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
+        caller,
+      },
       'deny',
       '(otherwise)',
     ],
@@ -47,7 +57,11 @@ describe('decide', () => {
       {
         servicePrincipalId: 'sp',
         jobId: 'job-1',
-        body: groupRequest({ ruleId: 'r', groupId: 'g', memberIds: ['m'] }),
+        body: groupRequest({
+          ruleId: 'r',
+          groupId: '8213fd99-d6b6-417b-8e13-af6334856215',
+          memberIds: ['cbc86211-6ada-4803-b73f-8039cf56d8a2'],
+        }),
         caller,
       },
       'require_approval',
@@ -58,7 +72,7 @@ describe('decide', () => {
       {
         servicePrincipalId: 'c1c1c1c1-0000-4000-8000-00000000c10d',
         jobId: 'job-1',
-        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
         caller,
       },
       'require_approval',
@@ -69,7 +83,7 @@ describe('decide', () => {
       {
         servicePrincipalId: 'sp',
         jobId: 'job-1',
-        body: userRequest({ ruleId: 'r', userId: 'u' }),
+        body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
         caller: { principal: 'intern', roles: ['requester' as const] },
       },
       'deny',
@@ -88,8 +102,12 @@ describe('decide', () => {
       otherwise: 'allow',
     });
     const ask = (jobId: string, ruleId: string) =>
-      decide(strict, { servicePrincipalId: 'sp', jobId, body: userRequest({ ruleId, userId: 'u' }), caller })
-        .rule;
+      decide(strict, {
+        servicePrincipalId: 'sp',
+        jobId,
+        body: userRequest({ ruleId, userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
+        caller,
+      }).rule;
     expect(ask('job.secret', 'x')).toBe('not this job');
     expect(ask('other', 'r#v2')).toBe('not this rule');
     expect(ask('other', 'x')).toBe('(otherwise)');
