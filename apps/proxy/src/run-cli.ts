@@ -182,6 +182,10 @@ async function simulate(
   await stopped;
   await proxy.stop();
   await sim.stop();
+  // Kept on purpose, for `audit verify` after the stop: said, with how to remove them.
+  io.stderr.write(
+    `ondemand-proxy: stopped; the demo's files (database, audit keys and witness, CA) stay in ${dir} for "ondemand-proxy audit verify"; rm -r ${dir} removes them\n`,
+  );
   return 0;
 }
 

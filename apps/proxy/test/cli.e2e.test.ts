@@ -21,17 +21,21 @@ const userPath = `/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchroniz
 /** The built command with --simulate, and what its ready line says. */
 async function simulate(database: string) {
   const child = spawn(process.execPath, [cli, '--simulate', '--database', database], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     // What its embedded simulator writes (its CA) goes where the test cleans up, even after a SIGKILL.
     env: { ...process.env, TMPDIR: dirname(database) },
   });
   children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
   const ready = JSON.parse(
     await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
   );
   // It serves HTTPS with a CA of its own, named in the ready line.
   const dispatcher = new Agent({ connect: { ca: readFileSync(ready.caFile, 'utf8') } });
-  return { child, ready: { ...ready, dispatcher } };
+  return { child, ready: { ...ready, dispatcher }, stderr: () => stderr };
 }
 
 async function provision(ready: { url: string; keys: Record<string, string>; dispatcher: Agent }) {
@@ -47,7 +51,7 @@ async function provision(ready: { url: string; keys: Record<string, string>; dis
 
 describe('the ondemand-proxy command', { tags: ['e2e'] }, () => {
   it('starts with --simulate, names its keys, audit key, witness and the simulator, and stops on SIGTERM', async () => {
-    const { child, ready } = await simulate(join(tempDir(), 'proxy.sqlite'));
+    const { child, ready, stderr } = await simulate(join(tempDir(), 'proxy.sqlite'));
     expect(Object.keys(ready.keys).sort()).toEqual([
       'admin',
       'approver',
@@ -65,6 +69,10 @@ describe('the ondemand-proxy command', { tags: ['e2e'] }, () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // It says where its files stay, and how to remove them.
+    expect(stderr()).toContain(
+      `the demo's files (database, audit keys and witness, CA) stay in ${dirname(ready.database)}`,
+    );
     // The last checkpoint is signed at shutdown.
     expect(readFileSync(ready.auditWitness, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
   });

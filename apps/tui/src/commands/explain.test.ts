@@ -32,6 +32,26 @@ describe('ondemand explain', () => {
     expect(out).not.toMatch(/\u001b\[/);
   });
 
+  it('fits an 80-column terminal by wrapping between words, and prints every line whole off one', async () => {
+    const onTerminal = memoryIo({ cwd: fixturesDir, env: { NO_COLOR: '1' } });
+    Object.assign(onTerminal.io.stdout, { isTTY: true, columns: 80 });
+    await runCli(['explain', 'documented/2-cloud-sync-ad-user.json', '--details'], onTerminal.io);
+    const wrapped = onTerminal.output().split('\n');
+    for (const line of wrapped) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(onTerminal.output()).not.toContain('…');
+    // The longest detail, whole on a terminal too: wrapped, not cut.
+    expect(onTerminal.output().replace(/\n\s+/g, ' ')).toContain(
+      'legacyExchangeDN: /o=ESF/ou=External (FYDIBOHF25SPDLT)/cn=Recipients/cn=b499521b46264967a6de75f1a08add7a',
+    );
+
+    const piped = await explain(['documented/2-cloud-sync-ad-user.json', '--details']);
+    expect(piped.out).not.toContain('…');
+    expect(piped.out).toMatch(
+      /^ {6}legacyExchangeDN: \/o=ESF\/ou=External \(FYDIBOHF25SPDLT\)\/cn=Recipients\/cn=b499521b46264967a6de75f1a08add7a$/m,
+    );
+    expect(piped.out).toMatch(/started 2022-04-21T18:40:07\.8309453Z, took \d+ ms/);
+  });
+
   it('reads standard input, PowerShell output and a whole HTTP answer', async () => {
     const powershell = JSON.stringify({ Key: first.key, Value: first.value, AdditionalProperties: {} });
     const http = `HTTP/1.1 200 OK\nContent-Type: application/json\n\n${JSON.stringify(first)}`;

@@ -78,7 +78,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
         renderReportText(decoded, {
           style: styleFor(io),
           allDetails: args.values.details === true,
-          width: io.stdout.columns,
+          width: io.stdout.isTTY ? io.stdout.columns : undefined,
         }),
       );
     }

@@ -129,7 +129,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
         renderReportText(result, {
           style: styleFor(io),
           allDetails: args.values.details === true,
-          width: io.stdout.columns,
+          width: io.stdout.isTTY ? io.stdout.columns : undefined,
         }),
       );
       io.stdout.write(

@@ -5,12 +5,11 @@ import {
   propertyChanges,
   recommendedAction,
   type StatusMark,
-  type StepView,
   summarizeOutcome,
   terminalSafe,
 } from '@ondemand/core';
 import type { Style } from '../colour.js';
-import { truncate } from './text.js';
+import { wrapText } from './text.js';
 
 export const MARKS: Record<StatusMark, string> = {
   success: '✓',
@@ -24,7 +23,11 @@ export interface ReportTextOptions {
   style: Style;
   /** Print every step's details, not only those of steps that did not succeed. */
   allDetails?: boolean;
-  width?: number;
+  /**
+   * The terminal's width: lines wrap between words to fit it. Absent (a pipe, a file), every line is
+   * printed whole, so nothing a script or a ticket needs is cut off.
+   */
+  width?: number | undefined;
 }
 
 /** A decoded answer as an operator reads it: outcome first, then the steps, then what changed. */
@@ -32,12 +35,18 @@ export function renderReportText(answer: DecodedProvisionResponse, options: Repo
   // What Graph echoes (names, descriptions, attribute values) may hold escape sequences: shown, not obeyed.
   const decoded = terminalSafe(answer);
   const { style } = options;
-  const width = Math.max(60, options.width ?? 100);
   const lines: string[] = [];
-  const outcomeColour = colourFor(decoded.result.toLowerCase(), style);
-  lines.push(outcomeColour(style.bold(summarizeOutcome(decoded))));
+  // Laid out as plain text, wrapped, then coloured line by line: colour codes take no columns.
+  const add = (text: string, hang: number, paint: (line: string) => string = (line) => line) => {
+    const wrapped = options.width ? wrapText(text, Math.max(40, options.width), hang) : [text];
+    lines.push(...wrapped.map(paint));
+  };
+  add(summarizeOutcome(decoded), 2, (line) =>
+    colourFor(decoded.result.toLowerCase(), style)(style.bold(line)),
+  );
   const action = recommendedAction(decoded);
-  if (action) lines.push(`${style.bold('What to do:')} ${action}`);
+  if (action)
+    add(`What to do: ${action}`, 2, (line) => line.replace(/^What to do:/, style.bold('What to do:')));
 
   decoded.reports.forEach((report, index) => {
     if (decoded.reports.length > 1)
@@ -45,10 +54,11 @@ export function renderReportText(answer: DecodedProvisionResponse, options: Repo
     const facts = [
       report.reportableIdentifier,
       [report.sourceSystem?.name, report.targetSystem?.name].filter(Boolean).join(' → '),
-      report.action && `action ${report.action}`,
+      // "Other" is Graph's action for a skip, which wrote nothing: said by the outcome above.
+      report.action && report.action !== 'Other' && `action ${report.action}`,
       timing(report.startTime, report.endTime),
     ].filter(Boolean);
-    if (facts.length > 0) lines.push(style.dim(facts.join('  ·  ')));
+    if (facts.length > 0) add(facts.join('  ·  '), 2, style.dim);
 
     const steps = orderedSteps(report);
     if (steps.length > 0) {
@@ -56,11 +66,17 @@ export function renderReportText(answer: DecodedProvisionResponse, options: Repo
       const typeWidth = Math.max(...steps.map((step) => step.type.length));
       const nameWidth = Math.max(...steps.map((step) => step.name.length));
       for (const step of steps) {
-        lines.push(stepLine(step, typeWidth, nameWidth, width, style));
-        if (options.allDetails || step.mark !== 'success') {
-          for (const [name, value] of step.details)
-            lines.push(style.dim(truncate(`      ${name}: ${value}`, width)));
-        }
+        const label = `${String(step.position).padStart(2)} ${step.type.padEnd(typeWidth)}  ${step.name.padEnd(nameWidth)}`;
+        const status = step.mark === 'unknown' ? ` [${step.status}]` : '';
+        const head = `  ${MARKS[step.mark]} ${label}${status}  `;
+        const mark = colourFor(step.mark, style)(MARKS[step.mark]);
+        add(`${head}${step.description}`, head.length, (line) =>
+          line.startsWith(head)
+            ? `  ${mark} ${label}${status}  ${style.dim(line.slice(head.length))}`
+            : style.dim(line),
+        );
+        if (options.allDetails || step.mark !== 'success')
+          for (const [name, value] of step.details) add(`      ${name}: ${value}`, 8, style.dim);
       }
     }
 
@@ -70,17 +86,15 @@ export function renderReportText(answer: DecodedProvisionResponse, options: Repo
       lines.push('', style.bold(propertiesHeading(written, changes.length)));
       const nameWidth = Math.min(32, Math.max(...changes.map((change) => change.name.length)));
       for (const change of changes) {
-        const before = change.oldValue === null ? style.dim('(none)') : change.oldValue;
-        const after = change.newValue === null ? style.dim('(none)') : change.newValue;
         const value = written
-          ? `${before} → ${after}`
-          : (change.newValue ?? change.oldValue ?? style.dim('(none)'));
-        lines.push(truncate(`  ${change.name.padEnd(nameWidth)}  ${value}`, width + 20));
+          ? `${change.oldValue ?? '(none)'} → ${change.newValue ?? '(none)'}`
+          : (change.newValue ?? change.oldValue ?? '(none)');
+        add(`  ${change.name.padEnd(nameWidth)}  ${value}`, nameWidth + 4);
       }
     }
   });
   if (decoded.reports.every((report) => Object.keys(report).length === 0)) {
-    lines.push(style.dim('Graph sent no step report for this call ("value": "{}").'));
+    add('Graph sent no step report for this call ("value": "{}").', 0, style.dim);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -91,13 +105,6 @@ export function renderReportText(answer: DecodedProvisionResponse, options: Repo
  */
 export function propertiesHeading(written: boolean, count: number): string {
   return written ? `Modified properties (${count})` : `Values compared, nothing written (${count})`;
-}
-
-function stepLine(step: StepView, typeWidth: number, nameWidth: number, width: number, style: Style): string {
-  const mark = colourFor(step.mark, style)(MARKS[step.mark]);
-  const label = `${String(step.position).padStart(2)} ${step.type.padEnd(typeWidth)}  ${step.name.padEnd(nameWidth)}`;
-  const status = step.mark === 'unknown' ? ` [${step.status}]` : '';
-  return truncate(`  ${mark} ${label}${status}  ${style.dim(step.description)}`, width + 20);
 }
 
 function colourFor(mark: string, style: Style): (text: string) => string {
@@ -118,5 +125,5 @@ function colourFor(mark: string, style: Style): (text: string) => string {
 function timing(start: string | null | undefined, end: string | null | undefined): string | undefined {
   if (!start) return undefined;
   const ms = end ? Date.parse(end) - Date.parse(start) : Number.NaN;
-  return Number.isNaN(ms) ? start : `${start} (${ms} ms)`;
+  return Number.isNaN(ms) ? `started ${start}` : `started ${start}, took ${ms} ms`;
 }

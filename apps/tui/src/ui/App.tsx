@@ -307,6 +307,7 @@ export function App(props: AppProps) {
         connection={connection?.description ?? 'not connected'}
         limiter={limiterShown ? limiter : undefined}
         theme={theme}
+        width={width}
       />
       {body}
     </Box>

@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { themeFor } from '../colour.js';
 import { ResultView } from './ResultView.js';
-import { describeLimiter } from './StatusBar.js';
+import { describeLimiter, fitConnection } from './StatusBar.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 
@@ -100,5 +100,18 @@ describe('describeLimiter', () => {
     ],
   ])('describes %o', (snapshot, text) => {
     expect(describeLimiter(snapshot)).toBe(text);
+  });
+});
+
+describe('fitConnection', () => {
+  it('keeps the address whole at 80 columns, shortening the tenant id first', () => {
+    const line = fitConnection(
+      'simulator (embedded) · tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 · https://127.0.0.1:41234',
+      80,
+    );
+    expect(line).toBe('⚡ simulator (embedded) · tenant 72f988bf… · https://127.0.0.1:41234');
+    expect(fitConnection('proxy · https://ondemand.corp.example', 80)).toBe(
+      '⚡ proxy · https://ondemand.corp.example',
+    );
   });
 });
