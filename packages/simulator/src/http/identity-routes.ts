@@ -45,7 +45,7 @@ export function identityRoutes(sim: SimulatorContext): Hono {
     });
   });
 
-  app.get('/:tenant/discovery/v2.0/keys', (c) => c.json(sim.tokens.jwks()));
+  app.get('/:tenant/discovery/v2.0/keys', async (c) => c.json(await sim.tokens.jwks()));
 
   app.post('/:tenant/oauth2/v2.0/devicecode', async (c) => {
     const form = await c.req.parseBody();
