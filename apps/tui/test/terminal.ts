@@ -71,7 +71,8 @@ export class Terminal {
 
   close(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.name]);
+      // Quietly: tmux's "no server running" for a session already gone is not test output.
+      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
     } catch {
       // already gone
     }

@@ -98,6 +98,17 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     return { where, store, service, runs, audited, reviewEntries, reviewsAtRun, auditFails, clock, create };
   }
 
+  it('expires a pending approval past its time on the sweep, with its entry, though nobody opened it', async () => {
+    const { service, store, audited, clock, create } = await setup();
+    const record = await create(1, 1);
+    await clock.advance(2 * 60_000);
+    expect((await store.getApproval(record.id))!.state).toBe('pending');
+    await service.sweep();
+    expect((await store.getApproval(record.id))!.state).toBe('expired');
+    expect(audited).toEqual(['expired']);
+    expect(await store.listApprovals('pending')).toEqual([]);
+  });
+
   it('never runs an approval whose approving review is not in the audit log: it writes it first', async () => {
     const { service, runs, reviewEntries, reviewsAtRun, auditFails, create } = await setup();
     const record = await create();

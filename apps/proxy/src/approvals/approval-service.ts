@@ -340,7 +340,8 @@ export class ApprovalService {
 
   /**
    * Says this replica is alive, takes back the runs of replicas silent for longer than the lease,
-   * and runs approved requests nobody has started (the replica that took the deciding review may
+   * expires pending approvals past their time (each with its `expired` entry), and runs approved
+   * requests nobody has started (the replica that took the deciding review may
    * have died before it claimed the run). Called at start and now and then; claims keep it to once.
    */
   async sweep(): Promise<void> {
@@ -355,6 +356,9 @@ export class ApprovalService {
     if (silent.size > 0)
       for (const record of await this.#store.listApprovals('executing'))
         if (silent.has(claimHolder(record))) await this.#takeBack(record);
+    // Pending past its time: expired now, with its entry, not only when someone next opens it.
+    for (const record of await this.#store.listApprovals('pending'))
+      if (now.toISOString() >= record.expiresAt) await this.get(record.id);
     for (const record of await this.#store.listApprovals('approved')) this.#track(this.run(record.id));
   }
 

@@ -99,6 +99,12 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     await readBodyText(c, REVIEW_BODY_BYTES);
     const id = c.req.param('id');
     const principal = c.get('principal');
+    // Someone else's request, to a caller who may not see it, is as missing as it is to GET.
+    const stored = await store.getApproval(id);
+    if (stored && !mayRead(principal, stored))
+      return refusedAsAudited(ctx, c, id, 'withdraw', async () => {
+        throw new ReviewRefused('not_found', `no approval has the id ${id}`);
+      });
     return refusedAsAudited(ctx, c, id, 'withdraw', async () =>
       c.json(
         approvalView(

@@ -61,7 +61,7 @@ export async function requireRole(
   throw new ProxyError(
     403,
     'Authorization_RequestDenied',
-    `${what} needs the role ${roles.join(' or ')}; ${principal.principal} has ${principal.roles.join(', ')}.`,
+    `${what} needs the role ${roles.join(' or ')}; ${principal.principal} has ${principal.roles.length > 0 ? principal.roles.join(', ') : 'no role'}.`,
     { audited: true, refusal: 'role' },
   );
 }

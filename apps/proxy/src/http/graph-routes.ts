@@ -2,6 +2,7 @@ import { unsafeCharacter, validateProvisionRequest } from '@ondemand/core';
 import { type ApiVersion, TransportError } from '@ondemand/transport';
 import { Hono } from 'hono';
 import { namesForApprovers } from '../approvals/approval-names.js';
+import { ROLES } from '../config.js';
 import { canonicalTarget, type ProvisionTarget } from '../policy/canonical-ids.js';
 import { decide } from '../policy/policy.js';
 import { type DirectoryEntry, entraObjectIds, typeMismatches } from '../policy/subject-types.js';
@@ -217,6 +218,8 @@ async function subjectTypes(
 }
 
 async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response> {
+  // The proxy reads with its own Graph permissions: only callers it knows a role for may use them.
+  await requireRole(ctx, c, [...ROLES], 'Reading the directory through the proxy');
   const apiVersion = c.req.param('version') as ApiVersion;
   const url = new URL(c.req.url);
   const allowed = allowedRead(url.pathname.slice(apiVersion.length + 1), url.searchParams);

@@ -792,10 +792,23 @@ describe('what services and SDKs need', () => {
   it('lets the requester (or an admin) withdraw a pending request, audited; it then never runs', async () => {
     const proxy = await start();
     const answer = await held(proxy);
+    // Another requester cannot see it: missing to them, as to GET, and nobody's name is given away.
+    const theirs = await proxy.call(`/approvals/${answer.json.id}/withdraw`, {
+      key: proxy.keys['requester-2'],
+      method: 'POST',
+    });
+    const missing = await proxy.call('/approvals/no-such-id/withdraw', {
+      key: proxy.keys['requester-2'],
+      method: 'POST',
+    });
+    expect([theirs.status, missing.status]).toEqual([404, 404]);
+    expect(theirs.json.error.message).toBe(`no approval has the id ${answer.json.id}`);
+    expect(theirs.text).not.toContain('only requester');
+    // An approver, who sees it, is told whose it is.
     expect(
       (
         await proxy.call(`/approvals/${answer.json.id}/withdraw`, {
-          key: proxy.keys['requester-2'],
+          key: proxy.keys.approver,
           method: 'POST',
         })
       ).status,
@@ -820,7 +833,7 @@ describe('what services and SDKs need', () => {
     ).toBe(409);
     expect(
       (await entries(proxy, '&action=withdrawn')).map((entry) => entry.detail.refused ?? 'withdrawn'),
-    ).toEqual(['not_requester', 'withdrawn', 'decided']);
+    ).toEqual(['not_found', 'not_found', 'not_requester', 'withdrawn', 'decided']);
     const listed = await proxy.call('/approvals?state=withdrawn', { key: proxy.keys.approver });
     expect(listed.json.value.map((view: { id: string }) => view.id)).toEqual([answer.json.id]);
   });
