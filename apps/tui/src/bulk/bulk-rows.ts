@@ -4,6 +4,7 @@ import {
   MAX_GROUP_MEMBERS_PER_CALL,
   OBJECT_TYPE_NAMES,
   trimUnescaped,
+  tryJson,
 } from '@ondemand/core';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -108,6 +109,9 @@ function csvCandidates(text: string): Candidates {
     return { values: [], problems: [{ line, message: `not valid CSV: ${(error as Error).message}` }] };
   }
   const known = new Set(['objectId', 'objectTypeName', 'members', 'ruleId']);
+  // `id` (a lookup's column) is the objectId.
+  if (records[0] && 'id' in records[0] && !('objectId' in records[0]))
+    records = records.map(({ id, ...rest }) => ({ objectId: id ?? '', ...rest }));
   const header = Object.keys(records[0] ?? {});
   const unknown = header.filter((name) => !known.has(name));
   if (unknown.length > 0)
@@ -141,13 +145,28 @@ function csvCandidates(text: string): Candidates {
   };
 }
 
+/**
+ * What `ondemand users|groups|members --json` prints, read as rows: `id` is the objectId, the type is
+ * kept, and the name and detail shown beside it are not part of a row.
+ */
+function fromLookup(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { id, displayName: _name, detail: _detail, ...rest } = value as Record<string, unknown>;
+  return id !== undefined && !('objectId' in rest) ? { objectId: id, ...rest } : value;
+}
+
 function ndjsonCandidates(text: string): Candidates {
   const values: Candidates['values'] = [];
   const problems: RowProblem[] = [];
+  // A file that is one JSON array (what the lookups print with --json): its elements are the rows,
+  // numbered from 1. Anything else is read line by line.
+  const whole = text.trimStart().startsWith('[') ? tryJson(text) : undefined;
+  if (Array.isArray(whole))
+    return { values: whole.map((value, index) => ({ line: index + 1, value: fromLookup(value) })), problems };
   text.split(/\r?\n/).forEach((raw, index) => {
     if (raw.trim() === '') return;
     try {
-      values.push({ line: index + 1, value: JSON.parse(raw) });
+      values.push({ line: index + 1, value: fromLookup(JSON.parse(raw)) });
     } catch (error) {
       problems.push({ line: index + 1, message: `not JSON: ${(error as Error).message}` });
     }

@@ -16,7 +16,7 @@ import { wrapHelp } from '../render/wrap-help.js';
 import { chooseRule, listRules } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
-export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE]
+export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE] [--retry-skipped]
 
 Provisions every subject in FILE at the pace Graph's limit allows (5 per 10 s per app), with a
 progress bar, ETA and counts by outcome; writes one decoded result per line (NDJSON) as it goes.
@@ -25,10 +25,13 @@ Run the same command again to resume: rows already in the results file are not s
 
 FILE is CSV with a header (objectId,objectTypeName,members,ruleId; members separated by ";";
 objectTypeName defaults to User) or NDJSON ({"objectId":…,"objectTypeName":…,"members":[…]} per line).
+"id" is read as objectId, so what "ondemand users --json" and "groups --json" print can be fed back.
 
 Options:
   --sp ID, --job ID, --rule ID   as for "ondemand provision" (a row's ruleId wins over --rule)
   --out FILE                     the results file (default: FILE.results.ndjson); also the resume journal
+  --retry-skipped                also send again the rows skipped without being provisioned (not found,
+                                 not in scope), once their cause is fixed; a rerun leaves them otherwise
   -h, --help                     show this help
 
 ${connectionUsage}
@@ -49,6 +52,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       ...connectionOptions,
       ...jobTargetOptions,
       out: { type: 'string' },
+      'retry-skipped': { type: 'boolean' },
     },
     bulkUsage,
     { maxPositionals: 1 },
@@ -89,9 +93,14 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof JournalMismatchError) throw badInput(error.message);
     throw error;
   }
-  const pending = rows.filter((row) => !journal.finished.has(row.line));
-  if (journal.finished.size > 0)
-    io.stderr.write(`resuming: ${journal.finished.size} of ${rows.length} rows are already in ${outPath}\n`);
+  // Skipped without being provisioned (not found, not in scope): sent again only when asked, once
+  // its cause is fixed (an assignment, a scoping filter).
+  const retrySkipped = args.values['retry-skipped'] === true;
+  const again = (line: number) => retrySkipped && !settled(journal.finished.get(line));
+  const pending = rows.filter((row) => !journal.finished.has(row.line) || again(row.line));
+  const kept = [...journal.finished.keys()].filter((line) => !again(line));
+  if (kept.length > 0)
+    io.stderr.write(`resuming: ${rowCount(kept.length)} of ${rows.length} are already in ${outPath}\n`);
 
   return withConnection(args.values, io, async ({ graph }) => {
     // Every row's rule, chosen and checked against the job's schema before anything is sent.
@@ -127,13 +136,18 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     }
     const progress = new BulkProgress(
       rows.length,
-      journal.finished.size,
+      kept.length,
       snapshot ? snapshot.limit / snapshot.windowMs : Number.POSITIVE_INFINITY,
     );
     // The totals cover the whole file: what earlier runs finished counts too.
-    for (const entry of journal.finished.values())
+    for (const line of kept) {
+      const entry = journal.finished.get(line)!;
       progress.counts.set(entry.result!, (progress.counts.get(entry.result!) ?? 0) + 1);
+    }
     const show = progressPrinter(io, progress);
+    // Redrawn every second as well, so the ETA moves while the rows wait for the rate window.
+    const ticking = setInterval(() => show(false, { tick: true }), 1_000);
+    ticking.unref();
     // Ctrl-C: the rows still waiting for the rate limit are not sent; those already sent finish.
     const { signal, release } = interruptSignal(io);
     const interrupted = { value: false };
@@ -165,6 +179,8 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
               });
               await journal.record({
                 ...base,
+                // When the answer came: after the attempt's own `sending` mark.
+                at: new Date().toISOString(),
                 result: result.result,
                 errorCode: result.details.errorCode ?? null,
                 action: result.report.action ?? null,
@@ -180,6 +196,7 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
               if (error.code === 'aborted') continue;
               await journal.record({
                 ...base,
+                at: new Date().toISOString(),
                 error: error.message,
                 errorCode: error.details.graphCode ?? error.code,
                 requestId: error.requestId,
@@ -191,43 +208,65 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
         }),
       );
     } finally {
+      clearInterval(ticking);
       release();
     }
     show(true);
     // Every row's latest result, this run's and earlier ones': the exit code answers for the whole file.
-    const unsettled = rows.filter((row) => {
-      const latest = journal.latest.get(row.line);
-      return (
-        !latest?.result ||
-        !targetMatchesSource({ result: latest.result, details: { errorCode: latest.errorCode ?? null } })
-      );
-    }).length;
+    const unsettled = rows.filter((row) => !settled(journal.latest.get(row.line)));
     const left = rows.length - journal.finished.size;
-    const skipped = unsettled - left;
+    const skipped = unsettled.filter((row) => journal.finished.has(row.line));
     const notes = [
       `results: ${outPath}`,
       ...(interrupted.value
-        ? [`interrupted: run the same command again to resume (${left} rows left)`]
+        ? [`interrupted: run the same command again to resume (${rowCount(left)} left)`]
         : left > 0
-          ? [`${left} rows failed or were not sent: run the same command again to retry them`]
+          ? [
+              `${rowCount(left)} failed or ${left === 1 ? 'was' : 'were'} not sent: run the same command again to retry`,
+            ]
           : []),
-      ...(skipped > 0
+      ...(skipped.length > 0
         ? [
-            `${skipped} rows were skipped without being provisioned (not found, not in scope): their errorCode is in the results file`,
+            `${rowCount(skipped.length)} skipped without being provisioned; once the cause is fixed, --retry-skipped sends ${skipped.length === 1 ? 'it' : 'them'} again:`,
+            ...skipped.slice(0, 10).map((row) => {
+              const latest = journal.latest.get(row.line);
+              return `  line ${row.line} (${row.objectId}): ${latest?.errorCode ?? latest?.result ?? 'not provisioned'}`;
+            }),
+            ...(skipped.length > 10 ? [`  … and ${skipped.length - 10} more in the results file`] : []),
           ]
         : []),
     ];
     io.stderr.write(`${notes.join('\n')}\n`);
     if (interrupted.value) return ExitCode.interrupted;
-    return unsettled > 0 ? ExitCode.notProvisioned : ExitCode.success;
+    return unsettled.length > 0 ? ExitCode.notProvisioned : ExitCode.success;
   });
 }
 
+/** `1 row`, `3 rows`. */
+function rowCount(count: number): string {
+  return `${count} row${count === 1 ? '' : 's'}`;
+}
+
+/** Whether a row's latest line says the target matches the source (as the exit code counts it). */
+function settled(
+  latest: { result?: string | undefined; errorCode?: string | null | undefined } | undefined,
+): boolean {
+  return (
+    latest?.result !== undefined &&
+    targetMatchesSource({ result: latest.result, details: { errorCode: latest.errorCode ?? null } })
+  );
+}
+
 /** Draws the progress line in place on a terminal; elsewhere, a line every 10% (logs stay short). */
-function progressPrinter(io: CliIo, progress: BulkProgress): (final: boolean) => void {
+function progressPrinter(
+  io: CliIo,
+  progress: BulkProgress,
+): (final: boolean, options?: { tick?: boolean }) => void {
   const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
   let lastTenth = -1;
-  return (final) => {
+  return (final, options = {}) => {
+    // Off a terminal the clock's ticks would only repeat the last line.
+    if (options.tick && !terminal) return;
     if (terminal) {
       io.stderr.write(`\r\u001b[2K${progress.line()}${final ? '\n' : ''}`);
       return;

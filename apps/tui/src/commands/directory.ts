@@ -64,12 +64,14 @@ export function directoryCommand(command: 'users' | 'groups' | 'members') {
         command === 'users'
           ? (await collect(graph.searchUsers(search, { top }), top)).map((user) => ({
               id: user.id,
+              objectTypeName: 'User',
               displayName: user.displayName ?? null,
               detail: user.userPrincipalName ?? null,
             }))
           : command === 'groups'
             ? (await collect(graph.searchGroups(search, { top }), top)).map((each) => ({
                 id: each.id,
+                objectTypeName: 'Group',
                 displayName: each.displayName ?? null,
                 detail: each.mailNickname ?? null,
               }))
@@ -78,6 +80,7 @@ export function directoryCommand(command: 'users' | 'groups' | 'members') {
                 .slice(0, top)
                 .map((user) => ({
                   id: user.id,
+                  objectTypeName: 'User',
                   displayName: user.displayName ?? null,
                   detail: user.userPrincipalName ?? null,
                 }));
