@@ -20,8 +20,8 @@ export const LONG_POLL_SECONDS = 25;
 
 /**
  * Follows a request the proxy answered 202 (held for approval) until it is decided and has run:
- * long-polls `/approvals/{id}` (the proxy answers as soon as it changes), tells `onPending` of each
- * state, and resolves to the final view.
+ * long-polls `/approvals/{id}` with its `ETag` (the proxy answers as soon as it changes: a review, a
+ * state), tells `onPending` of each change, and resolves to the final view.
  */
 export async function followApproval(
   held: GraphAnswer,
@@ -31,10 +31,21 @@ export async function followApproval(
   let approval = readApproval(held);
   // Where the proxy says the approval is (its public address), as the 202's Location says.
   const url = readHeader(held.headers, 'location') ?? approval.url;
+  // With the tag last seen, the proxy answers at each change (a review), not only at the decision.
+  let tag = readHeader(held.headers, 'etag');
   for (;;) {
     onPending?.({ ...approval, url });
     if (isFinalApprovalState(approval.state)) return { ...approval, url };
-    approval = readApproval(await get(url, { Prefer: `wait=${LONG_POLL_SECONDS}` }));
+    for (;;) {
+      const answer = await get(url, {
+        Prefer: `wait=${LONG_POLL_SECONDS}`,
+        ...(tag ? { 'If-None-Match': tag } : {}),
+      });
+      if (answer.status === 304) continue;
+      tag = readHeader(answer.headers, 'etag') ?? undefined;
+      approval = readApproval(answer);
+      break;
+    }
   }
 }
 

@@ -363,7 +363,11 @@ export class GraphClient {
   async #awaitApproval(held: GraphAnswer, options: ProvisionOptions): Promise<ProvisionResult> {
     const approval = await followApproval(
       held,
-      async (url, headers) => this.#ok(await this.#read(url, { ...options, headers }), `GET ${pathOf(url)}`),
+      async (url, headers) => {
+        const answer = await this.#read(url, { ...options, headers });
+        // Not modified: the follower asks again with the same tag.
+        return answer.status === 304 ? answer : this.#ok(answer, `GET ${pathOf(url)}`);
+      },
       options.onPending,
     );
     if (approval.state === 'completed' && approval.result) {

@@ -181,13 +181,30 @@ export class ApprovalService {
   }
 
   /**
-   * Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N`). The caller has
-   * already checked that it may see this approval.
+   * Waits up to `ms` for the approval to reach a final state (for `Prefer: wait=N` on a held POST and
+   * its result). The caller has already checked that it may see this approval.
    */
   waitForDecision(id: string, ms: number): Promise<ApprovalRecord | undefined> {
     return this.waitWhile(
       () => this.get(id),
       (current) => current !== undefined && !isFinalApprovalState(current.state),
+      ms,
+    );
+  }
+
+  /**
+   * Waits up to `ms` while the approval's tag (`tagOf`, one that changes with each review and state)
+   * is still `known`: for a caller that follows every change, not only the decision.
+   */
+  waitForChange(
+    id: string,
+    ms: number,
+    known: string,
+    tagOf: (record: ApprovalRecord) => string,
+  ): Promise<ApprovalRecord | undefined> {
+    return this.waitWhile(
+      () => this.get(id),
+      (current) => current !== undefined && tagOf(current) === known,
       ms,
     );
   }

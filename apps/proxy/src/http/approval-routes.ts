@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Principal } from '../api-keys.js';
 import { type ApprovalRecord, ReviewRefused } from '../approvals/approval.js';
-import { approvalView } from './approval-view.js';
+import { approvalTag, approvalView } from './approval-view.js';
 import { holdsRole, requireRole } from './authentication.js';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
 import { answerHeld } from './held-request.js';
@@ -66,11 +66,27 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     return stored;
   };
 
+  // With Prefer: wait, held until it is decided; with If-None-Match as well (the ETag last seen), until
+  // it changes at all (a review), so a waiting requester sees what is still needed go down.
   app.get('/:id', async (c) => {
     const { id } = await readable(c);
     const wait = preferredWait(c.req.header('prefer'));
-    const record = wait > 0 ? await approvals.waitForDecision(id, wait * 1000) : await approvals.get(id);
-    return c.json(approvalView(record!, ctx.urls.of(c), { principal: c.get('principal'), now: new Date() }));
+    const known = c.req.header('if-none-match');
+    const record =
+      wait === 0
+        ? await approvals.get(id)
+        : known === undefined
+          ? await approvals.waitForDecision(id, wait * 1000)
+          : await approvals.waitForChange(id, wait * 1000, known, approvalTag);
+    const tag = approvalTag(record!);
+    if (known === tag) return c.body(null, 304, { ETag: tag });
+    return c.json(
+      approvalView(record!, ctx.urls.of(c), { principal: c.get('principal'), now: new Date() }),
+      200,
+      {
+        ETag: tag,
+      },
+    );
   });
 
   // What came of it, answered as the held POST would have been: what an SDK follows.

@@ -66,3 +66,12 @@ function whatTheViewerMay(record: ApprovalRecord, principal: Principal, now: Dat
     withdraw: { allowed: !withdraw, why: withdraw?.message ?? null },
   };
 }
+
+/**
+ * An approval's entity tag for `If-None-Match`: it changes with each review and each state, which is
+ * what a waiting requester follows (the view's other fields, such as what the caller may do, follow
+ * from these).
+ */
+export function approvalTag(record: Pick<ApprovalRecord, 'state' | 'reviews'>): string {
+  return `"${record.state}.${record.reviews.length}"`;
+}

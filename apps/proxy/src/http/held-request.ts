@@ -1,7 +1,7 @@
 import { APPROVAL_ODATA_TYPE, graphErrorBody, isFinalApprovalState } from '@ondemand/core';
 import { HOW_TO_CHECK } from '@ondemand/transport';
 import type { ApprovalRecord } from '../approvals/approval.js';
-import { approvalView } from './approval-view.js';
+import { approvalTag, approvalView } from './approval-view.js';
 import { ids, type ProxyContext, type ProxyRequest } from './context.js';
 import { preferredWait } from './prefer-wait.js';
 import { graphAnswerText } from './public-links.js';
@@ -31,10 +31,16 @@ export async function answerHeld(
       {
         '@odata.type': APPROVAL_ODATA_TYPE,
         ...view,
-        message: `Held for approval (${record.required.count} of ${record.required.roles.join(' or ')}): the request runs once approved. Follow ${view.url}.`,
+        message: `Held for approval (it needs ${record.required.count} ${record.required.roles.join(' or ')} approval${record.required.count === 1 ? '' : 's'}): the request runs once approved. Follow ${view.url}.`,
       },
       202,
-      { Location: view.url, 'Retry-After': String(RETRY_AFTER_SECONDS), ...applied },
+      // Its tag, for a follower's first If-None-Match: it is then told of each review as it comes.
+      {
+        Location: view.url,
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+        ETag: approvalTag(record),
+        ...applied,
+      },
     );
   }
   const [text, status, headers] = finalAnswer(ctx, c, record, base);

@@ -73,6 +73,8 @@ describe('ondemand approvals', () => {
     const approved = await finished('approver', ['approvals', 'approve', id, '--reason', 'ticket CHG-1234']);
     expect(approved.code).toBe(0);
     expect(approved.out).toMatch(/Reviews\s+approver approved at .*: ticket CHG-1234/);
+    // The approver is told what the run did, not only that the review was taken.
+    expect(approved.out).toMatch(/\napproved by you; ran: Success/);
     expect(await waiting.code).toBe(0);
     expect(waiting.out()).toMatch(/^ran: Success/);
   });
@@ -119,6 +121,68 @@ describe('ondemand approvals', () => {
       expect(err).toMatch(message);
     },
   );
+
+  it('tells a waiting requester what is still needed as each approval comes in', async () => {
+    const dir = tempDir('ondemand-two-approvers-');
+    const demo = demoConfig(
+      { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+      join(dir, 'proxy.sqlite'),
+    );
+    const policy = {
+      rules: [
+        {
+          name: 'groups need two approvers',
+          match: { objectType: ['Group'] },
+          decision: 'require_approval',
+          approvals: { count: 2, roles: ['approver'], expiresInMinutes: 60 },
+        },
+      ],
+      otherwise: 'deny',
+    };
+    const twice = await startProxy({
+      config: parseConfig({ ...demo.config, policy }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: () => {},
+    });
+    try {
+      const as = (principal: string) =>
+        memoryIo({ env: { ONDEMAND_PROXY_URL: twice.url, ONDEMAND_API_KEY: demo.keys[principal]! } });
+      const requester = as('requester');
+      const waiting = runCli(
+        [
+          'provision',
+          '--sp',
+          ids.groupServicePrincipal,
+          '--job',
+          ids.groupJob,
+          '--rule',
+          ids.groupRule,
+          '--group',
+          ids.group,
+        ],
+        requester.io,
+      );
+      const first = await until(
+        'the request is held',
+        () => /needs 2 more approver approvals/.test(requester.errors()) && requester.errors(),
+      );
+      const id = /\/approvals\/([^ )]+)/.exec(first)![1]!;
+      const approve = async (approver: string) =>
+        expect(await runCli(['approvals', 'approve', id, '--reason', 'ok'], as(approver).io)).toBe(0);
+      await approve('approver');
+      await until('the requester is told one more is needed', () =>
+        /needs 1 more approver approval \(1 so far\)/.test(requester.errors()),
+      );
+      await approve('approver-2');
+      expect(await waiting).toBe(0);
+      expect(requester.errors()).toMatch(
+        /needs 2 more approver approvals[\s\S]*needs 1 more approver approval \(1 so far\)/,
+      );
+    } finally {
+      await twice.stop();
+    }
+  });
 
   it('refuses a review of an expired request with exit 8, and tells the requester it expired', async () => {
     let later = 0;

@@ -122,9 +122,18 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
         print(io, await proxy.getApproval(id!), json);
         return ExitCode.success;
       case 'approve':
-      case 'deny':
-        print(io, await proxy.review(id!, subcommand, reason), json);
+      case 'deny': {
+        const reviewed = await proxy.review(id!, subcommand, reason);
+        // This approval decided it: what the run did is what the approver wants to know next.
+        if (subcommand === 'approve' && (reviewed.state === 'approved' || reviewed.state === 'executing')) {
+          const ran = await proxy.waitForApproval(id!, {});
+          print(io, ran, json);
+          if (!json) io.stdout.write(`approved by you; ${approvalOutcome(terminalSafe(ran)) ?? ran.state}\n`);
+          return ExitCode.success;
+        }
+        print(io, reviewed, json);
         return ExitCode.success;
+      }
       case 'withdraw':
         print(io, await proxy.withdraw(id!), json);
         return ExitCode.success;

@@ -198,7 +198,7 @@ describe('ondemand explain', () => {
       ['saved.json', /^Skipped: RedundantExport/, 0],
       [
         'rows.csv.results.ndjson',
-        /rows\.csv\.results\.ndjson: line 2 of the bulk file\nSkipped: RedundantExport[\s\S]*rows\.csv\.results\.ndjson: line 3 of the bulk file\nSkipped: SourceObjectNotFound/,
+        /rows\.csv\.results\.ndjson: line 2 of the bulk file\nSkipped: RedundantExport[\s\S]*rows\.csv\.results\.ndjson: line 3 of the bulk file\nSkipped: SourceObjectNotFound[\s\S]*\n\n2 answers: Skipped 2\n$/,
         1,
       ],
     ] as const) {

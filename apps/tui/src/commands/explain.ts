@@ -24,7 +24,9 @@ Options:
 Examples:
   ondemand explain response.json
   pbpaste | ondemand explain --json | jq .report.provisioningSteps
-Exit codes: 0 decoded and no result is Failure, 1 a result is Failure, 2 the input is not an answer.`;
+Exit codes: 0 every answer read says the target matches the source (Success, Warning, or Skipped as
+RedundantExport), 1 one does not (Failure, or skipped: not found, not in scope; a bulk row never
+answered), 2 the input is not an answer.`;
 
 /** `ondemand explain`: decode an answer and print it readably. */
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
@@ -51,10 +53,12 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
         )
       : [{ body: parseJsonInput(text, source, 'response'), where: source }];
   let failed = false;
+  const tally = new Map<string, number>();
   for (const [index, { body, where }] of bodies.entries()) {
     const unsent = bulkErrorRow(body);
     if (unsent) {
       failed = true;
+      tally.set('not answered', (tally.get('not answered') ?? 0) + 1);
       io.stdout.write(`${index > 0 ? '\n' : ''}— ${where}\nnot provisioned: ${unsent}\n`);
       continue;
     }
@@ -68,6 +72,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       throw error;
     }
     failed ||= !targetMatchesSource(decoded);
+    tally.set(decoded.result, (tally.get(decoded.result) ?? 0) + 1);
     if (args.values.json) {
       io.stdout.write(
         `${JSON.stringify({ result: decoded.result, details: decoded.details, report: decoded.report, reports: decoded.reports, shape: decoded.shape }, null, bodies.length > 1 ? undefined : 2)}\n`,
@@ -83,6 +88,11 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       );
     }
   }
+  // Many answers (a bulk results file): how many of each, last, as bulk's own totals say it.
+  if (bodies.length > 1 && !args.values.json)
+    io.stdout.write(
+      `\n${bodies.length} answers: ${[...tally].map(([outcome, count]) => `${outcome} ${count}`).join(' · ')}\n`,
+    );
   return failed ? ExitCode.notProvisioned : ExitCode.success;
 }
 

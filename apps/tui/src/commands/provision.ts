@@ -91,7 +91,7 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       if (error instanceof RequestBuildError) throw badInput(error.message, { cause: error });
       throw error;
     }
-    let held: { id: string; state: string } | undefined;
+    let held: { id: string; state: string; line: string } | undefined;
     const { signal, release } = interruptSignal(io);
     let result: Awaited<ReturnType<typeof graph.provisionOnDemand>>;
     try {
@@ -99,13 +99,14 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
         signal,
         // Through the proxy a request may be held for a second person's approval: say so, and wait.
         onPending: (approval) => {
-          if (approval.state === held?.state) return;
-          held = { id: approval.id, state: approval.state };
-          io.stderr.write(
+          // A line for each change: its state, or what it still needs as approvals come in.
+          const line =
             approval.state === 'pending'
               ? `waiting for approval: ${approval.url} (needs ${stillNeeded(approval)}; Ctrl-C stops waiting, the request stays pending)\n`
-              : `${approval.state}: ${approval.url}\n`,
-          );
+              : `${approval.state}: ${approval.url}\n`;
+          if (line === held?.line) return;
+          held = { id: approval.id, state: approval.state, line };
+          io.stderr.write(line);
         },
       });
     } catch (error) {

@@ -437,6 +437,8 @@ export function App(props: AppProps) {
                 connection.proxy.withdraw(approval.id).catch((error: Error) => setNotice(error.message));
             }}
           />,
+          // Held for approval, it has not run at Graph: its window is not this call's to show.
+          approval === undefined,
         );
       }
       case 'result': {

@@ -2,6 +2,7 @@ import type { PendingApproval } from '@ondemand/transport';
 import { Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { Theme } from '../colour.js';
+import { stillNeeded } from '../render/approval-text.js';
 import { bind, quitBindings } from './key-bindings.js';
 import { describeTarget, type ProvisionTarget } from './model.js';
 import { ScreenFrame } from './ScreenFrame.js';
@@ -48,7 +49,7 @@ export function ProvisioningScreen(props: {
       </Text>
       {approval ? (
         <Text color={theme.color('gray')} wrap="wrap">
-          {`The proxy holds this request until ${approval.required ? `${approval.required.count} ${approval.required.roles.join('/')}` : 'an approver'} approves it: ${approval.url}. Stopping the wait leaves it pending; w withdraws it.`}
+          {`The proxy holds this request until it has ${approval.required ? stillNeeded(approval) : 'an approval'}: ${approval.url}. Stopping the wait leaves it pending; w withdraws it.`}
         </Text>
       ) : null}
     </ScreenFrame>

@@ -64,6 +64,22 @@ describe('ProvisionEngine', () => {
     expect(answer).toMatchObject({ result: 'Skipped', details: { errorCode: 'NotEffectivelyEntitled' } });
   });
 
+  it('says to check the distinguished name, not an object id, for an AD user it cannot find', () => {
+    const { run } = setup();
+    const answer = run(
+      ids.cloudSyncServicePrincipal,
+      ids.cloudSyncJob,
+      distinguishedNameRequest({
+        ruleId: ids.cloudSyncRule,
+        distinguishedName: 'CN=Nobody,CN=Users,DC=corp,DC=chicago,DC=com',
+      }),
+    );
+    expect(answer.details.errorCode).toBe('SourceObjectNotFound');
+    expect(answer.report.statusInfo?.recommendedAction).toMatch(
+      /^Check that the distinguished name is right/,
+    );
+  });
+
   it('creates a user, skips it unchanged, then updates only what changed', () => {
     const { tenant, run } = setup();
     const user = [...tenant.users.values()][0]!;

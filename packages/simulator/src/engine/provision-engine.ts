@@ -260,7 +260,10 @@ export class ProvisionEngine {
         errorMessage: skipMessages.SourceObjectNotFound(noun),
         action: 'Other',
         modified: [],
-        recommendedAction: `Check that the object id is right and that the ${noun} exists in ${sourceSystem}.`,
+        recommendedAction:
+          job.kind === 'cloudSync'
+            ? `Check that the distinguished name is right, as ${sourceSystem} has it, and that the ${noun} exists there.`
+            : `Check that the object id is right and that the ${noun} exists in ${sourceSystem}.`,
       });
     }
 
