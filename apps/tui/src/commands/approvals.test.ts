@@ -329,14 +329,30 @@ describe('ondemand audit', () => {
     expect((await finished('requester', ['audit'])).code).toBe(5);
   });
 
-  it('follows new entries until Ctrl-C', async () => {
+  it('fits 80 columns without cutting an outcome: two lines an entry, review rows with their approval', async () => {
+    const id = await hold(ids.groupMembers[1]);
+    await finished('approver', ['approvals', 'deny', id, '--reason', 'not this quarter']);
+    const run = memoryIo({ env: { ONDEMAND_PROXY_URL: proxy.url, ONDEMAND_API_KEY: keys.auditor! } });
+    Object.assign(run.io.stdout, { isTTY: true, columns: 80 });
+    expect(await runCli(['audit', '--plain', '--action', 'review'], run.io)).toBe(0);
+    const lines = run.output().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(run.output()).toMatch(
+      new RegExp(`approver\\s+review\\s+deny: not this quarter · approval ${id.slice(0, 8)}\\n`),
+    );
+  });
+
+  it('follows new entries from now until Ctrl-C, not the whole log first', async () => {
+    const before = await hold(ids.groupMembers[0]);
+    await finished('requester', ['approvals', 'withdraw', before]);
     const run = ondemand('auditor', ['audit', '--follow', '--action', 'withdrawn']);
     await until('the header is printed', () => run.out().startsWith('TIME'));
     const id = await hold(ids.groupMembers[0]);
     await finished('requester', ['approvals', 'withdraw', id]);
-    await until('the withdrawal is followed', () => run.out().split('\n').length > 3);
+    await until('the withdrawal is followed', () => run.out().includes(`approval ${id.slice(0, 8)}`));
     run.interrupt();
     expect(await run.code).toBe(130);
+    expect(run.out()).not.toContain(`approval ${before.slice(0, 8)}`);
   });
 
   it('verifies through the proxy and, offline, from the database: the same verdict', async () => {

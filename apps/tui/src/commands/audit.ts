@@ -7,7 +7,13 @@ import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
 import { parseArgs } from '../parse-args.js';
-import { auditRow, auditTable, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
+import {
+  auditHeader,
+  auditLine,
+  auditTable,
+  type KnownNames,
+  namesFromApprovals,
+} from '../render/audit-text.js';
 import { outputWidth, truncate } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 
@@ -29,7 +35,7 @@ Options:
   --principal P          entries of this principal
   --action A             ${AUDIT_ACTIONS.join(', ')}
   --job J, --subject S   entries about this job, or this subject (an object id)
-  --follow               keep printing new entries (Ctrl-C stops)
+  --follow               print entries as they are written, from now (or from --since), until Ctrl-C
   --json                 one JSON entry per line
   --plain                the table, not the screen, on a terminal
   -h, --help             show this help
@@ -116,7 +122,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const { since, until, ...rest } = parsed.data;
   const filters: AuditFilters = {
     ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
-    ...(since ? { from: since } : {}),
+    // Following starts now unless told where: the log can be long, and the new entries are the point.
+    ...(since ? { from: since } : args.values.follow ? { from: new Date().toISOString() } : {}),
     ...(until ? { to: until } : {}),
   };
   if (!args.values.json && !args.values.follow && !args.values.plain && onTerminal(io)) {
@@ -147,9 +154,6 @@ async function withProxy(
   }
 }
 
-/** Widths of the columns `--follow` prints before it knows every entry (the last takes the rest). */
-const FOLLOW_WIDTHS = [19, 12, 11, 22, 30];
-
 async function printEntries(
   proxy: ProxyClient,
   filters: AuditFilters,
@@ -169,19 +173,11 @@ async function printEntries(
     return ExitCode.success;
   }
   const { signal, release } = interruptSignal(io);
-  const line = (cells: string[]) =>
-    truncate(
-      cells
-        .map((cell, index) => (index < FOLLOW_WIDTHS.length ? cell.padEnd(FOLLOW_WIDTHS[index]!) : cell))
-        .join(' '),
-      width,
-    );
-  if (!options.json)
-    io.stdout.write(`${line(['TIME', 'PRINCIPAL', 'ACTION', 'APP', 'SUBJECT', 'OUTCOME'])}\n`);
+  if (!options.json) io.stdout.write(`${auditHeader(width)}\n`);
   try {
     for await (const entry of proxy.auditEntries(filters, { follow: true, signal }))
       io.stdout.write(
-        options.json ? `${JSON.stringify(entry)}\n` : `${line(auditRow(terminalSafe(entry), names))}\n`,
+        options.json ? `${JSON.stringify(entry)}\n` : `${auditLine(terminalSafe(entry), names, width)}\n`,
       );
     return ExitCode.success;
   } catch (error) {

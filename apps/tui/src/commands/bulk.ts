@@ -100,7 +100,9 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
   const pending = rows.filter((row) => !journal.finished.has(row.line) || again(row.line));
   const kept = [...journal.finished.keys()].filter((line) => !again(line));
   if (kept.length > 0)
-    io.stderr.write(`resuming: ${rowCount(kept.length)} of ${rows.length} are already in ${outPath}\n`);
+    io.stderr.write(
+      `resuming: ${kept.length} of ${rowCount(rows.length)} ${kept.length === 1 ? 'is' : 'are'} already in ${outPath}\n`,
+    );
 
   return withConnection(args.values, io, async ({ graph }) => {
     // Every row's rule, chosen and checked against the job's schema before anything is sent.

@@ -1,5 +1,5 @@
 import type { ApprovalView, AuditEntryView } from '@ondemand/core';
-import { formatTime, textTable } from './text.js';
+import { formatTime, truncate } from './text.js';
 
 /** Display names the caller could learn (from the approvals it may see), by object id. */
 export type KnownNames = Map<string, string>;
@@ -27,9 +27,11 @@ export function entryOutcome(entry: AuditEntryView): string {
         .filter(Boolean)
         .join(' · ');
     case 'review':
-      return detail.refused
-        ? `refused: ${detail.refused} (${detail.decision})`
-        : `${detail.decision}: ${detail.reason ?? ''}`.trim();
+      return `${
+        detail.refused
+          ? `refused: ${detail.refused} (${detail.decision})`
+          : `${detail.decision}: ${detail.reason ?? ''}`.trim()
+      }${approvalOf(detail)}`;
     case 'outcome':
       return [
         detail.sent === 'unknown' ? 'answer lost: may have run' : text(detail.status),
@@ -43,14 +45,25 @@ export function entryOutcome(entry: AuditEntryView): string {
       return `attempt ${detail.attempt ?? 1}`;
     case 'rejected':
     case 'read':
-      return [text(detail.status), text(detail.code), text(detail.path)].filter(Boolean).join(' ');
+      // What was attempted, and how it was answered.
+      return [text(detail.status), text(detail.code), text(detail.method), text(detail.path)]
+        .filter(Boolean)
+        .join(' ');
     case 'forbidden':
-      return `needs ${[detail.needs].flat().join(' or ')}`;
+      return `needs ${[detail.needs].flat().join(' or ')}: ${[text(detail.method), text(detail.path)].filter(Boolean).join(' ')}`;
     case 'withdrawn':
-      return detail.refused ? `refused: ${detail.refused}` : 'withdrawn';
+      return `${detail.refused ? `refused: ${detail.refused}` : 'withdrawn'}${approvalOf(detail)}`;
+    case 'expired':
+    case 'interrupted':
+      return `${text(detail.note) ?? entry.action}${approvalOf(detail)}`;
     default:
       return '';
   }
+}
+
+/** ` · approval 1a2b3c4d`: which approval an entry is about (its first eight characters). */
+function approvalOf(detail: Record<string, unknown>): string {
+  return typeof detail.approval === 'string' ? ` · approval ${detail.approval.slice(0, 8)}` : '';
 }
 
 /** `User Adele Vance` for `User 9bb0f679-…` when the name is known; the entry's own text otherwise. */
@@ -62,16 +75,61 @@ export function subjectWithName(subject: string | null, names: KnownNames): stri
   );
 }
 
-/** Audit entries as a table: time, principal, action, app and subject (names where known), outcome. */
+/** Below this width an entry takes two lines: what happened, then what it happened to. */
+const TWO_LINES_BELOW = 120;
+
+/** Widths of the columns of one-line entries (the last takes the rest). */
+const WIDTHS = [19, 12, 11, 22, 30];
+
+/**
+ * Audit entries as a table: time, principal, action, app and subject (names where known), outcome.
+ * On a narrow terminal (80 columns) each entry takes two lines, the outcome on the first, so no row
+ * is cut before what came of it.
+ */
 export function auditTable(entries: AuditEntryView[], names: KnownNames, width: number): string {
-  return textTable(
-    ['TIME', 'PRINCIPAL', 'ACTION', 'APP', 'SUBJECT', 'OUTCOME'],
-    entries.map((entry) => auditRow(entry, names)),
-    width,
-  );
+  return [auditHeader(width), ...entries.map((entry) => auditLine(entry, names, width))].join('\n');
 }
 
-/** One entry as the table's cells (also a line of `--follow`). */
+/** The header over {@link auditLine}s. */
+export function auditHeader(width: number): string {
+  return width < TWO_LINES_BELOW
+    ? truncate(
+        'TIME           PRINCIPAL  ACTION    OUTCOME\n               APP · SUBJECT',
+        Number.POSITIVE_INFINITY,
+      )
+    : truncate(fixed(['TIME', 'PRINCIPAL', 'ACTION', 'APP', 'SUBJECT', 'OUTCOME']), width);
+}
+
+/** One entry as the table shows it (and `--follow` prints it). */
+export function auditLine(entry: AuditEntryView, names: KnownNames, width: number): string {
+  const [time, principal, action, app, subject, outcome] = auditRow(entry, names) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (width >= TWO_LINES_BELOW)
+    return truncate(fixed([time, principal, action, app, subject, outcome]), width);
+  const on = [app, subject].filter(Boolean).join(' · ');
+  // Month, day and time: the year is the log's, and the columns are few.
+  const short = time.slice(5);
+  return [
+    truncate(`${short.padEnd(14)} ${principal.padEnd(10)} ${action.padEnd(9)} ${outcome}`, width),
+    ...(on ? [truncate(`${' '.repeat(15)}${on}`, width)] : []),
+  ].join('\n');
+}
+
+function fixed(cells: string[]): string {
+  return cells
+    .map((cell, index) =>
+      index < WIDTHS.length ? truncate(cell, WIDTHS[index]! - 1).padEnd(WIDTHS[index]!) : cell,
+    )
+    .join(' ');
+}
+
+/** One entry as the table's cells (also the Audit screen's). */
 export function auditRow(entry: AuditEntryView, names: KnownNames): string[] {
   return [
     formatTime(entry.at).replace(/ UTC$/, ''),

@@ -69,4 +69,25 @@ describe('the Audit screen', () => {
     await pressUntil(screen.stdin, screen.lastFrame, 'x', /every action · all time/);
     screen.unmount();
   });
+
+  it('tells a requester that reading the log needs the auditor role, instead of showing no entries', async () => {
+    const requester = createProxyClient({ baseUrl: proxy.url, apiKey: keys.requester! });
+    try {
+      const screen = render(
+        <AuditScreen
+          proxy={requester}
+          theme={themeFor({ NO_COLOR: '1' })}
+          env={{ NO_COLOR: '1' }}
+          width={80}
+          height={24}
+          onExit={() => {}}
+        />,
+      );
+      const shown = await waitForFrame(screen.lastFrame, /✗ .*needs the role auditor/);
+      expect(shown).not.toMatch(/no entries match|0 entries/);
+      screen.unmount();
+    } finally {
+      await requester.close();
+    }
+  });
 });

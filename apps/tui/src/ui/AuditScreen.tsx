@@ -40,7 +40,12 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
   const [draft, setDraft] = useState('');
   // The entries read, with the filters they were read for: a list read for other filters is not shown
   // under the new ones (not even for the one frame before the new read starts).
-  const [read, setRead] = useState<{ filters: string; entries: AuditEntryView[] | undefined }>({
+  const [read, setRead] = useState<{
+    filters: string;
+    entries: AuditEntryView[] | undefined;
+    /** Why the log could not be read (a role the caller lacks, the proxy away). */
+    trouble?: string;
+  }>({
     filters: '',
     entries: undefined,
   });
@@ -62,6 +67,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
 
   const filterKey = JSON.stringify([action, period, principal, subject, props.filters]);
   const entries = read.filters === filterKey ? read.entries : undefined;
+  const trouble = read.filters === filterKey ? read.trouble : undefined;
 
   // Every entry that matches, then each new one as it is written.
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters it is made of
@@ -91,8 +97,11 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       try {
         for await (const entry of proxy.auditEntries(filters, { follow: true, signal: stop.signal }))
           found.push(terminalSafe(entry));
-      } catch {
-        // stopped, or the proxy went away: what was read stays on the screen
+      } catch (error) {
+        // Stopped: nothing to say. Refused or away: said, instead of an empty list that looks like
+        // "no entries" (a requester pressing u was shown "0 entries").
+        if (!stop.signal.aborted)
+          setRead({ filters: readFor, entries: [...found], trouble: (error as Error).message });
       }
     })();
     return () => {
@@ -198,6 +207,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     body = (
       <EntryList
         entries={entries}
+        trouble={trouble}
         position={position}
         names={names}
         height={bodyHeightWith(help)}
@@ -213,7 +223,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       <Text
         color={theme.color('gray')}
         wrap="truncate-end"
-      >{`Audit log · ${filterLine}${entries ? ` · ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : ''} · live`}</Text>
+      >{`Audit log · ${filterLine}${entries && !trouble ? ` · ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : ''}${trouble ? '' : ' · live'}`}</Text>
       <Box flexDirection="column" marginTop={1} height={bodyHeightWith(help) + 1}>
         {body}
       </Box>
@@ -247,6 +257,7 @@ function VerdictLine(props: { verdict: ChainVerdict | string | undefined; theme:
 
 function EntryList(props: {
   entries: AuditEntryView[] | undefined;
+  trouble?: string | undefined;
   position: number;
   names: KnownNames;
   height: number;
@@ -254,6 +265,8 @@ function EntryList(props: {
   width: number;
 }) {
   const { entries, position, theme } = props;
+  if (props.trouble && (!entries || entries.length === 0))
+    return <Text color={theme.color('red')} wrap="wrap">{`✗ ${props.trouble}`}</Text>;
   if (!entries)
     return (
       <Text>
