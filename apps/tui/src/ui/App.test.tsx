@@ -151,6 +151,18 @@ describe('App against the embedded simulator', () => {
     app.unmount();
   });
 
+  it('Esc from the result back to the DN field shows the DN typed, to edit', async () => {
+    const { lastFrame, stdin } = renderApp({ simulate: true });
+    await until(lastFrame, /❯ Contoso Expenses/);
+    await pressUntil(stdin, lastFrame, 'corp', /Search: corp/);
+    await until(lastFrame, /❯ corp\.chicago\.com/);
+    await pressUntil(stdin, lastFrame, '\r', /DN: /);
+    await pressUntil(stdin, lastFrame, 'CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com', /DN: CN=AdeleV/);
+    await pressUntil(stdin, lastFrame, '\r', /p provision again/);
+    const back = await pressUntil(stdin, lastFrame, '\u001B', /Active Directory user to sync/);
+    expect(back).toContain('DN: CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com');
+  });
+
   it('shows a Graph error in words and goes back with Esc', async () => {
     const { lastFrame, stdin, opened } = renderApp({ simulate: true });
     await until(lastFrame, /❯ Contoso Expenses/);

@@ -41,7 +41,12 @@ type Screen =
       job: AppChoice['jobs'][number];
       rules: Array<{ id: string; name: string; route: string; kinds: SubjectKind[] }>;
     }
-  | { name: 'subject'; target: Omit<ProvisionTarget, 'subject'> }
+  | {
+      name: 'subject';
+      target: Omit<ProvisionTarget, 'subject'>;
+      /** What was picked here last: Esc back to this screen shows it again (a DN typed stays typed). */
+      picked?: ProvisionTarget['subject'];
+    }
   | {
       name: 'provisioning';
       target: ProvisionTarget;
@@ -91,7 +96,12 @@ export function App(props: AppProps) {
     setScreen((current) => {
       // A result gives way to the next run's result (p), rather than stacking up behind it.
       const replaced = current.name === 'result' && next.name === 'provisioning';
-      if (PLACES.has(current.name) && current.name !== next.name && !replaced) trail.current.push(current);
+      // Left for a provision: remembered with what was picked, for the way back.
+      const left =
+        current.name === 'subject' && next.name === 'provisioning'
+          ? { ...current, picked: next.target.subject }
+          : current;
+      if (PLACES.has(current.name) && current.name !== next.name && !replaced) trail.current.push(left);
       return next;
     });
   }, []);
@@ -395,6 +405,7 @@ export function App(props: AppProps) {
                 heading={`${target.sp.displayName} · job ${target.job.templateId} · rule ${target.rule.name}`}
                 notice={notice}
                 kinds={target.rule.kinds}
+                {...(screen.picked?.kind === 'dn' ? { initialDn: screen.picked.id } : {})}
                 onError={fail}
                 onPick={(subject) => provision({ ...target, subject })}
               />,

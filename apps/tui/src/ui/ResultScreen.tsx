@@ -48,7 +48,7 @@ export function ResultScreen(props: {
     bind('p', 'provision again', props.onProvisionAgain),
     bind('n', 'new subject', props.onNewSubject),
     shown('↑↓', 'scroll'),
-    bind('j', raw ? 'steps' : 'raw JSON', () => setRaw(!raw)),
+    bind('j', raw ? 'steps' : 'answer', () => setRaw(!raw)),
     ...(raw ? [] : [bind('d', details ? 'fewer details' : 'all details', () => setDetails(!details))]),
     bind('s', 'save', save),
     bind('h', 'history', props.onHistory),
@@ -63,6 +63,8 @@ export function ResultScreen(props: {
         {describeTarget(entry.target)}
       </Text>
       <ResultView
+        // Another view of the result starts at its top, not where the last one was scrolled to.
+        key={`${raw}-${details}`}
         result={entry.result}
         theme={theme}
         raw={raw}

@@ -59,6 +59,27 @@ describe('ResultView', () => {
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
   });
 
+  it('fills the rows it is given: a blank line is a row too', () => {
+    const result = decodeProvisionResponse(documentedExample(2).response.body);
+    const frame = render(
+      <ResultView result={result} theme={plain} width={80} height={12} details />,
+    ).lastFrame()!;
+    expect(frame.split('\n')).toHaveLength(12);
+    expect(frame).toMatch(/lines 1–11 of \d+/);
+  });
+
+  it('wraps long values of the decoded answer under their key', () => {
+    const result = {
+      ...decodeProvisionResponse(documentedExample(2).response.body),
+      raw: documentedExample(2).response.body,
+    };
+    const frame = render(
+      <ResultView result={result} theme={plain} width={60} height={400} raw />,
+    ).lastFrame()!;
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(frame).not.toContain('…');
+  });
+
   it('explains an empty report (groups) and shows the raw answer on request', () => {
     const decoded = decodeProvisionResponse(documentedExample(3).response.body);
     expect(render(<ResultView result={decoded} theme={plain} />).lastFrame()).toMatch(/no step report/);

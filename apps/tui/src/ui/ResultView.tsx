@@ -33,7 +33,10 @@ export function ResultView(props: {
 }) {
   const width = props.width ?? 80;
   const lines = props.raw
-    ? rawLines(props.result)
+    ? // Long values wrap under their key rather than run off the screen.
+      rawLines(props.result).flatMap((line) =>
+        wrapText(line, width, line.length - line.trimStart().length + 2),
+      )
     : resultLines(props.result, { width, details: props.details === true, theme: props.theme });
   return (
     <ScrollView

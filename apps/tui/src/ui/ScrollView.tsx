@@ -39,8 +39,9 @@ export function ScrollView(props: {
     <Box flexDirection="column">
       {lines.slice(at, at + rows).map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text, by position
+        // An empty Text takes no row in Ink: a blank line is a space, so the window is as tall as it says.
         <Text key={at + index} wrap="truncate-end">
-          {line}
+          {line || ' '}
         </Text>
       ))}
       {fits ? null : (

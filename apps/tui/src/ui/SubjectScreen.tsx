@@ -37,6 +37,8 @@ export function SubjectScreen(props: {
   notice?: string | undefined;
   /** What the rule provisions (its schema's object mappings): only these can be picked. */
   kinds: readonly SubjectKind[];
+  /** The distinguished name picked here before (coming back with Esc): shown again, to edit. */
+  initialDn?: string;
   onPick: (subject: Subject) => void;
   onError: (error: unknown) => void;
 }) {
@@ -99,7 +101,7 @@ export function SubjectScreen(props: {
         </Text>
       ) : null}
       {cloudSync ? (
-        <DistinguishedNameField theme={theme} onPick={props.onPick} />
+        <DistinguishedNameField theme={theme} onPick={props.onPick} initial={props.initialDn ?? ''} />
       ) : group ? (
         <MembersPicker
           graph={graph}
@@ -141,9 +143,13 @@ export function SubjectScreen(props: {
 }
 
 /** An AD user for cloud sync, by distinguished name: checked with core's one rule before it is sent. */
-function DistinguishedNameField(props: { theme: Theme; onPick: (subject: Subject) => void }) {
+function DistinguishedNameField(props: {
+  theme: Theme;
+  onPick: (subject: Subject) => void;
+  initial: string;
+}) {
   const { theme } = props;
-  const [dn, setDn] = useState('');
+  const [dn, setDn] = useState(props.initial);
   const [dnProblem, setDnProblem] = useState<string | undefined>();
   return (
     <Box flexDirection="column">
