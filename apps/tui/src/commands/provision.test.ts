@@ -178,6 +178,12 @@ describe('ondemand provision against the embedded simulator', () => {
       /could not reach the ondemand proxy at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): nothing answers there/,
     ],
     [
+      'a proxy whose CA is not trusted',
+      `--proxy SIM --api-key k ${target} --rule r`,
+      3,
+      /could not reach the ondemand proxy at .*: its certificate is not signed by a CA this machine trusts: pass --ca FILE/,
+    ],
+    [
       'a simulator whose CA is not trusted',
       `--graph-url SIM --tenant t --client-id c --client-secret s ${target} --rule r`,
       3,

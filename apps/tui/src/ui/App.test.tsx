@@ -47,6 +47,26 @@ describe('ConnectScreen', () => {
     expect(without).not.toContain('Tenant as an app');
   });
 
+  it('asks the proxy form for a CA file too, and passes it on when given', async () => {
+    const chosen: Array<Record<string, unknown>> = [];
+    const { lastFrame, stdin } = render(
+      <ConnectScreen env={{}} theme={plain} onConnect={(flags) => chosen.push(flags)} onQuit={() => {}} />,
+    );
+    await pressUntil(stdin, lastFrame, DOWN, /❯ Tenant, signed in as me/);
+    await pressUntil(stdin, lastFrame, DOWN, /❯ ondemand proxy/);
+    await pressUntil(stdin, lastFrame, '\r', /Connect to the ondemand proxy/);
+    // Each field once, then its value shown: a field's Enter moves on to the next.
+    stdin.write('https://proxy.example\r');
+    await until(lastFrame, /Proxy URL: https:\/\/proxy\.example\n/);
+    stdin.write('odp_k\r');
+    await until(lastFrame, /API key: \*{5}\n\s*CA file \(empty: the system CAs\)/);
+    stdin.write('/etc/ondemand/ca.pem\r');
+    await until(() => JSON.stringify(chosen), /ca/);
+    expect(chosen).toEqual([
+      { proxy: 'https://proxy.example', 'api-key': 'odp_k', ca: '/etc/ondemand/ca.pem' },
+    ]);
+  });
+
   it('a form lists its own keys, and Esc goes back a field, then to the ways to connect', async () => {
     const { lastFrame, stdin } = render(
       <ConnectScreen env={{}} theme={plain} onConnect={() => {}} onQuit={() => {}} />,

@@ -22,6 +22,7 @@ export function ConnectScreen(props: {
     'client-id': env.AZURE_CLIENT_ID ?? '',
     proxy: env.ONDEMAND_PROXY_URL ?? '',
     'api-key': env.ONDEMAND_API_KEY ?? '',
+    ca: '',
   });
   const [field, setField] = useState(0);
   // Esc on a form: one step back, to the field before or to the ways to connect.
@@ -74,10 +75,11 @@ export function ConnectScreen(props: {
       </ScreenFrame>
     );
   }
-  const names = way === 'proxy' ? ['proxy', 'api-key'] : ['tenant', 'client-id'];
+  const names = way === 'proxy' ? ['proxy', 'api-key', 'ca'] : ['tenant', 'client-id'];
   const labels: Record<string, string> = {
     proxy: 'Proxy URL',
     'api-key': 'API key',
+    ca: 'CA file (empty: the system CAs)',
     tenant: 'Tenant id',
     'client-id': 'Client id (a public client app)',
   };
@@ -105,7 +107,11 @@ export function ConnectScreen(props: {
                 else
                   props.onConnect(
                     way === 'proxy'
-                      ? { proxy: filled.proxy, 'api-key': filled['api-key'] }
+                      ? {
+                          proxy: filled.proxy,
+                          'api-key': filled['api-key'],
+                          ...(filled.ca?.trim() ? { ca: filled.ca.trim() } : {}),
+                        }
                       : { tenant: filled.tenant, 'client-id': filled['client-id'], 'device-code': true },
                   );
               }}

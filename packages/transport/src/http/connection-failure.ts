@@ -8,6 +8,16 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'CERT_UNTRUSTED',
 ]);
 
+/**
+ * Whether the connection failed on the server's certificate (not trusted, expired, for another host):
+ * a matter of configuration (which CA to trust, which URL), not of the network, so exit 3, not 4.
+ */
+export function isCertificateProblem(code: string): boolean {
+  return (
+    UNTRUSTED_CERTIFICATE.has(code) || code === 'CERT_HAS_EXPIRED' || code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+  );
+}
+
 /** The error's code, from it or its cause (a wrapper keeps the socket's there), else its message. */
 export function errorCode(error: unknown): string {
   const inner = error as { code?: string; cause?: { code?: string }; message?: string };

@@ -10,6 +10,7 @@ import { type Dispatcher, request } from 'undici';
 import type { CachingCredential } from '../credentials/token-credential.js';
 import {
   AuthError,
+  ConfigError,
   NetworkError,
   OutcomeUnknownError,
   RateLimiterUnavailableError,
@@ -17,7 +18,7 @@ import {
   TransportError,
 } from '../errors.js';
 import { abortedOr, pause } from './cancellable-pause.js';
-import { connectionHint, errorCode } from './connection-failure.js';
+import { connectionHint, errorCode, isCertificateProblem } from './connection-failure.js';
 import { backoffMs, isRetryableNetworkError, isRetryableStatus, type RetryOptions } from './retry-policy.js';
 import { whenHeadersSent } from './when-headers-sent.js';
 
@@ -173,12 +174,10 @@ export class GraphExchange {
             { clientRequestId, attempts },
             { cause: error },
           );
-        throw new NetworkError(
-          'network',
-          `could not reach ${this.options.peer ?? 'Graph'} at ${new URL(call.url).origin} (${code}): ${connectionHint(code)}`,
-          { clientRequestId, attempts },
-          { cause: error },
-        );
+        const unreachable = `could not reach ${this.options.peer ?? 'Graph'} at ${new URL(call.url).origin} (${code}): ${connectionHint(code)}`;
+        // A certificate this process will not trust is fixed in the configuration (--ca), not by waiting.
+        if (isCertificateProblem(code)) throw new ConfigError(unreachable, { cause: error });
+        throw new NetworkError('network', unreachable, { clientRequestId, attempts }, { cause: error });
       }
       stopWatching();
       call.signal?.removeEventListener('abort', onCancel);
