@@ -300,6 +300,9 @@ export function App(props: AppProps) {
     back,
     backLabel: screen.name === 'apps' && trail.current.length === 0 ? 'other connection' : 'back',
     quit,
+    // The frame around a list: status and rate lines, margins, a heading, a title, the search, the
+    // list's own "more" line, the help bar, Ink's last newline, and a row for a notice.
+    listRows: Math.max(5, height - 11),
     ...(connection?.proxy
       ? {
           proxy: {

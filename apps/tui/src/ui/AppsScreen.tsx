@@ -77,6 +77,7 @@ export function AppsScreen(props: {
       <SearchedList
         search={search}
         theme={props.theme}
+        height={nav.listRows}
         lookingUp="looking up apps with provisioning jobs"
         empty="no app with a provisioning job matches"
       />

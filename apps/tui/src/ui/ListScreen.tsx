@@ -32,6 +32,7 @@ export function ListScreen<T>(props: {
         items={props.items}
         theme={theme}
         onSelect={props.onSelect}
+        {...(nav.listRows ? { height: nav.listRows } : {})}
         {...(props.empty ? { empty: props.empty } : {})}
       />
     </ScreenFrame>

@@ -15,6 +15,8 @@ export function SearchedList<T>(props: {
   lookingUp: string;
   /** What an answer without rows says. */
   empty: string;
+  /** How many rows it may take (the terminal's rows left). */
+  height?: number | undefined;
 }) {
   const { search, theme } = props;
   const waiting =
@@ -32,6 +34,7 @@ export function SearchedList<T>(props: {
       onSelect={search.pick}
       onEnterWithoutRow={() => search.pick(undefined)}
       theme={theme}
+      {...(props.height ? { height: props.height } : {})}
       empty={
         search.searching ? (
           <Text color={theme.color('gray')}>

@@ -133,6 +133,7 @@ export function SubjectScreen(props: {
           <SearchedList
             search={search}
             theme={theme}
+            height={nav.listRows}
             lookingUp="searching"
             empty={`no ${kind} matches "${search.query}"`}
           />

@@ -27,6 +27,8 @@ export interface Navigation {
   quit: (how?: 'interrupt') => void;
   /** The proxy's approvals and audit screens, when connected through the proxy. */
   proxy?: { approvals: () => void; audit: () => void };
+  /** Rows a screen's list may take: what the terminal leaves after the frame (status, title, help). */
+  listRows?: number;
 }
 
 /** Whether a key pressed is the binding's key, read from the label the help bar shows. */
