@@ -5,6 +5,7 @@ import { memoryIo } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorFlags } from '../test/simulator-flags.js';
 import { connectionOptions } from './connection.js';
 import { parseArgs } from './parse-args.js';
 import { runCli } from './run-cli.js';
@@ -59,14 +60,7 @@ describe('a client secret that begins with "-"', () => {
     const code = await runCli(
       [
         'provision',
-        '--graph-url',
-        sim.url,
-        '--ca',
-        sim.caFile!,
-        '--tenant',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
+        ...simulatorFlags(sim),
         ...secretArgs,
         '--sp',
         ids.saasServicePrincipal,

@@ -4,6 +4,7 @@ import { documentedIds as ids, type RunningSimulator, startSimulator } from '@on
 import { memoryIo, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorFlags } from '../../test/simulator-flags.js';
 import { runCli } from '../run-cli.js';
 
 let sim: RunningSimulator;
@@ -29,14 +30,7 @@ function bulk(dir: string, rows: string[], extra: string[] = [], header = 'objec
       ids.saasServicePrincipal,
       '--job',
       ids.saasJob,
-      '--graph-url',
-      sim.url,
-      '--ca',
-      sim.caFile!,
-      '--tenant',
-      sim.tenantId,
-      '--client-id',
-      sim.clientId,
+      ...simulatorFlags(sim),
       ...extra,
     ],
     run.io,
@@ -143,23 +137,7 @@ describe('ondemand bulk, run again', () => {
     const dir = tempDir('ondemand-bulk-');
     const lookup = await (async () => {
       const { io, output } = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
-      await runCli(
-        [
-          'users',
-          '--graph-url',
-          sim.url,
-          '--ca',
-          sim.caFile!,
-          '--tenant',
-          sim.tenantId,
-          '--client-id',
-          sim.clientId,
-          '--search',
-          'grace',
-          '--json',
-        ],
-        io,
-      );
+      await runCli(['users', ...simulatorFlags(sim), '--search', 'grace', '--json'], io);
       return output();
     })();
     writeFileSync(join(dir, 'users.json'), lookup);
@@ -172,14 +150,7 @@ describe('ondemand bulk, run again', () => {
         ids.saasServicePrincipal,
         '--job',
         ids.saasJob,
-        '--graph-url',
-        sim.url,
-        '--ca',
-        sim.caFile!,
-        '--tenant',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
+        ...simulatorFlags(sim),
         '--rate-limit',
         '5/500',
       ],

@@ -5,6 +5,7 @@ import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { themeFor } from '../colour.js';
 import type { Navigation } from './key-bindings.js';
+import type { SubjectKind } from './model.js';
 import { SubjectScreen } from './SubjectScreen.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
@@ -31,19 +32,25 @@ afterAll(async () => {
   await sim.stop();
 });
 
+/** The screen as App would show it; what it picks (and any error) goes to `picked`, Esc and quit to `pressed`. */
+function subjectScreen(options: { kinds: SubjectKind[]; picked?: unknown[]; pressed?: string[] }) {
+  const picked = options.picked ?? [];
+  return render(
+    <SubjectScreen
+      graph={graph}
+      theme={plain}
+      nav={recordedNav(options.pressed ?? [])}
+      kinds={options.kinds}
+      onPick={(subject) => picked.push(subject)}
+      onError={(error) => picked.push(error)}
+    />,
+  );
+}
+
 describe('SubjectScreen', () => {
   it('a name and Enter in one read pick that name, and a name nobody has picks nobody', async () => {
     const picked: unknown[] = [];
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user', 'group']}
-        onPick={(subject) => picked.push(subject)}
-        onError={(error) => picked.push(error)}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'], picked });
     await until(lastFrame, /❯ Alex Vance/);
     // As a fast typist or a paste sends it: the rows on screen still answer the empty search.
     stdin.write('wen\r');
@@ -51,16 +58,7 @@ describe('SubjectScreen', () => {
     expect(picked[0]).toMatchObject({ kind: 'user', label: 'Wen Vance' });
 
     const nobody: unknown[] = [];
-    const second = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user', 'group']}
-        onPick={(subject) => nobody.push(subject)}
-        onError={(error) => nobody.push(error)}
-      />,
-    );
+    const second = subjectScreen({ kinds: ['user', 'group'], picked: nobody });
     await until(second.lastFrame, /❯ Alex Vance/);
     second.stdin.write('zoe\r');
     await until(second.lastFrame, /no user matches "zoe"/);
@@ -69,16 +67,7 @@ describe('SubjectScreen', () => {
 
   it('switches to groups with Tab, and picks up to five members with Tab', async () => {
     const picked: unknown[] = [];
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user', 'group']}
-        onPick={(subject) => picked.push(subject)}
-        onError={(error) => picked.push(error)}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'], picked });
     await until(lastFrame, /❯ /);
     await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
     await pressUntil(stdin, lastFrame, 'all', /Search: all/);
@@ -96,16 +85,7 @@ describe('SubjectScreen', () => {
 
   it('searches members with spaces typed ("member 2"), and Tab chooses the row that search shows', async () => {
     const picked: unknown[] = [];
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user', 'group']}
-        onPick={(subject) => picked.push(subject)}
-        onError={(error) => picked.push(error)}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'], picked });
     await until(lastFrame, /❯ /);
     await pressUntil(stdin, lastFrame, '\t', /Provision a group/);
     await pressUntil(stdin, lastFrame, 'falcon', /Search: falcon/);
@@ -124,16 +104,7 @@ describe('SubjectScreen', () => {
   });
 
   it('finds a user by full name, as Graph’s search matches each word', async () => {
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user', 'group']}
-        onPick={() => {}}
-        onError={() => {}}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'] });
     await until(lastFrame, /❯ Alex Vance/);
     stdin.write('diego wilber');
     const found = await until(lastFrame, /Search: diego wilber[\s\S]*❯ Diego Wilber/);
@@ -141,16 +112,7 @@ describe('SubjectScreen', () => {
   });
 
   it('offers only what the rule maps: no group for a users-only rule, and says so', async () => {
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['user']}
-        onPick={() => {}}
-        onError={() => {}}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user'] });
     const frame = await until(lastFrame, /❯ Alex Vance/);
     expect(frame).toMatch(/Provision a user \(the rule maps users only\)/);
     expect(frame).toMatch(/↑↓ move · Enter pick · Esc back · Ctrl-C quit/);
@@ -160,31 +122,13 @@ describe('SubjectScreen', () => {
   });
 
   it('takes a distinguished name for a cloud-sync job, and says what is wrong with a bad one', async () => {
-    const bad = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['dn']}
-        onPick={() => {}}
-        onError={() => {}}
-      />,
-    );
+    const bad = subjectScreen({ kinds: ['dn'] });
     await pressUntil(bad.stdin, bad.lastFrame, 'CN=Adele,', /DN: CN=Adele,/);
     await until(bad.lastFrame, /DN: CN=Adele,/);
     await pressUntil(bad.stdin, bad.lastFrame, '\r', /✗ the name ends with a separator/);
 
     const picked: unknown[] = [];
-    const good = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav([])}
-        kinds={['dn']}
-        onPick={(subject) => picked.push(subject)}
-        onError={() => {}}
-      />,
-    );
+    const good = subjectScreen({ kinds: ['dn'], picked });
     await pressUntil(good.stdin, good.lastFrame, ids.adUserDn, /DN: CN=AdeleV/);
     await until(good.lastFrame, /DN: CN=AdeleV/);
     await pressUntil(good.stdin, () => String(picked.length), '\r', /[1-9]/);
@@ -193,16 +137,7 @@ describe('SubjectScreen', () => {
 
   it('lists exactly the keys of each way of picking, and Esc goes back one step: members to groups, then out', async () => {
     const pressed: string[] = [];
-    const { lastFrame, stdin } = render(
-      <SubjectScreen
-        graph={graph}
-        theme={plain}
-        nav={recordedNav(pressed)}
-        kinds={['user', 'group']}
-        onPick={() => {}}
-        onError={() => {}}
-      />,
-    );
+    const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'], pressed: pressed });
     await until(lastFrame, /↑↓ move · Enter pick · Tab group instead · Esc back · Ctrl-C quit/);
     await pressUntil(stdin, lastFrame, '\t', /Tab user instead/);
     await pressUntil(stdin, lastFrame, 'all', /Search: all/);
