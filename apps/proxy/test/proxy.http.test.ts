@@ -337,6 +337,19 @@ describe('ondemand-proxy', () => {
     });
     const json = (await page.body.json()) as { '@odata.nextLink': string };
     expect(json['@odata.nextLink']).toMatch(/^https:\/\/ondemand\.example\.com\/v1\.0\/servicePrincipals\?/);
+    // A client's own Forwarded element, on the left, is not believed: the trusted hop's, on the right, is.
+    const chained = await request(`${secure.url}/v1.0/servicePrincipals?$top=1`, {
+      headers: {
+        authorization: `Bearer ${demo.keys.requester}`,
+        forwarded:
+          'for=198.51.100.9;proto=https;host=evil.example, for=203.0.113.7;proto=https;host=ondemand.example.com',
+        'x-forwarded-host': 'evil.example, ondemand.example.com',
+      },
+      dispatcher,
+    });
+    expect(((await chained.body.json()) as { '@odata.nextLink': string })['@odata.nextLink']).toMatch(
+      /^https:\/\/ondemand\.example\.com\//,
+    );
     await expect(
       request(secure.url.replace('https:', 'http:'), { headersTimeout: 2_000 }).then((answer) =>
         answer.body.text(),

@@ -72,6 +72,19 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(await verdict(proxy)).toMatchObject({ valid: true, problems: [] });
   });
 
+  it('refuses a body nested 10 000 levels deep with an audited 400, not a 500', async () => {
+    const proxy = await start();
+    // 20 KB: an objectTypeName nested in 10 000 arrays.
+    const deep = `${'['.repeat(10_000)}"User"${']'.repeat(10_000)}`;
+    const answer = await proxy.call(userPath, {
+      key: proxy.keys.requester,
+      body: `{"parameters":[{"ruleId":"r","subjects":[{"objectId":"${ids.saasUser}","objectTypeName":${deep}}]}]}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.message).toMatch(/nests deeper than 400 levels/);
+    expect((await entries(proxy, '&action=rejected')).map((entry) => entry.detail.status)).toEqual([400]);
+  });
+
   it('refuses a reason header holding C1 or C0 controls, and takes one in UTF-8 as the text it is', async () => {
     const proxy = await start();
     const before = graphStats().received;

@@ -32,11 +32,23 @@ export class PublicUrls {
     const remote = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
       ?.socket?.remoteAddress;
     if (!remote || !this.config.trustedProxies.includes(remote.replace(/^::ffff:/, ''))) return undefined;
-    const first = (c.req.header('forwarded') ?? '').split(',')[0] ?? '';
-    const field = (name: string) =>
-      new RegExp(`(?:^|;)\\s*${name}="?([^";]+)"?`, 'i').exec(first)?.[1]?.trim();
-    const proto = (field('proto') ?? c.req.header('x-forwarded-proto')?.split(',')[0])?.trim().toLowerCase();
-    const host = (field('host') ?? c.req.header('x-forwarded-host')?.split(',')[0])?.trim();
+    // Read from the right: each hop appends its element, and the client writes whatever it likes on
+    // the left. The element to believe is the one the outermost trusted hop appended: the rightmost
+    // whose `for` (who that hop was talking to) is not itself a trusted proxy.
+    const elements = (c.req.header('forwarded') ?? '').split(',').filter((each) => each.trim() !== '');
+    const field = (element: string, name: string) =>
+      new RegExp(`(?:^|;)\\s*${name}="?([^";]+)"?`, 'i').exec(element.trim())?.[1]?.trim();
+    const trusted = (address: string | undefined) =>
+      !!address &&
+      this.config.trustedProxies.includes(address.replace(/^\[|\]$/g, '').replace(/^::ffff:/, ''));
+    let chosen = elements.at(-1) ?? '';
+    for (let index = elements.length - 1; index >= 0; index--) {
+      chosen = elements[index]!;
+      if (!trusted(field(chosen, 'for'))) break;
+    }
+    const last = (header: string) => c.req.header(header)?.split(',').at(-1);
+    const proto = (field(chosen, 'proto') ?? last('x-forwarded-proto'))?.trim().toLowerCase();
+    const host = (field(chosen, 'host') ?? last('x-forwarded-host'))?.trim();
     if ((proto !== 'https' && proto !== 'http') || !host || !HOST.test(host)) return undefined;
     return `${proto}://${host}`;
   }

@@ -32,11 +32,15 @@ export async function readBodyText(c: ProxyRequest, maxBytes: number): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The body as JSON, or a 400 that says it is not. */
+/** How deep a body's JSON may nest: far past any request's own shape, far short of the stack's. */
+export const MAX_JSON_DEPTH = 400;
+
+/** The body as JSON, or a 400 that says it is not (or nests deeper than {@link MAX_JSON_DEPTH}). */
 export async function readJsonBody(c: ProxyRequest, maxBytes: number, shape: string): Promise<unknown> {
   const text = await readBodyText(c, maxBytes);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ProxyError(
       400,
@@ -44,4 +48,25 @@ export async function readJsonBody(c: ProxyRequest, maxBytes: number, shape: str
       `Unable to read JSON request payload: the body must be JSON, ${shape}.`,
     );
   }
+  // Checked before anything walks it recursively (validation, hashing, the audit entry), which a
+  // body nested 10 000 deep would take past the stack (a 500, unaudited).
+  if (depthOver(value, MAX_JSON_DEPTH))
+    throw new ProxyError(
+      400,
+      'BadRequest',
+      `The request body nests deeper than ${MAX_JSON_DEPTH} levels: send ${shape}.`,
+    );
+  return value;
+}
+
+/** Whether `value` nests deeper than `limit`, found without recursion. */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [each, depth] = stack.pop()!;
+    if (each === null || typeof each !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(each)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
