@@ -164,6 +164,27 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(graphStats().received).toBe(before);
   });
 
+  it.each(['user', 'Worker'])(
+    'judges a group sent as objectTypeName %s as the group it is: refused before any rule or Graph',
+    async (spelling) => {
+      const proxy = await start();
+      const before = graphStats().received;
+      const answer = await proxy.call(userPath, {
+        key: proxy.keys.requester,
+        body: JSON.stringify({
+          parameters: [
+            { ruleId: ids.saasRule, subjects: [{ objectId: ids.group, objectTypeName: spelling }] },
+          ],
+        }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.json.error.details[0].message).toMatch(
+        new RegExp(`is a group in the directory, not a ${spelling}: send it with objectTypeName "Group"`),
+      );
+      expect(graphStats().received).toBe(before);
+    },
+  );
+
   it('has a body limit on every route: an approver cannot push a review of any size', async () => {
     const proxy = await start();
     const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });

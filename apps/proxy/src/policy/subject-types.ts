@@ -1,6 +1,6 @@
 import type { InputIssue, ProvisionOnDemandRequest } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
-import { isEntraObject, namedObjects } from './subjects.js';
+import { isEntraObject, namedObjects, needsDirectoryCheck } from './subjects.js';
 
 /** What the directory says an object is. */
 export interface DirectoryEntry {
@@ -47,8 +47,8 @@ export class SubjectDirectory {
 /** The Entra object ids a request names (canonical already). */
 export function entraObjectIds(body: ProvisionOnDemandRequest): string[] {
   return namedObjects(body)
-    .filter(isEntraObject)
-    .map((object) => object.objectId);
+    .filter(needsDirectoryCheck)
+    .map((object) => object.objectId.toLowerCase());
 }
 
 /**
@@ -60,9 +60,10 @@ export function typeMismatches(
   directory: Map<string, DirectoryEntry>,
 ): InputIssue[] {
   return namedObjects(body).flatMap((object) => {
-    if (!isEntraObject(object)) return [];
-    const entry = directory.get(object.objectId);
-    const declared = object.objectTypeName.toLowerCase();
+    if (!needsDirectoryCheck(object)) return [];
+    const entry = directory.get(object.objectId.toLowerCase());
+    // An Entra object's type must match; an AD `user` or a `Worker` must not be an Entra object at all.
+    const declared = isEntraObject(object) ? object.objectTypeName.toLowerCase() : undefined;
     if (!entry || entry.type.toLowerCase() === declared) return [];
     return [
       {

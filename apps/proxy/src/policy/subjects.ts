@@ -42,3 +42,16 @@ export function describeSubjects(body: ProvisionOnDemandRequest): string {
     )
     .join('; ');
 }
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether the directory must be asked what an object is: an Entra object, and any other object whose
+ * id is an object id whatever type it is sent as (a group's id sent as an AD `user` or a `Worker`
+ * would otherwise skip the type check and a rule written for groups).
+ */
+export function needsDirectoryCheck(object: Pick<NamedObject, 'objectId' | 'objectTypeName'>): boolean {
+  return (
+    isEntraObject(object) || (OBJECT_ID.test(object.objectId) && !looksLikeDistinguishedName(object.objectId))
+  );
+}
