@@ -14,7 +14,7 @@ import {
   type KnownNames,
   namesFromApprovals,
 } from '../render/audit-text.js';
-import { outputWidth, truncate } from '../render/text.js';
+import { outputWidth } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 
 export const auditUsage = `Usage: ondemand audit [--since T] [--until T] [--principal P] [--action A] [--job J] [--subject S] [--follow] [--json]

@@ -137,6 +137,18 @@ export function App(props: AppProps) {
           .connect(flags, (prompt) => setScreen({ name: 'connecting', prompt }))
           .then(
             async (opened) => {
+              // Connected once it is: signed in, or the proxy took the key. Until then the status
+              // line says "not connected", not where the calls would go.
+              try {
+                if (!attempt.cancelled)
+                  await (opened.proxy
+                    ? opened.proxy.listApprovals({ limit: 1 })
+                    : opened.graph.checkSignIn());
+              } catch (error) {
+                await opened.close();
+                if (!attempt.cancelled) fail(error, { name: 'connect' });
+                return undefined;
+              }
               if (attempt.cancelled) {
                 await opened.close();
                 return undefined;

@@ -38,8 +38,8 @@ export function ScrollView(props: {
   return (
     <Box flexDirection="column">
       {lines.slice(at, at + rows).map((line, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text, by position
         // An empty Text takes no row in Ink: a blank line is a space, so the window is as tall as it says.
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text, by position
         <Text key={at + index} wrap="truncate-end">
           {line || ' '}
         </Text>
