@@ -53,14 +53,21 @@ describe('the Audit screen', () => {
     expect(first.split('\n').length).toBeLessThanOrEqual(24);
     // Every key listed, q included: at 80 columns the help bar takes a second line rather than cut it.
     expect(first).toMatch(/a action · t time · p principal · o object · x clear\nEsc back · q quit/);
-    // The list follows the filter once the proxy has answered for it: only requests, no decision.
+    // a lists the actions with what each means; Enter filters on one, and the list follows once the
+    // proxy has answered for it: only requests, no decision.
+    const actions = await pressUntil(screen.stdin, screen.lastFrame, 'a', /❯ every action/);
+    expect(actions).toMatch(/request\s+a provisionOnDemand arrived/);
+    await pressUntil(screen.stdin, screen.lastFrame, '\u001B[B', /❯ request/);
     await pressUntil(
       screen.stdin,
       screen.lastFrame,
-      'a',
+      '\r',
       /action request · all time · 1 entry(?![\s\S]* decision )/,
     );
-    await pressUntil(screen.stdin, screen.lastFrame, 'a', /action decision · all time · 1 entry/);
+    await pressUntil(screen.stdin, screen.lastFrame, 'a', /❯ every action/);
+    await pressUntil(screen.stdin, screen.lastFrame, '\u001B[B', /❯ request/);
+    await pressUntil(screen.stdin, screen.lastFrame, '\u001B[B', /❯ decision/);
+    await pressUntil(screen.stdin, screen.lastFrame, '\r', /action decision · all time · 1 entry/);
     const entry = await pressUntil(screen.stdin, screen.lastFrame, '\r', /"action": "decision"/);
     expect(entry).toMatch(/lines 1–\d+ of \d+/);
     // End scrolls to the entry's end, where its hashes are.

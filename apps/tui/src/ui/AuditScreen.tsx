@@ -1,4 +1,10 @@
-import { AUDIT_ACTIONS, type AuditEntryView, type ChainVerdict, terminalSafe } from '@ondemand/core';
+import {
+  AUDIT_ACTION_MEANINGS,
+  AUDIT_ACTIONS,
+  type AuditEntryView,
+  type ChainVerdict,
+  terminalSafe,
+} from '@ondemand/core';
 import type { AuditFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -6,10 +12,11 @@ import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar, helpLines } from './HelpBar.js';
-import { bind, helpKeys, type KeyBinding, quitBindings, shown } from './key-bindings.js';
+import { bind, helpKeys, type KeyBinding, MOVE_AND_PICK, quitBindings, shown } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { useBindings } from './ScreenFrame.js';
 import { ScrollView } from './ScrollView.js';
+import { SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
 import { useKeys } from './use-keys.js';
 
@@ -24,7 +31,9 @@ const PERIODS = [
 type Mode =
   | { name: 'list' }
   | { name: 'entry'; entry: AuditEntryView }
-  | { name: 'typing'; field: 'principal' | 'subject' };
+  | { name: 'typing'; field: 'principal' | 'subject' }
+  /** Choosing the action to filter on, from a list (there are thirteen). */
+  | { name: 'actions' };
 
 /**
  * The audit log for auditors: the chain's verdict at the top, entries as a list that grows as new
@@ -133,35 +142,34 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
       ? [shown('↑↓', 'scroll'), bind('Esc', 'back', toList), ...quitBindings(quit, { typing: false })]
       : mode.name === 'typing'
         ? [shown('Enter', 'filter'), bind('Esc', 'cancel', toList), ...quitBindings(quit, { typing: true })]
-        : [
-            shown('↑↓', 'move'),
-            bind(
-              'Enter',
-              'details',
-              () => list[position] && setMode({ name: 'entry', entry: list[position]! }),
-            ),
-            bind('a', 'action', () => {
-              const next = action === undefined ? 0 : AUDIT_ACTIONS.indexOf(action as never) + 1;
-              setAction(AUDIT_ACTIONS[next]);
-            }),
-            bind('t', 'time', () => setPeriod((period + 1) % PERIODS.length)),
-            bind('p', 'principal', () => {
-              setDraft(principal);
-              setMode({ name: 'typing', field: 'principal' });
-            }),
-            bind('o', 'object', () => {
-              setDraft(subject);
-              setMode({ name: 'typing', field: 'subject' });
-            }),
-            bind('x', 'clear', () => {
-              setAction(undefined);
-              setPeriod(0);
-              setPrincipal('');
-              setSubject('');
-            }),
-            bind('Esc', 'back', props.onExit),
-            ...quitBindings(quit, { typing: false }),
-          ];
+        : mode.name === 'actions'
+          ? [...MOVE_AND_PICK, bind('Esc', 'cancel', toList), ...quitBindings(quit, { typing: false })]
+          : [
+              shown('↑↓', 'move'),
+              bind(
+                'Enter',
+                'details',
+                () => list[position] && setMode({ name: 'entry', entry: list[position]! }),
+              ),
+              bind('a', 'action', () => setMode({ name: 'actions' })),
+              bind('t', 'time', () => setPeriod((period + 1) % PERIODS.length)),
+              bind('p', 'principal', () => {
+                setDraft(principal);
+                setMode({ name: 'typing', field: 'principal' });
+              }),
+              bind('o', 'object', () => {
+                setDraft(subject);
+                setMode({ name: 'typing', field: 'subject' });
+              }),
+              bind('x', 'clear', () => {
+                setAction(undefined);
+                setPeriod(0);
+                setPrincipal('');
+                setSubject('');
+              }),
+              bind('Esc', 'back', props.onExit),
+              ...quitBindings(quit, { typing: false }),
+            ];
   useBindings(bindings);
   const help = helpKeys(bindings);
 
@@ -184,6 +192,26 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
         lines={JSON.stringify(mode.entry, null, 2).split('\n')}
         height={bodyHeightWith(help)}
         theme={theme}
+      />
+    );
+  } else if (mode.name === 'actions') {
+    body = (
+      <SelectList
+        items={[
+          { key: 'every', label: 'every action', value: undefined as string | undefined },
+          ...AUDIT_ACTIONS.map((each) => ({
+            key: each,
+            label: each,
+            hint: AUDIT_ACTION_MEANINGS[each],
+            value: each,
+          })),
+        ]}
+        onSelect={(picked) => {
+          setAction(picked);
+          setMode({ name: 'list' });
+        }}
+        theme={theme}
+        height={bodyHeightWith(help)}
       />
     );
   } else if (mode.name === 'typing') {
