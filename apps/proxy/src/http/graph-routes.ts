@@ -105,7 +105,13 @@ async function decideAndAnswer(
   await audit.append([
     audit.entry('request', who, {
       ...where,
-      detail: { apiVersion, ruleIds: body.parameters.map((parameter) => parameter.ruleId) },
+      detail: {
+        apiVersion,
+        ruleIds: body.parameters.map((parameter) => parameter.ruleId),
+        // The names the directory gave for the subjects (looked up for the type check anyway), so an
+        // auditor reads who, not only an id, for direct calls as for held ones.
+        ...(named(directory) ? { names: named(directory) } : {}),
+      },
     }),
     audit.entry('decision', who, {
       ...where,
@@ -167,6 +173,12 @@ async function decideAndAnswer(
         ? { ran: false }
         : { ran: true, answer: { kind: 'answer', status, headers, body: text } },
   };
+}
+
+/** Display names by object id, from the directory's answer; none when it gave none. */
+function named(directory: Map<string, DirectoryEntry>): Record<string, string> | undefined {
+  const names = [...directory].flatMap(([id, entry]) => (entry.displayName ? [[id, entry.displayName]] : []));
+  return names.length > 0 ? Object.fromEntries(names) : undefined;
 }
 
 /**

@@ -342,6 +342,25 @@ describe('ondemand audit', () => {
     );
   });
 
+  it('names the subjects of direct calls too, from the directory’s answer the proxy kept', async () => {
+    const direct = await fetch(
+      `${proxy.url}/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.requester}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          parameters: [
+            { ruleId: ids.saasRule, subjects: [{ objectId: ids.saasUser, objectTypeName: 'User' }] },
+          ],
+        }),
+      },
+    );
+    expect(direct.status).toBe(200);
+    const audit = await finished('auditor', ['audit', '--plain', '--action', 'request']);
+    expect(audit.out).toMatch(/User Bill Bob/);
+    expect(audit.out).not.toContain(`User ${ids.saasUser}`);
+  });
+
   it('follows new entries from now until Ctrl-C, not the whole log first', async () => {
     const before = await hold(ids.groupMembers[0]);
     await finished('requester', ['approvals', 'withdraw', before]);

@@ -8,6 +8,7 @@ import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
 import { parseArgs } from '../parse-args.js';
 import {
+  addNamesFromEntries,
   auditHeader,
   auditLine,
   auditTable,
@@ -168,7 +169,9 @@ async function printEntries(
     if (options.json) io.stdout.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     else
       io.stdout.write(
-        entries.length === 0 ? 'no entries match\n' : `${auditTable(terminalSafe(entries), names, width)}\n`,
+        entries.length === 0
+          ? 'no entries match\n'
+          : `${auditTable(terminalSafe(entries), addNamesFromEntries(names, terminalSafe(entries)), width)}\n`,
       );
     return ExitCode.success;
   }
@@ -177,7 +180,9 @@ async function printEntries(
   try {
     for await (const entry of proxy.auditEntries(filters, { follow: true, signal }))
       io.stdout.write(
-        options.json ? `${JSON.stringify(entry)}\n` : `${auditLine(terminalSafe(entry), names, width)}\n`,
+        options.json
+          ? `${JSON.stringify(entry)}\n`
+          : `${auditLine(terminalSafe(entry), addNamesFromEntries(names, [terminalSafe(entry)]), width)}\n`,
       );
     return ExitCode.success;
   } catch (error) {

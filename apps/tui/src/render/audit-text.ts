@@ -17,6 +17,16 @@ export function namesFromApprovals(approvals: ApprovalView[]): KnownNames {
   return names;
 }
 
+/** The names `request` entries carry (the directory's, for their subjects), added to `names`. */
+export function addNamesFromEntries(names: KnownNames, entries: readonly AuditEntryView[]): KnownNames {
+  for (const entry of entries) {
+    const carried = (entry.detail as { names?: unknown } | null)?.names;
+    if (carried && typeof carried === 'object')
+      for (const [id, name] of Object.entries(carried)) if (typeof name === 'string') names.set(id, name);
+  }
+  return names;
+}
+
 /** What came of an entry, in a few words: the decision, the review, Graph's status and result. */
 export function entryOutcome(entry: AuditEntryView): string {
   const detail = entry.detail as Record<string, unknown>;

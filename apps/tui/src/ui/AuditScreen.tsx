@@ -10,7 +10,7 @@ import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
-import { auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
+import { addNamesFromEntries, auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar, helpLines } from './HelpBar.js';
 import { bind, helpKeys, type KeyBinding, MOVE_AND_PICK, quitBindings, shown } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
@@ -237,7 +237,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
         entries={entries}
         trouble={trouble}
         position={position}
-        names={names}
+        names={addNamesFromEntries(new Map(names), list)}
         height={bodyHeightWith(help)}
         theme={theme}
         width={props.width}
