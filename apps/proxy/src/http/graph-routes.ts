@@ -216,10 +216,13 @@ async function subjectTypes(
     directory = await ctx.subjects.lookup(ids, apiVersion);
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
+    // The permission is the fix only when Graph refused the read; a sign-in or a network failure
+    // says its own cause (a DNS failure was followed by advice about permissions).
+    const refused = error.details.status === 403;
     throw new ProxyError(
       502,
       'BadGateway',
-      `The proxy could not ask the directory what the subjects are, so nothing was sent (${error.message}). Its Graph app needs Directory.Read.All, or User.Read.All and Group.Read.All.`,
+      `The proxy could not ask the directory what the subjects are, so nothing was sent (${error.message}).${refused ? ' Its Graph app needs Directory.Read.All, or User.Read.All and Group.Read.All.' : ''}`,
       {},
       { cause: error },
     );

@@ -185,6 +185,29 @@ describe('the proxy keeps its promises under odd input', () => {
     },
   );
 
+  it.each([
+    [
+      'was refused (403)',
+      {
+        kind: 'answer',
+        status: 403,
+        body: '{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}',
+      },
+      true,
+    ],
+    ['could not be reached', { kind: 'drop' }, false],
+  ] as const)('names the Graph permission only when the directory look-up %s', async (_, fault, hint) => {
+    const proxy = await start();
+    // Every look-up, retries included (cleared before the next test).
+    sim.context.faults.add({ ...fault, percent: 100, path: 'getByIds' } as never);
+    const answer = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    expect(answer.status).toBe(502);
+    expect(answer.json.error.message).toMatch(
+      /could not ask the directory what the subjects are, so nothing was sent/,
+    );
+    expect(/needs Directory\.Read\.All/.test(answer.json.error.message)).toBe(hint);
+  });
+
   it('has a body limit on every route: an approver cannot push a review of any size', async () => {
     const proxy = await start();
     const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
