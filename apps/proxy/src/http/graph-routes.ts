@@ -61,7 +61,7 @@ async function provision(ctx: ProxyContext, c: ProxyRequest): Promise<Response> 
   if (!canonical.ok) throw invalidInput(canonical.issues, 'Invalid request');
   const target = { ...canonical.value, apiVersion };
   const reason = requesterReason(c);
-  const directory = await subjectTypes(ctx, target.body, apiVersion);
+  const directory = await subjectTypes(ctx, target.body, apiVersion, target.servicePrincipalId);
 
   const scope = idempotencyScope(c, target);
   if (scope) {
@@ -208,12 +208,14 @@ async function subjectTypes(
   ctx: ProxyContext,
   body: Target['body'],
   apiVersion: ApiVersion,
+  servicePrincipalId: string,
 ): Promise<Map<string, DirectoryEntry>> {
   const ids = entraObjectIds(body);
   if (!ctx.config.policy.checkSubjectTypes || ids.length === 0) return new Map();
   let directory: Map<string, DirectoryEntry>;
   try {
-    directory = await ctx.subjects.lookup(ids, apiVersion);
+    // The app too, in the same call: its name goes into the audit entry beside the subjects'.
+    directory = await ctx.subjects.lookup([...ids, servicePrincipalId], apiVersion);
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
     // The permission is the fix only when Graph refused the read; a sign-in or a network failure

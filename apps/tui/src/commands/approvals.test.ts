@@ -342,7 +342,7 @@ describe('ondemand audit', () => {
     );
   });
 
-  it('names the subjects of direct calls too, from the directory’s answer the proxy kept', async () => {
+  it('names the app and subjects of direct calls too, from the directory’s answer the proxy kept', async () => {
     const direct = await fetch(
       `${proxy.url}/v1.0/servicePrincipals/${ids.saasServicePrincipal}/synchronization/jobs/${ids.saasJob}/provisionOnDemand`,
       {
@@ -357,7 +357,7 @@ describe('ondemand audit', () => {
     );
     expect(direct.status).toBe(200);
     const audit = await finished('auditor', ['audit', '--plain', '--action', 'request']);
-    expect(audit.out).toMatch(/User Bill Bob/);
+    expect(audit.out).toMatch(/Contoso Expenses \(SCIM\)\s+User Bill Bob/);
     expect(audit.out).not.toContain(`User ${ids.saasUser}`);
   });
 

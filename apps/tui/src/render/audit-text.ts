@@ -89,7 +89,7 @@ export function subjectWithName(subject: string | null, names: KnownNames): stri
 const TWO_LINES_BELOW = 120;
 
 /** Widths of the columns of one-line entries (the last takes the rest). */
-const WIDTHS = [19, 12, 11, 22, 30];
+const WIDTHS = [20, 12, 11, 26, 30];
 
 /**
  * Audit entries as a table: time, principal, action, app and subject (names where known), outcome.

@@ -318,6 +318,13 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
             ? { '@odata.type': '#microsoft.graph.group', ...groupView(group) }
             : { '@odata.type': '#microsoft.graph.group', id: group.id },
         ];
+      const sp = sim.tenant.servicePrincipals.get(key);
+      if (sp && (!allowed || allowed.has('serviceprincipal')))
+        return [
+          mayRead(readApps)
+            ? { '@odata.type': '#microsoft.graph.servicePrincipal', ...servicePrincipalView(sp) }
+            : { '@odata.type': '#microsoft.graph.servicePrincipal', id: sp.id },
+        ];
       return [];
     });
     return c.json({ '@odata.context': `${graphBase(c)}/$metadata#directoryObjects`, value });
