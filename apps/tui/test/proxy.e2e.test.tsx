@@ -93,8 +93,10 @@ describe('ondemand through the proxy', () => {
     await pressUntil(stdin, lastFrame, 'falcon', /Search: falcon/);
     await waitForFrame(lastFrame, /❯ Project Falcon/);
     await pressUntil(stdin, lastFrame, '\r', /Members of Project Falcon/);
-    const approving = approveWhenAsked();
+    // Approved only once the wait is on screen: the UI follows each change and would show the result
+    // before a look at the screen could catch the wait.
     const waiting = await pressUntil(stdin, lastFrame, '\r', /waiting for approval/);
+    const approving = approveWhenAsked();
     expect(waiting).toMatch(/The proxy holds this request until it has 1 more approver approval/);
     // Held, it has not run at Graph: the rate window is not shown as if it had.
     expect(waiting).not.toMatch(/calls left in this window/);
