@@ -302,29 +302,33 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
     const allowed = Array.isArray(types)
       ? new Set(types.map((type) => String(type).toLowerCase()))
       : undefined;
+    // The kinds getByIds answers, each with the permission that shows more than its type and id.
+    const kinds = [
+      { type: 'user', read: readUsers, find: (key: string) => sim.tenant.users.get(key), view: userView },
+      { type: 'group', read: readGroups, find: (key: string) => sim.tenant.groups.get(key), view: groupView },
+      {
+        type: 'servicePrincipal',
+        read: readApps,
+        find: (key: string) => sim.tenant.servicePrincipals.get(key),
+        view: servicePrincipalView,
+      },
+    ] as Array<{
+      type: string;
+      read: string[];
+      find: (key: string) => { id: string } | undefined;
+      view: (object: never) => Record<string, unknown>;
+    }>;
     const value = (wanted as string[]).flatMap((id) => {
-      const key = id.toLowerCase();
-      const user = sim.tenant.users.get(key);
-      if (user && (!allowed || allowed.has('user')))
+      for (const kind of kinds) {
+        const object = kind.find(id.toLowerCase());
+        if (!object || (allowed && !allowed.has(kind.type.toLowerCase()))) continue;
+        const odataType = `#microsoft.graph.${kind.type}`;
         return [
-          mayRead(readUsers)
-            ? { '@odata.type': '#microsoft.graph.user', ...userView(user) }
-            : { '@odata.type': '#microsoft.graph.user', id: user.id },
+          mayRead(kind.read)
+            ? { '@odata.type': odataType, ...kind.view(object as never) }
+            : { '@odata.type': odataType, id: object.id },
         ];
-      const group = sim.tenant.groups.get(key);
-      if (group && (!allowed || allowed.has('group')))
-        return [
-          mayRead(readGroups)
-            ? { '@odata.type': '#microsoft.graph.group', ...groupView(group) }
-            : { '@odata.type': '#microsoft.graph.group', id: group.id },
-        ];
-      const sp = sim.tenant.servicePrincipals.get(key);
-      if (sp && (!allowed || allowed.has('serviceprincipal')))
-        return [
-          mayRead(readApps)
-            ? { '@odata.type': '#microsoft.graph.servicePrincipal', ...servicePrincipalView(sp) }
-            : { '@odata.type': '#microsoft.graph.servicePrincipal', id: sp.id },
-        ];
+      }
       return [];
     });
     return c.json({ '@odata.context': `${graphBase(c)}/$metadata#directoryObjects`, value });
