@@ -16,7 +16,7 @@ import { createGraphClient, type GraphClient } from '@ondemand/transport';
 import { DEFAULT_REPLICA } from './approvals/approval.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
-import { CheckpointSigner, readSigningKey } from './audit/checkpoint.js';
+import { CheckpointSigner, readSigningKey, signedBy } from './audit/checkpoint.js';
 import { Checkpointer } from './audit/checkpointer.js';
 import { OutcomeSpool } from './audit/outcome-spool.js';
 import { readWitness } from './audit/witness-file.js';
@@ -117,7 +117,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   const witnessFile = perReplica(config.audit.witnessFile);
   const signer = await auditSigner(config, env);
   const store = options.store ?? (await openStore(config, say));
-  if (witnessFile) await requireWitnessedLog(store, witnessFile);
+  if (witnessFile) await requireWitnessedLog(store, witnessFile, signer, say);
   const limiterStore = config.limiter ? await openLimiterStore(config.limiter, say) : undefined;
   const ca =
     options.ca ??
@@ -384,9 +384,26 @@ async function auditSigner(
  * Refuses to start on a database that is behind its own witness file (an older copy put back, an end
  * cut off): appending to it would build a second history over the first.
  */
-async function requireWitnessedLog(store: ProxyStore, witnessFile: string): Promise<void> {
+async function requireWitnessedLog(
+  store: ProxyStore,
+  witnessFile: string,
+  signer: CheckpointSigner | undefined,
+  say: Say,
+): Promise<void> {
   if (!existsSync(witnessFile)) return;
-  const { checkpoints } = await readWitness(witnessFile);
+  const read = await readWitness(witnessFile);
+  // Only what this proxy's key signed says how long the log was: a line anyone appended to the file
+  // (the folder may be writable by more than the proxy) must neither block a start nor be believed.
+  const checkpoints = signer
+    ? read.checkpoints.filter((checkpoint, index) => {
+        if (signedBy(checkpoint, signer.publicKey)) return true;
+        say(
+          'warn',
+          `the witness file ${witnessFile}: line ${read.lines[index]} is not signed by this proxy's audit key: ignored (run "ondemand-proxy audit verify" with --witness to see it)`,
+        );
+        return false;
+      })
+    : read.checkpoints;
   const newest = checkpoints.reduce<(typeof checkpoints)[number] | undefined>(
     (best, each) => (!best || each.seq > best.seq ? each : best),
     undefined,

@@ -16,18 +16,24 @@ export async function appendToWitness(path: string, checkpoint: Checkpoint): Pro
   }
 }
 
-/** Every checkpoint in a witness file, and the lines that are not one (named by number). */
+/**
+ * Every checkpoint in a witness file with the line it is on (`lines[i]` for `checkpoints[i]`), and the
+ * lines that are not one (named by number).
+ */
 export async function readWitness(
   path: string,
-): Promise<{ checkpoints: Checkpoint[]; unreadable: number[] }> {
+): Promise<{ checkpoints: Checkpoint[]; lines: number[]; unreadable: number[] }> {
   const text = await readFile(path, 'utf8');
   const checkpoints: Checkpoint[] = [];
+  const lines: number[] = [];
   const unreadable: number[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     const parsed = checkpointSchema.safeParse(tryJson(line));
-    if (parsed.success) checkpoints.push(parsed.data);
-    else unreadable.push(index + 1);
+    if (parsed.success) {
+      checkpoints.push(parsed.data);
+      lines.push(index + 1);
+    } else unreadable.push(index + 1);
   }
-  return { checkpoints, unreadable };
+  return { checkpoints, lines, unreadable };
 }

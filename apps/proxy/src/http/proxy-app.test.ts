@@ -589,6 +589,34 @@ describe("the audit log's anchor outside the database", () => {
     );
   });
 
+  it('starts past a witness line its own key never signed, and says which line it ignored', async () => {
+    const { audit, witnessFile } = await signed();
+    const lines: string[] = [];
+    const first = await start({ config: { audit } });
+    await first.call(userPath, { key: first.keys.requester, body: userBody });
+    await first.close();
+    // Anyone who can write the folder appends a checkpoint "signed" far beyond the log's end.
+    const [last] = readFileSync(witnessFile, 'utf8').trim().split('\n').slice(-1);
+    const forged = { ...JSON.parse(last!), seq: 1_000_000, signature: Buffer.alloc(64).toString('base64') };
+    writeFileSync(witnessFile, `${readFileSync(witnessFile, 'utf8')}${JSON.stringify(forged)}\n`);
+    const again = await assembleProxy({
+      config: parseConfig({
+        ...demoConfig(
+          { baseUrl: sim.url, tenantId: sim.tenantId, clientId: sim.clientId },
+          join(first.dir, 'proxy.sqlite'),
+        ).config,
+        audit,
+      }),
+      ca: sim.caPem!,
+      env: { AZURE_CLIENT_SECRET: sim.clientSecret },
+      log: (line) => lines.push(String(line.message ?? '')),
+    });
+    await again.close();
+    expect(lines.join('\n')).toMatch(
+      /witness file .* line \d+ is not signed by this proxy's audit key: ignored/,
+    );
+  });
+
   it('refuses to start on a database that is behind its witness file, saying what to do', async () => {
     const { audit, witnessFile } = await signed();
     const first = await start({ config: { audit } });
