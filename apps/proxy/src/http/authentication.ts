@@ -4,6 +4,7 @@ import type { Role } from '../config.js';
 import { looksLikeJwt } from '../jwt-authenticator.js';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from './context.js';
 import { ProxyError } from './proxy-error.js';
+import { recordedPath } from './recorded-path.js';
 
 /** The caller behind an `Authorization: Bearer …` header: an API key, or an Entra ID-issued JWT if accepted. */
 export async function callerOf(
@@ -24,7 +25,11 @@ export function authentication(ctx: ProxyContext): MiddlewareHandler<ProxyEnv> {
     if (!principal) {
       await ctx.audit.append([
         ctx.audit.entry('auth_failure', auditContext(c), {
-          detail: { method: c.req.method, path: c.req.path, reason: key ? 'unknown key' : 'no key' },
+          detail: {
+            method: c.req.method,
+            ...recordedPath(c.req.path),
+            reason: key ? 'unknown key' : 'no key',
+          },
         }),
       ]);
       throw new ProxyError(
@@ -55,7 +60,7 @@ export async function requireRole(
   if (holdsRole(principal, roles)) return;
   await ctx.audit.append([
     ctx.audit.entry('forbidden', auditContext(c), {
-      detail: { method: c.req.method, path: c.req.path, needs: roles },
+      detail: { method: c.req.method, ...recordedPath(c.req.path), needs: roles },
     }),
   ]);
   throw new ProxyError(

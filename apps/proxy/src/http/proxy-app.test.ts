@@ -72,6 +72,20 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(await verdict(proxy)).toMatchObject({ valid: true, problems: [] });
   });
 
+  it('records a request without a key and a long path in a bounded entry: its start, length and hash', async () => {
+    const proxy = await start();
+    const long = `/v1.0/${'x'.repeat(14_000)}`;
+    const answer = await proxy.call(long, { method: 'POST', body: '{}' });
+    expect(answer.status).toBe(401);
+    const [entry] = await entries(proxy, '&action=auth_failure');
+    const detail = entry!.detail as Record<string, unknown>;
+    expect(String(detail.path).length).toBeLessThanOrEqual(513);
+    expect(detail).toMatchObject({
+      pathLength: long.length,
+      pathSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
   it('refuses a body nested 10 000 levels deep with an audited 400, not a 500', async () => {
     const proxy = await start();
     // 20 KB: an objectTypeName nested in 10 000 arrays.

@@ -11,6 +11,7 @@ import { auditContext, ids, type ProxyContext, type ProxyEnv, type ProxyRequest 
 import { graphRoutes } from './graph-routes.js';
 import { healthRoutes, PUBLIC_PATHS } from './health-routes.js';
 import { auditUnavailable, ProxyError, storeUnavailable } from './proxy-error.js';
+import { recordedPath } from './recorded-path.js';
 
 export type { ProxyContext };
 
@@ -116,7 +117,12 @@ async function answerError(ctx: ProxyContext, c: ProxyRequest, error: Error): Pr
     try {
       await ctx.audit.append([
         ctx.audit.entry('rejected', auditContext(c), {
-          detail: { method: c.req.method, path: c.req.path, status: refusal.status, code: refusal.code },
+          detail: {
+            method: c.req.method,
+            ...recordedPath(c.req.path),
+            status: refusal.status,
+            code: refusal.code,
+          },
         }),
       ]);
     } catch {
