@@ -2,6 +2,7 @@ import { groupRequest, userRequest } from '@ondemand/core';
 import { describe, expect, it } from 'vitest';
 import { policySchema } from '../config.js';
 import { decide } from './policy.js';
+import { describeSubjects } from './subjects.js';
 
 const policy = policySchema.parse({
   rules: [
@@ -131,5 +132,35 @@ describe('decide', () => {
     const parsed = policySchema.safeParse({ rules: [{ name: 'x', decision: 'require_approval' }] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['rules', 0, 'approvals']);
+  });
+
+  it('counts what a subject links: a user with two managers and a group owner is no single user', () => {
+    const body = {
+      parameters: [
+        {
+          ruleId: 'r',
+          subjects: [
+            {
+              objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8',
+              objectTypeName: 'User' as const,
+              links: {
+                manager: [
+                  { objectId: 'cbc86211-6ada-4803-b73f-8039cf56d8a2', objectTypeName: 'User' as const },
+                  { objectId: '2bc86211-6ada-4803-b73f-8039cf56d8a2', objectTypeName: 'User' as const },
+                ],
+                owners: [
+                  { objectId: '8213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'Group' as const },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(decide(policy, { servicePrincipalId: 'sp', jobId: 'job-1', body, caller })).toMatchObject({
+      decision: 'deny',
+      rule: '(otherwise)',
+    });
+    expect(describeSubjects(body)).toBe('User 9bb0f679-a883-4a6f-8260-35b491b8b8c8 + 2 managers + 1 owner');
   });
 });

@@ -1,5 +1,6 @@
 import type { ProvisionOnDemandRequest } from '@ondemand/core';
 import type { Policy, PolicyRule, Role } from '../config.js';
+import { namedObjects } from './subjects.js';
 
 /** What a request is, as far as the policy looks at it. */
 export interface PolicyRequest {
@@ -22,10 +23,9 @@ export type PolicyDecision =
 export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
   const subjects = request.body.parameters.flatMap((parameter) => parameter.subjects);
   const ruleIds = request.body.parameters.map((parameter) => parameter.ruleId);
-  const subjectCount = subjects.reduce(
-    (count, subject) => count + 1 + (subject.links?.members?.length ?? 0),
-    0,
-  );
+  // Every object the request provisions counts: subjects and what they link (members, managers,
+  // owners), so a "single user" rule is not passed with a user carrying two managers and a group.
+  const subjectCount = namedObjects(request.body).length;
   for (const rule of policy.rules) {
     const match = rule.match;
     const matches =

@@ -32,14 +32,22 @@ export function isEntraObject(object: Pick<NamedObject, 'objectId' | 'objectType
   );
 }
 
-/** The subjects for the audit log: `User 9bb0f679-…`, `Group 8213fd99-… + 2 members`. */
+/** The subjects for the audit log: `User 9bb0f679-… + 1 manager`, `Group 8213fd99-… + 2 members`. */
 export function describeSubjects(body: ProvisionOnDemandRequest): string {
   return body.parameters
     .flatMap((parameter) => parameter.subjects)
-    .map(
-      (subject) =>
-        `${subject.objectTypeName} ${subject.objectId}${subject.links?.members?.length ? ` + ${subject.links.members.length} members` : ''}`,
-    )
+    .map((subject) => {
+      // What each subject carries with it, as the policy counts it: `+ 2 members`, `+ 1 manager`.
+      const linked = Object.entries(subject.links ?? {})
+        .filter(([, objects]) => (objects?.length ?? 0) > 0)
+        .map(([link, objects]) => {
+          const count = objects!.length;
+          const noun = link === 'members' ? 'member' : link === 'owners' ? 'owner' : link;
+          return ` + ${count} ${noun}${count === 1 ? '' : 's'}`;
+        })
+        .join('');
+      return `${subject.objectTypeName} ${subject.objectId}${linked}`;
+    })
     .join('; ');
 }
 
