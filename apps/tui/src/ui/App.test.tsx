@@ -56,12 +56,9 @@ describe('ConnectScreen', () => {
     await pressUntil(stdin, lastFrame, DOWN, /❯ ondemand proxy/);
     await pressUntil(stdin, lastFrame, '\r', /Connect to the ondemand proxy/);
     // Each field once, then its value shown: a field's Enter moves on to the next.
-    stdin.write('https://proxy.example\r');
-    await until(lastFrame, /Proxy URL: https:\/\/proxy\.example\n/);
-    stdin.write('odp_k\r');
-    await until(lastFrame, /API key: \*{5}\n\s*CA file \(empty: the system CAs\)/);
-    stdin.write('/etc/ondemand/ca.pem\r');
-    await until(() => JSON.stringify(chosen), /ca/);
+    await pressUntil(stdin, lastFrame, 'https://proxy.example\r', /Proxy URL: https:\/\/proxy\.example\n/);
+    await pressUntil(stdin, lastFrame, 'odp_k\r', /API key: \*{5}\n\s*CA file \(empty: the system CAs\)/);
+    await pressUntil(stdin, () => JSON.stringify(chosen), '/etc/ondemand/ca.pem\r', /ca/);
     expect(chosen).toEqual([
       { proxy: 'https://proxy.example', 'api-key': 'odp_k', ca: '/etc/ondemand/ca.pem' },
     ]);

@@ -53,15 +53,13 @@ describe('SubjectScreen', () => {
     const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'], picked });
     await until(lastFrame, /❯ Alex Vance/);
     // As a fast typist or a paste sends it: the rows on screen still answer the empty search.
-    stdin.write('wen\r');
-    await until(() => String(picked.length), /1/);
+    await pressUntil(stdin, () => String(picked.length), 'wen\r', /1/);
     expect(picked[0]).toMatchObject({ kind: 'user', label: 'Wen Vance' });
 
     const nobody: unknown[] = [];
     const second = subjectScreen({ kinds: ['user', 'group'], picked: nobody });
     await until(second.lastFrame, /❯ Alex Vance/);
-    second.stdin.write('zoe\r');
-    await until(second.lastFrame, /no user matches "zoe"/);
+    await pressUntil(second.stdin, second.lastFrame, 'zoe\r', /no user matches "zoe"/);
     expect(nobody).toEqual([]);
   });
 
@@ -91,9 +89,9 @@ describe('SubjectScreen', () => {
     await pressUntil(stdin, lastFrame, 'falcon', /Search: falcon/);
     await until(lastFrame, /❯ Project Falcon/);
     await pressUntil(stdin, lastFrame, '\r', /Members of Project Falcon/);
-    // The text and the Tab in one read: the Tab chooses from what "member 2" shows.
-    stdin.write('member 2\t');
-    const chosen = await until(lastFrame, /1\/5 chosen/);
+    // The text and the Tab in one read: the Tab chooses from what "member 2" shows. (Written again
+    // only if the test stdin lost it: ink-testing-library drops a write that lands between readers.)
+    const chosen = await pressUntil(stdin, lastFrame, 'member 2\t', /1\/5 chosen/);
     expect(chosen).toMatch(/Search: member 2/);
     expect(chosen).toMatch(/❯ \[x\] Group Member 2/);
     expect(chosen).not.toMatch(/Group Member 1/);
@@ -106,7 +104,7 @@ describe('SubjectScreen', () => {
   it('finds a user by full name, as Graph’s search matches each word', async () => {
     const { lastFrame, stdin } = subjectScreen({ kinds: ['user', 'group'] });
     await until(lastFrame, /❯ Alex Vance/);
-    stdin.write('diego wilber');
+    await pressUntil(stdin, lastFrame, 'diego wilber', /Search: diego wilber/);
     const found = await until(lastFrame, /Search: diego wilber[\s\S]*❯ Diego Wilber/);
     expect(found).not.toMatch(/Diego Vance/);
   });
@@ -117,7 +115,7 @@ describe('SubjectScreen', () => {
     expect(frame).toMatch(/Provision a user \(the rule maps users only\)/);
     expect(frame).toMatch(/↑↓ move · Enter pick · Esc back · Ctrl-C quit/);
     // Tab does nothing: what is typed after it still searches users.
-    stdin.write('\twen');
+    await pressUntil(stdin, lastFrame, '\twen', /Search: wen/);
     expect(await until(lastFrame, /❯ Wen Vance/)).toMatch(/Provision a user/);
   });
 
