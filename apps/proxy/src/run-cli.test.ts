@@ -138,6 +138,14 @@ describe('ondemand-proxy audit verify', () => {
   });
 });
 
+/** A config file in a folder of its own (its database beside it, plain HTTP), with `fields` in it. */
+function configFile(fields: Record<string, unknown>): string {
+  const dir = tempDir();
+  const config = join(dir, 'proxy.json');
+  writeFileSync(config, JSON.stringify({ database: join(dir, 'p.sqlite'), plainHttp: true, ...fields }));
+  return config;
+}
+
 describe('ondemand-proxy', () => {
   it('names every problem of a bad config file by path', async () => {
     const bad = await run(
@@ -152,17 +160,10 @@ describe('ondemand-proxy', () => {
   });
 
   it('names the keys an object takes when the config holds an unknown one', async () => {
-    const dir = tempDir();
-    const config = join(dir, 'proxy.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        database: join(dir, 'p.sqlite'),
-        plainHttp: true,
-        graph: { tenantId: 't', clientId: 'c', cafile: 'ca.pem' },
-      }),
+    const bad = await run(
+      '--config',
+      configFile({ graph: { tenantId: 't', clientId: 'c', cafile: 'ca.pem' } }),
     );
-    const bad = await run('--config', config);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /graph: unknown property "cafile".*; graph takes cloud, baseUrl, loginUrl, caFile, tenantId, clientId, clientSecretEnv, certificateFile, rateLimit, rateLimitScope/,
@@ -181,20 +182,15 @@ describe('ondemand-proxy', () => {
       /^ondemand-proxy: cannot read graph\.caFile \/no\/such\/ca\.pem: no such file\n$/,
     ],
   ])('stops at start with one line and exit 3 for %s', async (_, graph, message) => {
-    const dir = tempDir();
-    const config = join(dir, 'proxy.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        database: join(dir, 'p.sqlite'),
-        plainHttp: true,
+    const started = await run(
+      '--config',
+      configFile({
         port: 0,
         apiKeys: [{ principal: 'a', roles: ['requester'], sha256: '0'.repeat(64) }],
         graph: { tenantId: 't', clientId: 'c', ...graph },
         policy: { rules: [] },
       }),
     );
-    const started = await run('--config', config);
     expect(started.stderr).toMatch(message);
     expect(started.stderr).not.toMatch(/\n\s+at |--client-secret/);
     expect(started.code).toBe(3);

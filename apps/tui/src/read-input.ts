@@ -16,10 +16,7 @@ export async function readInput(
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY)
       throw badInput(`no input: give a FILE, or pipe JSON into the command\n\n${usage}`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin)
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-    return { text: decodeText(Buffer.concat(chunks)), source: 'standard input' };
+    return { text: decodeText(await readAll(io.stdin)), source: 'standard input' };
   }
   try {
     return { text: decodeText(await readFile(resolve(io.cwd, file))), source: file };
@@ -35,4 +32,12 @@ export async function readInput(
             : String(code);
     throw badInput(`cannot read ${file}: ${reason}`, { cause: error });
   }
+}
+
+/** Everything a stream holds, to its end: standard input piped into a command. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }

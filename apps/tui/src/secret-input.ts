@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { readAll } from './read-input.js';
 
 /**
  * The flags whose value is a secret, taken as the next argument whatever it begins with: a secret
@@ -89,8 +90,5 @@ async function readStdin(io: CliIo, source: SecretSource): Promise<string> {
       `${source.fileFlag} - reads the ${source.what} from standard input, which is a terminal here: pipe it in (printf %s "$SECRET" | ondemand …) or name a file`,
       ExitCode.authOrConfig,
     );
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin)
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readAll(io.stdin)).toString('utf8');
 }

@@ -102,6 +102,7 @@ export type {
 export {
   applicationParametersSchema,
   entraObjectIdProblem,
+  isObjectId,
   linkedSubjectSchema,
   MAX_GROUP_MEMBERS_PER_CALL,
   OBJECT_TYPE_NAMES,

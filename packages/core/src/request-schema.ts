@@ -178,8 +178,12 @@ function describeMissingWrapper(body: unknown): InputIssue | undefined {
  * that parse and say "user"), run on the raw input so that no other problem can hide them: zod
  * skips refinements once a field fails, and a body should get every problem named at once.
  */
-/** An Entra object id: a GUID, 8-4-4-4-12 hex digits (any case). */
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `text` is spelled as an Entra object id: a GUID, 8-4-4-4-12 hex digits (any case). */
+export function isObjectId(text: string): boolean {
+  return ENTRA_OBJECT_ID.test(text);
+}
 
 /**
  * Why `objectId` cannot name an Entra `User` or `Group`, or undefined when it can: they are named by
@@ -190,8 +194,7 @@ const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 export function entraObjectIdProblem(objectId: string, objectTypeName: string): string | undefined {
   if (objectTypeName !== 'User' && objectTypeName !== 'Group') return undefined;
   // Empty is named as empty by the schema; a DN is judged by the DN rules.
-  if (objectId === '' || looksLikeDistinguishedName(objectId) || ENTRA_OBJECT_ID.test(objectId))
-    return undefined;
+  if (objectId === '' || looksLikeDistinguishedName(objectId) || isObjectId(objectId)) return undefined;
   const hint = objectId.includes('@')
     ? ' (that looks like a user name or mail: look the id up with "ondemand users NAME")'
     : '';

@@ -1,16 +1,15 @@
 import {
   entraObjectIdProblem,
   type InputIssue,
+  isObjectId,
   type ProvisionOnDemandRequest,
   unsafeCharacter,
 } from '@ondemand/core';
 import { isEntraObject, namedObjects } from './subjects.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The one spelling of a GUID the proxy judges (lower case), or undefined when `text` is not a GUID in 8-4-4-4-12 form. */
 export function canonicalGuid(text: string): string | undefined {
-  return GUID.test(text) ? text.toLowerCase() : undefined;
+  return isObjectId(text) ? text.toLowerCase() : undefined;
 }
 
 export interface ProvisionTarget {

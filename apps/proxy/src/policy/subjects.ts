@@ -1,4 +1,4 @@
-import { looksLikeDistinguishedName, type ProvisionOnDemandRequest } from '@ondemand/core';
+import { isObjectId, looksLikeDistinguishedName, type ProvisionOnDemandRequest } from '@ondemand/core';
 
 /** One object a request names: a subject or one of its linked objects, with where it is in the body. */
 export interface NamedObject {
@@ -51,8 +51,6 @@ export function describeSubjects(body: ProvisionOnDemandRequest): string {
     .join('; ');
 }
 
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Whether the directory must be asked what an object is: an Entra object, and any other object whose
  * id is an object id whatever type it is sent as (a group's id sent as an AD `user` or a `Worker`
@@ -60,6 +58,6 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  */
 export function needsDirectoryCheck(object: Pick<NamedObject, 'objectId' | 'objectTypeName'>): boolean {
   return (
-    isEntraObject(object) || (OBJECT_ID.test(object.objectId) && !looksLikeDistinguishedName(object.objectId))
+    isEntraObject(object) || (isObjectId(object.objectId) && !looksLikeDistinguishedName(object.objectId))
   );
 }

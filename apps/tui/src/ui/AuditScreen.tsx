@@ -8,7 +8,7 @@ import {
 import type { AuditFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { addNamesFromEntries, auditRow, type KnownNames, namesFromApprovals } from '../render/audit-text.js';
 import { HelpBar, helpLines } from './HelpBar.js';
@@ -119,7 +119,9 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
     };
   }, [proxy, filterKey]);
 
-  const list = entries ?? [];
+  const list = useMemo(() => entries ?? [], [entries]);
+  // The names the approvals gave, and those the entries carry (direct calls): once per read, not per frame.
+  const shownNames = useMemo(() => addNamesFromEntries(new Map(names), list), [names, list]);
   const position = cursor === 'end' ? list.length - 1 : Math.min(cursor, list.length - 1);
 
   // ↑↓ (and k/j) move through the list; every other key is a binding below, listed as it works.
@@ -237,7 +239,7 @@ export function AuditScreen(props: ProxyScreenProps & { filters?: AuditFilters }
         entries={entries}
         trouble={trouble}
         position={position}
-        names={addNamesFromEntries(new Map(names), list)}
+        names={shownNames}
         height={bodyHeightWith(help)}
         theme={theme}
         width={props.width}
