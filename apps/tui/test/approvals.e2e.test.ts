@@ -79,4 +79,32 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
     expect(after).toMatch(/stopped waiting: approval \S+ stays pending/);
     expect(after).toContain('[exited 130]');
   }, 60_000);
+
+  it('the requester’s UI shows the whole proxy address, and u on a result says the log needs the auditor role', async () => {
+    const requester = ondemandAs('requester', `--proxy ${proxy.url}`);
+    const apps = await requester.waitFor(/❯ Contoso Expenses/);
+    expect(apps.split('\n')[0]).toContain(`proxy · ${proxy.url}`);
+    requester.keys('Enter');
+    await requester.waitFor(/❯ Alex Vance/);
+    requester.keys('Enter');
+    await requester.waitFor(/u audit/);
+    requester.keys('u');
+    const refused = await requester.waitFor(/✗ Reading the audit log needs the role auditor/);
+    expect(refused).not.toMatch(/no entries match|0 entries/);
+  }, 60_000);
+
+  it('an auditor’s log at 80 columns shows what came of each row, and the action filter is a list to pick from', async () => {
+    await demo.hold(ids.groupMembers[1]!);
+    const auditor = ondemandAs('auditor', 'audit');
+    const log = await auditor.waitFor(/✓ chain intact[\s\S]*decision\s+require_approval/);
+    for (const line of log.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    // The decision row leads with the decision, so the 80th column cuts the subject, not the outcome.
+    expect(log).toMatch(/decision\s+require_approval · rule "groups need an appro/);
+    auditor.keys('a');
+    const actions = await auditor.waitFor(/❯ every action[\s\S]*forbidden/);
+    expect(actions).toMatch(/Enter pick · Esc cancel/);
+    auditor.keys('Down', 'Down', 'Enter');
+    const decisions = await auditor.waitFor(/Audit log · action decision · all time/);
+    expect(decisions).not.toMatch(/ request +Fabrikam/);
+  }, 60_000);
 });

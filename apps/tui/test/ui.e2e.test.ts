@@ -37,6 +37,9 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     terminal.keys('p');
     const skipped = await terminal.waitFor(/Skipped: RedundantExport/);
     expect(skipped).toMatch(/– Export/);
+    // A skip's properties are the values Graph compared, not changes.
+    expect(skipped).toMatch(/Values compared, nothing written \(5\)/);
+    expect(skipped).not.toMatch(/Modified properties/);
     terminal.keys('h');
     await terminal.waitFor(/This session's provisions \(2\)/);
     terminal.keys('q');
@@ -81,6 +84,92 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     expect(after).toContain('[exited 130]');
   }, 60_000);
 
+  it('Esc while a call waits for the rate window cancels it: nothing is sent, and it says so', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate --rate-limit 1/60000`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/❯ Alex Vance/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/p provision again/);
+    terminal.keys('p');
+    await terminal.waitFor(/Esc cancel \(not sent yet\)/);
+    terminal.keys('Escape');
+    const cancelled = await terminal.waitFor(
+      /cancelled: the call was waiting for the rate window and was not sent/,
+    );
+    // The window still holds the one call that was sent, and nothing waits for it any more.
+    expect(cancelled).toMatch(/0 of 1 calls left in this window/);
+    expect(cancelled).not.toMatch(/· \d+ waiting/);
+    // Back where the call was asked for (the subject search takes letters, so Ctrl-C leaves).
+    expect(cancelled).toMatch(/❯ Alex Vance/);
+    terminal.keys('C-c');
+    const after = await terminal.waitFor(/\[exited \d+\]/, 3_000);
+    expect(after).not.toMatch(/quit: the call/);
+    expect(after).toContain('[exited 130]');
+  }, 60_000);
+
+  it('the result fills the screen; d shows all details from the top; j shows the answer wrapped; Ctrl-C exits 130', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/❯ Alex Vance/);
+    terminal.keys('Enter');
+    const result = await terminal.waitFor(/lines 1–15 of \d+/);
+    // Every row between the title and the help bar is used: 15 lines of the result, no gap.
+    const rows = result.split('\n');
+    const shown = rows.findIndex((row) => /^lines 1–15/.test(row));
+    expect(rows.slice(shown - 15, shown).filter((row) => row.trim() === '')).toHaveLength(2);
+    for (let step = 0; step < 3; step++) terminal.keys('Down');
+    await terminal.waitFor(/lines 4–18 of \d+/);
+    terminal.keys('d');
+    const details = await terminal.waitFor(/d fewer details/);
+    expect(details).toMatch(/lines 1–15 of \d+/);
+    expect(details).toMatch(/objectId: /);
+    terminal.keys('j');
+    const answer = await terminal.waitFor(/j steps/);
+    // The decoded answer, its long lines wrapped under their key and the indent of each kept.
+    expect(answer).toMatch(/^ {2}"@odata\.context":$/m);
+    expect(answer).toMatch(/^ {2}"key": \{$/m);
+    for (const line of answer.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    terminal.keys('C-c');
+    expect(await terminal.waitFor(/\[exited \d+\]/, 3_000)).toContain('[exited 130]');
+  }, 60_000);
+
+  it('a distinguished name typed for an AD job is still there after Esc from its result', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.type('chicago\r');
+    await terminal.waitFor(/DN: {2}\(CN=/);
+    terminal.type('CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com\r');
+    await terminal.waitFor(/Success: \w+ of adelev@/);
+    terminal.keys('Escape');
+    const back = await terminal.waitFor(/Enter provision · Esc back/);
+    expect(back).toMatch(/^DN: CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com$/m);
+  }, 60_000);
+
+  it('a users-only job offers no groups, a group job’s member search takes spaces, and a full name finds its user', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    const usersOnly = await terminal.waitFor(/Provision a user \(the rule maps users only\)/);
+    expect(usersOnly).not.toMatch(/Tab group instead/);
+    terminal.keys('Tab');
+    terminal.type('diego vance');
+    const found = await terminal.waitFor(/Search: diego vance[\s\S]*❯ Diego Vance/);
+    expect(found).not.toMatch(/Alex Vance/);
+    terminal.keys('Escape');
+    await terminal.waitFor(/Pick the app/);
+    terminal.type('fab\r');
+    await terminal.waitFor(/Provision a user/);
+    terminal.keys('Tab');
+    await terminal.waitFor(/Provision a group[\s\S]*❯ Project Falcon/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/Members of .* to provision with it/);
+    terminal.type('group m');
+    const typed = await terminal.waitFor(/group m/);
+    expect(typed).not.toMatch(/\[x\]/);
+  }, 60_000);
+
   it('quits within a second when q is pressed while it is still connecting, and leaves nothing behind', async () => {
     const temporary = tempDir('ondemand-quit-');
     terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1', TMPDIR: temporary } });
@@ -113,6 +202,12 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     terminal = Terminal.start(`node ${cli}`);
     await terminal.waitFor(/Connect to/);
     expect(terminal.screen()).toMatch(/❯ Simulator/);
+    // The proxy's form asks for the CA that signs it, as --ca does, and says nothing is connected yet.
+    terminal.keys('Down', 'Down');
+    await terminal.waitFor(/❯ ondemand proxy/);
+    terminal.keys('Enter');
+    const form = await terminal.waitFor(/CA file \(empty: the system CAs\)/);
+    expect(form.split('\n')[0]).toMatch(/not connected/);
     terminal.keys('C-c');
     expect(await terminal.waitFor(/\[exited \d+\]/)).toMatch(/\[exited (0|130)\]/);
   }, 30_000);

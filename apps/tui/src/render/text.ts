@@ -17,17 +17,23 @@ export function keepEnd(text: string, width: number): string {
   return text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
 }
 
-/** `text` broken between words into lines of `width`, the lines after the first indented by `hang`. */
+/**
+ * `text` broken between words into lines of `width`, the lines after the first indented by `hang`.
+ * The text's own indent stays on its first line (an indented JSON line keeps its place).
+ */
 export function wrapText(text: string, width: number, hang: number): string[] {
   if (text.length <= width) return [text];
+  const indent = /^ */.exec(text)![0];
   const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(' ')) {
-    const candidate = current === '' ? word : `${current} ${word}`;
-    if (candidate.length > width && current.trim() !== '') {
+  let current = indent;
+  let empty = true;
+  for (const word of text.slice(indent.length).split(' ')) {
+    const candidate = empty ? `${current}${word}` : `${current} ${word}`;
+    if (candidate.length > width && !empty) {
       lines.push(current);
       current = `${' '.repeat(hang)}${word}`;
     } else current = candidate;
+    empty = false;
     // A word longer than a line is cut where the line ends.
     while (current.length > width) {
       lines.push(current.slice(0, width));

@@ -48,7 +48,7 @@ describe('the Audit screen', () => {
     );
     const first = await waitForFrame(
       screen.lastFrame,
-      /✓ chain intact: \d+ entries[\s\S]*decision\s+Fabrikam Workspace · Group /,
+      /✓ chain intact: \d+ entries[\s\S]*request\s+Fabrikam Workspace · Group [\s\S]*decision\s+require_approval · /,
     );
     expect(first.split('\n').length).toBeLessThanOrEqual(24);
     // Every key listed, q included: at 80 columns the help bar takes a second line rather than cut it.

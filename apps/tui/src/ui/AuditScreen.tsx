@@ -310,10 +310,11 @@ function EntryList(props: {
     <Box flexDirection="column">
       {entries.slice(start, start + rows).map((entry, index) => {
         const [time, who, action, app, subject, outcome] = auditRow(entry, props.names);
+        // What came of it first: at 80 columns the app and subject are what gets cut, not the outcome.
         const chosen = start + index === position;
         return (
           <Text key={entry.seq} color={chosen ? theme.color('cyan') : undefined} wrap="truncate-end">
-            {`${chosen ? '❯ ' : '  '}${time!.slice(11)} ${who!.slice(0, 10).padEnd(10)} ${action!.padEnd(11)} ${[app, subject, outcome].filter(Boolean).join(' · ')}`}
+            {`${chosen ? '❯ ' : '  '}${time!.slice(11)} ${who!.slice(0, 10).padEnd(10)} ${action!.padEnd(11)} ${[outcome, app, subject].filter(Boolean).join(' · ')}`}
           </Text>
         );
       })}
