@@ -17,12 +17,18 @@ export class BulkProgress {
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
   }
 
-  /** Milliseconds left: the slower of the pace the limit allows and the pace seen so far. */
+  /**
+   * Milliseconds left: the later of when the limit lets this run's rows finish (counted from its
+   * start, so it counts down while a row waits for the rate window) and the pace seen so far.
+   */
   etaMs(): number {
-    const remaining = this.total - this.alreadyDone - this.done;
+    const thisRun = this.total - this.alreadyDone;
+    const remaining = thisRun - this.done;
+    if (remaining <= 0) return 0;
     const elapsed = Date.now() - this.#started;
-    const seen = this.done > 0 ? elapsed / this.done : 0;
-    return Math.round(remaining * Math.max(1 / this.pacePerMs, seen));
+    const byLimit = thisRun / this.pacePerMs - elapsed;
+    const bySeen = this.done > 0 ? remaining * (elapsed / this.done) : 0;
+    return Math.round(Math.max(byLimit, bySeen, 0));
   }
 
   /** `[██████······] 120/200  60%  Success 80 · Skipped 38 · Failure 2  ETA 2m40s` */
