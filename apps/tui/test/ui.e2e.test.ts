@@ -147,7 +147,7 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     expect(back).toMatch(/^DN: CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com$/m);
   }, 60_000);
 
-  it('a users-only job offers no groups, a group job’s member search takes spaces, and a full name finds its user', async () => {
+  it('a users-only job offers no groups, a full name finds its user, and a group is provisioned with a member found by a search with a space', async () => {
     terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
     await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
     terminal.keys('Enter');
@@ -166,8 +166,15 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     terminal.keys('Enter');
     await terminal.waitFor(/Members of .* to provision with it/);
     terminal.type('group m');
-    const typed = await terminal.waitFor(/group m/);
-    expect(typed).not.toMatch(/\[x\]/);
+    const typed = await terminal.waitFor(/Search: group m[\s\S]*❯ \[ \] Group Member 1/);
+    expect(typed).not.toMatch(/\[x\]|Alex Vance/);
+    terminal.keys('Tab');
+    await terminal.waitFor(/❯ \[x\] Group Member 1/);
+    terminal.keys('Enter');
+    const provisioned = await terminal.waitFor(
+      /Project Falcon \+ 1 member → Fabrikam Workspace[\s\S]*✓ Success/,
+    );
+    expect(provisioned).toMatch(/each object's\s+steps are in the provisioning logs/);
   }, 60_000);
 
   it('quits within a second when q is pressed while it is still connecting, and leaves nothing behind', async () => {
