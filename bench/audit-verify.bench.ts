@@ -15,10 +15,10 @@ import {
   CheckpointSigner,
   chainRows,
   GENESIS_HASH,
-  openSqliteChain,
-  SqliteStore,
   verifyChain,
-} from '@ondemand/proxy';
+} from '@ondemand/audit-log';
+import { openSqliteChain } from '@ondemand/audit-log/sqlite';
+import { SqliteStore } from '@ondemand/proxy';
 import Database from 'better-sqlite3';
 
 const count = Number(process.env.AUDIT_BENCH_ENTRIES ?? 1_000_000);

@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { toEntry } from '@ondemand/audit-log';
 import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
-import { hashApiKey, PostgresStore, toEntry } from '@ondemand/proxy';
+import { hashApiKey, PostgresStore } from '@ondemand/proxy';
 import { documentedIds as ids, type SimulatorReadyLine, type StatsSnapshot } from '@ondemand/simulator';
 import {
   freePort,

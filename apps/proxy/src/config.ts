@@ -1,8 +1,6 @@
+import { POSTGRES_SCHEMA_NAME } from '@ondemand/audit-log/postgres';
 import { z } from 'zod';
 import { canonicalGuid } from './policy/canonical-ids.js';
-
-/** What a PostgreSQL schema name may be here: it goes into SQL unquoted. */
-export const POSTGRES_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
 export const ROLES = ['requester', 'approver', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

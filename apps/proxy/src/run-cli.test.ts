@@ -2,15 +2,21 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  AUDIT_COLUMNS,
+  type AuditRow,
+  appendToWitness,
+  CheckpointSigner,
+  chainRows,
+  GENESIS_HASH,
+  rowEntry,
+  toRowValues,
+} from '@ondemand/audit-log';
 import { freePort } from '@ondemand/test-utils';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/demo-proxy.js';
-import { CheckpointSigner } from './audit/checkpoint.js';
-import { type AuditRow, chainRows, GENESIS_HASH } from './audit/stored-entry.js';
-import { appendToWitness } from './audit/witness-file.js';
 import { runProxyCli } from './run-cli.js';
-import { AUDIT_COLUMNS, rowEntry, toRowValues } from './store/audit-table.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 async function run(...argv: string[]) {

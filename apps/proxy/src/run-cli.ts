@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OfflineVerifyError, verifyOffline } from '@ondemand/audit-log';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
-import { OfflineVerifyError, verifyOffline } from './audit/offline-verify.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
 import { AuditLogBehindWitness, BackendUnavailable, StartupInputMissing, startProxy } from './server.js';
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { CheckpointSigner, readSigningKey, readWitness, signedBy } from '@ondemand/audit-log';
 import {
   approvalPath,
   FailoverLimiterStore,
@@ -16,10 +17,8 @@ import { createGraphClient, type GraphClient } from '@ondemand/transport';
 import { DEFAULT_REPLICA } from './approvals/approval.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
-import { CheckpointSigner, readSigningKey, signedBy } from './audit/checkpoint.js';
 import { Checkpointer } from './audit/checkpointer.js';
 import { OutcomeSpool } from './audit/outcome-spool.js';
-import { readWitness } from './audit/witness-file.js';
 import type { ProxyConfig } from './config.js';
 import { GraphForwarder } from './forward/graph-forwarder.js';
 import { unknownAnswer } from './http/idempotency.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { verifyChain } from '@ondemand/audit-log';
 import { userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { startPrivateRedis, testPostgresUrl, until } from '@ondemand/test-utils';
@@ -14,7 +15,6 @@ import {
   parseConfig,
   type RunningProxy,
   startProxy,
-  verifyChain,
 } from '../src/index.js';
 
 const TIME_SCALE = 20;

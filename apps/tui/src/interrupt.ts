@@ -1,11 +1,5 @@
 import { ExitCode } from './exit-codes.js';
-import type { CliIo } from './io.js';
-
-/**
- * Registers what to do on Ctrl-C (SIGINT) or SIGTERM while a command winds down by itself; gives
- * back the call that removes it.
- */
-export type OnInterrupt = (handler: () => void) => () => void;
+import type { CliIo, OnInterrupt } from './io.js';
 
 /**
  * The process's interrupts: with a handler registered, the first Ctrl-C or SIGTERM calls it (the

@@ -1,4 +1,8 @@
-import type { OnInterrupt } from './interrupt.js';
+/**
+ * Registers what to do on Ctrl-C (SIGINT) or SIGTERM while a command winds down by itself; gives
+ * back the call that removes it (the process's own is in `interrupt.ts`).
+ */
+export type OnInterrupt = (handler: () => void) => () => void;
 
 /** What a command may touch: passed in, so tests run commands in-process with their own streams. */
 export interface CliIo {

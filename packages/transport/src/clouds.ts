@@ -1,3 +1,5 @@
+import type { ApiVersion } from '@ondemand/core';
+import { withoutApiVersion } from '@ondemand/core';
 import { ConfigError } from './errors.js';
 
 /** The national clouds where provisionOnDemand is available (and China, where it is not). */
@@ -35,7 +37,7 @@ export function resolveEndpoints(options: {
   cloud?: string;
   baseUrl?: string;
   loginUrl?: string;
-  apiVersion?: 'v1.0' | 'beta';
+  apiVersion?: ApiVersion;
 }): ResolvedEndpoints {
   const cloudName = options.cloud ?? 'global';
   if (cloudName === 'china') {
@@ -47,7 +49,7 @@ export function resolveEndpoints(options: {
   if (!cloud)
     throw new ConfigError(`unknown cloud "${cloudName}": use global, usgov (US Gov L4) or dod (US Gov L5)`);
   const version = options.apiVersion ?? 'v1.0';
-  const graphRoot = trimSlash(options.baseUrl ?? cloud.graphUrl).replace(/\/(v1\.0|beta)$/, '');
+  const graphRoot = withoutApiVersion(trimSlash(options.baseUrl ?? cloud.graphUrl));
   for (const [name, url] of [
     ['baseUrl', options.baseUrl],
     ['loginUrl', options.loginUrl],

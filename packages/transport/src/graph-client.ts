@@ -1,4 +1,5 @@
 import {
+  type ApiVersion,
   type DecodedProvisionResponse,
   decodeProvisionResponse,
   type LimiterSnapshot,
@@ -10,6 +11,7 @@ import {
   SlidingWindowLimiter,
   tryJson,
   validateProvisionRequest,
+  withoutApiVersion,
 } from '@ondemand/core';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -44,8 +46,6 @@ import {
   pathOf,
 } from './http/graph-exchange.js';
 import { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy.js';
-
-export type ApiVersion = 'v1.0' | 'beta';
 
 /** What one provisionOnDemand rate window counts: each app apart, or all of a tenant's apps together. */
 export type RateLimitScope = 'servicePrincipal' | 'tenant';
@@ -142,7 +142,7 @@ export class GraphClient {
     const endpoints = resolveEndpoints(options);
     this.graphBaseUrl = endpoints.graphBaseUrl;
     this.#apiVersion = options.apiVersion ?? 'v1.0';
-    this.#root = endpoints.graphBaseUrl.replace(/\/(v1\.0|beta)$/, '');
+    this.#root = withoutApiVersion(endpoints.graphBaseUrl);
     this.#scope = endpoints.scope;
     this.#dispatcher = createDispatcher({ ca: options.ca });
     this.#credential = new CachingCredential(resolveCredential(options, endpoints, this.#dispatcher));

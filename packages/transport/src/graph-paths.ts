@@ -1,4 +1,4 @@
-import type { ApiVersion } from './graph-client.js';
+import type { ApiVersion } from '@ondemand/core';
 
 /**
  * A job's path under Graph's root, exactly as it is sent: ids encoded, never validated as GUIDs

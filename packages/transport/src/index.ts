@@ -1,3 +1,4 @@
+export type { ApiVersion } from '@ondemand/core';
 export { collect } from '@ondemand/core';
 export type { PendingApproval } from './approval-follow-up.js';
 export { HeldRequestNotRunError } from './approval-follow-up.js';
@@ -28,7 +29,6 @@ export {
   TransportError,
 } from './errors.js';
 export type {
-  ApiVersion,
   CallOptions,
   GraphClientOptions,
   ProvisionOptions,

@@ -1,4 +1,4 @@
-import type { ProvisionOnDemandRequest } from '@ondemand/core';
+import type { ApiVersion, ProvisionOnDemandRequest } from '@ondemand/core';
 import { collect, type GraphClient } from '@ondemand/transport';
 import type { DirectoryEntry } from '../policy/subject-types.js';
 import type { ApprovalNames } from './approval.js';
@@ -14,7 +14,7 @@ export async function namesForApprovers(
     servicePrincipalId: string;
     jobId: string;
     body: ProvisionOnDemandRequest;
-    apiVersion: 'v1.0' | 'beta';
+    apiVersion: ApiVersion;
   },
   objects: Map<string, DirectoryEntry>,
 ): Promise<ApprovalNames> {

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Clock, isFinalApprovalState, type ProvisionOnDemandRequest, systemClock } from '@ondemand/core';
+import {
+  type ApiVersion,
+  type Clock,
+  isFinalApprovalState,
+  type ProvisionOnDemandRequest,
+  systemClock,
+} from '@ondemand/core';
 import type { PolicyRule, Role } from '../config.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import {
@@ -77,7 +83,7 @@ export class ReviewNotYetAudited extends Error {
 export interface ApprovalRequest {
   requester: string;
   reason: string | null;
-  apiVersion: 'v1.0' | 'beta';
+  apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
   body: ProvisionOnDemandRequest;

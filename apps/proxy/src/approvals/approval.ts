@@ -1,4 +1,4 @@
-import type { ApprovalRefusal, ApprovalState } from '@ondemand/core';
+import type { ApiVersion, ApprovalRefusal, ApprovalState } from '@ondemand/core';
 import type { Role } from '../config.js';
 
 export type { ApprovalState };
@@ -18,7 +18,7 @@ export interface ApprovalRecord {
   reason: string | null;
   createdAt: string;
   expiresAt: string;
-  apiVersion: 'v1.0' | 'beta';
+  apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
   body: string;

@@ -1,8 +1,8 @@
+import type { AuditAction, AuditFields } from '@ondemand/audit-log';
 import type { Metrics } from '../metrics.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { OutcomeSpool } from './outcome-spool.js';
-import type { AuditAction, AuditFields } from './stored-entry.js';
 
 /** The audit log could not be written: the proxy fails closed (503, nothing forwarded). */
 export class AuditUnavailable extends Error {

@@ -1,14 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditFields } from '@ondemand/audit-log';
+import { CheckpointSigner, readWitness, signedBy } from '@ondemand/audit-log';
+import { openSqliteChain } from '@ondemand/audit-log/sqlite';
 import { FakeClock } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/demo-proxy.js';
-import { openSqliteChain, SqliteStore } from '../store/sqlite-store.js';
-import { CheckpointSigner, signedBy } from './checkpoint.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { Checkpointer } from './checkpointer.js';
-import type { AuditFields } from './stored-entry.js';
-import { readWitness } from './witness-file.js';
 
 const entry = (index: number): AuditFields => ({
   at: `2026-12-01T10:00:0${index}Z`,

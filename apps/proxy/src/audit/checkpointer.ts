@@ -1,8 +1,7 @@
+import type { ChainHead, CheckpointSigner } from '@ondemand/audit-log';
+import { appendToWitness } from '@ondemand/audit-log';
 import type { Clock } from '@ondemand/core';
 import type { ProxyStore } from '../store/proxy-store.js';
-import type { CheckpointSigner } from './checkpoint.js';
-import type { ChainHead } from './stored-entry.js';
-import { appendToWitness } from './witness-file.js';
 
 export interface CheckpointerOptions {
   store: ProxyStore;

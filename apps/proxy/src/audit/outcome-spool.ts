@@ -1,5 +1,5 @@
 import { open, readFile, truncate } from 'node:fs/promises';
-import type { AuditFields } from './stored-entry.js';
+import type { AuditFields } from '@ondemand/audit-log';
 
 /**
  * Outcome entries the store could not take when Graph had answered, kept in a local file (synced

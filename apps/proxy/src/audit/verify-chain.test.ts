@@ -1,17 +1,28 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  AUDIT_COLUMNS,
+  type AuditFields,
+  type AuditRow,
+  appendToWitness,
+  CheckpointSigner,
+  canonicalJson,
+  chainRows,
+  GENESIS_HASH,
+  readWitness,
+  rowEntry,
+  toRowValues,
+  verifyChain,
+} from '@ondemand/audit-log';
+import { openSqliteChain } from '@ondemand/audit-log/sqlite';
 import { chainVerdictSchema } from '@ondemand/core';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_COLUMNS, legacyAuditTableDdl, rowEntry, toRowValues } from '../store/audit-table.js';
-import { openSqliteChain, SqliteStore } from '../store/sqlite-store.js';
-import { CheckpointSigner } from './checkpoint.js';
-import { type AuditFields, type AuditRow, canonicalJson, chainRows, GENESIS_HASH } from './stored-entry.js';
-import { verifyChain } from './verify-chain.js';
-import { appendToWitness, readWitness } from './witness-file.js';
+import { legacyAuditTableDdl } from '../store/audit-table.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 
 function fields(index: number, overrides: Partial<AuditFields> = {}): AuditFields {
   return {

@@ -1,4 +1,5 @@
 import {
+  type ApiVersion,
   graphErrorBody,
   OUTCOME_UNKNOWN_STATUSES,
   PROVISION_ON_DEMAND_LIMIT,
@@ -14,7 +15,7 @@ import type { Metrics } from '../metrics.js';
 /** One provisionOnDemand on its way to Graph: a caller's allowed call, or an approved run. */
 export interface ForwardCall {
   who: AuditContext;
-  apiVersion: 'v1.0' | 'beta';
+  apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
   subject: string;

@@ -1,6 +1,5 @@
+import { toEntry, verifyChain } from '@ondemand/audit-log';
 import { Hono } from 'hono';
-import { toEntry } from '../audit/stored-entry.js';
-import { verifyChain } from '../audit/verify-chain.js';
 import { requireRole } from './authentication.js';
 import type { ProxyContext, ProxyEnv } from './context.js';
 import { ProxyError } from './proxy-error.js';

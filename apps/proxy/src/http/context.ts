@@ -1,10 +1,10 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { ChainTrust } from '@ondemand/audit-log';
 import type { GraphClient } from '@ondemand/transport';
 import type { Context } from 'hono';
 import type { Principal } from '../api-keys.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditContext, AuditLog } from '../audit/audit-log.js';
-import type { ChainTrust } from '../audit/verify-chain.js';
 import type { ProxyConfig } from '../config.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { Metrics } from '../metrics.js';

@@ -1,5 +1,10 @@
-import { unsafeCharacter, validateProvisionRequest } from '@ondemand/core';
-import { type ApiVersion, TransportError } from '@ondemand/transport';
+import {
+  API_VERSION_PATTERN,
+  type ApiVersion,
+  unsafeCharacter,
+  validateProvisionRequest,
+} from '@ondemand/core';
+import { TransportError } from '@ondemand/transport';
 import { Hono } from 'hono';
 import { namesForApprovers } from '../approvals/approval-names.js';
 import { ROLES } from '../config.js';
@@ -21,14 +26,14 @@ import { graphAnswerText } from './public-links.js';
 import { allowedRead } from './read-allow-list.js';
 import { readJsonBody } from './request-body.js';
 
-const PROVISION = '/:version{v1\\.0|beta}/servicePrincipals/:sp/synchronization/jobs/:job/provisionOnDemand';
+const PROVISION = `/:version{${API_VERSION_PATTERN}}/servicePrincipals/:sp/synchronization/jobs/:job/provisionOnDemand`;
 
 /** Graph's own paths: provisionOnDemand behind the policy, and the reads on the allow-list. */
 export function graphRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   app.post(PROVISION, (c) => provision(ctx, c));
-  app.get('/:version{v1\\.0|beta}/*', (c) => read(ctx, c));
-  app.all('/:version{v1\\.0|beta}/*', (c) => {
+  app.get(`/:version{${API_VERSION_PATTERN}}/*`, (c) => read(ctx, c));
+  app.all(`/:version{${API_VERSION_PATTERN}}/*`, (c) => {
     throw new ProxyError(
       405,
       'Request_BadRequest',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@ondemand/audit-log';
 import { graphErrorBody, NOT_RUN_STATUSES, unsafeCharacter } from '@ondemand/core';
-import { canonicalJson } from '../audit/stored-entry.js';
 import type { IdempotentAnswer } from '../store/proxy-store.js';
 import { auditContext, type ProxyContext, type ProxyRequest } from './context.js';
 import { ProxyError } from './proxy-error.js';

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditFields } from '@ondemand/audit-log';
 import { groupRequest, NOT_RUN_STATUSES, userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
@@ -8,7 +9,6 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoProxy, tempDir } from '../../test/demo-proxy.js';
 import { DEFAULT_REPLICA } from '../approvals/approval.js';
-import type { AuditFields } from '../audit/stored-entry.js';
 import { AuditLogBehindWitness, assembleProxy, demoConfig, parseConfig } from '../index.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { requestHash } from './idempotency.js';

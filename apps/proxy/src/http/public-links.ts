@@ -1,3 +1,4 @@
+import { withoutApiVersion } from '@ondemand/core';
 import type { ProxyContext } from './context.js';
 
 /**
@@ -5,5 +6,5 @@ import type { ProxyContext } from './context.js';
  * instead, at `base`: callers follow them here, and an answer never tells them where Graph is.
  */
 export function graphAnswerText(ctx: Pick<ProxyContext, 'graph'>, text: string, base: string): string {
-  return text.replaceAll(ctx.graph.graphBaseUrl.replace(/\/(v1\.0|beta)$/, ''), base);
+  return text.replaceAll(withoutApiVersion(ctx.graph.graphBaseUrl), base);
 }

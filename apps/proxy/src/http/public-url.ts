@@ -1,5 +1,5 @@
+import type { Context } from 'hono';
 import type { ProxyConfig } from '../config.js';
-import type { ProxyRequest } from './context.js';
 
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -17,7 +17,7 @@ export class PublicUrls {
   ) {}
 
   /** The base for links written in answer to this request. */
-  of(c: ProxyRequest): string {
+  of(c: Context): string {
     if (this.config.publicUrl) return this.config.publicUrl;
     const forwarded = this.#forwarded(c);
     return forwarded ?? this.listening;
@@ -28,7 +28,7 @@ export class PublicUrls {
     return this.config.publicUrl ?? this.listening;
   }
 
-  #forwarded(c: ProxyRequest): string | undefined {
+  #forwarded(c: Context): string | undefined {
     const remote = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
       ?.socket?.remoteAddress;
     if (!remote || !this.config.trustedProxies.includes(remote.replace(/^::ffff:/, ''))) return undefined;

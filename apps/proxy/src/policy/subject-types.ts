@@ -1,4 +1,4 @@
-import type { InputIssue, ProvisionOnDemandRequest } from '@ondemand/core';
+import type { ApiVersion, InputIssue, ProvisionOnDemandRequest } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { isEntraObject, namedObjects, needsDirectoryCheck } from './subjects.js';
 
@@ -24,7 +24,7 @@ export class SubjectDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async lookup(ids: string[], apiVersion: 'v1.0' | 'beta'): Promise<Map<string, DirectoryEntry>> {
+  async lookup(ids: string[], apiVersion: ApiVersion): Promise<Map<string, DirectoryEntry>> {
     const found = new Map<string, DirectoryEntry>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {

@@ -1,34 +1,30 @@
-import { redactUrl } from '@ondemand/core';
-import pg from 'pg';
-import type { Checkpoint } from '../audit/checkpoint.js';
+import type { ChainSource, Checkpoint } from '@ondemand/audit-log';
 import {
+  AUDIT_COLUMNS,
   type AuditEntry,
   type AuditFields,
   type AuditRow,
+  auditTableDdl,
+  CHECKPOINT_COLUMNS,
+  CHECKPOINT_TABLE_DDL,
   type ChainHead,
   chainRows,
   GENESIS_HASH,
-} from '../audit/stored-entry.js';
-import type { ChainSource } from '../audit/verify-chain.js';
-import { POSTGRES_SCHEMA_NAME } from '../config.js';
+  rowEntry,
+  toRowValues,
+} from '@ondemand/audit-log';
+import { chainSnapshot, POSTGRES_SCHEMA_NAME } from '@ondemand/audit-log/postgres';
+import { redactUrl } from '@ondemand/core';
+import pg from 'pg';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import {
-  AUDIT_COLUMNS,
-  auditTableDdl,
-  CHAIN_BATCH,
-  CHECKPOINT_COLUMNS,
-  CHECKPOINT_TABLE_DDL,
-  type CheckpointRow,
   fromLegacyRow,
   IDEMPOTENCY_TABLE_DDL,
   type IdempotencyRow,
   idempotencyClaimOf,
   type LegacyAuditRow,
   legacyAuditTableDdl,
-  rowEntry,
-  toChainRow,
-  toCheckpoint,
-  toRowValues,
+  READINESS_TABLE_DDL,
 } from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
 import {
@@ -72,7 +68,7 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
         toRowValues(fromLegacyRow(row)),
       );
     await client.query('DROP TABLE audit; ALTER TABLE audit_text RENAME TO audit;');
-    await client.query(CHECKPOINT_TABLE_DDL);
+    await client.query(`${CHECKPOINT_TABLE_DDL}\n${READINESS_TABLE_DDL}`);
   },
   IDEMPOTENCY_TABLE_DDL,
 ];
@@ -89,8 +85,6 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told about connection errors between queries (a restarted server, say). */
   onError?: (error: Error) => void;
-  /** Only read an existing log (offline verification): never create or migrate anything. */
-  existing?: boolean;
 }
 
 /**
@@ -127,8 +121,7 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     pool.on('error', (error) => options.onError?.(error));
     const store = new PostgresStore(pool, `${redactUrl(options.url)} (schema ${schema})`);
     try {
-      if (options.existing) await store.#requireLog(schema);
-      else await store.#migrate(schema);
+      await store.#migrate(schema);
     } catch (error) {
       await pool.end();
       throw new Error(`cannot prepare PostgreSQL at ${store.description}: ${(error as Error).message}`, {
@@ -136,14 +129,6 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
       });
     }
     return store;
-  }
-
-  async #requireLog(schema: string): Promise<void> {
-    const { rows } = await this.#query(
-      "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'audit'",
-      [schema],
-    );
-    if (rows.length === 0) throw new Error(`there is no audit log in the schema ${schema}: check --schema`);
   }
 
   async #migrate(schema: string): Promise<void> {
@@ -219,48 +204,11 @@ export class PostgresStore extends ApprovalTransitions implements ProxyStore {
     return rows.map(rowEntry);
   }
 
-  /**
-   * One REPEATABLE READ, READ ONLY transaction on a connection of its own: the head, the checkpoints
-   * and every entry from one snapshot, so an append meanwhile cannot look like a cut-off end.
-   */
+  /** One consistent snapshot of the log on a connection of its own (see {@link chainSnapshot}). */
   async openChain(): Promise<ChainSource & { close(): Promise<void> }> {
     const client = await this.#pool.connect().catch(unavailable);
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = (await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head'))
-        .rows[0];
-      const checkpoints = await client
-        .query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY seq`)
-        .then((result) => result.rows.map(toCheckpoint))
-        // A log from before checkpoints existed, opened read-only without migrating.
-        .catch(async (error: { code?: string }) => {
-          if (error.code !== '42P01') throw error;
-          await client.query('ROLLBACK');
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          return [];
-        });
-      let closed = false;
-      return {
-        head: head ? { seq: Number(head.seq), hash: head.hash } : undefined,
-        checkpoints,
-        async *rows() {
-          for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-            const { rows } = await client.query<AuditRow>(
-              `SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
-              [after, CHAIN_BATCH],
-            );
-            if (rows.length === 0) return;
-            yield rows.map(toChainRow);
-            after = Number(rows.at(-1)!.seq);
-          }
-        },
-        close: async () => {
-          if (closed) return;
-          closed = true;
-          await client.query('COMMIT').catch(() => {});
-          client.release();
-        },
-      };
+      return await chainSnapshot(client, () => client.release());
     } catch (error) {
       client.release(true);
       return unavailable(error);

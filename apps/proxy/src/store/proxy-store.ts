@@ -1,7 +1,5 @@
+import type { AuditEntry, AuditFields, ChainHead, ChainSource, Checkpoint } from '@ondemand/audit-log';
 import type { ApprovalRecord, ApprovalState, Review } from '../approvals/approval.js';
-import type { Checkpoint } from '../audit/checkpoint.js';
-import type { AuditEntry, AuditFields, ChainHead } from '../audit/stored-entry.js';
-import type { ChainSource } from '../audit/verify-chain.js';
 import type { Role } from '../config.js';
 
 export type { ApprovalRecord, ApprovalState, Review };

@@ -1,33 +1,31 @@
-import { closeSync, existsSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import type { Checkpoint } from '../audit/checkpoint.js';
+import { closeSync, openSync } from 'node:fs';
+import type { ChainSource, Checkpoint } from '@ondemand/audit-log';
 import {
+  AUDIT_COLUMNS,
   type AuditEntry,
   type AuditFields,
   type AuditRow,
+  auditTableDdl,
+  CHECKPOINT_COLUMNS,
+  CHECKPOINT_TABLE_DDL,
   type ChainHead,
   type ChainRow,
   chainRows,
   GENESIS_HASH,
-} from '../audit/stored-entry.js';
-import type { ChainSource } from '../audit/verify-chain.js';
+  rowEntry,
+  toRowValues,
+} from '@ondemand/audit-log';
+import { openSqliteChain } from '@ondemand/audit-log/sqlite';
+import Database from 'better-sqlite3';
 import { type ApprovalChange, ApprovalTransitions } from './approval-transitions.js';
 import {
-  AUDIT_COLUMNS,
-  auditTableDdl,
-  CHAIN_BATCH,
-  CHECKPOINT_COLUMNS,
-  CHECKPOINT_TABLE_DDL,
-  type CheckpointRow,
   fromLegacyRow,
   IDEMPOTENCY_TABLE_DDL,
   type IdempotencyRow,
   idempotencyClaimOf,
   type LegacyAuditRow,
   legacyAuditTableDdl,
-  rowEntry,
-  toCheckpoint,
-  toRowValues,
+  READINESS_TABLE_DDL,
 } from './audit-table.js';
 import { GroupCommit } from './group-commit.js';
 import {
@@ -65,7 +63,7 @@ CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)
     for (const row of db.prepare('SELECT * FROM audit ORDER BY seq').all() as LegacyAuditRow[])
       insert.run(...toRowValues(fromLegacyRow(row)));
     db.exec('DROP TABLE audit; ALTER TABLE audit_text RENAME TO audit;');
-    db.exec(CHECKPOINT_TABLE_DDL);
+    db.exec(`${CHECKPOINT_TABLE_DDL}\n${READINESS_TABLE_DDL}`);
     const entries = db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number };
     if (entries.n === 0)
       db.prepare('INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, ?)').run(GENESIS_HASH);
@@ -156,7 +154,13 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
 
   /** A read-only connection of its own, in one read transaction: a snapshot appends do not disturb. */
   async openChain() {
-    return openSqliteChain(this.path);
+    try {
+      return await openSqliteChain(this.path);
+    } catch (error) {
+      return sqlite(() => {
+        throw error;
+      });
+    }
   }
 
   async addCheckpoint(checkpoint: Checkpoint): Promise<void> {
@@ -341,103 +345,6 @@ export class SqliteStore extends ApprovalTransitions implements ProxyStore {
       record.id,
     );
   }
-}
-
-/**
- * The audit log of an SQLite file, read-only: it never creates the file, a table or a row, so
- * verifying a copy changes nothing in it. One read transaction holds the snapshot until `close()`.
- */
-export async function openSqliteChain(path: string): Promise<ChainSource & { close(): Promise<void> }> {
-  if (!existsSync(path)) throw new Error(`there is no database file ${path}`);
-  const db = sqlite(() => new Database(path, { readonly: true, fileMustExist: true }));
-  // Read through a memory map: no system call per page while a large log streams by.
-  db.pragma('mmap_size = 1073741824');
-  const has = (table: string) =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-  if (!has('audit')) {
-    db.close();
-    throw new Error(`${path} holds no audit log (no audit table): is it the proxy's database?`);
-  }
-  if (
-    !(db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get('audit', 'entry') !== undefined)
-  ) {
-    db.close();
-    throw new Error(
-      `${path} holds an audit log of an older version: start this proxy on it once to convert it`,
-    );
-  }
-  db.exec('BEGIN');
-  const head = has('audit_head')
-    ? (db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as ChainHead | undefined)
-    : undefined;
-  const checkpoints = has('audit_checkpoints')
-    ? (
-        db
-          .prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY seq`)
-          .all() as CheckpointRow[]
-      ).map(toCheckpoint)
-    : [];
-  // A batch of rows as one string, each row as `seq␟hash␟prev_hash⏎entry` (␟ = U+001F), rows apart by
-  // U+001E: the stored JSON text never holds either, and one value to carry out of SQLite per batch
-  // instead of four per row is most of what makes a million rows verify fast. SQLite concatenates the
-  // subquery's rows in its order without being asked to (asking costs a sort per batch); a batch that
-  // does not come out as its count of rows in rising order (a tampered entry holding a raw U+001E, an
-  // order SQLite chose otherwise) is read again row by row.
-  const row = 'seq || char(31) || hash || char(31) || prev_hash || char(10) || entry';
-  const batch = db.prepare(
-    `SELECT count(*) AS n, max(seq) AS last, group_concat(${row}, char(30)) AS texts FROM (SELECT seq, hash, prev_hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?)`,
-  );
-  const rowByRow = db.prepare(`SELECT ${row} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`).pluck();
-  return {
-    head,
-    checkpoints,
-    async *rows() {
-      for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-        const read = batch.get(after, CHAIN_BATCH) as { n: number; last: number; texts: string | null };
-        if (read.n === 0) return;
-        const rows = splitBatch(read.texts!);
-        yield rows.length === read.n &&
-        rows.every((each, index) => index === 0 || each.seq > rows[index - 1]!.seq)
-          ? rows
-          : (rowByRow.all(after, CHAIN_BATCH) as string[]).map((text) => chainRowAt(text, 0, text.length));
-        after = read.last;
-      }
-    },
-    close: async () => {
-      if (db.open) {
-        db.exec('COMMIT');
-        db.close();
-      }
-    },
-  };
-}
-
-/**
- * The rows of a batch's text, read in place: only the four values each row needs become strings of
- * their own (splitting the text first would make twice as many, and garbage collection was a sixth of
- * the time a million rows took to verify).
- */
-function splitBatch(text: string): ChainRow[] {
-  const rows: ChainRow[] = [];
-  for (let start = 0; start <= text.length; ) {
-    const end = text.indexOf('\x1e', start);
-    const stop = end === -1 ? text.length : end;
-    rows.push(chainRowAt(text, start, stop));
-    start = stop + 1;
-  }
-  return rows;
-}
-
-/** The row `seq␟hash␟prev_hash⏎entry` between `start` and `stop` of `text`. */
-function chainRowAt(text: string, start: number, stop: number): ChainRow {
-  const first = text.indexOf('\x1f', start);
-  const second = text.indexOf('\x1f', first + 1);
-  return {
-    seq: Number(text.slice(start, first)),
-    hash: text.slice(first + 1, second),
-    prevHash: text.slice(second + 1, text.indexOf('\n', second + 1)),
-    hashed: text.slice(second + 1, stop),
-  };
 }
 
 function missingHead(): AuditChainBroken {

@@ -1,3 +1,4 @@
+import { OfflineVerifyError, verifyOffline as verifyStoredLog } from '@ondemand/audit-log';
 import { AUDIT_ACTIONS, type AuditEntryView, describeVerdict, terminalSafe } from '@ondemand/core';
 import type { AuditFilters, ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
@@ -199,24 +200,14 @@ async function knownNames(proxy: ProxyClient): Promise<KnownNames> {
   return namesFromApprovals(terminalSafe(approvals));
 }
 
-/** The log where it is stored, read by the proxy's own verifier (an optional dependency). */
+/** The log where it is stored, read by the audit log's own verifier (the proxy's, too). */
 async function verifyOffline(
   values: Record<string, string | string[] | undefined>,
   io: CliIo,
 ): Promise<number> {
-  let proxyPackage: typeof import('@ondemand/proxy');
-  try {
-    proxyPackage = await import('@ondemand/proxy');
-  } catch (error) {
-    throw new CliError(
-      'verifying without the proxy needs the @ondemand/proxy package (npm install @ondemand/proxy), or run "ondemand-proxy audit verify"; without --database and --store, "ondemand audit verify" asks the proxy',
-      ExitCode.authOrConfig,
-      { cause: error },
-    );
-  }
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   try {
-    const verdict = await proxyPackage.verifyOffline({
+    const verdict = await verifyStoredLog({
       database: text('database'),
       storeUrl: text('store') ?? io.env.ONDEMAND_STORE,
       schema: text('schema') ?? io.env.ONDEMAND_STORE_SCHEMA,
@@ -227,7 +218,7 @@ async function verifyOffline(
     io.stderr.write(describeVerdict(verdict));
     return verdict.valid ? ExitCode.success : ExitCode.auditLogNotIntact;
   } catch (error) {
-    if (!(error instanceof proxyPackage.OfflineVerifyError)) throw error;
+    if (!(error instanceof OfflineVerifyError)) throw error;
     throw new CliError(error.message, error.kind === 'input' ? ExitCode.badInput : ExitCode.authOrConfig, {
       cause: error,
     });

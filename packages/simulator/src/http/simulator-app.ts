@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
+import { API_VERSION_PATTERN } from '@ondemand/core';
 import { Hono } from 'hono';
 import { controlRoutes } from './control-routes.js';
 import { graphError } from './graph-error.js';
@@ -110,7 +111,7 @@ export function createSimulatorApp(
   app.route('/beta', graph);
   // Graph's own answer for what no Graph route serves; without it the tenant routes below would take
   // `v1.0` for a tenant and answer in Entra's shape.
-  app.all('/:version{v1\\.0|beta}/*', (c) =>
+  app.all(`/:version{${API_VERSION_PATTERN}}/*`, (c) =>
     c.req.path.endsWith('/provisionOnDemand')
       ? graphError(
           c,

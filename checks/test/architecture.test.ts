@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './ready-process.js';
 
 /**
  * The arrows of docs/architecture.md: which workspace package each one may use at run time. Tests,
@@ -9,12 +9,14 @@ import { repoRoot } from './ready-process.js';
  */
 const allowed: Record<string, string[]> = {
   '@ondemand/core': [],
+  '@ondemand/audit-log': ['@ondemand/core'],
   '@ondemand/transport': ['@ondemand/core'],
   '@ondemand/limiter-redis': ['@ondemand/core'],
   '@ondemand/simulator': ['@ondemand/core'],
-  '@ondemand/tui': ['@ondemand/core', '@ondemand/transport', '@ondemand/simulator'],
+  '@ondemand/tui': ['@ondemand/core', '@ondemand/transport', '@ondemand/simulator', '@ondemand/audit-log'],
   '@ondemand/proxy': [
     '@ondemand/core',
+    '@ondemand/audit-log',
     '@ondemand/transport',
     '@ondemand/limiter-redis',
     '@ondemand/simulator',
@@ -30,8 +32,19 @@ const manifests = workspaces.map((dir) => ({
     name: string;
     private?: boolean;
     dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
   },
 }));
+
+/** What a workspace may load at run time: its dependencies, optional ones and peers alike. */
+function runtimeDependencies(manifest: (typeof manifests)[number]['manifest']): string[] {
+  return Object.keys({
+    ...manifest.dependencies,
+    ...manifest.optionalDependencies,
+    ...manifest.peerDependencies,
+  });
+}
 
 /** Every non-test source file of a workspace, with its text. */
 function sources(dir: string): Array<{ file: string; text: string }> {
@@ -56,41 +69,52 @@ function staticImports(text: string): string[] {
   );
 }
 
+/** Everything a file loads: its static imports and its dynamic `import('…')`s (type-only `typeof import` too). */
+function allImports(text: string): string[] {
+  return [
+    ...staticImports(text),
+    ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1]!),
+  ];
+}
+
 describe('the architecture', () => {
   it.each(
     manifests
       .filter(({ manifest }) => allowed[manifest.name])
       .map(({ manifest, dir }) => [manifest.name, dir]),
-  )('%s depends only along the arrows, in package.json and in its imports', (name, dir) => {
-    const runtime = Object.keys(
-      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: object })
-        .dependencies ?? {},
-    ).filter((dependency) => dependency.startsWith('@ondemand/'));
-    expect(runtime.filter((dependency) => !allowed[name]!.includes(dependency))).toEqual([]);
-    const imported = sources(dir).flatMap(({ file, text }) =>
-      staticImports(text)
-        .filter((specifier) => specifier.startsWith('@ondemand/'))
-        .map((specifier) => `${file}: ${specifier}`),
-    );
-    const outside = imported.filter(
-      (line) =>
-        !allowed[name]!.some(
-          (dependency) => line.endsWith(`: ${dependency}`) || line.includes(`: ${dependency}/`),
-        ),
-    );
-    expect(outside).toEqual([]);
-  });
+  )(
+    '%s depends only along the arrows, in package.json (optional and peer too) and in its imports (dynamic too)',
+    (name, dir) => {
+      const { manifest } = manifests.find((each) => each.dir === dir)!;
+      const runtime = runtimeDependencies(manifest).filter((dependency) =>
+        dependency.startsWith('@ondemand/'),
+      );
+      expect(runtime.filter((dependency) => !allowed[name]!.includes(dependency))).toEqual([]);
+      const imported = sources(dir).flatMap(({ file, text }) =>
+        allImports(text)
+          .filter((specifier) => specifier.startsWith('@ondemand/'))
+          .map((specifier) => `${file}: ${specifier}`),
+      );
+      const outside = imported.filter(
+        (line) =>
+          !allowed[name]!.some(
+            (dependency) => line.endsWith(`: ${dependency}`) || line.includes(`: ${dependency}/`),
+          ),
+      );
+      expect(outside).toEqual([]);
+    },
+  );
 
   it('has no package depend on an app, in package.json or in its imports', () => {
     const apps = manifests.filter(({ dir }) => dir.includes('/apps/')).map(({ manifest }) => manifest.name);
     const offenders = manifests
       .filter(({ dir }) => dir.includes('/packages/'))
       .flatMap(({ manifest, dir }) => [
-        ...Object.keys(manifest.dependencies ?? {})
+        ...runtimeDependencies(manifest)
           .filter((dependency) => apps.includes(dependency))
           .map((dependency) => `${manifest.name} depends on ${dependency}`),
         ...sources(dir).flatMap(({ file, text }) =>
-          staticImports(text)
+          allImports(text)
             .filter((specifier) => apps.some((app) => specifier === app || specifier.startsWith(`${app}/`)))
             .map((specifier) => `${file} imports ${specifier}`),
         ),
@@ -114,7 +138,7 @@ describe('the architecture', () => {
   it("crosses every package's exports map: no file imports another workspace's files by path", () => {
     const byPath = workspaces.flatMap((dir) =>
       sources(dir).flatMap(({ file, text }) =>
-        staticImports(text)
+        allImports(text)
           .filter((specifier) =>
             /^(\.\.\/)+(packages|apps)\/|^@ondemand\/[^/]+\/(src|dist)\//.test(specifier),
           )
@@ -130,22 +154,5 @@ describe('the architecture', () => {
       .filter(({ dir }) => !readdirSync(dir).includes('README.md'))
       .map(({ manifest }) => manifest.name);
     expect(missing).toEqual([]);
-  });
-});
-
-describe('the changesets', () => {
-  it('all parse, and name only packages of this workspace', async () => {
-    const { default: parse } = await import('@changesets/parse');
-    const names = new Set(manifests.map(({ manifest }) => manifest.name));
-    const dir = join(repoRoot, '.changeset');
-    const files = readdirSync(dir).filter((name) => name.endsWith('.md') && name !== 'README.md');
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const changeset = parse(readFileSync(join(dir, file), 'utf8'));
-      expect(changeset.releases.length, file).toBeGreaterThan(0);
-      for (const release of changeset.releases)
-        expect(names.has(release.name), `${file}: ${release.name}`).toBe(true);
-      expect(changeset.summary.trim(), file).not.toBe('');
-    }
   });
 });

@@ -1,11 +1,18 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { z } from 'zod';
-import type { ChainHead } from './stored-entry.js';
+import type { ChainHead } from './entry.js';
 
 /**
  * A signed statement that the audit chain had this head at this time: the log's anchor outside the
  * database (Certificate Transparency's signed tree head, CloudTrail's digest file). Whoever can write
  * the database but does not hold the key can neither rewrite the entries it covers nor cut them off.
+ *
+ * The format is its own, on purpose. It follows the shape of C2SP's tlog-checkpoint (a versioned
+ * first line naming what it is, then the size and the hash, one per line, signed as text with
+ * Ed25519, the key named by a prefix of its hash), but that format commits to the root of a Merkle
+ * tree and its verifiers would check inclusion proofs this log cannot give: here the hash is the
+ * head of a hash chain, so calling it a tlog checkpoint would promise what it is not. The signed
+ * text is {@link checkpointMessage}; a line of the witness file is its JSON.
  */
 export const checkpointSchema = z.strictObject({
   seq: z.number().int().nonnegative(),

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ChainVerdict } from '@ondemand/core';
-import { PostgresStore } from '../store/postgres-store.js';
-import { openSqliteChain } from '../store/sqlite-store.js';
 import { readPublicKey } from './checkpoint.js';
+import type { ClosableChain } from './postgres-chain.js';
 import { type ChainTrust, verifyChain } from './verify-chain.js';
 import { readWitness } from './witness-file.js';
 
@@ -50,19 +49,15 @@ export async function verifyOffline(options: OfflineVerifyOptions): Promise<Chai
     if (error instanceof OfflineVerifyError) throw error;
     throw new OfflineVerifyError('input', (error as Error).message, { cause: error });
   }
-  let chain: Awaited<ReturnType<typeof openSqliteChain>>;
-  let close = async () => {};
+  let chain: ClosableChain;
   try {
-    if (options.database) chain = await openSqliteChain(options.database);
-    else if (options.storeUrl) {
-      const store = await PostgresStore.open({
+    if (options.database) chain = await (await reader('sqlite')).openSqliteChain(options.database);
+    else if (options.storeUrl)
+      chain = await (await reader('postgres')).openPostgresChain({
         url: options.storeUrl,
         schema: options.schema,
-        existing: true,
       });
-      chain = await store.openChain();
-      close = () => store.close();
-    } else
+    else
       throw new OfflineVerifyError('input', 'say where the log is: --database FILE or --store postgres://…');
   } catch (error) {
     if (error instanceof OfflineVerifyError) throw error;
@@ -74,7 +69,6 @@ export async function verifyOffline(options: OfflineVerifyOptions): Promise<Chai
     return await verifyChain(chain, trust);
   } finally {
     await chain.close();
-    await close();
   }
 }
 
@@ -95,4 +89,24 @@ function cannotRead(path: string, flag: string) {
   return (error: NodeJS.ErrnoException): never => {
     throw new OfflineVerifyError('input', `cannot read ${flag} ${path}: ${error.code ?? error.message}`);
   };
+}
+
+/** The drivers are optional peers: each reader is loaded only for the store it reads. */
+const DRIVERS = { sqlite: 'better-sqlite3', postgres: 'pg' } as const;
+
+async function reader<Kind extends keyof typeof DRIVERS>(
+  kind: Kind,
+): Promise<
+  Kind extends 'sqlite' ? typeof import('./sqlite-chain.js') : typeof import('./postgres-chain.js')
+> {
+  try {
+    return (await (kind === 'sqlite' ? import('./sqlite-chain.js') : import('./postgres-chain.js'))) as never;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new OfflineVerifyError(
+      'input',
+      `reading a log in ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} needs the ${DRIVERS[kind]} package: npm install ${DRIVERS[kind]}`,
+      { cause: error },
+    );
+  }
 }
