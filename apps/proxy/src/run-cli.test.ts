@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/demo-proxy.js';
 import { runProxyCli } from './run-cli.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 
 async function run(...argv: string[]) {
   const written = { stdout: '', stderr: '' };

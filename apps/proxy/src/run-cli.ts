@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OfflineVerifyError, verifyOffline } from '@ondemand/audit-log';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
-import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './load-config.js';
-import { AuditLogBehindWitness, BackendUnavailable, StartupInputMissing, startProxy } from './server.js';
+import { AuditLogBehindWitness, BackendUnavailable, StartupInputMissing, startProxy } from './app/server.js';
+import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './config/load-config.js';
 
 export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
        ondemand-proxy audit verify (--database FILE | --store postgres://…) [--public-key PEM] [--witness FILE]
@@ -129,7 +129,7 @@ async function simulate(
   // Loaded here only: a production proxy never loads the simulator (certificates, polyfills).
   const [{ startSimulator, createServerCertificates }, { demoConfig }] = await Promise.all([
     import('@ondemand/simulator'),
-    import('./demo.js'),
+    import('./config/demo.js'),
   ]);
   const sim = await startSimulator();
   // The demo's files (the database, the audit key pair, the witness) stay after a stop, for

@@ -1,6 +1,6 @@
 import type { ApiVersion, ProvisionOnDemandRequest } from '@ondemand/core';
 import { collect, type GraphClient } from '@ondemand/transport';
-import type { DirectoryEntry } from '../policy/subject-types.js';
+import type { DirectoryEntry } from '../graph/subject-directory.js';
 import type { ApprovalNames } from './approval.js';
 
 /**

@@ -4,10 +4,10 @@ import { FakeClock, testPostgresUrl, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest } from '../../test/approval-requests.js';
-import type { Role } from '../config.js';
-import { PostgresStore } from '../store/postgres-store.js';
+import type { Role } from '../config/config.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ApprovalRecord } from './approval.js';
 import { ApprovalService, type Executor } from './approval-service.js';
 

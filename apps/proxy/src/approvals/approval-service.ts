@@ -6,8 +6,7 @@ import {
   type ProvisionOnDemandRequest,
   systemClock,
 } from '@ondemand/core';
-import type { PolicyRule, Role } from '../config.js';
-import type { ProxyStore } from '../store/proxy-store.js';
+import type { PolicyRule, Role } from '../config/config.js';
 import {
   type ApprovalNames,
   type ApprovalRecord,
@@ -15,6 +14,7 @@ import {
   DEFAULT_REPLICA,
   type Review,
 } from './approval.js';
+import type { ApprovalStore, ReplicaStore } from './approval-store.js';
 
 /**
  * What came of running an approved request: Graph answered (`yes`, with its answer), its answer was
@@ -42,7 +42,7 @@ export type AuditWriter = (
 ) => Promise<void>;
 
 export interface ApprovalServiceOptions {
-  store: ProxyStore;
+  store: ApprovalStore & ReplicaStore;
   execute: Executor;
   audit: AuditWriter;
   /** Who has a `review` entry in the audit log for this approval: nothing runs before its reviews do. */
@@ -101,7 +101,7 @@ export class ApprovalService {
   readonly #running = new Set<Promise<void>>();
   /** Long-polls waiting for a change; every change wakes them all, and each re-reads what it waits on. */
   readonly #waiters = new Set<() => void>();
-  readonly #store: ProxyStore;
+  readonly #store: ApprovalStore & ReplicaStore;
   readonly #clock: Clock;
   readonly #replica: string;
 

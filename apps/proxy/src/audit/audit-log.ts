@@ -1,6 +1,6 @@
 import type { AuditAction, AuditFields } from '@ondemand/audit-log';
 import type { Metrics } from '../metrics.js';
-import type { ProxyStore } from '../store/proxy-store.js';
+import type { AuditStore } from './audit-store.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { OutcomeSpool } from './outcome-spool.js';
 
@@ -18,7 +18,7 @@ export interface AuditContext {
 }
 
 export interface AuditLogOptions {
-  store: ProxyStore;
+  store: AuditStore;
   metrics: Metrics;
   now: () => Date;
   /** A log line at a level (never with a secret: store errors carry none). */

@@ -7,7 +7,7 @@ import { openSqliteChain } from '@ondemand/audit-log/sqlite';
 import { FakeClock } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/demo-proxy.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Checkpointer } from './checkpointer.js';
 
 const entry = (index: number): AuditFields => ({

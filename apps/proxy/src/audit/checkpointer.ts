@@ -1,10 +1,10 @@
 import type { ChainHead, CheckpointSigner } from '@ondemand/audit-log';
 import { appendToWitness } from '@ondemand/audit-log';
 import type { Clock } from '@ondemand/core';
-import type { ProxyStore } from '../store/proxy-store.js';
+import type { AuditStore } from './audit-store.js';
 
 export interface CheckpointerOptions {
-  store: ProxyStore;
+  store: AuditStore;
   signer: CheckpointSigner;
   /** The witness file outside the database; every checkpoint is appended to it too. */
   witnessFile?: string | undefined;

@@ -21,8 +21,8 @@ import { tempDir } from '@ondemand/test-utils/temp-dir';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { legacyAuditTableDdl } from '../store/audit-table.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { legacyAuditTableDdl } from '../store/tables.js';
 
 function fields(index: number, overrides: Partial<AuditFields> = {}): AuditFields {
   return {

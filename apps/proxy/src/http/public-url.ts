@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { ProxyConfig } from '../config.js';
+import type { ProxyConfig } from '../config/config.js';
 
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ProxyRequest } from './context.js';
+import type { ProxyRequest } from '../app/context.js';
 import { ProxyError } from './proxy-error.js';
 
 /** What one approval review may carry: a reason, not a document. */

@@ -1,6 +1,6 @@
 import { groupRequest, userRequest } from '@ondemand/core';
 import { describe, expect, it } from 'vitest';
-import { policySchema } from '../config.js';
+import { policySchema } from '../config/config.js';
 import { decide } from './policy.js';
 import { describeSubjects } from './subjects.js';
 

@@ -1,5 +1,5 @@
 import type { ProvisionOnDemandRequest } from '@ondemand/core';
-import type { Policy, PolicyRule, Role } from '../config.js';
+import type { Policy, PolicyRule, Role } from '../config/config.js';
 import { namedObjects } from './subjects.js';
 
 /** What a request is, as far as the policy looks at it. */

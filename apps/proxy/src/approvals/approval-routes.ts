@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
+import type { Principal } from '../auth/api-keys.js';
+import { holdsRole, requireRole } from '../auth/authentication.js';
+import { preferredWait } from '../http/prefer-wait.js';
+import { ProxyError } from '../http/proxy-error.js';
+import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from '../http/request-body.js';
+import { approvalListQuerySchema, reviewSchema } from '../http/route-schemas.js';
+import { type ApprovalRecord, ReviewRefused } from './approval.js';
+import { approvalTag, approvalView } from './approval-view.js';
+import { answerHeld } from './held-request.js';
+
+/** Approvals: list (filtered, paged), read (and wait for) one, approve, deny or withdraw it. */
+export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
+  const app = new Hono<ProxyEnv>();
+  const { approvals, store } = ctx;
+
+  // Newest first. Requesters see their own; approvers, auditors and admins see all. With the ETag of
+  // the page a caller has (If-None-Match) and Prefer: wait=N, the call is held until the page changes
+  // (a new request, a review, a decision): how an inbox stays current without polling. 304 if not.
+  app.get('/', async (c) => {
+    const parsed = approvalListQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) throw badQuery(parsed.error);
+    const { cursor, limit, servicePrincipal, ...filters } = parsed.data;
+    const principal = c.get('principal');
+    const base = ctx.urls.of(c);
+    const { cursor: _cursor, ...rest } = c.req.query();
+    const readPage = async () => {
+      const page = await store.queryApprovals({
+        ...filters,
+        ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
+        ...(seesAll(principal) ? {} : { requester: principal.principal }),
+        ...(cursor ? { before: cursor } : {}),
+        limit,
+      });
+      const next =
+        page.length === limit
+          ? `${base}/approvals?${new URLSearchParams({ ...rest, cursor: String(page.at(-1)!.cursor) })}`
+          : undefined;
+      const text = JSON.stringify({
+        value: page.map(({ record }) => approvalView(record, base, { principal, now: new Date() })),
+        ...(next ? { '@odata.nextLink': next } : {}),
+      });
+      return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
+    };
+    const known = c.req.header('if-none-match');
+    const answer = known
+      ? await approvals.waitWhile(
+          readPage,
+          (page) => page.etag === known,
+          preferredWait(c.req.header('prefer')) * 1000,
+        )
+      : await readPage();
+    if (answer.etag === known) return c.body(null, 304, { ETag: answer.etag });
+    return c.body(answer.text, 200, { 'content-type': 'application/json', ETag: answer.etag });
+  });
+
+  // Who may see it is decided before anything else: before a wait, before expiry is written.
+  const readable = async (c: ProxyRequest): Promise<ApprovalRecord> => {
+    const id = c.req.param('id')!;
+    const stored = await store.getApproval(id);
+    if (!stored || !mayRead(c.get('principal'), stored))
+      throw new ProxyError(404, 'NotFound', `No approval ${id} that you may see.`);
+    return stored;
+  };
+
+  // With Prefer: wait, held until it is decided; with If-None-Match as well (the ETag last seen), until
+  // it changes at all (a review), so a waiting requester sees what is still needed go down.
+  app.get('/:id', async (c) => {
+    const { id } = await readable(c);
+    const wait = preferredWait(c.req.header('prefer'));
+    const known = c.req.header('if-none-match');
+    const record =
+      wait === 0
+        ? await approvals.get(id)
+        : known === undefined
+          ? await approvals.waitForDecision(id, wait * 1000)
+          : await approvals.waitForChange(id, wait * 1000, known, approvalTag);
+    const tag = approvalTag(record!);
+    if (known === tag) return c.body(null, 304, { ETag: tag });
+    return c.json(
+      approvalView(record!, ctx.urls.of(c), { principal: c.get('principal'), now: new Date() }),
+      200,
+      {
+        ETag: tag,
+      },
+    );
+  });
+
+  // What came of it, answered as the held POST would have been: what an SDK follows.
+  app.get('/:id/result', async (c) => answerHeld(ctx, c, (await approvals.get((await readable(c)).id))!));
+
+  for (const decision of ['approve', 'deny'] as const) {
+    app.post(`/:id/${decision}`, async (c) => {
+      await requireRole(ctx, c, ['approver'], 'Reviewing');
+      const parsed = reviewSchema.safeParse(await readJsonBody(c, REVIEW_BODY_BYTES, '{ "reason": "…" }'));
+      if (!parsed.success) throw badQuery(parsed.error);
+      const id = c.req.param('id');
+      return refusedAsAudited(ctx, c, id, decision, async () =>
+        c.json(
+          approvalView(
+            await approvals.review(id, c.get('principal'), decision, parsed.data.reason),
+            ctx.urls.of(c),
+            { principal: c.get('principal'), now: new Date() },
+          ),
+        ),
+      );
+    });
+  }
+
+  // By whoever asked for it (or an admin); a body, if any, is read within the review limit and ignored.
+  app.post('/:id/withdraw', async (c) => {
+    await readBodyText(c, REVIEW_BODY_BYTES);
+    const id = c.req.param('id');
+    const principal = c.get('principal');
+    // Someone else's request, to a caller who may not see it, is as missing as it is to GET.
+    const stored = await store.getApproval(id);
+    if (stored && !mayRead(principal, stored))
+      return refusedAsAudited(ctx, c, id, 'withdraw', async () => {
+        throw new ReviewRefused('not_found', `no approval has the id ${id}`);
+      });
+    return refusedAsAudited(ctx, c, id, 'withdraw', async () =>
+      c.json(
+        approvalView(
+          await approvals.withdraw(id, {
+            principal: principal.principal,
+            admin: principal.roles.includes('admin'),
+          }),
+          ctx.urls.of(c),
+          { principal, now: new Date() },
+        ),
+      ),
+    );
+  });
+  return app;
+}
+
+/** Runs a review or a withdrawal; a refusal is audited (with why) and answered 403, 404 or 409. */
+async function refusedAsAudited(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  id: string,
+  decision: 'approve' | 'deny' | 'withdraw',
+  act: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await act();
+  } catch (error) {
+    if (!(error instanceof ReviewRefused)) throw error;
+    await ctx.audit.append([
+      ctx.audit.entry(decision === 'withdraw' ? 'withdrawn' : 'review', auditContext(c), {
+        detail: { approval: id, refused: error.reason, decision },
+      }),
+    ]);
+    const status =
+      error.reason === 'not_found'
+        ? 404
+        : ['self_review', 'role', 'not_requester'].includes(error.reason)
+          ? 403
+          : 409;
+    throw new ProxyError(
+      status,
+      status === 409 ? 'Conflict' : status === 404 ? 'NotFound' : 'Authorization_RequestDenied',
+      error.message,
+      { audited: true, refusal: error.reason },
+    );
+  }
+}
+
+function badQuery(error: z.ZodError): ProxyError {
+  return new ProxyError(
+    400,
+    'BadRequest',
+    error.issues
+      .map((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown ${issue.keys.join(', ')}: use state, requester, servicePrincipal, from, to, cursor, limit`
+          : `${issue.path.join('.') || 'body'}: ${issue.message}`,
+      )
+      .join('; '),
+  );
+}
+
+function seesAll(principal: Principal): boolean {
+  return holdsRole(principal, ['approver', 'auditor']);
+}
+
+/** Requesters see their own approvals; approvers, auditors and admins see all. */
+function mayRead(principal: Principal, record: ApprovalRecord): boolean {
+  return record.requester === principal.principal || seesAll(principal);
+}

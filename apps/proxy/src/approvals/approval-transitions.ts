@@ -1,0 +1,123 @@
+import type { Role } from '../config/config.js';
+import {
+  type ApprovalRecord,
+  type ApprovalState,
+  applyReview,
+  applyWithdraw,
+  asClaimed,
+  asExpired,
+  holdsClaim,
+  type Review,
+} from './approval.js';
+import type { ApprovalQuery } from './approval-store.js';
+
+/** A change to one approval: the record to write (if any) and what to answer. */
+export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
+  write?: ApprovalRecord | undefined;
+  result: T;
+};
+
+/** What a backend keeps of approvals: records in and out, and one change to one record at a time. */
+export interface ApprovalRecords {
+  createApproval(record: ApprovalRecord): Promise<void>;
+  getApproval(id: string): Promise<ApprovalRecord | undefined>;
+  listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
+  /** Approvals, newest first, filtered; each with the cursor that pages on after it. */
+  queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>>;
+  /**
+   * Reads the record, applies `change` and writes what it returns, in one transaction (with the row
+   * locked where the database has rows to lock).
+   */
+  modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T>;
+}
+
+/**
+ * The approval state changes, made the same way over every backend's {@link ApprovalRecords} from
+ * the pure rules in `approval.ts`: a backend keeps records, this decides what each change writes.
+ */
+export class ApprovalTransitions {
+  constructor(readonly records: ApprovalRecords) {}
+
+  private modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
+    return this.records.modifyApproval(id, change);
+  }
+
+  /** Adds a review, enforcing every rule; an expired approval is written as expired, then refused. */
+  async addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(id, (record) => {
+      const outcome = applyReview(id, record, review, now);
+      return { write: outcome.write, result: outcome };
+    });
+    if (refused) throw refused;
+    return write!;
+  }
+
+  /** Withdraws a pending request (by its requester, or an admin): it never runs. */
+  async withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(id, (record) => {
+      const outcome = applyWithdraw(id, record, by, now);
+      return { write: outcome.write, result: outcome };
+    });
+    if (refused) throw refused;
+    return write!;
+  }
+
+  expire(id: string, now: Date): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const expired = asExpired(record, now);
+      return { write: expired, result: expired !== undefined };
+    });
+  }
+
+  claimForExecution(id: string, replica: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      const claim = asClaimed(record, replica);
+      return { write: claim, result: claim !== undefined };
+    });
+  }
+
+  /**
+   * Records that the claimed request is about to reach Graph: from here on a crash means
+   * `interrupted`. Only while `replica` still holds the claim (a replica whose lease ran out may
+   * have lost it): false means do not send.
+   */
+  markSending(id: string, at: string, replica: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      if (!holdsClaim(record, replica)) return { result: false };
+      return { write: { ...record, sendingAt: at }, result: true };
+    });
+  }
+
+  /**
+   * Gives a claimed request that never reached Graph back (executing → approved), to run later.
+   * One marked as sending is released only by its owner, who knows it was not sent after all.
+   */
+  releaseClaim(id: string, owner: string, knownUnsent = false): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      if (!holdsClaim(record, owner) || (record.sendingAt && !knownUnsent)) return { result: false };
+      const { executedBy: _executedBy, sendingAt: _sendingAt, ...rest } = record;
+      return { write: { ...rest, state: 'approved' }, result: true };
+    });
+  }
+
+  /** Marks a run that may have reached Graph as interrupted, if `owner` still holds it. */
+  interrupt(id: string, owner: string): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      if (!holdsClaim(record, owner)) return { result: false };
+      return { write: { ...record, state: 'interrupted', result: null }, result: true };
+    });
+  }
+
+  /** Keeps the run's result (completed or failed), if `owner` still holds it: a run taken back stays taken back. */
+  finishExecution(
+    id: string,
+    owner: string,
+    state: 'completed' | 'failed',
+    result: ApprovalRecord['result'],
+  ): Promise<boolean> {
+    return this.modifyApproval(id, (record) => {
+      if (!holdsClaim(record, owner)) return { result: false };
+      return { write: { ...record, state, result }, result: true };
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { APPROVAL_ODATA_TYPE, graphErrorBody, isFinalApprovalState } from '@ondemand/core';
+import { HOW_TO_CHECK } from '@ondemand/transport';
+import { ids, type ProxyContext, type ProxyRequest } from '../app/context.js';
+import { graphAnswerText } from '../graph/public-links.js';
+import { preferredWait } from '../http/prefer-wait.js';
+import type { ApprovalRecord } from './approval.js';
+import { approvalTag, approvalView } from './approval-view.js';
+
+/** How often a caller that got a 202 should look again. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The answer to a request held for approval. With `Prefer: wait=N` the call is held until the request
+ * is decided (up to N s) and then answered as Graph answered the run (or as a denial, an expiry, a
+ * withdrawal, a lost answer); otherwise, or past N, it is 202 with `Location` and `Retry-After` (the
+ * asynchronous pattern of RFC 7240 and Azure's long-running operations) and the approval, typed
+ * `#ondemand.approval` and without Graph's `key`/`value`, so no SDK can take it for Graph's answer.
+ */
+export async function answerHeld(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  held: ApprovalRecord,
+): Promise<Response> {
+  const wait = preferredWait(c.req.header('prefer'));
+  const record = wait > 0 ? ((await ctx.approvals.waitForDecision(held.id, wait * 1000)) ?? held) : held;
+  const applied: Record<string, string> = wait > 0 ? { 'Preference-Applied': `wait=${wait}` } : {};
+  const base = ctx.urls.of(c);
+  if (!isFinalApprovalState(record.state)) {
+    const view = approvalView(record, base);
+    return c.json(
+      {
+        '@odata.type': APPROVAL_ODATA_TYPE,
+        ...view,
+        message: `Held for approval (it needs ${record.required.count} ${record.required.roles.join(' or ')} approval${record.required.count === 1 ? '' : 's'}): the request runs once approved. Follow ${view.url}.`,
+      },
+      202,
+      // Its tag, for a follower's first If-None-Match: it is then told of each review as it comes.
+      {
+        Location: view.url,
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+        ETag: approvalTag(record),
+        ...applied,
+      },
+    );
+  }
+  const [text, status, headers] = finalAnswer(ctx, c, record, base);
+  return c.body(text, status, { ...headers, ...applied });
+}
+
+/** A decided request, answered as what came of it. */
+function finalAnswer(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  record: ApprovalRecord,
+  base: string,
+): [string, never, Record<string, string>] {
+  const error = (status: number, code: string, message: string): [string, never, Record<string, string>] => [
+    JSON.stringify(graphErrorBody(code, message, ids(c))),
+    status as never,
+    { 'content-type': 'application/json' },
+  ];
+  const view = approvalView(record, base);
+  switch (record.state) {
+    case 'completed':
+    case 'failed': {
+      const result = record.result!;
+      const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+      return [
+        graphAnswerText(ctx, text, base),
+        result.status as never,
+        { 'content-type': 'application/json', 'graph-request-id': result.graphRequestId ?? '' },
+      ];
+    }
+    case 'denied':
+      return error(
+        403,
+        'Authorization_RequestDenied',
+        `Denied by ${view.denial?.principal ?? 'an approver'}: ${view.denial?.reason ?? 'no reason given'} (${view.url}).`,
+      );
+    case 'expired':
+      return error(
+        403,
+        'Authorization_RequestDenied',
+        `Nobody approved it before it expired at ${record.expiresAt}: ask again (${view.url}).`,
+      );
+    case 'withdrawn':
+      return error(
+        409,
+        'Conflict',
+        `Withdrawn by ${record.withdrawn?.principal ?? 'its requester'}: it will not run (${view.url}).`,
+      );
+    default:
+      return error(
+        502,
+        'BadGateway',
+        `It was approved and sent, and its answer was lost: it may have run in Graph, and the proxy will not send it again. ${HOW_TO_CHECK} (${view.url}).`,
+      );
+  }
+}

@@ -1,0 +1,83 @@
+import { toEntry, verifyChain } from '@ondemand/audit-log';
+import { Hono } from 'hono';
+import type { ProxyContext, ProxyEnv } from '../app/context.js';
+import { requireRole } from '../auth/authentication.js';
+import { ProxyError } from '../http/proxy-error.js';
+import { auditQuerySchema } from '../http/route-schemas.js';
+
+/** The audit log for auditors: query with filters and a cursor, export it whole, verify it. */
+export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
+  const app = new Hono<ProxyEnv>();
+  const { store } = ctx;
+
+  app.get('/', async (c) => {
+    await requireRole(ctx, c, ['auditor'], 'Reading the audit log');
+    const query = auditQuerySchema.safeParse(c.req.query());
+    if (!query.success)
+      throw new ProxyError(
+        400,
+        'BadRequest',
+        query.error.issues
+          .map((issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `unknown filter ${issue.keys.join(', ')}: use from, to, principal, action, job, subject, cursor, limit`
+              : `${issue.path.join('.')}: ${issue.message}`,
+          )
+          .join('; '),
+      );
+    const { cursor, job, limit, ...filters } = query.data;
+    const entries = await store.queryAudit({
+      ...filters,
+      ...(job ? { jobId: job } : {}),
+      after: cursor ?? 0,
+      limit,
+    });
+    const { cursor: _cursor, ...rest } = c.req.query();
+    const next =
+      entries.length === limit
+        ? `${ctx.urls.of(c)}/audit?${new URLSearchParams({ ...rest, cursor: String(entries.at(-1)!.seq) })}`
+        : undefined;
+    return c.json({ value: entries, ...(next ? { '@odata.nextLink': next } : {}) });
+  });
+
+  // Streamed from one snapshot, a batch at a time, so a log of millions never sits in memory.
+  app.get('/export', async (c) => {
+    await requireRole(ctx, c, ['auditor'], 'Exporting the audit log');
+    const chain = await store.openChain();
+    const batches = chain.rows()[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await batches.next();
+          if (next.done) {
+            await chain.close();
+            controller.close();
+            return;
+          }
+          controller.enqueue(
+            encoder.encode(next.value.map((row) => `${JSON.stringify(toEntry(row))}\n`).join('')),
+          );
+        } catch (error) {
+          await chain.close();
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await chain.close();
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/x-ndjson' });
+  });
+
+  app.get('/verify', async (c) => {
+    await requireRole(ctx, c, ['auditor'], 'Verifying the audit log');
+    const chain = await store.openChain();
+    try {
+      return c.json(await verifyChain(chain, await ctx.chainTrust()));
+    } finally {
+      await chain.close();
+    }
+  });
+  return app;
+}

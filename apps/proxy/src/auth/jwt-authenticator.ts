@@ -1,0 +1,71 @@
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { ROLES, type Role } from '../config/config.js';
+import type { Principal } from './api-keys.js';
+
+export interface JwtCallerOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  /** PEM of a CA to trust for the JWKS endpoint (the simulator's). */
+  ca?: string | undefined;
+  rolesClaim: string;
+  principalClaim: string;
+  /** App roles or scopes in the token → proxy roles; the proxy's own role names map to themselves. */
+  roleMap: Record<string, Role>;
+}
+
+/**
+ * Callers with an Entra ID-issued JWT instead of an API key: signature checked against the
+ * issuer's JWKS (fetched and cached by jose), issuer, audience and lifetime checked (a token without
+ * `exp` is refused), roles read from
+ * a claim. Returns undefined for a token that does not verify, never why (the 401 says enough).
+ */
+export function jwtAuthenticator(
+  options: JwtCallerOptions,
+): (token: string) => Promise<Principal | undefined> {
+  const dispatcher = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
+  const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+    [customFetch]: (url: string, init: RequestInit) =>
+      undiciFetch(url, {
+        ...(init as object),
+        ...(dispatcher ? { dispatcher } : {}),
+      }) as unknown as Promise<Response>,
+  });
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        // A token without an expiry would be good forever; Entra's tokens always carry one.
+        requiredClaims: ['exp'],
+      });
+      const claimed = payload[options.rolesClaim];
+      const values = Array.isArray(claimed)
+        ? claimed.map(String)
+        : typeof claimed === 'string'
+          ? claimed.split(' ')
+          : [];
+      const roles = [
+        ...new Set(
+          values
+            .map(
+              (value) =>
+                options.roleMap[value] ??
+                ((ROLES as readonly string[]).includes(value) ? (value as Role) : undefined),
+            )
+            .filter((role): role is Role => !!role),
+        ),
+      ];
+      const principal = String(payload[options.principalClaim] ?? payload.sub ?? '');
+      return principal ? { principal, roles } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Whether a bearer credential is shaped like a JWT (three base64url parts) rather than an API key. */
+export function looksLikeJwt(token: string): boolean {
+  return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
+}

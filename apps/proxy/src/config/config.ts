@@ -1,0 +1,251 @@
+import { POSTGRES_SCHEMA_NAME } from '@ondemand/audit-log/postgres';
+import { z } from 'zod';
+import { canonicalGuid } from '../policy/canonical-ids.js';
+
+export const ROLES = ['requester', 'approver', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key as the config holds it: only its SHA-256, never the key. */
+export const apiKeySchema = z.strictObject({
+  principal: z.string().min(1),
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** Hex SHA-256 of the key (`printf %s KEY | sha256sum`). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be the 64 hex digits of the key's SHA-256"),
+});
+
+const list = z.array(z.string().min(1)).optional();
+
+export const policyRuleSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    match: z
+      .strictObject({
+        /** Object ids of service principals (GUIDs, in any case). */
+        servicePrincipal: z
+          .array(
+            z
+              .string()
+              .refine((id) => canonicalGuid(id) !== undefined, {
+                message:
+                  'a service principal is named by its object id: 8-4-4-4-12 hex digits, as Graph lists it',
+              })
+              .transform((id) => canonicalGuid(id)!),
+          )
+          .optional(),
+        job: list,
+        ruleId: list,
+        /** `User`, `user`, `Group`, `Worker`: the request matches when any subject has one of these. */
+        objectType: z.array(z.enum(['User', 'user', 'Group', 'Worker'])).optional(),
+        minSubjects: z.number().int().positive().optional(),
+        maxSubjects: z.number().int().positive().optional(),
+        caller: list,
+      })
+      .default({}),
+    decision: z.enum(['allow', 'deny', 'require_approval']),
+    reason: z.string().optional(),
+    approvals: z
+      .strictObject({
+        count: z.number().int().min(1).max(10),
+        roles: z.array(z.enum(ROLES)).min(1).default(['approver']),
+        expiresInMinutes: z
+          .number()
+          .positive()
+          .max(60 * 24 * 30)
+          .default(24 * 60),
+      })
+      .optional(),
+  })
+  .refine((rule) => rule.decision !== 'require_approval' || rule.approvals !== undefined, {
+    message:
+      'a require_approval rule needs "approvals": { "count": N, "roles": [...], "expiresInMinutes": M }',
+    path: ['approvals'],
+  });
+export type PolicyRule = z.infer<typeof policyRuleSchema>;
+
+export const policySchema = z.strictObject({
+  /** Rules in order: the first that matches decides. */
+  rules: z.array(policyRuleSchema),
+  /** When no rule matches. */
+  otherwise: z.enum(['allow', 'deny']).default('deny'),
+  /**
+   * Ask the directory what each Entra subject is before the rules run, and refuse one sent as the
+   * wrong type (a group as a `User`). Needs Directory.Read.All (or User.Read.All and Group.Read.All).
+   */
+  checkSubjectTypes: z.boolean().default(true),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+export const proxyConfigSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    /** HTTPS: the certificate (PEM, its chain after it) and its private key. */
+    tls: z.strictObject({ certificateFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    /** Plain HTTP, only behind a TLS terminator (Graph SDKs send their token to HTTPS hosts only). */
+    plainHttp: z.boolean().default(false),
+    /**
+     * The URL callers reach the proxy at (`https://ondemand.example.com`): every link it writes
+     * (paging, `@odata.context`, `Location`, approvals in webhooks) starts with it. Default: the
+     * address it listens on.
+     */
+    publicUrl: z
+      .url()
+      .refine(
+        (url) => /^https?:\/\//.test(url) && !/[?#]/.test(url),
+        'publicUrl is an http(s) URL without query or fragment',
+      )
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    /**
+     * Addresses of the TLS terminators or load balancers in front: only from these are `Forwarded`
+     * and `X-Forwarded-Proto`/`-Host` believed (off by default; `publicUrl` wins over both).
+     */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+    /** How long an `Idempotency-Key` is remembered (the first answer is replayed for its reuse). */
+    idempotencyKeyHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
+    /** The SQLite file (one file, nothing to install): the store unless `store` names PostgreSQL. */
+    database: z.string().min(1).default('ondemand-proxy.sqlite'),
+    /** `postgres://…`: the shared store for several replicas (env ONDEMAND_STORE). */
+    store: z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'store (or ONDEMAND_STORE) must be a postgres:// URL; leave it out for the SQLite file',
+      )
+      .optional(),
+    /** The PostgreSQL schema for the tables (env ONDEMAND_STORE_SCHEMA). */
+    storeSchema: z
+      .string()
+      .regex(POSTGRES_SCHEMA_NAME, 'storeSchema must be lower-case letters, digits and _')
+      .default('ondemand'),
+    /** The shared rate limiter for several replicas (env ONDEMAND_LIMITER=redis://…). */
+    limiter: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'limiter.url (or ONDEMAND_LIMITER) must be a redis:// or rediss:// URL'),
+        /**
+         * While Redis cannot be reached: `fail` answers 503 with Retry-After and sends nothing;
+         * `local` paces calls in each replica at `localLimit` per window (keep replicas × localLimit
+         * within Graph's limit).
+         */
+        whenUnavailable: z.enum(['fail', 'local']).default('fail'),
+        localLimit: z.number().int().positive().default(1),
+        prefix: z.string().default('ondemand:limiter:'),
+      })
+      .optional(),
+    /** This replica's name, unique among replicas sharing a store (env ONDEMAND_REPLICA_ID). */
+    replicaId: z.string().min(1).optional(),
+    /** A replica silent this long (no heartbeat) loses its claimed approval runs to the others. */
+    replicaLeaseSeconds: z.number().positive().default(60),
+    /** Calls waiting for the rate limit beyond this answer 503 with Retry-After at once. */
+    maxQueuedCalls: z.number().int().positive().default(25),
+    graph: z.strictObject({
+      cloud: z.enum(['global', 'usgov', 'dod']).optional(),
+      baseUrl: z.url().optional(),
+      loginUrl: z.url().optional(),
+      caFile: z.string().optional(),
+      tenantId: z.string().min(1),
+      clientId: z.string().min(1),
+      /** Read from the environment variable it names, so the secret never sits in the file. */
+      clientSecretEnv: z.string().default('AZURE_CLIENT_SECRET'),
+      certificateFile: z.string().optional(),
+      rateLimit: z
+        .strictObject({
+          limit: z.number().int().positive(),
+          windowMs: z.number().positive(),
+          /** Added to the window to absorb network jitter (default 2% of it). */
+          marginMs: z.number().nonnegative().optional(),
+        })
+        .optional(),
+      /**
+       * What one window counts: `servicePrincipal` (each app apart, the default) or `tenant` (all of
+       * the tenant's apps together). Graph's reference says only "5 requests per 10 seconds".
+       */
+      rateLimitScope: z
+        .enum(['servicePrincipal', 'tenant'], { error: 'rateLimitScope is servicePrincipal or tenant' })
+        .default('servicePrincipal'),
+    }),
+    apiKeys: z.array(apiKeySchema).default([]),
+    /** Optional: also accept Entra ID-issued JWTs, checked against the issuer's JWKS. */
+    jwt: z
+      .strictObject({
+        issuer: z.string().min(1),
+        audience: z.string().min(1),
+        jwksUrl: z.url(),
+        caFile: z.string().optional(),
+        rolesClaim: z.string().default('roles'),
+        principalClaim: z.string().default('oid'),
+        roleMap: z.record(z.string(), z.enum(ROLES)).default({}),
+      })
+      .optional(),
+    policy: policySchema,
+    /** Optional: POSTs new and decided approvals, signed with an HMAC of the secret in `secretEnv`. */
+    webhook: z
+      .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })
+      .optional(),
+    /**
+     * The audit log's anchor outside the database: checkpoints of the chain's head signed with an
+     * Ed25519 key (from a file or an environment variable, never the database), also appended to a
+     * witness file. Without a key the log is still hash-chained, but a database writer could rewrite it.
+     */
+    audit: z
+      .strictObject({
+        signingKeyFile: z.string().min(1).optional(),
+        /** The environment variable holding the key's PEM. */
+        signingKeyEnv: z.string().min(1).optional(),
+        /** The witness file; `{replica}` in it is replaced by the replica's id (one file each). */
+        witnessFile: z.string().min(1).optional(),
+        checkpointEvery: z
+          .strictObject({
+            entries: z.number().int().positive().default(1_000),
+            seconds: z.number().positive().default(60),
+          })
+          .default({ entries: 1_000, seconds: 60 }),
+        /**
+         * Where outcomes wait, on this machine's disk, when the store cannot take them; `{replica}` is
+         * replaced by the replica's id. Default: beside the SQLite file, or `ondemand-proxy-{replica}.outcomes.ndjson`.
+         */
+        spoolFile: z.string().min(1).optional(),
+      })
+      .refine((audit) => !(audit.signingKeyFile && audit.signingKeyEnv), {
+        message: 'give the signing key one way: signingKeyFile or signingKeyEnv',
+        path: ['signingKeyFile'],
+      })
+      .default({ checkpointEvery: { entries: 1_000, seconds: 60 } }),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
+    upstreamTimeoutMs: z.number().int().positive().default(30_000),
+  })
+  .refine((config) => config.apiKeys.length > 0 || config.jwt !== undefined, {
+    message: 'give at least one API key (apiKeys) or accept JWTs (jwt), or nobody can call the proxy',
+    path: ['apiKeys'],
+  })
+  .refine((config) => config.tls !== undefined || config.plainHttp, {
+    message:
+      'give tls: { certificateFile, keyFile } (Graph SDKs send their token to HTTPS hosts only), or plainHttp: true behind a TLS terminator',
+    path: ['tls'],
+  })
+  .refine((config) => !(config.tls && config.plainHttp), {
+    message: 'give tls or plainHttp: true, not both',
+    path: ['plainHttp'],
+  })
+  .refine((config) => config.publicUrl !== undefined || !['0.0.0.0', '::', '[::]'].includes(config.host), {
+    message:
+      'listening on every address needs publicUrl: the links the proxy writes (paging, approvals) must name the address callers use',
+    path: ['publicUrl'],
+  })
+  .refine((config) => config.store === undefined || config.replicaId !== undefined, {
+    message:
+      'with a shared store every replica needs its own replicaId (or ONDEMAND_REPLICA_ID), so a restart recovers only its own runs',
+    path: ['replicaId'],
+  });
+export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
+export type ProxyConfigInput = z.input<typeof proxyConfigSchema>;

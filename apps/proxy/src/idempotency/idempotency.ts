@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@ondemand/audit-log';
+import { graphErrorBody, NOT_RUN_STATUSES, unsafeCharacter } from '@ondemand/core';
+import { auditContext, type ProxyContext, type ProxyRequest } from '../app/context.js';
+import { ProxyError } from '../http/proxy-error.js';
+import type { IdempotentAnswer } from './idempotency-store.js';
+
+/** One use of an `Idempotency-Key`: whose, which key, and for exactly which request. */
+export interface IdempotencyScope {
+  principal: string;
+  key: string;
+  requestHash: string;
+}
+
+/**
+ * The `Idempotency-Key` of a provisionOnDemand (the IETF httpapi draft), for exactly this request:
+ * its hash covers the version, the ids and the body as the policy judged them. A key that is not
+ * printable text of 1–255 characters is a 400.
+ */
+export function idempotencyScope(
+  c: ProxyRequest,
+  request: { apiVersion: string; servicePrincipalId: string; jobId: string; body: unknown },
+): IdempotencyScope | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > 255 || unsafeCharacter(key))
+    throw new ProxyError(
+      400,
+      'BadRequest',
+      'The Idempotency-Key header must be printable text of 1 to 255 characters, such as a UUID.',
+    );
+  return { principal: c.get('principal').principal, key, requestHash: requestHash(request) };
+}
+
+/** What binds a key to one request: the SHA-256 of the request's canonical JSON. */
+export function requestHash(request: {
+  apiVersion: string;
+  servicePrincipalId: string;
+  jobId: string;
+  body: unknown;
+}): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+/**
+ * Takes the key for this request. Resolves to `undefined` when this is its first use (go on, then
+ * {@link settleIdempotency}); otherwise to the answer to give: the first request's answer again
+ * (`Idempotent-Replayed: true`), or the approval it made, a 409 while the first is still being
+ * answered, a 422 when the key was used for another request.
+ */
+export async function claimIdempotency(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  scope: IdempotencyScope,
+  replayApproval: (id: string) => Promise<Response>,
+): Promise<Response | undefined> {
+  const now = Date.now();
+  const claim = await ctx.store.claimIdempotencyKey(
+    { ...scope, requestId: c.get('requestId'), replica: ctx.replica, at: new Date(now).toISOString() },
+    new Date(now - ctx.config.idempotencyKeyHours * 3_600_000).toISOString(),
+  );
+  if (claim.kind === 'claimed') return undefined;
+  if (claim.kind === 'mismatch')
+    throw new ProxyError(
+      422,
+      'UnprocessableEntity',
+      'This Idempotency-Key was first used for another request (another body, job or app): use a new key for a new request.',
+    );
+  if (claim.kind === 'in_flight')
+    throw new ProxyError(
+      409,
+      'Conflict',
+      'The first request with this Idempotency-Key is still being answered: send it again shortly to get that answer.',
+      { headers: { 'Retry-After': '1' } },
+    );
+  await ctx.audit.append([
+    ctx.audit.entry('replayed', auditContext(c), {
+      detail: {
+        idempotencyKey: scope.key,
+        answer: claim.answer.kind === 'approval' ? claim.answer.id : claim.answer.status,
+      },
+    }),
+  ]);
+  c.set('audited', true);
+  if (claim.answer.kind === 'approval') return replayApproval(claim.answer.id);
+  return c.body(claim.answer.body, claim.answer.status as never, {
+    ...claim.answer.headers,
+    'Idempotent-Replayed': 'true',
+  });
+}
+
+/**
+ * Keeps the first answer for the key's reuse, or lets the key go when nothing ran (nothing was sent,
+ * or Graph turned it away with 429 or 503): the next request with it is then a first one.
+ */
+export async function settleIdempotency(
+  ctx: ProxyContext,
+  scope: IdempotencyScope,
+  outcome: { ran: false } | { ran: true; answer: IdempotentAnswer },
+): Promise<void> {
+  if (!outcome.ran) return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
+  if (outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.status))
+    return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
+  return ctx.store.answerIdempotencyKey(scope.principal, scope.key, outcome.answer);
+}
+
+/** How long after a failed settle the next try comes: doubling from 1 s, at most 1 min apart. */
+const SETTLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+
+/**
+ * Settles the key of a request that was decided (and perhaps ran), without ever letting the key go
+ * because the store failed: if the answer cannot be kept now (a dropped database connection), the
+ * key stays claimed (a retry is told 409, "still being answered", and never reaches Graph) and the
+ * answer is kept by tries in the background (for about two minutes). A key still claimed after that,
+ * or when the proxy stops first, is settled at the next start as "may have run" (see
+ * `unknownAnswer`). Never throws: the caller gets its answer either way.
+ */
+export async function keepIdempotencyAnswer(
+  ctx: ProxyContext,
+  scope: IdempotencyScope,
+  outcome: Parameters<typeof settleIdempotency>[2],
+): Promise<void> {
+  const attempt = async (tries: number): Promise<void> => {
+    try {
+      await settleIdempotency(ctx, scope, outcome);
+    } catch (error) {
+      const waitMs = SETTLE_RETRY_MS[tries];
+      if (waitMs === undefined) {
+        ctx.log({
+          level: 'error',
+          msg: "the answer to an Idempotency-Key's first request could not be kept: the key stays claimed until the next start settles it as 'may have run'",
+          principal: scope.principal,
+          cause: (error as Error).message,
+        });
+        return;
+      }
+      ctx.log({
+        level: 'error',
+        msg: `the answer to an Idempotency-Key's first request is not kept yet (the key stays claimed); trying again in ${waitMs / 1000} s`,
+        principal: scope.principal,
+        cause: (error as Error).message,
+      });
+      setTimeout(() => void attempt(tries + 1), waitMs).unref();
+    }
+  };
+  await attempt(0);
+}
+
+/** What a key's first request is answered with when it was cut short (the proxy stopped). */
+export function unknownAnswer(): IdempotentAnswer {
+  return {
+    kind: 'answer',
+    status: 502,
+    headers: { 'content-type': 'application/json', 'x-ondemand-outcome': 'unknown' },
+    body: JSON.stringify(
+      graphErrorBody(
+        'BadGateway',
+        'The proxy stopped while the first request with this Idempotency-Key was being sent: it may have run in Graph, and it is not sent again.',
+      ),
+    ),
+  };
+}
