@@ -1,10 +1,11 @@
 export { createProxyApp } from './app/proxy-app.js';
 export type { AssembledProxy, RunningProxy, StartProxyOptions } from './app/server.js';
-export { AuditLogBehindWitness, assembleProxy, BackendUnavailable, startProxy } from './app/server.js';
+export { assembleProxy, startProxy } from './app/server.js';
 export type { ApprovalRecord } from './approvals/approval.js';
 export { ApprovalService } from './approvals/approval-service.js';
 export { ApprovalWebhook, verifyWebhookSignature } from './approvals/webhook.js';
 export { AuditLog, AuditUnavailable } from './audit/audit-log.js';
+export { AuditLogBehindWitness } from './audit/witness-guard.js';
 export { hashApiKey, principalForApiKey } from './auth/api-keys.js';
 export type { Policy, PolicyRule, ProxyConfig, ProxyConfigInput, Role } from './config/config.js';
 export { proxyConfigSchema } from './config/config.js';
@@ -13,6 +14,7 @@ export { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from '.
 export { decide } from './policy/policy.js';
 export type { ProxyCliIo } from './run-cli.js';
 export { runProxyCli } from './run-cli.js';
+export { BackendUnavailable } from './store/open-store.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export { PostgresStore } from './store/postgres/postgres-store.js';
 export type { ProxyStore } from './store/proxy-store.js';
