@@ -1,5 +1,6 @@
 import { userRequest } from '@ondemand/core';
 import type { ApprovalService } from '../src/approvals/approval-service.js';
+import type { GraphShapedAnswer } from '../src/http/graph-shaped-answer.js';
 
 /** What tests ask approval for: one user on job `job` of app `sp`, one approver needed. */
 export function approvalRequest(
@@ -16,4 +17,9 @@ export function approvalRequest(
     approvals: { count: 1, roles: ['approver'], expiresInMinutes: 60 },
     ...overrides,
   };
+}
+
+/** Graph's answer to a run as the forwarder hands it on: `body` as Graph's JSON text. */
+export function graphAnswer(status: number, body: unknown): GraphShapedAnswer {
+  return { status, headers: { 'content-type': 'application/json' }, text: JSON.stringify(body) };
 }

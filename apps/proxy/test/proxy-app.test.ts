@@ -739,6 +739,34 @@ describe('what services and SDKs need', () => {
     expect(answer.json['@odata.context']).toMatch(/#microsoft.graph.stringKeyStringValuePair$/);
   });
 
+  it("answers an approved run with Graph's own text and headers, as a direct call is answered", async () => {
+    const proxy = await start();
+    const asked = await held(proxy);
+    // Graph's text as Graph spaces it: a run's answer must not be re-serialised on its way back.
+    const graphText = '{ "key": "{\\"result\\":\\"Success\\",\\"details\\":{}}",\n  "value": "{}" }';
+    sim.context.faults.add({
+      kind: 'answer',
+      count: 1,
+      path: 'provisionOnDemand',
+      status: 200,
+      body: graphText,
+    });
+    await proxy.call(`/approvals/${asked.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"ok"}',
+    });
+    const done = await until('the approved run finished', async () => {
+      const record = await proxy.store.getApproval(asked.json.id);
+      return record?.state === 'completed' && record;
+    });
+    const answer = await proxy.call(new URL(asked.json.resultUrl).pathname, { key: proxy.keys.requester });
+    // Byte for byte as Graph sent it (its links naming the proxy), with Graph's own headers.
+    expect(answer.text).toBe(graphText);
+    expect(answer.headers.get('graph-request-id')).toBe(done.result!.graphRequestId);
+    expect(answer.headers.get('graph-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.headers.get('content-type')).toBe(done.result!.headers!['content-type']);
+  });
+
   it('answers a retried POST with the same Idempotency-Key from the first answer, without calling Graph again', async () => {
     const proxy = await start();
     const headers = { 'Idempotency-Key': 'a7b3c1d0-retry-1' };

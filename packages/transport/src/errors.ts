@@ -114,7 +114,8 @@ export class OutcomeUnknownError extends TransportError {
   override readonly name = 'OutcomeUnknownError';
   constructor(
     lost: 'connection' | 'timeout' | 'gateway',
-    what: string,
+    /** What happened to the call, without the advice: "the connection closed before Graph answered". */
+    readonly what: string,
     details: TransportError['details'] = {},
     options?: ErrorOptions,
   ) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FakeClock, testPostgresUrl, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, describe, expect, it } from 'vitest';
-import { approvalRequest } from '../../test/approval-requests.js';
+import { approvalRequest, graphAnswer } from '../../test/approval-requests.js';
 import type { Role } from '../config/config.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { ProxyStore } from '../store/proxy-store.js';
@@ -65,8 +65,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
           ? executor(record, beforeFirstAttempt)
           : {
               sent: 'yes',
-              status: 200,
-              body: { key: '{"result":"Success","details":{}}', value: '{}' },
+              answer: graphAnswer(200, { key: '{"result":"Success","details":{}}', value: '{}' }),
               graphRequestId: 'graph-1',
             };
       },
@@ -268,7 +267,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
       attempt += 1;
       if (attempt === 1) return { sent: 'no' };
       await beforeFirstAttempt();
-      return { sent: 'yes', status: 200, body: {}, graphRequestId: 'graph-2' };
+      return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: 'graph-2' };
     });
     const record = await context.create(1);
     await context.service.review(record.id, bob, 'approve', 'ok');
@@ -309,7 +308,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
           throw error;
         }
         sent.push(`a:${record.id}`);
-        return { sent: 'yes', status: 200, body: {}, graphRequestId: null };
+        return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: null };
       },
       audit: async () => {},
       auditedReviewers: async () => [],
@@ -323,7 +322,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
       execute: async (_record, beforeFirstAttempt) => {
         await beforeFirstAttempt();
         sent.push(`b:${_record.id}`);
-        return { sent: 'yes', status: 200, body: {}, graphRequestId: 'graph-b' };
+        return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: 'graph-b' };
       },
       audit: async () => {},
       auditedReviewers: async () => [],
@@ -367,7 +366,7 @@ describe('the approval service on a fake clock', () => {
         options.execute ??
         (async (_record, beforeFirstAttempt) => {
           await beforeFirstAttempt();
-          return { sent: 'yes', status: 200, body: {}, graphRequestId: 'g' };
+          return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: 'g' };
         }),
       audit: async () => {},
       auditedReviewers: async () => [],

@@ -36,7 +36,12 @@ export function approvalView(
     denial: denial ? { principal: denial.principal, reason: denial.reason, at: denial.at } : null,
     withdrawn: record.withdrawn ?? null,
     names: record.names ?? null,
-    result: record.result,
+    result: record.result && {
+      status: record.result.status,
+      body: record.result.body,
+      graphRequestId: record.result.graphRequestId,
+      finishedAt: record.result.finishedAt,
+    },
     ...(viewer ? { youMay: whatTheViewerMay(record, viewer.principal, viewer.now) } : {}),
   };
 }

@@ -1,4 +1,3 @@
-import { tryJson } from '@ondemand/core';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
@@ -21,8 +20,7 @@ export function runThrough(forwarder: GraphForwarder): Executor {
       beforeFirstAttempt,
     });
     if (forwarded.sent !== 'yes') return { sent: forwarded.sent };
-    const { status, text } = forwarded.answer;
-    return { sent: 'yes', status, body: tryJson(text) ?? text, graphRequestId: forwarded.graphRequestId };
+    return { sent: 'yes', answer: forwarded.answer, graphRequestId: forwarded.graphRequestId };
   };
 }
 

@@ -26,7 +26,18 @@ export interface ApprovalRecord {
   rule: string;
   required: { count: number; roles: Role[] };
   reviews: Review[];
-  result: { status: number; body: unknown; graphRequestId: string | null; finishedAt: string } | null;
+  /**
+   * Graph's answer to the run: `body` as JSON (what the approval view shows), and the text and headers
+   * exactly as Graph gave them, so the requester's answer is Graph's (records from before have no text).
+   */
+  result: {
+    status: number;
+    body: unknown;
+    text?: string;
+    headers?: Record<string, string>;
+    graphRequestId: string | null;
+    finishedAt: string;
+  } | null;
   /** The replica that claimed it for execution: after a restart it alone marks it interrupted. */
   executedBy?: string;
   /** When the claimed request was about to reach Graph; before it, a crash loses nothing. */

@@ -1,4 +1,5 @@
-import type { Clock } from '@ondemand/core';
+import { type Clock, tryJson } from '@ondemand/core';
+import type { GraphShapedAnswer } from '../http/graph-shaped-answer.js';
 import { type ApprovalRecord, claimHolder } from './approval.js';
 import type { ApprovalStore, ReplicaStore } from './approval-store.js';
 
@@ -7,7 +8,7 @@ import type { ApprovalStore, ReplicaStore } from './approval-store.js';
  * lost after it may have reached Graph (`unknown`: never sent again), or nothing reached Graph (`no`).
  */
 export type Execution =
-  | { sent: 'yes'; status: number; body: unknown; graphRequestId: string | null }
+  | { sent: 'yes'; answer: GraphShapedAnswer; graphRequestId: string | null }
   | { sent: 'unknown' }
   | { sent: 'no' };
 
@@ -119,11 +120,15 @@ export class ApprovedRuns {
         this.#interrupt(record, this.#replica, 'its answer was lost after it was sent'),
       );
     } else {
-      const state = execution.status >= 200 && execution.status < 300 ? 'completed' : 'failed';
-      const { sent: _sent, ...result } = execution;
+      const { status, text, headers } = execution.answer;
+      const state = status >= 200 && status < 300 ? 'completed' : 'failed';
       await this.#persisting(async () => {
         await this.#store.finishExecution(id, this.#replica, state, {
-          ...result,
+          status,
+          body: tryJson(text) ?? text,
+          text,
+          headers,
+          graphRequestId: execution.graphRequestId,
           finishedAt: this.#now().toISOString(),
         });
       });

@@ -1,7 +1,7 @@
-import { APPROVAL_ODATA_TYPE, graphErrorBody, isFinalApprovalState } from '@ondemand/core';
-import { HOW_TO_CHECK } from '@ondemand/transport';
+import { APPROVAL_ODATA_TYPE, isFinalApprovalState } from '@ondemand/core';
 import { ids, type ProxyContext, type ProxyRequest } from '../app/context.js';
 import { graphAnswerText } from '../graph/public-links.js';
+import { type GraphShapedAnswer, graphError, mayHaveRun, respond } from '../http/graph-shaped-answer.js';
 import { preferredWait } from '../http/prefer-wait.js';
 import type { ApprovalRecord } from './approval.js';
 import { approvalTag, approvalView } from './approval-view.js';
@@ -43,33 +43,33 @@ export async function answerHeld(
       },
     );
   }
-  const [text, status, headers] = finalAnswer(ctx, c, record, base);
-  return c.body(text, status, { ...headers, ...applied });
+  return respond(c, finalAnswer(ctx, c, record, base), applied);
 }
 
-/** A decided request, answered as what came of it. */
+/** A decided request, answered as what came of it: Graph's own answer when it ran. */
 function finalAnswer(
   ctx: ProxyContext,
   c: ProxyRequest,
   record: ApprovalRecord,
   base: string,
-): [string, never, Record<string, string>] {
-  const error = (status: number, code: string, message: string): [string, never, Record<string, string>] => [
-    JSON.stringify(graphErrorBody(code, message, ids(c))),
-    status as never,
-    { 'content-type': 'application/json' },
-  ];
+): GraphShapedAnswer {
+  const error = (status: number, code: string, message: string) =>
+    graphError(status, code, message, { ids: ids(c) });
   const view = approvalView(record, base);
   switch (record.state) {
     case 'completed':
     case 'failed': {
       const result = record.result!;
-      const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
-      return [
-        graphAnswerText(ctx, text, base),
-        result.status as never,
-        { 'content-type': 'application/json', 'graph-request-id': result.graphRequestId ?? '' },
-      ];
+      const text =
+        result.text ?? (typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+      return {
+        status: result.status,
+        text: graphAnswerText(ctx, text, base),
+        headers: result.headers ?? {
+          'content-type': 'application/json',
+          'graph-request-id': result.graphRequestId ?? '',
+        },
+      };
     }
     case 'denied':
       return error(
@@ -90,10 +90,6 @@ function finalAnswer(
         `Withdrawn by ${record.withdrawn?.principal ?? 'its requester'}: it will not run (${view.url}).`,
       );
     default:
-      return error(
-        502,
-        'BadGateway',
-        `It was approved and sent, and its answer was lost: it may have run in Graph, and the proxy will not send it again. ${HOW_TO_CHECK} (${view.url}).`,
-      );
+      return mayHaveRun('It was approved and sent, and its answer was lost', { ids: ids(c), link: view.url });
   }
 }

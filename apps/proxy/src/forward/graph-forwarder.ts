@@ -8,8 +8,9 @@ import {
   tryDecodeProvisionResponse,
   tryJson,
 } from '@ondemand/core';
-import { type GraphAnswer, type GraphClient, HOW_TO_CHECK, TransportError } from '@ondemand/transport';
+import { type GraphAnswer, type GraphClient, OutcomeUnknownError, TransportError } from '@ondemand/transport';
 import { type AuditContext, type AuditLog, AuditUnavailable } from '../audit/audit-log.js';
+import { asGraphGaveIt, type GraphShapedAnswer, mayHaveRun, notSent } from '../http/graph-shaped-answer.js';
 import type { Metrics } from '../metrics.js';
 
 /** One provisionOnDemand on its way to Graph: a caller's allowed call, or an approved run. */
@@ -26,21 +27,13 @@ export interface ForwardCall {
   beforeFirstAttempt?: () => Promise<void>;
 }
 
-/** What the caller is answered: Graph's own answer, or the proxy's Graph-shaped one. */
-export interface ForwardAnswer {
-  status: number;
-  /** The body, as Graph sent it when it came from Graph. */
-  text: string;
-  headers: Record<string, string>;
-}
-
 /**
  * How it went: Graph answered (`yes`), nothing reached Graph (`no`: safe to send again), or the
  * answer was lost after it may have (`unknown`: never sent again on its own).
  */
 export type Forwarded = {
   sent: 'yes' | 'no' | 'unknown';
-  answer: ForwardAnswer;
+  answer: GraphShapedAnswer;
   graphRequestId: string | null;
 };
 
@@ -96,7 +89,7 @@ export class GraphForwarder {
           detail: { status: 503, sent: 'no', error: 'queue_full' },
         }),
       ]);
-      return notSent(
+      return notSentBecause(
         503,
         'ServiceUnavailable',
         `${this.#queued} calls are already waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s); nothing was sent. Try again in ${retryAfter} s.`,
@@ -139,10 +132,11 @@ export class GraphForwarder {
           { status: answer.status, sent: 'unknown', attempts, error: answer.error?.code ?? null },
           graphRequestId,
         );
-        return unknown(
-          `a gateway in front of Graph answered ${answer.status} after the call was sent`,
+        return {
+          sent: 'unknown',
           graphRequestId,
-        );
+          answer: mayHaveRun(`a gateway in front of Graph answered ${answer.status} after the call was sent`),
+        };
       }
       await outcome({ status: answer.status, sent: 'yes', attempts, ...summary(answer) }, graphRequestId);
       return { sent: 'yes', answer: asGraphGaveIt(answer, graphRequestId), graphRequestId };
@@ -153,7 +147,7 @@ export class GraphForwarder {
         // sent, and earlier attempts, if any, were turned away by Graph (429, 503), so nothing ran.
         const audit = error instanceof AuditUnavailable;
         await outcome({ status: 503, sent: 'no', attempts, error: audit ? 'audit_unavailable' : 'not_sent' });
-        return notSent(
+        return notSentBecause(
           503,
           'ServiceUnavailable',
           audit
@@ -162,9 +156,9 @@ export class GraphForwarder {
           { 'Retry-After': '5' },
         );
       }
-      if (error.code === 'outcome_unknown') {
+      if (error instanceof OutcomeUnknownError) {
         await outcome({ status: null, sent: 'unknown', attempts, lost: error.details.lost ?? null });
-        return unknown(error.message.split(': Graph may')[0]!, null);
+        return { sent: 'unknown', graphRequestId: null, answer: mayHaveRun(error.what) };
       }
       const refused = notSentFor(error);
       await outcome({ status: refused.answer.status, sent: 'no', attempts, error: error.code });
@@ -189,44 +183,9 @@ function summary(answer: GraphAnswer): Record<string, unknown> {
   };
 }
 
-function asGraphGaveIt(answer: GraphAnswer, graphRequestId: string | null): ForwardAnswer {
-  const headers: Record<string, string> = {
-    'content-type': readHeader(answer.headers, 'content-type') ?? 'application/json',
-    'graph-request-id': graphRequestId ?? '',
-  };
-  const retryAfter = readHeader(answer.headers, 'retry-after');
-  if (retryAfter) headers['Retry-After'] = retryAfter;
-  if (answer.text === '' && answer.status >= 400) {
-    // Graph gave no body: the caller still gets Graph's error shape, with the code its status has.
-    return {
-      status: answer.status,
-      text: JSON.stringify(
-        graphErrorBody(
-          statusErrorCode(answer.status),
-          answer.error?.message ?? `Graph answered ${answer.status}`,
-        ),
-      ),
-      headers: { ...headers, 'content-type': 'application/json' },
-    };
-  }
-  return { status: answer.status, text: answer.text, headers };
-}
-
-function notSent(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Forwarded {
-  return {
-    sent: 'no',
-    graphRequestId: null,
-    answer: {
-      status,
-      text: JSON.stringify(graphErrorBody(code, message)),
-      headers: { 'content-type': 'application/json', ...headers },
-    },
-  };
+/** Nothing reached Graph. */
+function notSentBecause(...args: Parameters<typeof notSent>): Forwarded {
+  return { sent: 'no', graphRequestId: null, answer: notSent(...args) };
 }
 
 /** Graph never had the call (no token, the limiter's store away, no connection): say so, and that nothing ran. */
@@ -234,7 +193,7 @@ function notSentFor(error: TransportError): Forwarded {
   switch (error.code) {
     case 'rate_limiter':
       // Without the shared limiter nobody can tell whether a call fits Graph's window: send nothing.
-      return notSent(
+      return notSentBecause(
         503,
         'ServiceUnavailable',
         'The shared rate limiter (Redis) cannot be reached, so nothing was sent to Graph. Try again later.',
@@ -242,40 +201,22 @@ function notSentFor(error: TransportError): Forwarded {
       );
     case 'auth':
     case 'config':
-      return notSent(
+      return notSentBecause(
         502,
         'BadGateway',
         "The proxy could not sign in to Graph, so nothing was sent. Its operator should check the proxy's Graph credentials.",
       );
     case 'timeout':
-      return notSent(
+      return notSentBecause(
         504,
         'GatewayTimeout',
         `Graph could not be reached in time; nothing was sent: ${error.message}`,
       );
     default:
-      return notSent(502, 'BadGateway', `Graph could not be reached; nothing was sent: ${error.message}`);
+      return notSentBecause(
+        502,
+        'BadGateway',
+        `Graph could not be reached; nothing was sent: ${error.message}`,
+      );
   }
-}
-
-/**
- * The answer was lost after the call was sent: say that it may have run, and how to find out. Always
- * 502, never 504 or 503: the Graph JS SDK's and Kiota's retry handlers send a POST again on 429, 503
- * and 504 on their own, and this one must not be sent again unchecked.
- */
-function unknown(what: string, graphRequestId: string | null): Forwarded {
-  return {
-    sent: 'unknown',
-    graphRequestId,
-    answer: {
-      status: 502,
-      text: JSON.stringify(
-        graphErrorBody(
-          'BadGateway',
-          `${what}: the call may have run in Graph, and the proxy will not send it again. ${HOW_TO_CHECK}`,
-        ),
-      ),
-      headers: { 'content-type': 'application/json', 'x-ondemand-outcome': 'unknown' },
-    },
-  };
 }

@@ -11,6 +11,7 @@ import { namesForApprovers } from '../approvals/approval-names.js';
 import { answerHeld } from '../approvals/held-request.js';
 import { requireRole } from '../auth/authentication.js';
 import { ROLES } from '../config/config.js';
+import { graphError, respond } from '../http/graph-shaped-answer.js';
 import { invalidInput, ProxyError } from '../http/proxy-error.js';
 import { readJsonBody } from '../http/request-body.js';
 import {
@@ -129,16 +130,13 @@ async function decideAndAnswer(
   c.set('audited', true);
 
   if (verdict.decision === 'deny') {
-    const refusal = new ProxyError(
-      403,
-      'Authorization_RequestDenied',
-      `Denied by policy: ${verdict.reason}.`,
-    );
-    const text = JSON.stringify(refusal.body(ids(c)));
-    const headers = { 'content-type': 'application/json' };
+    // Answered, not thrown: a replay with the same Idempotency-Key is told the same.
+    const denied = graphError(403, 'Authorization_RequestDenied', `Denied by policy: ${verdict.reason}.`, {
+      ids: ids(c),
+    });
     return {
-      response: c.body(text, 403, headers),
-      settle: { ran: true, answer: { kind: 'answer', status: 403, headers, body: text } },
+      response: respond(c, denied),
+      settle: { ran: true, answer: { kind: 'answer', answer: denied } },
     };
   }
   if (verdict.decision === 'require_approval') {
@@ -169,14 +167,10 @@ async function decideAndAnswer(
     subject,
     body,
   });
-  const { status, headers } = forwarded.answer;
-  const text = graphAnswerText(ctx, forwarded.answer.text, ctx.urls.of(c));
+  const answer = { ...forwarded.answer, text: graphAnswerText(ctx, forwarded.answer.text, ctx.urls.of(c)) };
   return {
-    response: c.body(text, status as never, headers),
-    settle:
-      forwarded.sent === 'no'
-        ? { ran: false }
-        : { ran: true, answer: { kind: 'answer', status, headers, body: text } },
+    response: respond(c, answer),
+    settle: forwarded.sent === 'no' ? { ran: false } : { ran: true, answer: { kind: 'answer', answer } },
   };
 }
 
@@ -269,9 +263,9 @@ async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response> {
       { cause: error },
     );
   }
-  const text = graphAnswerText(ctx, answer.text, ctx.urls.of(c));
-  return c.body(text, answer.status as never, {
-    'content-type': 'application/json',
-    'graph-request-id': answer.requestId ?? '',
+  return respond(c, {
+    status: answer.status,
+    text: graphAnswerText(ctx, answer.text, ctx.urls.of(c)),
+    headers: { 'content-type': 'application/json', 'graph-request-id': answer.requestId ?? '' },
   });
 }

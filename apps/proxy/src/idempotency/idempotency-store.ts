@@ -1,6 +1,8 @@
+import type { GraphShapedAnswer } from '../http/graph-shaped-answer.js';
+
 /** What a reused `Idempotency-Key` is answered with: the first answer, or the approval it made. */
 export type IdempotentAnswer =
-  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'answer'; answer: GraphShapedAnswer }
   | { kind: 'approval'; id: string };
 
 /** A first request's claim on an `Idempotency-Key`: whose key, for which request, by which replica, when. */
@@ -51,5 +53,15 @@ export type IdempotencyRow = { request_hash: string; answer: string | null };
 export function idempotencyClaimOf(row: IdempotencyRow, requestHash: string): IdempotencyClaim {
   if (row.request_hash !== requestHash) return { kind: 'mismatch' };
   if (row.answer === null) return { kind: 'in_flight' };
-  return { kind: 'answered', answer: JSON.parse(row.answer) };
+  return { kind: 'answered', answer: storedAnswer(JSON.parse(row.answer)) };
+}
+
+/** A kept answer as stored; one kept before answers had one shape held `body` where `text` is now. */
+function storedAnswer(
+  stored:
+    | IdempotentAnswer
+    | { kind: 'answer'; status: number; headers: Record<string, string>; body: string },
+): IdempotentAnswer {
+  if (stored.kind !== 'answer' || 'answer' in stored) return stored;
+  return { kind: 'answer', answer: { status: stored.status, headers: stored.headers, text: stored.body } };
 }

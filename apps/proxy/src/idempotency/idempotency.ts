@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@ondemand/audit-log';
-import { graphErrorBody, NOT_RUN_STATUSES, unsafeCharacter } from '@ondemand/core';
+import { NOT_RUN_STATUSES, unsafeCharacter } from '@ondemand/core';
 import { auditContext, type ProxyContext, type ProxyRequest } from '../app/context.js';
+import { mayHaveRun, respond } from '../http/graph-shaped-answer.js';
 import { ProxyError } from '../http/proxy-error.js';
 import type { IdempotentAnswer } from './idempotency-store.js';
 
@@ -77,16 +78,13 @@ export async function claimIdempotency(
     ctx.audit.entry('replayed', auditContext(c), {
       detail: {
         idempotencyKey: scope.key,
-        answer: claim.answer.kind === 'approval' ? claim.answer.id : claim.answer.status,
+        answer: claim.answer.kind === 'approval' ? claim.answer.id : claim.answer.answer.status,
       },
     }),
   ]);
   c.set('audited', true);
   if (claim.answer.kind === 'approval') return replayApproval(claim.answer.id);
-  return c.body(claim.answer.body, claim.answer.status as never, {
-    ...claim.answer.headers,
-    'Idempotent-Replayed': 'true',
-  });
+  return respond(c, claim.answer.answer, { 'Idempotent-Replayed': 'true' });
 }
 
 /**
@@ -99,7 +97,7 @@ export async function settleIdempotency(
   outcome: { ran: false } | { ran: true; answer: IdempotentAnswer },
 ): Promise<void> {
   if (!outcome.ran) return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
-  if (outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.status))
+  if (outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.answer.status))
     return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
   return ctx.store.answerIdempotencyKey(scope.principal, scope.key, outcome.answer);
 }
@@ -150,13 +148,6 @@ export async function keepIdempotencyAnswer(
 export function unknownAnswer(): IdempotentAnswer {
   return {
     kind: 'answer',
-    status: 502,
-    headers: { 'content-type': 'application/json', 'x-ondemand-outcome': 'unknown' },
-    body: JSON.stringify(
-      graphErrorBody(
-        'BadGateway',
-        'The proxy stopped while the first request with this Idempotency-Key was being sent: it may have run in Graph, and it is not sent again.',
-      ),
-    ),
+    answer: mayHaveRun('The proxy stopped while the first request with this Idempotency-Key was being sent'),
   };
 }

@@ -1,4 +1,4 @@
-import { type AuditRow, entryText } from '@ondemand/audit-log';
+import { type AuditFields, type AuditRow, entryText } from '@ondemand/audit-log';
 
 /** The tables both backends create that are not the audit log's own (those are `@ondemand/audit-log`'s). */
 
@@ -50,7 +50,7 @@ export type LegacyAuditRow = {
 export function fromLegacyRow(row: LegacyAuditRow): AuditRow {
   const entry = entryText(Number(row.seq), {
     at: row.at,
-    action: row.action as never,
+    action: row.action as AuditFields['action'],
     principal: row.principal,
     requestId: row.request_id,
     graphRequestId: row.graph_request_id,

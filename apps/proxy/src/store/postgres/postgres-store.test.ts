@@ -3,7 +3,7 @@ import { type AuditFields, toEntry, verifyChain } from '@ondemand/audit-log';
 import { freePort, testPostgresUrl, until } from '@ondemand/test-utils';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { approvalRequest } from '../../../test/approval-requests.js';
+import { approvalRequest, graphAnswer } from '../../../test/approval-requests.js';
 import { ApprovalService } from '../../approvals/approval-service.js';
 import type { Role } from '../../config/config.js';
 import { PostgresStore } from './postgres-store.js';
@@ -166,7 +166,7 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
           runs.push(`${replica}:${record.id}`);
           await beforeFirstAttempt();
           await gate;
-          return { sent: 'yes', status: 200, body: {}, graphRequestId: null };
+          return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: null };
         },
         audit: async () => {},
         auditedReviewers: async () => [],
