@@ -27,6 +27,7 @@ export function ResultScreen(props: {
   nav: Navigation;
   cwd: string;
   width: number;
+  /** Rows this screen's body may take (the frame's status line is not among them). */
   height: number;
   onProvisionAgain: () => void;
   onNewSubject: () => void;
@@ -70,11 +71,11 @@ export function ResultScreen(props: {
         raw={raw}
         details={details}
         width={props.width}
-        // Left for the steps: the status bar and its rate line, two margins, the target line, the
-        // save notice, the help bar, and one row spare (Ink ends the frame with a newline).
+        // Left for the steps in this screen's body: the rate line, two margins, the target line,
+        // the save notice, the help bar, and one row spare (Ink ends the frame with a newline).
         height={Math.max(
           6,
-          props.height - 6 - (saved ? 1 : 0) - helpLines(helpKeys(bindings), props.width).length,
+          props.height - 5 - (saved ? 1 : 0) - helpLines(helpKeys(bindings), props.width).length,
         )}
       />
       {saved ? <Text color={theme.color('green')}>{saved}</Text> : null}
