@@ -1,10 +1,8 @@
 import {
   type ApiVersion,
-  graphErrorBody,
   OUTCOME_UNKNOWN_STATUSES,
   PROVISION_ON_DEMAND_LIMIT,
   readHeader,
-  statusErrorCode,
   tryDecodeProvisionResponse,
   tryJson,
 } from '@ondemand/core';

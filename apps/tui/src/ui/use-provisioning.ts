@@ -62,7 +62,9 @@ export function useProvisioning(options: {
     [connection, fail, nav],
   );
 
-  // A connection replaced or left: its call is not waited for any more.
+  // A connection replaced or left: its call is not waited for any more (the effect's cleanup runs
+  // each time the connection changes, so the dependency is what it is there for).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again on each new connection
   useEffect(() => () => inFlight.current?.abort(), [connection]);
 
   return {
