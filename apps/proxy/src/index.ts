@@ -7,11 +7,13 @@ export { ApprovalWebhook, verifyWebhookSignature } from './approvals/webhook.js'
 export { AuditLog, AuditUnavailable } from './audit/audit-log.js';
 export { AuditLogBehindWitness } from './audit/witness-guard.js';
 export { hashApiKey, principalForApiKey } from './auth/api-keys.js';
-export type { Policy, PolicyRule, ProxyConfig, ProxyConfigInput, Role } from './config/config.js';
+export type { Role } from './auth/roles.js';
+export type { ProxyConfig, ProxyConfigInput } from './config/config.js';
 export { proxyConfigSchema } from './config/config.js';
 export { demoConfig } from './config/demo.js';
 export { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './config/load-config.js';
 export { decide } from './policy/policy.js';
+export type { Policy, PolicyRule } from './policy/policy-schema.js';
 export type { ProxyCliIo } from './run-cli.js';
 export { runProxyCli } from './run-cli.js';
 export { BackendUnavailable } from './store/open-store.js';

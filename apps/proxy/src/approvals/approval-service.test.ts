@@ -4,7 +4,7 @@ import { FakeClock, testPostgresUrl, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest, graphAnswer } from '../../test/approval-requests.js';
-import type { Role } from '../config/config.js';
+import type { Role } from '../auth/roles.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';

@@ -6,7 +6,8 @@ import {
   type ProvisionOnDemandRequest,
   systemClock,
 } from '@ondemand/core';
-import type { PolicyRule, Role } from '../config/config.js';
+import type { Role } from '../auth/roles.js';
+import type { PolicyRule } from '../policy/policy-schema.js';
 import { type ApprovalNames, type ApprovalRecord, DEFAULT_REPLICA, type Review } from './approval.js';
 import type { ApprovalStore, ReplicaStore } from './approval-store.js';
 import { ApprovedRuns, type AuditWriter, type Executor } from './approved-runs.js';

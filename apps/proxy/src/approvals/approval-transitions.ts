@@ -1,4 +1,4 @@
-import type { Role } from '../config/config.js';
+import type { Role } from '../auth/roles.js';
 import {
   type ApprovalRecord,
   type ApprovalState,

@@ -1,5 +1,5 @@
 import type { ApiVersion, ApprovalRefusal, ApprovalState } from '@ondemand/core';
-import type { Role } from '../config/config.js';
+import type { Role } from '../auth/roles.js';
 
 export type { ApprovalState };
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ProxyConfig, Role } from '../config/config.js';
+import type { ProxyConfig } from '../config/config.js';
+import type { Role } from './roles.js';
 
 export interface Principal {
   principal: string;

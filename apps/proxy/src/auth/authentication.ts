@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
-import type { Role } from '../config/config.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { recordedPath } from '../http/recorded-path.js';
 import { type Principal, principalForApiKey } from './api-keys.js';
 import { looksLikeJwt } from './jwt-authenticator.js';
+import type { Role } from './roles.js';
 
 /** The caller behind an `Authorization: Bearer …` header: an API key, or an Entra ID-issued JWT if accepted. */
 export async function callerOf(

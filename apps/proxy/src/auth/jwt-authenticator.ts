@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { ROLES, type Role } from '../config/config.js';
 import type { Principal } from './api-keys.js';
+import { ROLES, type Role } from './roles.js';
 
 export interface JwtCallerOptions {
   issuer: string;

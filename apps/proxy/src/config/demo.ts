@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { documentedIds as ids } from '@ondemand/simulator/seed-ids';
 import { hashApiKey } from '../auth/api-keys.js';
-import type { ProxyConfigInput, Role } from './config.js';
+import type { Role } from '../auth/roles.js';
+import type { ProxyConfigInput } from './config.js';
 
 /** Demo principals and the roles they hold; each gets a fresh key at every start. */
 const demoPrincipals: Array<[principal: string, roles: Role[]]> = [

@@ -10,7 +10,7 @@ import { auditContext, ids, type ProxyContext, type ProxyEnv, type ProxyRequest 
 import { namesForApprovers } from '../approvals/approval-names.js';
 import { answerHeld } from '../approvals/held-request.js';
 import { requireRole } from '../auth/authentication.js';
-import { ROLES } from '../config/config.js';
+import { ROLES } from '../auth/roles.js';
 import { graphError, respond } from '../http/graph-shaped-answer.js';
 import { invalidInput, ProxyError } from '../http/proxy-error.js';
 import { readJsonBody } from '../http/request-body.js';

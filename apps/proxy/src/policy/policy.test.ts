@@ -1,7 +1,7 @@
 import { groupRequest, userRequest } from '@ondemand/core';
 import { describe, expect, it } from 'vitest';
-import { policySchema } from '../config/config.js';
 import { decide } from './policy.js';
+import { policySchema } from './policy-schema.js';
 import { describeSubjects } from './subjects.js';
 
 const policy = policySchema.parse({

@@ -1,5 +1,6 @@
 import type { ProvisionOnDemandRequest } from '@ondemand/core';
-import type { Policy, PolicyRule, Role } from '../config/config.js';
+import type { Role } from '../auth/roles.js';
+import type { Policy, PolicyRule } from './policy-schema.js';
 import { namedObjects } from './subjects.js';
 
 /** What a request is, as far as the policy looks at it. */

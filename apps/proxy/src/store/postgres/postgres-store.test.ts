@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { approvalRequest, graphAnswer } from '../../../test/approval-requests.js';
 import { ApprovalService } from '../../approvals/approval-service.js';
-import type { Role } from '../../config/config.js';
+import type { Role } from '../../auth/roles.js';
 import { PostgresStore } from './postgres-store.js';
 
 const schemas: string[] = [];
