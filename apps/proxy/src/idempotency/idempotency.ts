@@ -91,10 +91,13 @@ export async function claimIdempotency(
  * Keeps the first answer for the key's reuse, or lets the key go when nothing ran (nothing was sent,
  * or Graph turned it away with 429 or 503): the next request with it is then a first one.
  */
+/** What came of a key's first request: nothing ran, or it was answered (and how). */
+export type SettleOutcome = { ran: false } | { ran: true; answer: IdempotentAnswer };
+
 export async function settleIdempotency(
   ctx: ProxyContext,
   scope: IdempotencyScope,
-  outcome: { ran: false } | { ran: true; answer: IdempotentAnswer },
+  outcome: SettleOutcome,
 ): Promise<void> {
   if (!outcome.ran) return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
   if (outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.answer.status))
@@ -116,7 +119,7 @@ const SETTLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
 export async function keepIdempotencyAnswer(
   ctx: ProxyContext,
   scope: IdempotencyScope,
-  outcome: Parameters<typeof settleIdempotency>[2],
+  outcome: SettleOutcome,
 ): Promise<void> {
   const attempt = async (tries: number): Promise<void> => {
     try {
@@ -150,4 +153,36 @@ export function unknownAnswer(): IdempotentAnswer {
     kind: 'answer',
     answer: mayHaveRun('The proxy stopped while the first request with this Idempotency-Key was being sent'),
   };
+}
+
+/**
+ * Answers a provisionOnDemand at most once per `Idempotency-Key`: a retry gets the first answer (or
+ * the approval it made); a first request is decided by `decide`, and its answer kept for the key.
+ * Nothing done (the audit log or the store away) lets the key go; anything decided keeps it.
+ */
+export async function answerOnce(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  request: { apiVersion: string; servicePrincipalId: string; jobId: string; body: unknown },
+  steps: {
+    replayApproval: (id: string) => Promise<Response>;
+    decide: () => Promise<{ response: Response; settle: SettleOutcome }>;
+  },
+): Promise<Response> {
+  const scope = idempotencyScope(c, request);
+  if (scope) {
+    const replay = await claimIdempotency(ctx, c, scope, steps.replayApproval);
+    if (replay) return replay;
+  }
+  let decided: Awaited<ReturnType<typeof steps.decide>>;
+  try {
+    decided = await steps.decide();
+  } catch (error) {
+    // Nothing was done (the audit log or the store away): the next request with this key is a first one.
+    if (scope) await settleIdempotency(ctx, scope, { ran: false }).catch(() => {});
+    throw error;
+  }
+  // Decided, perhaps run: from here the caller gets its answer, whether or not the key can be settled now.
+  if (scope) await keepIdempotencyAnswer(ctx, scope, decided.settle);
+  return decided.response;
 }

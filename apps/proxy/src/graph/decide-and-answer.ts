@@ -1,0 +1,99 @@
+import { auditContext, ids, type ProxyContext, type ProxyRequest } from '../app/context.js';
+import { namesForApprovers } from '../approvals/approval-names.js';
+import { answerHeld } from '../approvals/held-request.js';
+import { graphError, respond } from '../http/graph-shaped-answer.js';
+import type { SettleOutcome } from '../idempotency/idempotency.js';
+import { decide } from '../policy/policy.js';
+import { describeSubjects } from '../policy/subjects.js';
+import type { Target } from './provision-target.js';
+import { graphAnswerText } from './public-links.js';
+import type { DirectoryEntry } from './subject-directory.js';
+
+/** The policy's decision on a request, audited, and its answer: refused, held, or Graph's. */
+export async function decideAndAnswer(
+  ctx: ProxyContext,
+  c: ProxyRequest,
+  target: Target,
+  directory: Map<string, DirectoryEntry>,
+  reason: string | null,
+): Promise<{ response: Response; settle: SettleOutcome }> {
+  const { audit, approvals, metrics } = ctx;
+  const { servicePrincipalId, jobId, body, apiVersion } = target;
+  const subject = describeSubjects(body);
+  const where = { servicePrincipalId, jobId, subject };
+  const caller = c.get('principal');
+  const verdict = decide(ctx.config.policy, { servicePrincipalId, jobId, body, caller });
+  metrics.decisions.inc({ decision: verdict.decision });
+  const who = auditContext(c);
+  // Request and decision in one transaction: one disk sync, both durable before anything goes on.
+  await audit.append([
+    audit.entry('request', who, {
+      ...where,
+      detail: {
+        apiVersion,
+        ruleIds: body.parameters.map((parameter) => parameter.ruleId),
+        // The names the directory gave for the subjects (looked up for the type check anyway), so an
+        // auditor reads who, not only an id, for direct calls as for held ones.
+        ...(named(directory) ? { names: named(directory) } : {}),
+      },
+    }),
+    audit.entry('decision', who, {
+      ...where,
+      detail:
+        verdict.decision === 'require_approval'
+          ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
+          : { ...verdict },
+    }),
+  ]);
+  c.set('audited', true);
+
+  if (verdict.decision === 'deny') {
+    // Answered, not thrown: a replay with the same Idempotency-Key is told the same.
+    const denied = graphError(403, 'Authorization_RequestDenied', `Denied by policy: ${verdict.reason}.`, {
+      ids: ids(c),
+    });
+    return {
+      response: respond(c, denied),
+      settle: { ran: true, answer: { kind: 'answer', answer: denied } },
+    };
+  }
+  if (verdict.decision === 'require_approval') {
+    const request = {
+      requester: caller.principal,
+      reason,
+      apiVersion,
+      servicePrincipalId,
+      jobId,
+      body,
+      rule: verdict.rule,
+      approvals: verdict.approvals,
+    };
+    // Asking again while the same request waits gets that one, not a second for an approver to run too.
+    const record =
+      (await approvals.findPending(request)) ??
+      (await approvals.create({ ...request, names: await namesForApprovers(ctx.graph, target, directory) }));
+    return {
+      response: await answerHeld(ctx, c, record),
+      settle: { ran: true, answer: { kind: 'approval', id: record.id } },
+    };
+  }
+  const forwarded = await ctx.forwarder.forward({
+    who,
+    apiVersion,
+    servicePrincipalId,
+    jobId,
+    subject,
+    body,
+  });
+  const answer = { ...forwarded.answer, text: graphAnswerText(ctx, forwarded.answer.text, ctx.urls.of(c)) };
+  return {
+    response: respond(c, answer),
+    settle: forwarded.sent === 'no' ? { ran: false } : { ran: true, answer: { kind: 'answer', answer } },
+  };
+}
+
+/** Display names by object id, from the directory's answer; none when it gave none. */
+export function named(directory: Map<string, DirectoryEntry>): Record<string, string> | undefined {
+  const names = [...directory].flatMap(([id, entry]) => (entry.displayName ? [[id, entry.displayName]] : []));
+  return names.length > 0 ? Object.fromEntries(names) : undefined;
+}
