@@ -15,7 +15,7 @@ import { answerHeld } from './held-request.js';
 /** Approvals: list (filtered, paged), read (and wait for) one, approve, deny or withdraw it. */
 export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
-  const { approvals, store } = ctx;
+  const { approvals } = ctx;
 
   // Newest first. Requesters see their own; approvers, auditors and admins see all. With the ETag of
   // the page a caller has (If-None-Match) and Prefer: wait=N, the call is held until the page changes
@@ -28,7 +28,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const base = ctx.urls.of(c);
     const { cursor: _cursor, ...rest } = c.req.query();
     const readPage = async () => {
-      const page = await store.queryApprovals({
+      const page = await approvals.page({
         ...filters,
         ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
         ...(seesAll(principal) ? {} : { requester: principal.principal }),
@@ -60,7 +60,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   // Who may see it is decided before anything else: before a wait, before expiry is written.
   const readable = async (c: ProxyRequest): Promise<ApprovalRecord> => {
     const id = c.req.param('id')!;
-    const stored = await store.getApproval(id);
+    const stored = await approvals.stored(id);
     if (!stored || !mayRead(c.get('principal'), stored))
       throw new ProxyError(404, 'NotFound', `No approval ${id} that you may see.`);
     return stored;
@@ -116,7 +116,7 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const id = c.req.param('id');
     const principal = c.get('principal');
     // Someone else's request, to a caller who may not see it, is as missing as it is to GET.
-    const stored = await store.getApproval(id);
+    const stored = await approvals.stored(id);
     if (stored && !mayRead(principal, stored))
       return refusedAsAudited(ctx, c, id, 'withdraw', async () => {
         throw new ReviewRefused('not_found', `no approval has the id ${id}`);

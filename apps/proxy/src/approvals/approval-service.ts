@@ -9,7 +9,7 @@ import {
 import type { Role } from '../auth/roles.js';
 import type { PolicyRule } from '../policy/policy-schema.js';
 import { type ApprovalNames, type ApprovalRecord, DEFAULT_REPLICA, type Review } from './approval.js';
-import type { ApprovalStore, ReplicaStore } from './approval-store.js';
+import type { ApprovalQuery, ApprovalStore, ReplicaStore } from './approval-store.js';
 import { ApprovedRuns, type AuditWriter, type Executor } from './approved-runs.js';
 
 export type { AuditWriter, Execution, Executor } from './approved-runs.js';
@@ -145,6 +145,16 @@ export class ApprovalService {
     this.options.notify?.('approval.decided', withdrawn);
     this.#wake();
     return withdrawn;
+  }
+
+  /** The approval as stored, nothing written (who may see it is decided on this, before any expiry). */
+  stored(id: string): Promise<ApprovalRecord | undefined> {
+    return this.#store.getApproval(id);
+  }
+
+  /** A page of approvals, newest first, filtered; each with the cursor that pages on after it. */
+  page(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>> {
+    return this.#store.queryApprovals(query);
   }
 
   /** The approval as it is now (a pending one past its time becomes expired on read). */

@@ -1,6 +1,6 @@
-import type { AuditAction, AuditFields } from '@ondemand/audit-log';
+import type { AuditAction, AuditEntry, AuditFields } from '@ondemand/audit-log';
 import type { Metrics } from '../metrics.js';
-import type { AuditStore } from './audit-store.js';
+import type { AuditQuery, AuditStore } from './audit-store.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { OutcomeSpool } from './outcome-spool.js';
 
@@ -36,6 +36,16 @@ export class AuditLog {
   #failure: string | undefined;
 
   constructor(private readonly options: AuditLogOptions) {}
+
+  /** Entries matching the query, in order (the auditors' reads). */
+  query(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.options.store.queryAudit(query);
+  }
+
+  /** One consistent, read-only snapshot of the whole log, for verification and export; close it after. */
+  openChain(): ReturnType<AuditStore['openChain']> {
+    return this.options.store.openChain();
+  }
 
   /** An entry with the defaults filled in. */
   entry(action: AuditAction, who: AuditContext, fields: Partial<AuditFields> = {}): AuditFields {

@@ -8,7 +8,7 @@ import { auditQuerySchema } from '../http/route-schemas.js';
 /** The audit log for auditors: query with filters and a cursor, export it whole, verify it. */
 export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
-  const { store } = ctx;
+  const { audit } = ctx;
 
   app.get('/', async (c) => {
     await requireRole(ctx, c, ['auditor'], 'Reading the audit log');
@@ -26,7 +26,7 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
           .join('; '),
       );
     const { cursor, job, limit, ...filters } = query.data;
-    const entries = await store.queryAudit({
+    const entries = await audit.query({
       ...filters,
       ...(job ? { jobId: job } : {}),
       after: cursor ?? 0,
@@ -43,7 +43,7 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   // Streamed from one snapshot, a batch at a time, so a log of millions never sits in memory.
   app.get('/export', async (c) => {
     await requireRole(ctx, c, ['auditor'], 'Exporting the audit log');
-    const chain = await store.openChain();
+    const chain = await audit.openChain();
     const batches = chain.rows()[Symbol.asyncIterator]();
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
@@ -72,7 +72,7 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
 
   app.get('/verify', async (c) => {
     await requireRole(ctx, c, ['auditor'], 'Verifying the audit log');
-    const chain = await store.openChain();
+    const chain = await audit.openChain();
     try {
       return c.json(await verifyChain(chain, await ctx.chainTrust()));
     } finally {
