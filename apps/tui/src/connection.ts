@@ -10,6 +10,7 @@ import type {
 } from '@ondemand/transport';
 import { z } from 'zod';
 import { badInput, CliError, ExitCode } from './exit-codes.js';
+import { flagSet } from './flag-set.js';
 import type { CliIo } from './io.js';
 import { readSecret } from './secret-input.js';
 
@@ -31,79 +32,132 @@ export function requireJobTarget(
   return { sp: String(values.sp), job: String(values.job) };
 }
 
-/** The connection flags every command that talks to Graph takes (see `connectionUsage`). */
-export const connectionOptions = {
-  simulate: { type: 'boolean' },
-  'simulate-reset': { type: 'boolean' },
-  'sim-time-scale': { type: 'string' },
-  'graph-url': { type: 'string' },
-  'login-url': { type: 'string' },
-  ca: { type: 'string' },
-  cloud: { type: 'string' },
-  tenant: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret': { type: 'string' },
-  'client-secret-file': { type: 'string' },
-  certificate: { type: 'string' },
-  'device-code': { type: 'boolean' },
-  proxy: { type: 'string' },
-  'api-key': { type: 'string' },
-  'api-key-file': { type: 'string' },
-  'rate-limit': { type: 'string' },
-  'rate-limit-scope': { type: 'string' },
-} as const;
+/** The connection flags every command that talks to Graph takes, written once. */
+const connectionFlags = flagSet({
+  simulate: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: [
+      '--simulate',
+      'an embedded simulator (nothing to set up); its tenant is kept between runs in\n~/.cache/ondemand',
+    ],
+  },
+  'simulate-reset': {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--simulate-reset', 'the simulator, its tenant started over'],
+  },
+  'sim-time-scale': {
+    type: 'string',
+    schema: z.coerce
+      .number({ error: '--sim-time-scale must be a number' })
+      .positive('--sim-time-scale must be greater than 0'),
+    usage: ['--sim-time-scale K', "runs the simulator's clock K× faster"],
+  },
+  'graph-url': {
+    type: 'string',
+    schema: z.url({ error: '--graph-url must be a URL such as https://127.0.0.1:8443' }),
+    usage: ['--graph-url URL', 'Graph elsewhere: a private endpoint, a simulator (ONDEMAND_GRAPH_URL)'],
+  },
+  'login-url': {
+    type: 'string',
+    schema: z.url({ error: '--login-url must be a URL' }),
+    usage: ['--login-url URL', 'the sign-in authority for --graph-url'],
+  },
+  ca: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--ca FILE', 'trust this CA (a private Graph endpoint, the proxy)'],
+  },
+  cloud: {
+    type: 'string',
+    schema: z.enum(['global', 'usgov', 'dod', 'china'], { error: '--cloud must be global, usgov or dod' }),
+    usage: ['--cloud NAME', 'global (the default), usgov or dod'],
+  },
+  tenant: { type: 'string', schema: z.string(), usage: ['--tenant ID', 'the tenant (AZURE_TENANT_ID)'] },
+  'client-id': {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--client-id ID', 'the app that signs in (AZURE_CLIENT_ID)'],
+  },
+  'client-secret': {
+    type: 'string',
+    schema: z.string(),
+    usage: [
+      '--client-secret S',
+      "its secret; any process can read it with ps, and your shell's history\nkeeps it: prefer AZURE_CLIENT_SECRET or --client-secret-file",
+    ],
+  },
+  'client-secret-file': {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--client-secret-file FILE', 'its secret from a file (- reads standard input)'],
+  },
+  certificate: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--certificate PEM', 'its certificate and key (AZURE_CLIENT_CERTIFICATE_PATH)'],
+  },
+  'device-code': {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--device-code', 'sign in as yourself, with a code shown here'],
+  },
+  proxy: {
+    type: 'string',
+    schema: z.url({ error: '--proxy must be a URL such as https://ondemand-proxy.example' }),
+    usage: ['--proxy URL', 'the ondemand proxy (ONDEMAND_PROXY_URL)'],
+  },
+  'api-key': {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--api-key KEY', 'its API key; prefer ONDEMAND_API_KEY or --api-key-file'],
+  },
+  'api-key-file': {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--api-key-file FILE', 'its API key from a file (- reads standard input)'],
+  },
+  'rate-limit': {
+    type: 'string',
+    schema: z
+      .string()
+      .regex(/^\d+\/\d+$/, '--rate-limit takes N/MS, e.g. 5/10000 (5 calls per 10 000 ms)')
+      .transform((text) => {
+        const [limit, windowMs] = text.split('/').map(Number) as [number, number];
+        return { limit, windowMs };
+      })
+      .refine((rate) => rate.limit > 0 && rate.windowMs > 0, '--rate-limit needs N and MS above 0'),
+    usage: [
+      '--rate-limit N/MS',
+      "pace provisionOnDemand at N calls per MS ms (default 5/10000, Graph's limit)",
+    ],
+  },
+  'rate-limit-scope': {
+    type: 'string',
+    schema: z
+      .enum(['app', 'tenant'], { error: '--rate-limit-scope is app or tenant' })
+      .transform((scope) => (scope === 'app' ? ('servicePrincipal' as const) : ('tenant' as const))),
+    usage: [
+      '--rate-limit-scope app|tenant',
+      'one window per app (the default), or one for all of the tenant\'s apps: Graph\'s\nreference says only "5 requests per 10 seconds", not over what',
+    ],
+  },
+});
+
+/** The connection flags' parser options (see `connectionUsage`). */
+export const connectionOptions = connectionFlags.options;
 
 export const connectionUsage = `Connection (one of):
-  --simulate                    an embedded simulator (nothing to set up; --sim-time-scale K runs its clock K× faster);
-                                its tenant is kept between runs in ~/.cache/ondemand, --simulate-reset starts over
+  --simulate [--simulate-reset] [--sim-time-scale K]
   --tenant ID --client-id ID (SECRET | --certificate PEM | --device-code) [--cloud global|usgov|dod]
   --graph-url URL [--login-url URL] [--ca FILE] --tenant ID --client-id ID (SECRET | --certificate PEM)
-  --proxy URL (KEY) [--ca FILE] the ondemand proxy
-  SECRET, safest first: AZURE_CLIENT_SECRET in the environment, --client-secret-file FILE (- reads
-  standard input), or --client-secret S (any process can read it with ps, and your shell's history keeps it)
-  KEY, the same ways: ONDEMAND_API_KEY, --api-key-file FILE (- reads standard input), --api-key KEY
-  Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_CERTIFICATE_PATH, ONDEMAND_GRAPH_URL and
-  ONDEMAND_PROXY_URL stand in for their flags.
-  --rate-limit N/MS             pace provisionOnDemand at N calls per MS ms (default 5/10000, Graph's limit)
-  --rate-limit-scope app|tenant one window per app (the default), or one for all of the tenant's apps:
-                                Graph's reference says only "5 requests per 10 seconds", not over what`;
+  --proxy URL (KEY) [--ca FILE]
+SECRET, safest first: AZURE_CLIENT_SECRET in the environment, --client-secret-file, --client-secret;
+KEY, the same ways: ONDEMAND_API_KEY, --api-key-file, --api-key.
+${connectionFlags.usageLines()}`;
 
-const flagsSchema = z.object({
-  simulate: z.boolean().optional(),
-  'simulate-reset': z.boolean().optional(),
-  'sim-time-scale': z.coerce
-    .number({ error: '--sim-time-scale must be a number' })
-    .positive('--sim-time-scale must be greater than 0')
-    .optional(),
-  'graph-url': z.url({ error: '--graph-url must be a URL such as https://127.0.0.1:8443' }).optional(),
-  'login-url': z.url({ error: '--login-url must be a URL' }).optional(),
-  ca: z.string().optional(),
-  cloud: z
-    .enum(['global', 'usgov', 'dod', 'china'], { error: '--cloud must be global, usgov or dod' })
-    .optional(),
-  tenant: z.string().optional(),
-  'client-id': z.string().optional(),
-  'client-secret': z.string().optional(),
-  'client-secret-file': z.string().optional(),
-  certificate: z.string().optional(),
-  'device-code': z.boolean().optional(),
-  proxy: z.url({ error: '--proxy must be a URL such as https://ondemand-proxy.example' }).optional(),
-  'api-key': z.string().optional(),
-  'api-key-file': z.string().optional(),
-  'rate-limit': z
-    .string()
-    .regex(/^\d+\/\d+$/, '--rate-limit takes N/MS, e.g. 5/10000 (5 calls per 10 000 ms)')
-    .transform((text) => {
-      const [limit, windowMs] = text.split('/').map(Number) as [number, number];
-      return { limit, windowMs };
-    })
-    .refine((rate) => rate.limit > 0 && rate.windowMs > 0, '--rate-limit needs N and MS above 0')
-    .optional(),
-  'rate-limit-scope': z
-    .enum(['app', 'tenant'], { error: '--rate-limit-scope is app or tenant' })
-    .transform((scope) => (scope === 'app' ? ('servicePrincipal' as const) : ('tenant' as const)))
-    .optional(),
-});
+const flagsSchema = connectionFlags.schema;
 
 /** A live connection: the client, what it is connected to (always shown), and how to close it. */
 export interface Connection {

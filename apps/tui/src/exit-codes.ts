@@ -1,4 +1,8 @@
-/** The `ondemand` command's exit codes, as DESIGN.md fixes them (0–4) and extends them; scripts branch on these. */
+/**
+ * The `ondemand` command's exit codes: 0–4 as the design card fixed them (success, not provisioned,
+ * bad input, sign-in or configuration, Graph or the network), 5 and up for the proxy's answers, and
+ * 128 + the signal for a terminal closed or Ctrl-C. Scripts branch on these.
+ */
 export const ExitCode = {
   success: 0,
   /**
@@ -55,7 +59,25 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
 
 /** The table as help text. */
 export function exitCodeHelp(): string {
-  return `Exit codes:\n${EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}`;
+  return exitCodeLines(EXIT_CODE_TABLE);
+}
+
+/**
+ * The end of a command's help: the exit codes it uses, each with the table's meaning unless the
+ * command says what it means there (`[ExitCode.notProvisioned, 'verify found problems']`).
+ */
+export function exitCodesOf(...codes: Array<ExitCode | readonly [ExitCode, string]>): string {
+  return exitCodeLines(
+    codes.map((each) => {
+      if (Array.isArray(each)) return each as readonly [ExitCode, string];
+      const code = each as ExitCode;
+      return [code, EXIT_CODE_TABLE.find(([listed]) => listed === code)![1]] as const;
+    }),
+  );
+}
+
+function exitCodeLines(rows: ReadonlyArray<readonly [ExitCode, string]>): string {
+  return `Exit codes:\n${rows.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}`;
 }
 
 /** A failure the user can act on: its message is printed as is (no stack) and it maps to an exit code. */

@@ -9,7 +9,7 @@ import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
@@ -51,9 +51,20 @@ ${proxyConnectionUsage}
 Examples:
   ondemand approvals --state pending --proxy https://ondemand.corp.example --api-key-file ~/.ondemand-key
   ondemand approvals approve 27d0c17e-098f-4781-b029-8b45e6362479 --reason "ticket CHG-1234"
-Exit codes: 0 done, 2 bad input or no such approval, 3 the key or the connection, 4 the proxy or the
-network, 5 a role you do not hold, 6 your own request, 7 already decided, 8 expired; wait: 1 it ran
-and failed, 9 denied, 10 withdrawn, 130 stopped waiting (the request stays pending).`;
+${exitCodesOf(
+  [ExitCode.success, 'done'],
+  [ExitCode.notProvisioned, 'wait: it ran and failed'],
+  ExitCode.badInput,
+  ExitCode.authOrConfig,
+  ExitCode.graphOrNetwork,
+  ExitCode.notAllowed,
+  ExitCode.ownRequest,
+  ExitCode.alreadyDecided,
+  ExitCode.expired,
+  ExitCode.denied,
+  ExitCode.withdrawn,
+  [ExitCode.interrupted, 'stopped waiting (the request stays pending)'],
+)}`;
 
 const SUBCOMMANDS = ['list', 'show', 'approve', 'deny', 'withdraw', 'wait'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];

@@ -3,7 +3,7 @@ import { AUDIT_ACTIONS, type AuditEntryView, describeVerdict, terminalSafe } fro
 import type { AuditFilters, ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
-import { badInput, CliError, ExitCode } from '../exit-codes.js';
+import { badInput, CliError, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
@@ -46,8 +46,15 @@ ${proxyConnectionUsage}
 
 Example:
   ondemand audit --since 1h --action outcome --proxy https://ondemand.corp.example --api-key-file ~/.ondemand-key
-Exit codes: 0 printed (verify: intact), 1 verify found problems, 2 bad input, 3 the key, the
-connection or an unreachable store, 4 the proxy or the network, 5 not an auditor, 130 stopped.`;
+${exitCodesOf(
+  [ExitCode.success, 'printed (verify: intact)'],
+  [ExitCode.auditLogNotIntact, 'verify found problems'],
+  ExitCode.badInput,
+  [ExitCode.authOrConfig, 'the key, the connection or an unreachable store'],
+  ExitCode.graphOrNetwork,
+  [ExitCode.notAllowed, 'not an auditor'],
+  ExitCode.interrupted,
+)}`;
 
 /** `--since 2h` or an ISO time, as the ISO time the proxy filters on. */
 const pointInTime = (flag: string) =>

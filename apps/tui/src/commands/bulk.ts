@@ -8,7 +8,7 @@ import { BulkProgress } from '../bulk/progress.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { decodeText } from '../decode-text.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -40,9 +40,17 @@ Example:
   ondemand bulk users.csv --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612
 Run the same command again after failures: the rows that failed or were not sent are sent again;
 the exit code and the totals answer for the whole file, earlier runs included.
-Exit codes: 0 every row's target matches its source, 1 some rows are not provisioned (failed, not sent,
-or skipped without provisioning: see the results file), 2 bad rows or arguments, 3 auth/config, 130
-interrupted (the rows that were only waiting were not sent).`;
+${exitCodesOf(
+  [ExitCode.success, "every row's target matches its source"],
+  [
+    ExitCode.notProvisioned,
+    'some rows are not provisioned (failed, not sent, or skipped without provisioning: see the results file)',
+  ],
+  [ExitCode.badInput, 'bad rows or arguments'],
+  ExitCode.authOrConfig,
+  ExitCode.hungUp,
+  [ExitCode.interrupted, 'interrupted (the rows that were only waiting were not sent)'],
+)}`;
 
 /** `ondemand bulk`: many subjects, paced, journaled, resumable. */
 export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,6 @@
 import { collect } from '@ondemand/core';
 import { connectionOptions, connectionUsage } from '../connection.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { outputWidth, textTable } from '../render/text.js';
@@ -31,7 +31,8 @@ ${command === 'members' ? '  --group ID     the group\n' : ''}  --search TEXT  $
 ${connectionUsage}
 
 Example:
-  ondemand ${command === 'members' ? 'members --simulate --group 8213fd99-d6b6-417b-8e13-af6334856215' : `${command} --simulate --search ${command === 'users' ? 'adele' : 'sales'}`}`;
+  ondemand ${command === 'members' ? 'members --simulate --group 8213fd99-d6b6-417b-8e13-af6334856215' : `${command} --simulate --search ${command === 'users' ? 'adele' : 'sales'}`}
+${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrConfig, ExitCode.graphOrNetwork)}`;
 
 /** `ondemand users`, `groups` and `members`: look up the ids the other commands take. */
 export function directoryCommand(command: 'users' | 'groups' | 'members') {

@@ -1,6 +1,6 @@
 import { type DecodedProvisionResponse, ResponseDecodeError, targetMatchesSource } from '@ondemand/core';
 import { styleFor } from '../colour.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
@@ -24,9 +24,17 @@ Options:
 Examples:
   ondemand explain response.json
   pbpaste | ondemand explain --json | jq .report.provisioningSteps
-Exit codes: 0 every answer read says the target matches the source (Success, Warning, or Skipped as
-RedundantExport), 1 one does not (Failure, or skipped: not found, not in scope; a bulk row never
-answered), 2 the input is not an answer.`;
+${exitCodesOf(
+  [
+    ExitCode.success,
+    'every answer read says the target matches the source (Success, Warning, or Skipped as RedundantExport)',
+  ],
+  [
+    ExitCode.notProvisioned,
+    'one does not (Failure, or skipped: not found, not in scope; a bulk row never answered)',
+  ],
+  [ExitCode.badInput, 'the input is not an answer'],
+)}`;
 
 /** `ondemand explain`: decode an answer and print it readably. */
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {

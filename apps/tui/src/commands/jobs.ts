@@ -1,6 +1,6 @@
 import { collect } from '@ondemand/core';
 import { connectionOptions, connectionUsage } from '../connection.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, exitCodesOf } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
@@ -19,7 +19,8 @@ Options:
 ${connectionUsage}
 
 Example:
-  ondemand jobs --simulate`;
+  ondemand jobs --simulate
+${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrConfig, ExitCode.graphOrNetwork)}`;
 
 /** `ondemand jobs`: apps with provisioning jobs. */
 export async function jobsCommand(argv: string[], io: CliIo): Promise<number> {

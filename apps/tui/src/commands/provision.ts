@@ -9,7 +9,7 @@ import {
 } from '@ondemand/core';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
-import { badInput, ExitCode } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -41,7 +41,17 @@ ${connectionUsage}
 Examples:
   ondemand provision --simulate --sp c8c95753-f628-48e1-9fab-76c2d4cf624c --job 3f7565a3-fde6-4e4d-bda8-1bb70aba3612 --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8
   ondemand provision --sp $SP --job $JOB --group $GROUP --member $U1 --member $U2 --json
-Exit codes: 0 the target matches the source (Success, Warning, or Skipped as already up to date), 1 it\ndoes not (Failure, or skipped: not found, not in scope), 2 bad input, 3 auth/config, 4 Graph or network;\nheld by a proxy: 8 expired, 9 denied, 10 withdrawn, 130 stopped waiting (it stays pending).`;
+${exitCodesOf(
+  ExitCode.success,
+  ExitCode.notProvisioned,
+  ExitCode.badInput,
+  ExitCode.authOrConfig,
+  ExitCode.graphOrNetwork,
+  [ExitCode.expired, 'held by a proxy: it expired before it was approved'],
+  [ExitCode.denied, 'held by a proxy: an approver denied it'],
+  [ExitCode.withdrawn, 'held by a proxy: it was withdrawn'],
+  [ExitCode.interrupted, 'stopped waiting (a held request stays pending)'],
+)}`;
 
 /** `ondemand provision`: one call, every step printed. */
 export async function provisionCommand(argv: string[], io: CliIo): Promise<number> {

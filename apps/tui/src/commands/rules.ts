@@ -1,5 +1,5 @@
 import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, exitCodesOf } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
@@ -13,7 +13,8 @@ Lists a job's synchronization rules: the ids provisionOnDemand takes as ruleId, 
 ${connectionUsage}
 
 Example:
-  ondemand rules --simulate --sp 4e116d82-dd59-4944-824d-93091408fd8d --job 664ea562-18cd-42bb-33e0-8de1f0560581`;
+  ondemand rules --simulate --sp 4e116d82-dd59-4944-824d-93091408fd8d --job 664ea562-18cd-42bb-33e0-8de1f0560581
+${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrConfig, ExitCode.graphOrNetwork)}`;
 
 /** `ondemand rules`: the rule ids of a job. */
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,6 @@
 import { validateProvisionRequest } from '@ondemand/core';
 import { styleFor } from '../colour.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, exitCodesOf } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
@@ -20,7 +20,7 @@ Options:
 Examples:
   ondemand validate body.json
   echo '{"parameters":[{"ruleId":"r","subjects":[]}]}' | ondemand validate -
-Exit codes: 0 valid, 2 invalid (every problem is listed with its path).`;
+${exitCodesOf([ExitCode.success, 'valid'], [ExitCode.badInput, 'invalid (every problem is listed with its path)'])}`;
 
 /** `ondemand validate`: check a request body and list every problem with its path. */
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
