@@ -1,3 +1,4 @@
+import { type ApprovalView, targetMatchesSource, tryDecodeProvisionResponse } from '@ondemand/core';
 /**
  * The `ondemand` command's exit codes: 0–4 as the design card fixed them (success, not provisioned,
  * bad input, sign-in or configuration, Graph or the network), 5 and up for the proxy's answers, and
@@ -95,4 +96,24 @@ export class CliError extends Error {
 /** Shorthand for the most common user mistake: bad input, exit 2. */
 export function badInput(message: string, options?: ErrorOptions): CliError {
   return new CliError(message, ExitCode.badInput, options);
+}
+
+/** How a held request ended, as the exit code `wait` and `provision` give. */
+export function exitCodeForEnd(view: ApprovalView): number {
+  switch (view.state) {
+    case 'completed': {
+      const decoded = tryDecodeProvisionResponse(view.result?.body);
+      return decoded.ok && !targetMatchesSource(decoded.value) ? ExitCode.notProvisioned : ExitCode.success;
+    }
+    case 'failed':
+      return ExitCode.notProvisioned;
+    case 'denied':
+      return ExitCode.denied;
+    case 'expired':
+      return ExitCode.expired;
+    case 'withdrawn':
+      return ExitCode.withdrawn;
+    default:
+      return ExitCode.graphOrNetwork;
+  }
 }

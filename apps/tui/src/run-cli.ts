@@ -1,5 +1,5 @@
 import type { HeldRequestNotRunError, ProxyRefusedError, TransportError } from '@ondemand/transport';
-import { CliError, ExitCode, exitCodeHelp } from './exit-codes.js';
+import { CliError, ExitCode, exitCodeForEnd, exitCodeHelp } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { wrapHelp } from './render/wrap-help.js';
 
@@ -134,14 +134,8 @@ function isTransportError(error: unknown): error is TransportError {
 export function exitCodeFor(error: TransportError): number {
   // By name, not instanceof: the transport is loaded only by the commands that talk to Graph.
   if (error.name === 'ProxyRefusedError') return refusalExitCode(error as ProxyRefusedError);
-  if (error.name === 'HeldRequestNotRunError') {
-    const { state } = (error as HeldRequestNotRunError).approval;
-    if (state === 'denied') return ExitCode.denied;
-    if (state === 'expired') return ExitCode.expired;
-    if (state === 'withdrawn') return ExitCode.withdrawn;
-    if (state === 'failed') return ExitCode.notProvisioned;
-    return ExitCode.graphOrNetwork;
-  }
+  if (error.name === 'HeldRequestNotRunError')
+    return exitCodeForEnd((error as HeldRequestNotRunError).approval);
   switch (error.code) {
     case 'config':
     case 'auth':

@@ -1,5 +1,7 @@
 export type { ApiVersion } from './api-version.js';
 export { API_VERSION_PATTERN, API_VERSIONS, withoutApiVersion } from './api-version.js';
+export type { EndedApproval } from './approval-ending.js';
+export { approvalEnding } from './approval-ending.js';
 export type { ApprovalRefusal, ApprovalState, ApprovalView } from './approval-view.js';
 export {
   APPROVAL_ODATA_TYPE,

@@ -1,5 +1,6 @@
 import {
   type ApprovalView,
+  approvalEnding,
   approvalViewSchema,
   isFinalApprovalState,
   readHeader,
@@ -78,21 +79,11 @@ export class HeldRequestNotRunError extends GraphRequestError {
   }
 }
 
-/** Why a held request did not run, in a sentence for the caller. */
+/** Why a held request did not run, in a sentence for the caller (core's `approvalEnding`, or Graph's answer). */
 export function whyNotRun(approval: PendingApproval): string {
-  const last = approval.reviews.at(-1);
-  switch (approval.state) {
-    case 'denied':
-      return `denied by ${approval.denial?.principal ?? last?.principal ?? 'an approver'}: ${approval.denial?.reason ?? last?.reason ?? 'no reason given'}`;
-    case 'expired':
-      return 'nobody approved it in time: ask again';
-    case 'withdrawn':
-      return `it was withdrawn by ${approval.withdrawn?.principal ?? 'its requester'}`;
-    case 'failed':
-      return `it was approved, but Graph answered ${approval.result?.status}: ${JSON.stringify(approval.result?.body).slice(0, 300)}`;
-    case 'interrupted':
-      return 'it was approved and sent, but its answer was lost: it may have run; check before asking again';
-    default:
-      return `it stopped in the state "${approval.state}"`;
-  }
+  const ending = approvalEnding(approval);
+  if (ending) return ending;
+  if (approval.state === 'failed')
+    return `it was approved, but Graph answered ${approval.result?.status}: ${JSON.stringify(approval.result?.body).slice(0, 300)}`;
+  return `it stopped in the state "${approval.state}"`;
 }

@@ -1,4 +1,4 @@
-import { APPROVAL_ODATA_TYPE, isFinalApprovalState } from '@ondemand/core';
+import { APPROVAL_ODATA_TYPE, approvalEnding, isFinalApprovalState } from '@ondemand/core';
 import { ids, type ProxyContext, type ProxyRequest } from '../app/context.js';
 import { graphAnswerText } from '../graph/public-links.js';
 import { type GraphShapedAnswer, graphError, mayHaveRun, respond } from '../http/graph-shaped-answer.js';
@@ -72,23 +72,16 @@ function finalAnswer(
       };
     }
     case 'denied':
-      return error(
-        403,
-        'Authorization_RequestDenied',
-        `Denied by ${view.denial?.principal ?? 'an approver'}: ${view.denial?.reason ?? 'no reason given'} (${view.url}).`,
-      );
     case 'expired':
+    case 'withdrawn': {
+      // One sentence for how it ended, as every client says it; a denial is a 403, like a policy's.
+      const ending = approvalEnding(view)!;
       return error(
-        403,
-        'Authorization_RequestDenied',
-        `Nobody approved it before it expired at ${record.expiresAt}: ask again (${view.url}).`,
+        record.state === 'withdrawn' ? 409 : 403,
+        record.state === 'withdrawn' ? 'Conflict' : 'Authorization_RequestDenied',
+        `${ending[0]!.toUpperCase()}${ending.slice(1)} (${view.url}).`,
       );
-    case 'withdrawn':
-      return error(
-        409,
-        'Conflict',
-        `Withdrawn by ${record.withdrawn?.principal ?? 'its requester'}: it will not run (${view.url}).`,
-      );
+    }
     default:
       return mayHaveRun('It was approved and sent, and its answer was lost', { ids: ids(c), link: view.url });
   }

@@ -9,7 +9,7 @@ import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
-import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { badInput, ExitCode, exitCodeForEnd, exitCodesOf } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
@@ -195,24 +195,4 @@ async function waitFor(proxy: ProxyClient, id: string, io: CliIo, json: boolean)
 /** What Ctrl-C while waiting for approval says: nothing was cancelled. */
 export function stoppedWaiting(id: string): string {
   return `stopped waiting: approval ${id} stays pending (ondemand approvals withdraw ${id} withdraws it)\n`;
-}
-
-/** How a held request ended, as the exit code `wait` and `provision` give. */
-export function exitCodeForEnd(view: ApprovalView): number {
-  switch (view.state) {
-    case 'completed': {
-      const decoded = tryDecodeProvisionResponse(view.result?.body);
-      return decoded.ok && !targetMatchesSource(decoded.value) ? ExitCode.notProvisioned : ExitCode.success;
-    }
-    case 'failed':
-      return ExitCode.notProvisioned;
-    case 'denied':
-      return ExitCode.denied;
-    case 'expired':
-      return ExitCode.expired;
-    case 'withdrawn':
-      return ExitCode.withdrawn;
-    default:
-      return ExitCode.graphOrNetwork;
-  }
 }

@@ -1,5 +1,6 @@
 import {
   type ApprovalView,
+  approvalEnding,
   provisionOnDemandRequestSchema,
   summarizeOutcome,
   tryDecodeProvisionResponse,
@@ -93,16 +94,8 @@ export function approvalOutcome(view: ApprovalView): string | null {
       const outcome = decoded.ok ? summarizeOutcome(decoded.value) : `Graph answered ${view.result?.status}`;
       return `${view.state === 'completed' ? 'ran' : 'ran and failed'}: ${outcome}`;
     }
-    case 'denied':
-      return `denied by ${view.denial?.principal ?? 'an approver'}: ${view.denial?.reason ?? 'no reason given'}`;
-    case 'expired':
-      return `expired at ${formatTime(view.expiresAt)}: nobody approved it in time`;
-    case 'withdrawn':
-      return `withdrawn by ${view.withdrawn?.principal ?? 'its requester'}${view.withdrawn ? ` at ${formatTime(view.withdrawn.at)}` : ''}`;
-    case 'interrupted':
-      return 'approved and sent, and its answer was lost: it may have run; check before asking again';
     default:
-      return null;
+      return approvalEnding(view, formatTime) ?? null;
   }
 }
 
