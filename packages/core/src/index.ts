@@ -76,6 +76,8 @@ export {
   provisioningStepSchema,
   provisionOutcomeSchema,
 } from './provisioning-report.js';
+export type { ApprovalFilters, AuditFilters } from './proxy-queries.js';
+export { approvalListQuerySchema, auditQuerySchema, reviewSchema } from './proxy-queries.js';
 export { redactUrl } from './redact-url.js';
 export type { PropertyChange, StatusMark, StepView } from './report-views.js';
 export {

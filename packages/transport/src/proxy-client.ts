@@ -1,9 +1,10 @@
 import {
   APPROVAL_REFUSALS,
+  type ApprovalFilters,
   type ApprovalRefusal,
-  type ApprovalState,
   type ApprovalView,
   type AuditEntryView,
+  type AuditFilters,
   approvalPath,
   approvalViewSchema,
   auditEntrySchema,
@@ -33,26 +34,7 @@ export interface ProxyClientOptions {
   timeoutMs?: number;
 }
 
-/** The filters `GET /approvals` takes. */
-export interface ApprovalFilters {
-  state?: ApprovalState;
-  requester?: string;
-  servicePrincipal?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-/** The filters `GET /audit` takes. */
-export interface AuditFilters {
-  from?: string;
-  to?: string;
-  principal?: string;
-  action?: string;
-  job?: string;
-  subject?: string;
-  limit?: number;
-}
+export type { ApprovalFilters, AuditFilters };
 
 export interface ProxyCallOptions {
   signal?: AbortSignal;

@@ -1,7 +1,12 @@
-import { approvalViewSchema, provisionOnDemandRequestSchema } from '@ondemand/core';
+import {
+  approvalListQuerySchema,
+  approvalViewSchema,
+  auditQuerySchema,
+  provisionOnDemandRequestSchema,
+  reviewSchema,
+} from '@ondemand/core';
 import { z } from 'zod';
 import { MAX_WAIT_SECONDS } from '../http/prefer-wait.js';
-import { approvalListQuerySchema, auditQuerySchema, reviewSchema } from '../http/route-schemas.js';
 
 /** A zod schema as JSON Schema, as a caller sends it (before defaults and transforms). */
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });

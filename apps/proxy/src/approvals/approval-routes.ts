@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { approvalListQuerySchema, reviewSchema } from '@ondemand/core';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
@@ -7,7 +8,6 @@ import { holdsRole, requireRole } from '../auth/authentication.js';
 import { preferredWait } from '../http/prefer-wait.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from '../http/request-body.js';
-import { approvalListQuerySchema, reviewSchema } from '../http/route-schemas.js';
 import { type ApprovalRecord, ReviewRefused } from './approval.js';
 import { approvalTag, approvalView } from './approval-view.js';
 import { answerHeld } from './held-request.js';

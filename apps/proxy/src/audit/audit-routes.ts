@@ -1,9 +1,9 @@
 import { toEntry, verifyChain } from '@ondemand/audit-log';
+import { auditQuerySchema } from '@ondemand/core';
 import { Hono } from 'hono';
 import type { ProxyContext, ProxyEnv } from '../app/context.js';
 import { requireRole } from '../auth/authentication.js';
 import { ProxyError } from '../http/proxy-error.js';
-import { auditQuerySchema } from '../http/route-schemas.js';
 
 /** The audit log for auditors: query with filters and a cursor, export it whole, verify it. */
 export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {

@@ -1,10 +1,4 @@
-import {
-  APPROVAL_STATES,
-  type ApprovalView,
-  targetMatchesSource,
-  terminalSafe,
-  tryDecodeProvisionResponse,
-} from '@ondemand/core';
+import { APPROVAL_STATES, type ApprovalView, terminalSafe } from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';

@@ -1,7 +1,12 @@
-/** The proxy's own routes' queries and bodies: the routes validate with them, /openapi.json shows them. */
-import { APPROVAL_STATES } from '@ondemand/core';
 import { z } from 'zod';
-import { canonicalGuid } from '../policy/canonical-ids.js';
+import { APPROVAL_STATES } from './approval-view.js';
+import { isObjectId } from './request-schema.js';
+
+/**
+ * The queries and bodies of the proxy's own routes, as the contract both sides speak: the proxy
+ * validates with these (and shows them in /openapi.json), the transport's client types its filters
+ * from them.
+ */
 
 /** `GET /approvals`: its filters and paging, validated (an unknown key or state is a 400). */
 export const approvalListQuerySchema = z.strictObject({
@@ -9,11 +14,8 @@ export const approvalListQuerySchema = z.strictObject({
   requester: z.string().min(1).optional(),
   servicePrincipal: z
     .string()
-    .refine(
-      (id) => canonicalGuid(id) !== undefined,
-      'servicePrincipal is an object id: 8-4-4-4-12 hex digits',
-    )
-    .transform((id) => canonicalGuid(id)!)
+    .refine(isObjectId, 'servicePrincipal is an object id: 8-4-4-4-12 hex digits')
+    .transform((id) => id.toLowerCase())
     .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -37,3 +39,11 @@ export const auditQuerySchema = z.strictObject({
   cursor: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
 });
+
+/** The filters a client gives `GET /approvals` (paging is the client's own business). */
+export type ApprovalFilters = Omit<z.input<typeof approvalListQuerySchema>, 'cursor' | 'limit'> & {
+  limit?: number;
+};
+
+/** The filters a client gives `GET /audit`. */
+export type AuditFilters = Omit<z.input<typeof auditQuerySchema>, 'cursor' | 'limit'> & { limit?: number };
