@@ -2,24 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   type GraphErrorInfo,
   LimiterStoreError,
-  parseGraphError,
   readHeader,
   type SlidingWindowLimiter,
 } from '@ondemand/core';
 import { type Dispatcher, request } from 'undici';
 import type { CachingCredential } from '../credentials/token-credential.js';
-import {
-  AuthError,
-  ConfigError,
-  NetworkError,
-  OutcomeUnknownError,
-  RateLimiterUnavailableError,
-  TimeoutError,
-  TransportError,
-} from '../errors.js';
+import { AuthError, RateLimiterUnavailableError, TransportError } from '../errors.js';
+import { type AttemptOutcome, nextStep } from './attempt-decision.js';
 import { abortedOr, pause } from './cancellable-pause.js';
-import { connectionHint, errorCode, isCertificateProblem } from './connection-failure.js';
-import { backoffMs, isRetryableNetworkError, isRetryableStatus, type RetryOptions } from './retry-policy.js';
+import { backoffMs, type RetryOptions } from './retry-policy.js';
 import { whenHeadersSent } from './when-headers-sent.js';
 
 /** One attempt about to be written: its number (1 first) and the call's `client-request-id`. */
@@ -85,124 +76,98 @@ export class GraphExchange {
     const { retry } = this.options;
     const clientRequestId = randomUUID();
     const started = Date.now();
-    let attempts = 0;
     let refreshedToken = false;
-    for (;;) {
-      attempts += 1;
-      // The token comes first: a grant must be spent at once, not while a sign-in is under way,
-      // or calls granted in different windows reach Graph together.
-      const token = await this.#token(call.signal);
-      let written = false;
-      const stopWatching = await this.#grant(call, clientRequestId, () => {
-        written = true;
+    for (let attempts = 1; ; attempts++) {
+      const outcome = await this.#attempt(call, clientRequestId, attempts);
+      const step = nextStep(outcome, {
+        method: call.method,
+        url: call.url,
+        resendable: call.resendable,
+        limited: call.limiter !== undefined,
+        attempts,
+        elapsedMs: Date.now() - started,
+        refreshedToken,
+        clientRequestId,
+        retry,
+        timeoutMs: this.options.timeoutMs,
+        peer: this.options.peer ?? 'Graph',
+        backoff: (attempt, retryAfterMs) => backoffMs(attempt, retryAfterMs, retry),
       });
-      try {
-        await call.beforeAttempt?.({ number: attempts, clientRequestId });
-      } catch (error) {
-        stopWatching();
-        throw error;
-      }
-
-      const timeout = AbortSignal.timeout(this.options.timeoutMs);
-      // A cancel stops the call until any of it is written. One that may then have reached Graph and
-      // must not run twice runs on to its answer, so that what it did is known and recorded.
-      const cancel = new AbortController();
-      const onCancel = () => {
-        if (call.resendable || !written) cancel.abort(call.signal?.reason);
-      };
-      if (call.signal?.aborted) onCancel();
-      call.signal?.addEventListener('abort', onCancel, { once: true });
-      let answer: GraphAnswer;
-      try {
-        const response = await request(call.url, {
-          method: call.method,
-          dispatcher: this.options.dispatcher,
-          signal: AbortSignal.any([cancel.signal, timeout]),
-          headers: {
-            authorization: `Bearer ${token}`,
-            'client-request-id': clientRequestId,
-            'return-client-request-id': 'true',
-            accept: 'application/json',
-            'user-agent': 'ondemand',
-            ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...call.headers,
-          },
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        });
-        const text = await response.body.text();
-        answer = {
-          status: response.statusCode,
-          text,
-          headers: response.headers,
-          requestId: readHeader(response.headers, 'request-id'),
+      // If a shared store cannot take the pause, a retry still waits Retry-After itself.
+      if (step.throttledMs !== undefined)
+        await call.limiter?.reportRetryAfter(step.throttledMs).catch(() => {});
+      if (step.kind === 'fail') throw step.error;
+      if (step.kind === 'answer') {
+        if (outcome.kind !== 'answered') throw new Error('an answer needs an attempt that was answered');
+        const { kind: _kind, ...answer } = outcome;
+        return {
+          ...answer,
+          requestId: readHeader(answer.headers, 'request-id'),
           clientRequestId,
           attempts,
+          ...(step.error ? { error: step.error } : {}),
         };
-      } catch (error) {
-        stopWatching();
-        call.signal?.removeEventListener('abort', onCancel);
-        if (cancel.signal.aborted) throw abortedOr(error, call.signal);
-        // Nothing of it reached Graph (refused, no connection) unless undici wrote its headers.
-        const mayResend = call.resendable || !written;
-        const within = (wait: number) =>
-          attempts <= retry.maxRetries && Date.now() - started + wait < retry.maxTotalMs;
-        const where = `${call.method} ${pathOf(call.url)}`;
-        if (timeout.aborted) {
-          if (mayResend && within(0)) continue;
-          const what = `Graph did not answer within ${this.options.timeoutMs} ms (${where})`;
-          if (!mayResend)
-            throw new OutcomeUnknownError('timeout', what, { clientRequestId, attempts }, { cause: error });
-          throw new TimeoutError(
-            'timeout',
-            `${what}: try again, or raise the timeout`,
-            { clientRequestId, attempts },
-            { cause: error },
-          );
-        }
-        const code = errorCode(error);
-        if (isRetryableNetworkError(error) && mayResend) {
-          const wait = backoffMs(attempts, undefined, retry);
-          if (within(wait)) {
-            await pause(wait, call.signal);
-            continue;
-          }
-        }
-        if (!mayResend)
-          throw new OutcomeUnknownError(
-            'connection',
-            `the connection to ${this.options.peer ?? 'Graph'} broke after ${where} was sent (${code})`,
-            { clientRequestId, attempts },
-            { cause: error },
-          );
-        const unreachable = `could not reach ${this.options.peer ?? 'Graph'} at ${new URL(call.url).origin} (${code}): ${connectionHint(code)}`;
-        // A certificate this process will not trust is fixed in the configuration (--ca), not by waiting.
-        if (isCertificateProblem(code)) throw new ConfigError(unreachable, { cause: error });
-        throw new NetworkError('network', unreachable, { clientRequestId, attempts }, { cause: error });
       }
-      stopWatching();
-      call.signal?.removeEventListener('abort', onCancel);
-      if (answer.status >= 200 && answer.status < 300) return answer;
-
-      if (answer.status === 401 && !refreshedToken) {
-        // The token may have expired or been revoked since it was cached: one fresh token, one more try.
+      if (step.refreshToken) {
         refreshedToken = true;
         this.options.credential.invalidate(this.options.scope);
-        continue;
       }
-      const error = parseGraphError(answer.status, answer.headers, answer.text);
-      // If a shared store cannot take the pause, the retry below still waits Retry-After itself.
-      if (answer.status === 429 && call.limiter)
-        await call.limiter.reportRetryAfter(error.retryAfterMs ?? 1_000).catch(() => {});
-      if (isRetryableStatus(answer.status, call.resendable) && attempts <= retry.maxRetries) {
-        // A throttled provisionOnDemand waits in the limiter, which now holds every caller until Retry-After.
-        const wait =
-          answer.status === 429 && call.limiter ? 0 : backoffMs(attempts, error.retryAfterMs, retry);
-        if (Date.now() - started + (error.retryAfterMs ?? wait) < retry.maxTotalMs) {
-          if (wait > 0) await pause(wait, call.signal);
-          continue;
-        }
-      }
-      return { ...answer, error };
+      if (step.waitMs > 0) await pause(step.waitMs, call.signal);
+    }
+  }
+
+  /**
+   * One attempt: a token, the rate limiter's grant, `beforeAttempt`, and the request with its own
+   * timeout. Its answer or its failure comes back as a value; a cancel, or a refusal before it was
+   * sent, is thrown.
+   */
+  async #attempt(call: ExchangeRequest, clientRequestId: string, number: number): Promise<AttemptOutcome> {
+    // The token comes first: a grant must be spent at once, not while a sign-in is under way,
+    // or calls granted in different windows reach Graph together.
+    const token = await this.#token(call.signal);
+    let written = false;
+    const stopWatching = await this.#grant(call, clientRequestId, () => {
+      written = true;
+    });
+    try {
+      await call.beforeAttempt?.({ number, clientRequestId });
+    } catch (error) {
+      stopWatching();
+      throw error;
+    }
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    // A cancel stops the call until any of it is written. One that may then have reached Graph and
+    // must not run twice runs on to its answer, so that what it did is known and recorded.
+    const cancel = new AbortController();
+    const onCancel = () => {
+      if (call.resendable || !written) cancel.abort(call.signal?.reason);
+    };
+    if (call.signal?.aborted) onCancel();
+    call.signal?.addEventListener('abort', onCancel, { once: true });
+    try {
+      const response = await request(call.url, {
+        method: call.method,
+        dispatcher: this.options.dispatcher,
+        signal: AbortSignal.any([cancel.signal, timeout]),
+        headers: {
+          authorization: `Bearer ${token}`,
+          'client-request-id': clientRequestId,
+          'return-client-request-id': 'true',
+          accept: 'application/json',
+          'user-agent': 'ondemand',
+          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...call.headers,
+        },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      });
+      const text = await response.body.text();
+      return { kind: 'answered', status: response.statusCode, text, headers: response.headers };
+    } catch (error) {
+      if (cancel.signal.aborted) throw abortedOr(error, call.signal);
+      return { kind: 'failed', error, timedOut: timeout.aborted, written };
+    } finally {
+      stopWatching();
+      call.signal?.removeEventListener('abort', onCancel);
     }
   }
 
