@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AttemptOutcome, type CallState, nextStep } from './attempt-decision.js';
+import { ConfigError, OutcomeUnknownError } from '../errors.js';
+import { type AttemptOutcome, type CallState, type NextStep, nextStep } from './attempt-decision.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
 
 const state = (overrides: Partial<CallState> = {}): CallState => ({
@@ -29,6 +30,12 @@ const failed = (code: string, written: boolean, timedOut = false): AttemptOutcom
   timedOut,
   written,
 });
+
+/** The error a step fails with (the test fails if it does not fail). */
+function failure(step: NextStep): Error {
+  if (step.kind !== 'fail') throw new Error(`expected a failure, got ${step.kind}`);
+  return step.error;
+}
 
 describe('nextStep', () => {
   it('gives a 2xx answer as it is, and tries once more with a fresh token after a 401', () => {
@@ -73,7 +80,8 @@ describe('nextStep', () => {
 
   it('gives up when the retries or the time budget are spent, and names a certificate problem as configuration', () => {
     expect(nextStep(failed('ECONNREFUSED', false), state({ attempts: 5 }))).toMatchObject({ kind: 'fail' });
-    const certificate = nextStep(failed('UNABLE_TO_VERIFY_LEAF_SIGNATURE', false), state());
-    expect((certificate as { error: Error }).error.name).toBe('ConfigError');
+    expect(failure(nextStep(failed('UNABLE_TO_VERIFY_LEAF_SIGNATURE', false), state()))).toBeInstanceOf(
+      ConfigError,
+    );
   });
 });
