@@ -68,14 +68,11 @@ describe('nextStep', () => {
 
   it('sends again a call none of which was written; one that was is an unknown outcome', () => {
     expect(nextStep(failed('ECONNREFUSED', false), state())).toEqual({ kind: 'again', waitMs: 100 });
-    const lost = nextStep(failed('ECONNRESET', true), state());
-    expect(lost).toMatchObject({ kind: 'fail' });
-    expect((lost as { error: Error }).error.name).toBe('OutcomeUnknownError');
-    expect((lost as { error: { what: string } }).error.what).toMatch(
-      /broke after POST .*provisionOnDemand was sent/,
-    );
-    const timedOut = nextStep(failed('UND_ERR_ABORTED', true, true), state());
-    expect((timedOut as { error: { what: string } }).error.what).toMatch(/did not answer within 1000 ms/);
+    const lost = failure(nextStep(failed('ECONNRESET', true), state()));
+    expect(lost).toBeInstanceOf(OutcomeUnknownError);
+    expect((lost as OutcomeUnknownError).what).toMatch(/broke after POST .*provisionOnDemand was sent/);
+    const timedOut = failure(nextStep(failed('UND_ERR_ABORTED', true, true), state()));
+    expect((timedOut as OutcomeUnknownError).what).toMatch(/did not answer within 1000 ms/);
   });
 
   it('gives up when the retries or the time budget are spent, and names a certificate problem as configuration', () => {
