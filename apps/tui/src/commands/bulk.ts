@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { subjectRequest, targetMatchesSource } from '@ondemand/core';
-import { TransportError } from '@ondemand/transport';
+import { targetMatchesSource } from '@ondemand/core';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
+import { provisionRow } from '../bulk/provision-row.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
+import { runPool } from '../bulk/worker-pool.js';
 import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
 import { decodeText } from '../decode-text.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
@@ -165,57 +166,18 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       interrupted.value = true;
       io.stderr.write('\nstopping: the rows in flight finish, the rest are not sent…\n');
     });
-    const queue = [...pending];
     try {
       // As many workers as the window allows at once: the limiter, not the workers, sets the pace.
-      const workers = Math.max(1, Math.min(snapshot?.limit ?? 5, queue.length));
-      await Promise.all(
-        Array.from({ length: workers }, async () => {
-          for (let row = queue.shift(); row && !interrupted.value; row = queue.shift()) {
-            const at = new Date().toISOString();
-            const base = { line: row.line, objectId: row.objectId, objectTypeName: row.objectTypeName, at };
-            try {
-              const ruleId = ruleFor(row);
-              const body = subjectRequest({
-                ruleId,
-                objectId: row.objectId,
-                objectTypeName: row.objectTypeName,
-                memberIds: row.members,
-              });
-              const result = await graph.provisionOnDemand(sp, job, body, {
-                signal,
-                // Each attempt leaves a line first: a run stopped now knows what was in flight, and when.
-                beforeAttempt: () => journal.record({ ...base, sending: true, at: new Date().toISOString() }),
-              });
-              await journal.record({
-                ...base,
-                // When the answer came: after the attempt's own `sending` mark.
-                at: new Date().toISOString(),
-                result: result.result,
-                errorCode: result.details.errorCode ?? null,
-                action: result.report.action ?? null,
-                requestId: result.requestId,
-                details: result.details,
-                report: result.report,
-              });
-              progress.count(result.result);
-            } catch (error) {
-              if (!(error instanceof TransportError) || error.code === 'config' || error.code === 'auth')
-                throw error;
-              // Cancelled before it was sent: nothing ran, and the next run sends it.
-              if (error.code === 'aborted') continue;
-              await journal.record({
-                ...base,
-                at: new Date().toISOString(),
-                error: error.message,
-                errorCode: error.details.graphCode ?? error.code,
-                requestId: error.requestId,
-              });
-              progress.count('error');
-            }
-            show(false);
-          }
-        }),
+      await runPool(
+        pending,
+        snapshot?.limit ?? 5,
+        async (row) => {
+          const outcome = await provisionRow(graph, { sp, job, ruleId: ruleFor(row) }, row, journal, signal);
+          if (outcome === 'not sent') return;
+          progress.count(outcome);
+          show(false);
+        },
+        () => interrupted.value,
       );
     } finally {
       clearInterval(ticking);
