@@ -77,10 +77,8 @@ describe('the answer to a held request', () => {
     const denied = await heldAnswer(
       record({
         state: 'denied',
-        reviews: [
-          { principal: 'approver', roles: ['approver'], decision: 'deny', reason: 'not now', at: 'x' },
-        ],
-      } as Partial<ApprovalRecord>),
+        reviews: [{ principal: 'approver', decision: 'deny', reason: 'not now', at: 'x' }],
+      }),
     );
     expect(denied.status).toBe(403);
     expect(JSON.parse(denied.text).error.message).toBe(
