@@ -14,13 +14,17 @@ export interface ApprovalQuery {
   limit: number;
 }
 
-/** Where approvals are kept, and every change to them, each in one transaction. */
-export interface ApprovalStore {
+/** Approval records in and out, as every backend keeps them. */
+export interface ApprovalReads {
   createApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
   /** Approvals, newest first, filtered; each with the cursor that pages on after it. */
   queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>>;
+}
+
+/** Where approvals are kept, and every change to them, each in one transaction. */
+export interface ApprovalStore extends ApprovalReads {
   /** Withdraws a pending approval (its requester, or an admin); returns it after. */
   withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord>;
   /** Adds a review in one transaction, enforcing every rule; returns the approval after it. */

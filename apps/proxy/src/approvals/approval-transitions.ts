@@ -1,7 +1,6 @@
 import type { Role } from '../auth/roles.js';
 import {
   type ApprovalRecord,
-  type ApprovalState,
   applyReview,
   applyWithdraw,
   asClaimed,
@@ -9,7 +8,7 @@ import {
   holdsClaim,
   type Review,
 } from './approval.js';
-import type { ApprovalQuery } from './approval-store.js';
+import type { ApprovalReads } from './approval-store.js';
 
 /** A change to one approval: the record to write (if any) and what to answer. */
 export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
@@ -18,12 +17,7 @@ export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
 };
 
 /** What a backend keeps of approvals: records in and out, and one change to one record at a time. */
-export interface ApprovalRecords {
-  createApproval(record: ApprovalRecord): Promise<void>;
-  getApproval(id: string): Promise<ApprovalRecord | undefined>;
-  listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
-  /** Approvals, newest first, filtered; each with the cursor that pages on after it. */
-  queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>>;
+export interface ApprovalRecords extends ApprovalReads {
   /**
    * Reads the record, applies `change` and writes what it returns, in one transaction (with the row
    * locked where the database has rows to lock).

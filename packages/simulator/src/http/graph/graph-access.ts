@@ -1,9 +1,13 @@
 import type { Context } from 'hono';
 import type { SeedGroup, SeedJob, SeedServicePrincipal, SeedUser } from '../../seed/seed-schema.js';
+import type { JobState } from '../../tenant.js';
 import { graphError } from '../graph-error.js';
 import { compileFilter, compileSearch, page, selectProperties, skipToken } from '../odata.js';
 import type { SimulatorContext } from '../simulator-context.js';
 import { type Caller, DIRECTORY_ROLES } from '../token-service.js';
+
+/** A job found for a call: its app, its seed and its state in the tenant. */
+export type FoundJob = { sp: SeedServicePrincipal; job: SeedJob; state: JobState };
 
 /** What Graph's routes share: the permissions each needs, answers in Graph's shapes, the views. */
 

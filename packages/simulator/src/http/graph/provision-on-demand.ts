@@ -4,8 +4,7 @@ import { ProvisionRequestError } from '../../engine/provision-engine.js';
 import { graphError } from '../graph-error.js';
 import { MAX_BODY_BYTES, readBodyText } from '../request-body.js';
 import type { SimulatorContext } from '../simulator-context.js';
-import { adminRoles, type Env, graphBase, throttled } from './graph-access.js';
-import type { FoundJob } from './service-principal-routes.js';
+import { adminRoles, type Env, type FoundJob, graphBase, throttled } from './graph-access.js';
 
 /**
  * provisionOnDemand as Graph answers it: the caller's role for a signed-in user, the app's rate

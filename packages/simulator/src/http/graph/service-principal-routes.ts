@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { SeedJob, SeedServicePrincipal } from '../../seed/seed-schema.js';
-import type { JobState } from '../../tenant.js';
+import type { SeedServicePrincipal } from '../../seed/seed-schema.js';
 import { graphError } from '../graph-error.js';
 import { selectProperties } from '../odata.js';
 import type { SimulatorContext } from '../simulator-context.js';
@@ -9,6 +8,7 @@ import type { Caller } from '../token-service.js';
 import {
   collection,
   type Env,
+  type FoundJob,
   graphBase,
   jobView,
   notFound,
@@ -19,9 +19,6 @@ import {
   servicePrincipalView,
 } from './graph-access.js';
 import { provisionOnDemand } from './provision-on-demand.js';
-
-/** A job found for a call: its app, its seed and its state in the tenant. */
-export type FoundJob = { sp: SeedServicePrincipal; job: SeedJob; state: JobState };
 
 /** `/servicePrincipals`: the apps this caller may see, their jobs and schemas, and provisionOnDemand. */
 export function servicePrincipalRoutes(sim: SimulatorContext): Hono<Env> {
