@@ -101,7 +101,8 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     expect(cancelled).toMatch(/0 of 1 calls left in this window/);
     expect(cancelled).not.toMatch(/· \d+ waiting/);
     // Back where the call was asked for (the subject search takes letters, so Ctrl-C leaves).
-    expect(cancelled).toMatch(/❯ Alex Vance/);
+    expect(cancelled).toMatch(/Provision a user/);
+    await terminal.waitFor(/❯ Alex Vance/);
     terminal.keys('C-c');
     const after = await terminal.waitFor(/\[exited \d+\]/, 3_000);
     expect(after).not.toMatch(/quit: the call/);

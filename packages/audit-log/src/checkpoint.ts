@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { z } from 'zod';
 import type { ChainHead } from './entry.js';
 
@@ -52,6 +60,16 @@ export class CheckpointSigner {
       keyId: this.keyId,
       signature: sign(null, checkpointMessage(unsigned), this.#key).toString('base64'),
     };
+  }
+
+  /**
+   * A secret for another use of the same trust (the outcome spool's MACs), derived from the private
+   * key and `purpose` (HMAC-SHA256): kept wherever the key is, never beside the database.
+   */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.#key.export({ type: 'pkcs8', format: 'der' }))
+      .update(purpose)
+      .digest();
   }
 
   /** Never shows the key. */

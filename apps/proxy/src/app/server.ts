@@ -138,7 +138,10 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     now,
     say,
     checkpointer,
-    spool: new OutcomeSpool(perReplica(config.audit.spoolFile) ?? defaultSpoolFile(config, replica)),
+    spool: new OutcomeSpool(
+      perReplica(config.audit.spoolFile) ?? defaultSpoolFile(config, replica),
+      signer?.deriveKey('ondemand-outcome-spool/1'),
+    ),
   });
   const webhookSecret = config.webhook ? env[config.webhook.secretEnv] : undefined;
   if (config.webhook && !webhookSecret)

@@ -112,7 +112,14 @@ export class AuditLog {
     try {
       const written = await this.options.spool.flush(
         (entries) => this.append(entries),
-        (ids) => this.options.store.withOutcome(ids),
+        () => this.options.store.forwardsWithoutOutcome(),
+        (refused) => {
+          for (const { line, why } of refused)
+            this.options.say(
+              'error',
+              `the outcome spool's line ${line} is not one this proxy kept (${why}): it was not written to the audit log (copied to ${this.options.spool.path}.refused)`,
+            );
+        },
       );
       if (written > 0)
         this.options.say('warn', `${written} kept outcome entries were written to the audit log`);
