@@ -30,8 +30,6 @@ export interface AuditStore {
   addCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /** Forward entries that no outcome entry answers (by request id), oldest first. */
   forwardsWithoutOutcome(): Promise<AuditEntry[]>;
-  /** Of these request ids, the ones that already have an outcome entry. */
-  withOutcome(requestIds: string[]): Promise<Set<string>>;
 }
 
 /** The message both stores give when the chain's head row is gone. */

@@ -53,9 +53,6 @@ export abstract class ComposedStore implements ProxyStore {
   forwardsWithoutOutcome() {
     return this.parts.audit.forwardsWithoutOutcome();
   }
-  withOutcome(...args: Parameters<AuditStore['withOutcome']>) {
-    return this.parts.audit.withOutcome(...args);
-  }
 
   createApproval(...args: Parameters<ApprovalStore['createApproval']>) {
     return this.parts.approvals.createApproval(...args);

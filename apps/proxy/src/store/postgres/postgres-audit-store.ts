@@ -103,13 +103,4 @@ export class PostgresAuditStore implements AuditStore {
     );
     return rows.map(rowEntry);
   }
-
-  async withOutcome(requestIds: string[]): Promise<Set<string>> {
-    if (requestIds.length === 0) return new Set();
-    const { rows } = await this.db.query<{ request_id: string }>(
-      "SELECT DISTINCT request_id FROM audit WHERE action = 'outcome' AND request_id = ANY($1)",
-      [requestIds],
-    );
-    return new Set(rows.map((row) => row.request_id));
-  }
 }

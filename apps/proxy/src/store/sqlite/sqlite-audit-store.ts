@@ -92,15 +92,6 @@ export class SqliteAuditStore implements AuditStore {
     );
   }
 
-  async withOutcome(requestIds: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const statement = this.db.statement(
-      "SELECT 1 FROM audit WHERE request_id = ? AND action = 'outcome' LIMIT 1",
-    );
-    for (const id of requestIds) if (this.db.run(() => statement.get(id))) found.add(id);
-    return found;
-  }
-
   #rows(sql: string, ...values: unknown[]): AuditEntry[] {
     return (this.db.run(() => this.db.statement(sql).all(...values)) as AuditRow[]).map(rowEntry);
   }
