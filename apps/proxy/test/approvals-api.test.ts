@@ -316,4 +316,28 @@ describe('approvals as services and SDKs need them', () => {
     );
     expect(page.json['@odata.context']).toMatch(/^https:\/\/ondemand\.example\.com\//);
   });
+
+  it('holds at most maxPendingPerRequester requests of one requester: one more is refused (429) and audited, the same one again is not', async () => {
+    const proxy = await start({ config: { maxPendingPerRequester: 2 } });
+    const groupWith = (member: string) =>
+      JSON.stringify(groupRequest({ ruleId: ids.groupRule, groupId: ids.group, memberIds: [member] }));
+    const [first, second] = [ids.groupMembers[0]!, ids.groupMembers[1]!];
+    for (const member of [first, second])
+      expect(
+        (await proxy.call(groupPath, { key: proxy.keys.requester, body: groupWith(member) })).status,
+      ).toBe(202);
+    const third = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    expect(third.status).toBe(429);
+    expect(third.json.error.message).toMatch(/^You have 2 requests waiting for approval/);
+    expect((await entries(proxy, '&action=rejected')).at(-1)?.detail).toMatchObject({ status: 429 });
+    // Asking again for one that waits gets that one, not a refusal.
+    expect((await proxy.call(groupPath, { key: proxy.keys.requester, body: groupWith(first) })).status).toBe(
+      202,
+    );
+    // Another requester has a share of their own.
+    expect((await proxy.call(groupPath, { key: proxy.keys['requester-2'], body: groupBody })).status).toBe(
+      202,
+    );
+    expect((await proxy.store.listApprovals('pending')).length).toBe(3);
+  });
 });

@@ -163,6 +163,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     audit,
     metrics,
     maxQueuedCalls: config.maxQueuedCalls,
+    maxQueuedCallsPerPrincipal: config.maxQueuedCallsPerPrincipal,
     rateLimit: config.graph.rateLimit,
     replica,
   });

@@ -138,6 +138,12 @@ export class ApprovalService {
     );
   }
 
+  /** How many of this requester's requests wait for approval. */
+  async pendingOf(requester: string): Promise<number> {
+    return (await this.#store.listApprovals('pending')).filter((record) => record.requester === requester)
+      .length;
+  }
+
   /** Withdraws a pending request (by whoever asked for it, or an admin): it never runs. */
   async withdraw(id: string, by: { principal: string; admin: boolean }): Promise<ApprovalRecord> {
     const withdrawn = await this.#store.withdraw(id, by, this.#now());

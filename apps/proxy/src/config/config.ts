@@ -72,6 +72,10 @@ export const proxyConfigSchema = z
     replicaLeaseSeconds: z.number().positive().default(60),
     /** Calls waiting for the rate limit beyond this answer 503 with Retry-After at once. */
     maxQueuedCalls: z.number().int().positive().default(25),
+    /** One principal's calls waiting beyond this answer 503 at once: a share for everyone else (default: half of maxQueuedCalls). */
+    maxQueuedCallsPerPrincipal: z.number().int().positive().optional(),
+    /** Requests one requester may have waiting for approval at once; one more answers 429. */
+    maxPendingPerRequester: z.number().int().positive().default(50),
     graph: z.strictObject({
       cloud: z.enum(['global', 'usgov', 'dod']).optional(),
       baseUrl: z.url().optional(),

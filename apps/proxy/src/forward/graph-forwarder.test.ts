@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { AuthError, type GraphAnswer, type GraphClient, OutcomeUnknownError } from '@ondemand/transport';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,10 @@ import { GraphForwarder } from './graph-forwarder.js';
 type Forward = GraphClient['forwardProvisionOnDemand'];
 
 /** A forwarder over a fake Graph client (`send` answers each attempt) and a real audit log in memory. */
-function forwarderWith(send: Forward, options: { maxQueuedCalls?: number } = {}) {
+function forwarderWith(
+  send: Forward,
+  options: { maxQueuedCalls?: number; maxQueuedCallsPerPrincipal?: number } = {},
+) {
   const store = new SqliteStore(':memory:');
   const audit = new AuditLog({
     store,
@@ -25,6 +29,9 @@ function forwarderWith(send: Forward, options: { maxQueuedCalls?: number } = {})
     audit,
     metrics: new Metrics(),
     maxQueuedCalls: options.maxQueuedCalls ?? 10,
+    ...(options.maxQueuedCallsPerPrincipal
+      ? { maxQueuedCallsPerPrincipal: options.maxQueuedCallsPerPrincipal }
+      : {}),
     rateLimit: { limit: 5, windowMs: 10_000 },
     replica: 'r1',
   });
@@ -103,5 +110,29 @@ describe('GraphForwarder', () => {
     expect(second.answer.headers['Retry-After']).toMatch(/^\d+$/);
     release();
     expect((await first).sent).toBe('yes');
+  });
+
+  it('keeps a share of the queue for everyone else: one principal holds at most half of it', async () => {
+    const waiting: Array<() => void> = [];
+    const slow = forwarderWith(
+      () =>
+        new Promise((resolve) => {
+          waiting.push(() => resolve(graphAnswer(200, '{}')));
+        }),
+      { maxQueuedCalls: 4 },
+    );
+    const as = (principal: string) => ({
+      ...slow.call,
+      who: { principal, requestId: `${principal}-${waiting.length}` },
+    });
+    const first = [slow.forwarder.forward(as('hog')), slow.forwarder.forward(as('hog'))];
+    const refused = await slow.forwarder.forward(as('hog'));
+    expect(refused).toMatchObject({ sent: 'no', answer: { status: 503 } });
+    expect(JSON.parse(refused.answer.text).error.message).toMatch(/^You already have 2 calls waiting/);
+    const other = slow.forwarder.forward(as('someone-else'));
+    await until('the other caller’s call is under way', () => waiting.length === 3);
+    for (const release of waiting) release();
+    expect((await other).sent).toBe('yes');
+    for (const call of first) expect((await call).sent).toBe('yes');
   });
 });

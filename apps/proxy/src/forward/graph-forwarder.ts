@@ -41,6 +41,8 @@ export interface GraphForwarderOptions {
   metrics: Metrics;
   /** Calls waiting for the rate limit beyond this are refused at once. */
   maxQueuedCalls: number;
+  /** One principal's calls waiting beyond this are refused at once (default: half of `maxQueuedCalls`). */
+  maxQueuedCallsPerPrincipal?: number | undefined;
   rateLimit: { limit: number; windowMs: number } | undefined;
   /** This replica's name, written on every forward (a restart records lost outcomes for its own). */
   replica: string;
@@ -55,6 +57,8 @@ export interface GraphForwarderOptions {
 export class GraphForwarder {
   /** provisionOnDemand calls of this replica waiting for (or in) their turn at Graph. */
   #queued = 0;
+  /** The same, by principal: no one of them may take the whole queue. */
+  readonly #queuedBy = new Map<string, number>();
 
   constructor(private readonly options: GraphForwarderOptions) {
     options.metrics.gauge(
@@ -76,26 +80,37 @@ export class GraphForwarder {
         }),
       );
 
-    // A caller would wait longer than it is worth for the rate limit: say so now, send nothing.
-    if (this.#queued >= this.options.maxQueuedCalls) {
+    // A caller would wait longer than it is worth for the rate limit, or one principal would take
+    // more than its share of the queue: say so now, send nothing.
+    const principal = call.who.principal ?? '';
+    const mine = this.#queuedBy.get(principal) ?? 0;
+    const share =
+      this.options.maxQueuedCallsPerPrincipal ?? Math.max(1, Math.floor(this.options.maxQueuedCalls / 2));
+    const full = this.#queued >= this.options.maxQueuedCalls;
+    const overShare = !full && mine >= share;
+    if (full || overShare) {
       metrics.queueFull.inc();
       const { limit, windowMs } = this.options.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
-      const retryAfter = Math.max(1, Math.ceil(((this.#queued / limit) * windowMs) / 1000));
+      const ahead = overShare ? mine : this.#queued;
+      const retryAfter = Math.max(1, Math.ceil(((ahead / limit) * windowMs) / 1000));
       await audit.append([
         audit.entry('outcome', call.who, {
           ...where,
-          detail: { status: 503, sent: 'no', error: 'queue_full' },
+          detail: { status: 503, sent: 'no', error: overShare ? 'principal_queue_full' : 'queue_full' },
         }),
       ]);
       return notSentBecause(
         503,
         'ServiceUnavailable',
-        `${this.#queued} calls are already waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s); nothing was sent. Try again in ${retryAfter} s.`,
+        overShare
+          ? `You already have ${mine} calls waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s), your share of this proxy's queue; nothing was sent. Try again in ${retryAfter} s.`
+          : `${this.#queued} calls are already waiting for Graph's rate limit (${limit} per ${windowMs / 1000} s); nothing was sent. Try again in ${retryAfter} s.`,
         { 'Retry-After': String(retryAfter) },
       );
     }
     // The slot is taken now, before any await, so calls arriving together cannot all slip in.
     this.#queued += 1;
+    this.#queuedBy.set(principal, mine + 1);
     const started = performance.now();
     let attempts = 0;
     try {
@@ -163,6 +178,9 @@ export class GraphForwarder {
       return refused;
     } finally {
       this.#queued -= 1;
+      const left = (this.#queuedBy.get(principal) ?? 1) - 1;
+      if (left > 0) this.#queuedBy.set(principal, left);
+      else this.#queuedBy.delete(principal);
     }
   }
 }

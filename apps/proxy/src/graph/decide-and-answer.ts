@@ -2,6 +2,7 @@ import { auditContext, ids, type ProxyContext, type ProxyRequest } from '../app/
 import { namesForApprovers } from '../approvals/approval-names.js';
 import { answerHeld } from '../approvals/held-request.js';
 import { graphError, respond } from '../http/graph-shaped-answer.js';
+import { ProxyError } from '../http/proxy-error.js';
 import type { SettleOutcome } from '../idempotency/idempotency.js';
 import { decide } from '../policy/policy.js';
 import { describeSubjects } from '../policy/subjects.js';
@@ -25,6 +26,32 @@ export async function decideAndAnswer(
   const verdict = decide(ctx.config.policy, { servicePrincipalId, jobId, body, caller });
   metrics.decisions.inc({ decision: verdict.decision });
   const who = auditContext(c);
+  const held =
+    verdict.decision === 'require_approval'
+      ? {
+          requester: caller.principal,
+          reason,
+          apiVersion,
+          servicePrincipalId,
+          jobId,
+          body,
+          rule: verdict.rule,
+          approvals: verdict.approvals,
+        }
+      : undefined;
+  // A requester's waiting requests are bounded (each is an approver's work, and a row read by every
+  // list): a new one past the cap is refused before anything is recorded as decided.
+  const waiting = held ? await approvals.findPending(held) : undefined;
+  if (held && !waiting) {
+    const pending = await approvals.pendingOf(caller.principal);
+    if (pending >= ctx.config.maxPendingPerRequester)
+      throw new ProxyError(
+        429,
+        'TooManyRequests',
+        `You have ${pending} requests waiting for approval, as many as this proxy holds for one requester: withdraw one (POST /approvals/{id}/withdraw) or wait until one is decided.`,
+        { headers: { 'Retry-After': '60' } },
+      );
+  }
   // Request and decision in one transaction: one disk sync, both durable before anything goes on.
   await audit.append([
     audit.entry('request', who, {
@@ -58,20 +85,10 @@ export async function decideAndAnswer(
     };
   }
   if (verdict.decision === 'require_approval') {
-    const request = {
-      requester: caller.principal,
-      reason,
-      apiVersion,
-      servicePrincipalId,
-      jobId,
-      body,
-      rule: verdict.rule,
-      approvals: verdict.approvals,
-    };
     // Asking again while the same request waits gets that one, not a second for an approver to run too.
     const record =
-      (await approvals.findPending(request)) ??
-      (await approvals.create({ ...request, names: await namesForApprovers(ctx.graph, target, directory) }));
+      waiting ??
+      (await approvals.create({ ...held!, names: await namesForApprovers(ctx.graph, target, directory) }));
     return {
       response: await answerHeld(ctx, c, record),
       settle: { ran: true, answer: { kind: 'approval', id: record.id } },
