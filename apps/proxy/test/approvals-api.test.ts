@@ -340,4 +340,28 @@ describe('approvals as services and SDKs need them', () => {
     );
     expect((await proxy.store.listApprovals('pending')).length).toBe(3);
   });
+
+  it("records the Graph reads the proxy made with its own permissions for a request, in that request's entries", async () => {
+    const proxy = await start();
+    const asked = await held(proxy);
+    const mine = (await entries(proxy)).filter(
+      (entry) => entry.requestId === asked.headers.get('request-id'),
+    );
+    const request = mine.find((entry) => entry.action === 'request')!;
+    const decision = mine.find((entry) => entry.action === 'decision')!;
+    expect(request.detail.proxyReads).toEqual([
+      { call: 'POST /directoryObjects/getByIds', for: 'subject types', objects: 2 },
+    ]);
+    expect(decision.detail.proxyReads).toEqual([
+      { call: `GET /servicePrincipals/${ids.groupServicePrincipal}`, for: 'the names approvers read' },
+      {
+        call: `GET /servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs`,
+        for: 'the names approvers read',
+      },
+      {
+        call: `GET /servicePrincipals/${ids.groupServicePrincipal}/synchronization/jobs/${ids.groupJob}/schema`,
+        for: 'the names approvers read',
+      },
+    ]);
+  });
 });

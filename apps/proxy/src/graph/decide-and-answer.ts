@@ -8,6 +8,7 @@ import { decide } from '../policy/policy.js';
 import { describeSubjects } from '../policy/subjects.js';
 import type { Target } from './provision-target.js';
 import { graphAnswerText } from './public-links.js';
+import type { ProxyRead } from './subject-check.js';
 import type { DirectoryEntry } from './subject-directory.js';
 
 /** The policy's decision on a request, audited, and its answer: refused, held, or Graph's. */
@@ -15,9 +16,10 @@ export async function decideAndAnswer(
   ctx: ProxyContext,
   c: ProxyRequest,
   target: Target,
-  directory: Map<string, DirectoryEntry>,
+  checked: { directory: Map<string, DirectoryEntry>; reads: ProxyRead[] },
   reason: string | null,
 ): Promise<{ response: Response; settle: SettleOutcome }> {
+  const { directory, reads } = checked;
   const { audit, approvals, metrics } = ctx;
   const { servicePrincipalId, jobId, body, apiVersion } = target;
   const subject = describeSubjects(body);
@@ -52,6 +54,8 @@ export async function decideAndAnswer(
         { headers: { 'Retry-After': '60' } },
       );
   }
+  // Read before anything is recorded, so what the proxy read for this request is in its entries.
+  const naming = held && !waiting ? await namesForApprovers(ctx.graph, target, directory) : undefined;
   // Request and decision in one transaction: one disk sync, both durable before anything goes on.
   await audit.append([
     audit.entry('request', who, {
@@ -62,13 +66,20 @@ export async function decideAndAnswer(
         // The names the directory gave for the subjects (looked up for the type check anyway), so an
         // auditor reads who, not only an id, for direct calls as for held ones.
         ...(named(directory) ? { names: named(directory) } : {}),
+        // The Graph reads the proxy made for it with its own permissions.
+        ...(reads.length > 0 ? { proxyReads: reads } : {}),
       },
     }),
     audit.entry('decision', who, {
       ...where,
       detail:
         verdict.decision === 'require_approval'
-          ? { decision: verdict.decision, rule: verdict.rule, approvals: verdict.approvals }
+          ? {
+              decision: verdict.decision,
+              rule: verdict.rule,
+              approvals: verdict.approvals,
+              ...(naming && naming.reads.length > 0 ? { proxyReads: naming.reads } : {}),
+            }
           : { ...verdict },
     }),
   ]);
@@ -86,9 +97,7 @@ export async function decideAndAnswer(
   }
   if (verdict.decision === 'require_approval') {
     // Asking again while the same request waits gets that one, not a second for an approver to run too.
-    const record =
-      waiting ??
-      (await approvals.create({ ...held!, names: await namesForApprovers(ctx.graph, target, directory) }));
+    const record = waiting ?? (await approvals.create({ ...held!, names: naming!.names }));
     return {
       response: await answerHeld(ctx, c, record),
       settle: { ran: true, answer: { kind: 'approval', id: record.id } },

@@ -20,11 +20,11 @@ export function graphRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     await requireRole(ctx, c, ['requester'], 'Provisioning');
     const target = await provisionTarget(c, ctx.config.maxBodyBytes);
     const reason = requesterReason(c);
-    const directory = await subjectTypes(ctx, target);
+    const checked = await subjectTypes(ctx, target);
     // A retry with the same Idempotency-Key gets the first answer; the policy decides a first one.
     return answerOnce(ctx, c, target, {
       replayApproval: async (id) => answerHeld(ctx, c, (await ctx.approvals.get(id))!),
-      decide: () => decideAndAnswer(ctx, c, target, directory, reason),
+      decide: () => decideAndAnswer(ctx, c, target, checked, reason),
     });
   });
   app.get(`/:version{${API_VERSION_PATTERN}}/*`, (c) => read(ctx, c));

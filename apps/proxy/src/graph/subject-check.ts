@@ -11,13 +11,19 @@ import { type DirectoryEntry, entraObjectIds, typeMismatches } from './subject-d
 export async function subjectTypes(
   ctx: Pick<ProxyContext, 'config' | 'subjects'>,
   { body, apiVersion, servicePrincipalId }: Target,
-): Promise<Map<string, DirectoryEntry>> {
+): Promise<{ directory: Map<string, DirectoryEntry>; reads: ProxyRead[] }> {
   const ids = entraObjectIds(body);
-  if (!ctx.config.policy.checkSubjectTypes || ids.length === 0) return new Map();
+  if (!ctx.config.policy.checkSubjectTypes || ids.length === 0) return { directory: new Map(), reads: [] };
   let directory: Map<string, DirectoryEntry>;
+  let reads: ProxyRead[];
   try {
     // The app too, in the same call: its name goes into the audit entry beside the subjects'.
-    directory = await ctx.subjects.lookup([...ids, servicePrincipalId], apiVersion);
+    const found = await ctx.subjects.lookup([...ids, servicePrincipalId], apiVersion);
+    directory = found.entries;
+    reads =
+      found.asked > 0
+        ? [{ call: 'POST /directoryObjects/getByIds', for: 'subject types', objects: found.asked }]
+        : [];
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
     // The permission is the fix only when Graph refused the read; a sign-in or a network failure
@@ -33,5 +39,8 @@ export async function subjectTypes(
   }
   const mismatches = typeMismatches(body, directory);
   if (mismatches.length > 0) throw invalidInput(mismatches, 'Invalid request');
-  return directory;
+  return { directory, reads };
 }
+
+/** A Graph read the proxy made with its own permissions for a request, as its audit entries record it. */
+export type ProxyRead = { call: string; for: string; objects?: number; failed?: true };

@@ -24,7 +24,11 @@ export class SubjectDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async lookup(ids: string[], apiVersion: ApiVersion): Promise<Map<string, DirectoryEntry>> {
+  /** The entries found, and how many ids Graph was asked about (the rest were known): for the audit. */
+  async lookup(
+    ids: string[],
+    apiVersion: ApiVersion,
+  ): Promise<{ entries: Map<string, DirectoryEntry>; asked: number }> {
     const found = new Map<string, DirectoryEntry>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
@@ -40,7 +44,7 @@ export class SubjectDirectory {
         this.#cache.set(object.id.toLowerCase(), { ...entry, until: this.now() + CACHE_MS });
       }
     }
-    return found;
+    return { entries: found, asked: missing.length };
   }
 }
 
