@@ -316,6 +316,18 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(simPaths()).toContain(decodeURI(odd));
   });
 
+  it('serves /metrics to anyone by default, and with metricsNeedKey only to a caller with a key', async () => {
+    const open = await start();
+    expect((await open.call('/metrics')).status).toBe(200);
+    const closed = await start({ config: { metricsNeedKey: true } });
+    const refused = await closed.call('/metrics');
+    expect(refused.status).toBe(401);
+    expect(refused.text).not.toContain('ondemand_proxy_');
+    const scraped = await closed.call('/metrics', { key: closed.keys.auditor });
+    expect(scraped.status).toBe(200);
+    expect(scraped.text).toMatch(/^ondemand_proxy_approvals_pending \d+$/m);
+  });
+
   it('tells an unauthenticated /readyz only whether it is ready', async () => {
     const proxy = await start();
     const open = await proxy.call('/readyz');

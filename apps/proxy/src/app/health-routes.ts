@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { callerOf } from '../auth/authentication.js';
+import { ProxyError } from '../http/proxy-error.js';
 import type { ProxyContext, ProxyEnv } from './context.js';
 import { openApiDocument } from './openapi.js';
 
@@ -28,9 +29,18 @@ export function healthRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     return c.json(principal ? { status, ...checks } : { status }, ready ? 200 : 503);
   });
 
-  app.get('/metrics', async (c) =>
-    c.text(await ctx.metrics.render(), 200, { 'content-type': ctx.metrics.contentType }),
-  );
+  app.get('/metrics', async (c) => {
+    if (ctx.config.metricsNeedKey && !(await callerOf(ctx, c.req.header('authorization'))).principal)
+      throw new ProxyError(
+        401,
+        'InvalidAuthenticationToken',
+        'Metrics need a key here: send Authorization: Bearer <API key>.',
+        {
+          headers: { 'WWW-Authenticate': 'Bearer realm="ondemand-proxy"' },
+        },
+      );
+    return c.text(await ctx.metrics.render(), 200, { 'content-type': ctx.metrics.contentType });
+  });
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   return app;
 }

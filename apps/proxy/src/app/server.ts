@@ -182,7 +182,8 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   metrics.gauge(
     'ondemand_proxy_approvals_pending',
     'Approvals waiting for reviews, across all replicas.',
-    async () => (await store.listApprovals('pending')).length,
+    // Counted by the database at each scrape: never every record read.
+    () => store.countApprovals({ state: 'pending' }),
   );
   await approvals.recover();
   const lost = await audit.recordLostOutcomes(replica);

@@ -106,6 +106,17 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     expect((await store.getApproval(record.id))!.state).toBe('expired');
     expect(audited).toEqual(['expired']);
     expect(await store.listApprovals('pending')).toEqual([]);
+    expect(await store.countApprovals({ state: 'expired' })).toBe(1);
+  });
+
+  it('counts approvals by state and requester in the database', async () => {
+    const { service, store, create } = await setup();
+    await create(1, 60);
+    await create(1, 60);
+    expect(await store.countApprovals({ state: 'pending' })).toBe(2);
+    expect(await service.pendingOf('alice')).toBe(2);
+    expect(await service.pendingOf('bob')).toBe(0);
+    expect(await store.countApprovals({ state: 'approved' })).toBe(0);
   });
 
   it('never runs an approval whose approving review is not in the audit log: it writes it first', async () => {

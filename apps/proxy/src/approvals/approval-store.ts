@@ -19,6 +19,8 @@ export interface ApprovalReads {
   createApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(state?: ApprovalState): Promise<ApprovalRecord[]>;
+  /** How many approvals are in `state` (of `requester`, when given): counted by the database, not read. */
+  countApprovals(filter: { state: ApprovalState; requester?: string }): Promise<number>;
   /** Approvals, newest first, filtered; each with the cursor that pages on after it. */
   queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>>;
 }

@@ -74,6 +74,8 @@ export const proxyConfigSchema = z
     maxQueuedCalls: z.number().int().positive().default(25),
     /** One principal's calls waiting beyond this answer 503 at once: a share for everyone else (default: half of maxQueuedCalls). */
     maxQueuedCallsPerPrincipal: z.number().int().positive().optional(),
+    /** `/metrics` only for a caller with a valid key (any role): its counts say how the proxy is used. */
+    metricsNeedKey: z.boolean().default(false),
     /** Requests one requester may have waiting for approval at once; one more answers 429. */
     maxPendingPerRequester: z.number().int().positive().default(50),
     graph: z.strictObject({

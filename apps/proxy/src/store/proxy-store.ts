@@ -63,6 +63,9 @@ export abstract class ComposedStore implements ProxyStore {
   listApprovals(...args: Parameters<ApprovalStore['listApprovals']>) {
     return this.parts.approvals.listApprovals(...args);
   }
+  countApprovals(...args: Parameters<ApprovalStore['countApprovals']>) {
+    return this.parts.approvals.countApprovals(...args);
+  }
   queryApprovals(...args: Parameters<ApprovalStore['queryApprovals']>) {
     return this.parts.approvals.queryApprovals(...args);
   }

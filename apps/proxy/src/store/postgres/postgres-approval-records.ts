@@ -33,6 +33,19 @@ export class PostgresApprovalRecords implements ApprovalRecords {
     return rows.map((row) => JSON.parse(row.record));
   }
 
+  async countApprovals(filter: { state: ApprovalState; requester?: string }): Promise<number> {
+    const { rows } =
+      filter.requester === undefined
+        ? await this.db.query<{ n: string }>('SELECT count(*) AS n FROM approvals WHERE state = $1', [
+            filter.state,
+          ])
+        : await this.db.query<{ n: string }>(
+            "SELECT count(*) AS n FROM approvals WHERE state = $1 AND (record::jsonb) ->> 'requester' = $2",
+            [filter.state, filter.requester],
+          );
+    return Number(rows[0]!.n);
+  }
+
   async queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>> {
     const values: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER];
     const where: string[] = ['created < $1'];

@@ -28,6 +28,19 @@ export class SqliteApprovalRecords implements ApprovalRecords {
     return rows.map((row) => JSON.parse(row.record));
   }
 
+  async countApprovals(filter: { state: ApprovalState; requester?: string }): Promise<number> {
+    const row = this.db.run(() =>
+      filter.requester === undefined
+        ? this.db.statement('SELECT count(*) AS n FROM approvals WHERE state = ?').get(filter.state)
+        : this.db
+            .statement(
+              "SELECT count(*) AS n FROM approvals WHERE state = ? AND json_extract(record, '$.requester') = ?",
+            )
+            .get(filter.state, filter.requester),
+    ) as { n: number };
+    return row.n;
+  }
+
   async queryApprovals(query: ApprovalQuery): Promise<Array<{ cursor: number; record: ApprovalRecord }>> {
     const where: string[] = ['rowid < ?'];
     const values: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER];
