@@ -10,13 +10,15 @@ import { describe, expect, it } from 'vitest';
 const allowed: Record<string, string[]> = {
   '@ondemand/core': [],
   '@ondemand/audit-log': ['@ondemand/core'],
+  '@ondemand/http-body': [],
   '@ondemand/transport': ['@ondemand/core'],
   '@ondemand/limiter-redis': ['@ondemand/core'],
-  '@ondemand/simulator': ['@ondemand/core'],
+  '@ondemand/simulator': ['@ondemand/core', '@ondemand/http-body'],
   '@ondemand/tui': ['@ondemand/core', '@ondemand/transport', '@ondemand/simulator', '@ondemand/audit-log'],
   '@ondemand/proxy': [
     '@ondemand/core',
     '@ondemand/audit-log',
+    '@ondemand/http-body',
     '@ondemand/transport',
     '@ondemand/limiter-redis',
     '@ondemand/simulator',

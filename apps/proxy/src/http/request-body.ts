@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { readBodyText as readLimitedBody } from '@ondemand/http-body';
 import type { ProxyRequest } from '../app/context.js';
 import { ProxyError } from './proxy-error.js';
 
@@ -11,25 +11,11 @@ export const REVIEW_BODY_BYTES = 16 * 1024;
  * is never read.
  */
 export async function readBodyText(c: ProxyRequest, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new ProxyError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`, {
-      headers: { Connection: 'close' },
-    });
-  if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) {
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
-    return text;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readLimitedBody(c, maxBytes);
+  if (body.ok) return body.text;
+  throw new ProxyError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`, {
+    headers: { Connection: 'close' },
+  });
 }
 
 /** How deep a body's JSON may nest: far past any request's own shape, far short of the stack's. */

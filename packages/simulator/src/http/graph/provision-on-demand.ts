@@ -1,8 +1,9 @@
 import { validateProvisionRequest } from '@ondemand/core';
+import { readBodyText } from '@ondemand/http-body';
 import type { Context } from 'hono';
 import { ProvisionRequestError } from '../../engine/provision-engine.js';
 import { graphError } from '../graph-error.js';
-import { MAX_BODY_BYTES, readBodyText } from '../request-body.js';
+import { MAX_BODY_BYTES } from '../request-body.js';
 import type { SimulatorContext } from '../simulator-context.js';
 import { adminRoles, type Env, type FoundJob, graphBase, throttled } from './graph-access.js';
 
@@ -50,7 +51,7 @@ export async function provisionOnDemand(
       `The content type '${contentType || '(none)'}' is not supported: send the body as application/json.`,
     );
   }
-  const text = await readBodyText(c);
+  const text = await readBodyText(c, MAX_BODY_BYTES);
   if (!text.ok) {
     // The rest of the body is never read, so the connection cannot carry another request.
     return graphError(
