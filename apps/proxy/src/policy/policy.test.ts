@@ -157,10 +157,55 @@ describe('decide', () => {
         },
       ],
     };
+    // Not the single-user rule's: four objects; and the group among them makes it the groups rule's.
     expect(decide(policy, { servicePrincipalId: 'sp', jobId: 'job-1', body, caller })).toMatchObject({
+      decision: 'require_approval',
+      rule: 'groups',
+    });
+    const withoutGroup = {
+      parameters: [
+        {
+          ...body.parameters[0]!,
+          subjects: [
+            {
+              ...body.parameters[0]!.subjects[0]!,
+              links: { manager: body.parameters[0]!.subjects[0]!.links.manager },
+            },
+          ],
+        },
+      ],
+    };
+    expect(
+      decide(policy, { servicePrincipalId: 'sp', jobId: 'job-1', body: withoutGroup, caller }),
+    ).toMatchObject({
       decision: 'deny',
       rule: '(otherwise)',
     });
     expect(describeSubjects(body)).toBe('User 9bb0f679-a883-4a6f-8260-35b491b8b8c8 + 2 managers + 1 owner');
+  });
+
+  it('matches objectType on every object the request provisions: a group linked as an owner is a group', () => {
+    const body = {
+      parameters: [
+        {
+          ruleId: 'r',
+          subjects: [
+            {
+              objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8',
+              objectTypeName: 'User' as const,
+              links: {
+                owners: [
+                  { objectId: '8213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'Group' as const },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(decide(policy, { servicePrincipalId: 'sp', jobId: 'job-1', body, caller })).toMatchObject({
+      decision: 'require_approval',
+      rule: 'groups',
+    });
   });
 });

@@ -22,18 +22,20 @@ export type PolicyDecision =
  * spelling cannot be slipped past with another.
  */
 export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
-  const subjects = request.body.parameters.flatMap((parameter) => parameter.subjects);
   const ruleIds = request.body.parameters.map((parameter) => parameter.ruleId);
   // Every object the request provisions counts: subjects and what they link (members, managers,
   // owners), so a "single user" rule is not passed with a user carrying two managers and a group.
-  const subjectCount = namedObjects(request.body).length;
+  const objects = namedObjects(request.body);
+  const subjectCount = objects.length;
   for (const rule of policy.rules) {
     const match = rule.match;
     const matches =
       within(match.servicePrincipal, request.servicePrincipalId, true) &&
       within(match.job, request.jobId, true) &&
       (!match.ruleId || ruleIds.some((ruleId) => within(match.ruleId, ruleId, true))) &&
-      (!match.objectType || subjects.some((subject) => match.objectType!.includes(subject.objectTypeName))) &&
+      // A type matches wherever it is in the request: a group linked as an owner is a group.
+      (!match.objectType ||
+        objects.some((object) => (match.objectType as readonly string[]).includes(object.objectTypeName))) &&
       (match.minSubjects === undefined || subjectCount >= match.minSubjects) &&
       (match.maxSubjects === undefined || subjectCount <= match.maxSubjects) &&
       within(match.caller, request.caller.principal, false);
