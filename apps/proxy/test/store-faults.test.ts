@@ -13,6 +13,7 @@ import {
   userBody,
   userPath,
   useSimulator,
+  verdict,
 } from './harness.js';
 
 useSimulator();
@@ -41,41 +42,43 @@ describe('the proxy keeps its promises when the store fails', () => {
     expect((await proxy.call('/readyz')).status).toBe(200);
   });
 
-  it('runs no approved request before the log says who approved it: a review stored while the log was away is written first', async () => {
-    let failReviews = 0;
-    const proxy = await start({
-      store: (database) =>
-        new (class extends SqliteStore {
-          override appendAudit(entries: AuditFields[]) {
-            if (failReviews > 0 && entries.some((entry) => entry.action === 'review')) {
-              failReviews--;
-              return Promise.reject(new Error('connection terminated unexpectedly'));
-            }
-            return super.appendAudit(entries);
-          }
-        })(database),
-    });
+  it('stores a review only with its audit entry: while the log cannot take it, the review is refused whole and nothing runs', async () => {
+    const proxy = await start();
     const held = await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
-    failReviews = 1;
-    const review = await proxy.call(`/approvals/${held.json.id}/approve`, {
+    // The chain's head row gone for a moment (a statement that fails): no entry can be written.
+    const db = new Database(join(proxy.dir, 'proxy.sqlite'));
+    const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as {
+      seq: number;
+      hash: string;
+    };
+    db.prepare('DELETE FROM audit_head').run();
+    const refused = await proxy.call(`/approvals/${held.json.id}/approve`, {
       key: proxy.keys.approver,
       body: '{"reason":"CHG-7"}',
     });
-    expect(review.status).toBe(503);
-    expect(review.json.error.message).toMatch(
-      /Your review is stored, but the audit log cannot be written now/,
-    );
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.message).toMatch(/nothing was changed/);
+    db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)').run(head.seq, head.hash);
+    db.close();
     await proxy.approvals.sweep();
+    await proxy.approvals.drain();
+    expect((await proxy.store.getApproval(held.json.id))!).toMatchObject({ state: 'pending', reviews: [] });
+    // Reviewed again with the log back: the review and its entry together, then the run.
+    const approved = await proxy.call(`/approvals/${held.json.id}/approve`, {
+      key: proxy.keys.approver,
+      body: '{"reason":"CHG-7"}',
+    });
+    expect(approved.status).toBe(200);
     await proxy.approvals.drain();
     const log = (await entries(proxy)).filter((entry) => entry.detail?.approval === held.json.id);
     const actions = log.map((entry) => entry.action);
-    expect(actions).toContain('forward');
-    expect(actions.indexOf('review')).toBeGreaterThanOrEqual(0);
+    expect(actions.filter((action) => action === 'review')).toHaveLength(1);
     expect(actions.indexOf('review')).toBeLessThan(actions.indexOf('forward'));
     expect(log.find((entry) => entry.action === 'review')).toMatchObject({
       principal: 'approver',
-      detail: expect.objectContaining({ reason: 'CHG-7', recordedLate: expect.any(String) }),
+      detail: expect.objectContaining({ reason: 'CHG-7', state: 'approved' }),
     });
+    expect(await verdict(proxy)).toMatchObject({ valid: true });
   });
 
   it("gives the caller Graph's answer when the outcome cannot be written, keeps it on disk, and writes it once the store is back", async () => {

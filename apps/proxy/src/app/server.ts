@@ -8,7 +8,12 @@ import { approvalPath, systemClock } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { DEFAULT_REPLICA } from '../approvals/approval.js';
 import { ApprovalService } from '../approvals/approval-service.js';
-import { approvalEntries, auditedReviewersIn, runThrough } from '../approvals/approval-wiring.js';
+import {
+  approvalEntries,
+  approvalEntry,
+  auditedReviewersIn,
+  runThrough,
+} from '../approvals/approval-wiring.js';
 import { ApprovalWebhook } from '../approvals/webhook.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { auditSigner } from '../audit/audit-signer.js';
@@ -171,6 +176,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     store,
     // Approved runs take the same path to Graph as any allowed call.
     execute: runThrough(forwarder),
+    entry: approvalEntry(audit),
     audit: approvalEntries(audit),
     auditedReviewers: auditedReviewersIn(store),
     clock: { ...systemClock, now: () => now().getTime() },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { AuditFields } from '@ondemand/audit-log';
 import { FakeClock, testPostgresUrl, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,7 +70,9 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
               graphRequestId: 'graph-1',
             };
       },
-      audit: async (action, record, detail) => {
+      // Built inside the change's transaction: a throw here is the audit log failing, and the change
+      // with it is not stored.
+      entry: (action, record, detail) => {
         if (auditFails.next > 0) {
           auditFails.next--;
           throw new Error('the audit log cannot be written');
@@ -81,6 +84,13 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
             reviewer: String(detail.reviewer),
             recordedLate: detail.recordedLate !== undefined,
           });
+        return entryFields(action, record, detail);
+      },
+      // Only a review the log lacks (stored before reviews and entries were one) is written on its own.
+      audit: async (action, record, detail) => {
+        audited.push(action);
+        if (action === 'review')
+          reviewEntries.push({ approval: record.id, reviewer: String(detail.reviewer), recordedLate: true });
       },
       auditedReviewers: async (record) =>
         reviewEntries.filter((entry) => entry.approval === record.id).map((entry) => entry.reviewer),
@@ -119,17 +129,59 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     expect(await store.countApprovals({ state: 'approved' })).toBe(0);
   });
 
-  it('never runs an approval whose approving review is not in the audit log: it writes it first', async () => {
-    const { service, runs, reviewEntries, reviewsAtRun, auditFails, create } = await setup();
+  it('stores a review only with its audit entry: one the log cannot take is not stored, and nothing runs', async () => {
+    const { service, store, runs, reviewEntries, reviewsAtRun, auditFails, create } = await setup();
     const record = await create();
-    // The review is stored, then its entry cannot be written (the audit log away for a moment).
+    // The audit log is away for a moment: the review fails whole, and the approver is told so.
     auditFails.next = 1;
     await expect(service.review(record.id, bob, 'approve', 'ticket 1')).rejects.toThrow(
-      /your review is stored, but the audit log cannot be written/,
+      /the audit log cannot be written/,
     );
+    await service.sweep();
     await service.drain();
     expect(runs).toEqual([]);
-    // The log is back: the sweep writes the missing review before anything is forwarded.
+    expect((await store.getApproval(record.id))!.reviews).toEqual([]);
+    // Reviewed again once the log is back: stored with its entry, then run.
+    await service.review(record.id, bob, 'approve', 'ticket 1');
+    await service.drain();
+    expect(reviewEntries).toEqual([{ approval: record.id, reviewer: 'bob', recordedLate: false }]);
+    expect(runs).toEqual([record.id]);
+    expect(reviewsAtRun).toEqual([1]);
+  });
+
+  it('withdraws and expires only with the entry that says so: while the log cannot take it, nothing changes', async () => {
+    const { service, store, audited, auditFails, clock, create } = await setup();
+    const withdrawing = await create();
+    auditFails.next = 1;
+    await expect(service.withdraw(withdrawing.id, { principal: 'alice', admin: false })).rejects.toThrow(
+      /the audit log cannot be written/,
+    );
+    expect((await store.getApproval(withdrawing.id))!.state).toBe('pending');
+    const expiring = await create(1, 1);
+    await clock.advance(2 * 60_000);
+    auditFails.next = 1;
+    await expect(service.sweep()).rejects.toThrow(/the audit log cannot be written/);
+    expect(await store.countApprovals({ state: 'expired' })).toBe(0);
+    await service.sweep();
+    expect((await store.getApproval(expiring.id))!.state).toBe('expired');
+    expect(audited.filter((action) => action === 'expired')).toHaveLength(1);
+  });
+
+  it('writes a review the log lacks (stored by an older version, before reviews and entries were one) before the run', async () => {
+    const { service, store, runs, reviewEntries, reviewsAtRun, create } = await setup();
+    const record = await create();
+    // As an older version left it: the approving review stored, its entry never written.
+    await store.addReview(
+      record.id,
+      {
+        principal: 'bob',
+        roles: ['approver'],
+        decision: 'approve',
+        reason: 'ticket 1',
+        at: '2026-11-28T10:00:00Z',
+      },
+      new Date('2026-11-28T10:00:00Z'),
+    );
     await service.sweep();
     await service.drain();
     expect(reviewEntries).toEqual([{ approval: record.id, reviewer: 'bob', recordedLate: true }]);
@@ -321,6 +373,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
         sent.push(`a:${record.id}`);
         return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: null };
       },
+      entry: entryFields,
       audit: async () => {},
       auditedReviewers: async () => [],
       clock,
@@ -335,6 +388,7 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
         sent.push(`b:${_record.id}`);
         return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: 'graph-b' };
       },
+      entry: entryFields,
       audit: async () => {},
       auditedReviewers: async () => [],
       clock,
@@ -379,6 +433,7 @@ describe('the approval service on a fake clock', () => {
           await beforeFirstAttempt();
           return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: 'g' };
         }),
+      entry: entryFields,
       audit: async () => {},
       auditedReviewers: async () => [],
       clock,
@@ -467,3 +522,22 @@ describe('the approval service on a fake clock', () => {
     expect(errors.join('\n')).toMatch(/the database is restarting/);
   });
 });
+
+/** An approval's entry as the proxy builds it (the test's own, without an AuditLog). */
+function entryFields(
+  action: 'review' | 'expired' | 'interrupted' | 'withdrawn',
+  record: ApprovalRecord,
+  detail: Record<string, unknown>,
+): AuditFields {
+  return {
+    at: new Date().toISOString(),
+    action,
+    principal: typeof detail.reviewer === 'string' ? detail.reviewer : null,
+    requestId: record.id,
+    graphRequestId: null,
+    servicePrincipalId: record.servicePrincipalId,
+    jobId: record.jobId,
+    subject: null,
+    detail: { approval: record.id, ...detail },
+  };
+}

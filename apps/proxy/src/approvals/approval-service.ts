@@ -10,13 +10,16 @@ import type { Role } from '../auth/roles.js';
 import type { PolicyRule } from '../policy/policy-schema.js';
 import { type ApprovalNames, type ApprovalRecord, DEFAULT_REPLICA, type Review } from './approval.js';
 import type { ApprovalQuery, ApprovalStore, ReplicaStore } from './approval-store.js';
-import { ApprovedRuns, type AuditWriter, type Executor } from './approved-runs.js';
+import { ApprovedRuns, type AuditWriter, type EntryFor, type Executor } from './approved-runs.js';
 
-export type { AuditWriter, Execution, Executor } from './approved-runs.js';
+export type { AuditWriter, EntryFor, Execution, Executor } from './approved-runs.js';
 
 export interface ApprovalServiceOptions {
   store: ApprovalStore & ReplicaStore;
   execute: Executor;
+  /** Builds an entry written in the same transaction as the change it records (both or neither). */
+  entry: EntryFor;
+  /** Writes an entry on its own: a review the log lacks (stored before reviews and entries were one). */
   audit: AuditWriter;
   /** Who has a `review` entry in the audit log for this approval: nothing runs before its reviews do. */
   auditedReviewers: (record: ApprovalRecord) => Promise<string[]>;
@@ -33,23 +36,6 @@ export interface ApprovalServiceOptions {
   storeRetryMs?: number;
   /** Told about failures of background runs (the caller that approved has its answer already). */
   onError?: (message: string) => void;
-}
-
-/**
- * A review that was stored but whose audit entry could not be written: it stands (reviewing again is
- * refused as a duplicate), and the request it decides runs only once the entry is written.
- */
-export class ReviewNotYetAudited extends Error {
-  readonly code = 'review_not_yet_audited';
-  constructor(
-    readonly approvalId: string,
-    options: { cause: unknown },
-  ) {
-    super(
-      `your review is stored, but the audit log cannot be written now: nothing is forwarded until your review is in it, which the proxy writes as soon as it can (do not review again)`,
-      options,
-    );
-  }
 }
 
 /** What a requester asks to be approved. */
@@ -146,8 +132,9 @@ export class ApprovalService {
 
   /** Withdraws a pending request (by whoever asked for it, or an admin): it never runs. */
   async withdraw(id: string, by: { principal: string; admin: boolean }): Promise<ApprovalRecord> {
-    const withdrawn = await this.#store.withdraw(id, by, this.#now());
-    await this.options.audit('withdrawn', withdrawn, { by: by.principal });
+    const withdrawn = await this.#store.withdraw(id, by, this.#now(), (written) => [
+      this.options.entry('withdrawn', written, { by: by.principal }),
+    ]);
     this.options.notify?.('approval.decided', withdrawn);
     this.#wake();
     return withdrawn;
@@ -169,10 +156,9 @@ export class ApprovalService {
     if (
       record?.state === 'pending' &&
       this.#now().toISOString() >= record.expiresAt &&
-      (await this.#store.expire(id, this.#now()))
+      (await this.#store.expire(id, this.#now(), (written) => [this.options.entry('expired', written, {})]))
     ) {
       const expired = (await this.#store.getApproval(id))!;
-      await this.options.audit('expired', expired, {});
       this.options.notify?.('approval.decided', expired);
       this.#wake();
       return expired;
@@ -239,6 +225,7 @@ export class ApprovalService {
     decision: Review['decision'],
     reason: string,
   ): Promise<ApprovalRecord> {
+    // The review and its entry in one transaction: a review the log cannot take is not stored either.
     const updated = await this.#store.addReview(
       id,
       {
@@ -249,18 +236,15 @@ export class ApprovalService {
         at: this.#now().toISOString(),
       },
       this.#now(),
+      (written) => [
+        this.options.entry('review', written, {
+          reviewer: reviewer.principal,
+          decision,
+          reason,
+          state: written.state,
+        }),
+      ],
     );
-    try {
-      await this.options.audit('review', updated, {
-        reviewer: reviewer.principal,
-        decision,
-        reason,
-        state: updated.state,
-      });
-    } catch (error) {
-      // Stored, not yet in the log: nothing runs until it is (`run` writes it first), so say that.
-      throw new ReviewNotYetAudited(id, { cause: error });
-    }
     if (updated.state !== 'pending') this.options.notify?.('approval.decided', updated);
     if (updated.state === 'approved') this.#runs.start(id);
     this.#wake();

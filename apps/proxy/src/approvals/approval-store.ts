@@ -1,3 +1,4 @@
+import type { AuditFields } from '@ondemand/audit-log';
 import type { Role } from '../auth/roles.js';
 import type { ApprovalRecord, ApprovalState, Review } from './approval.js';
 
@@ -14,6 +15,9 @@ export interface ApprovalQuery {
   limit: number;
 }
 
+/** The audit entries that record a change to an approval, made from the record as written. */
+export type EntriesFor = (written: ApprovalRecord) => AuditFields[];
+
 /** Approval records in and out, as every backend keeps them. */
 export interface ApprovalReads {
   createApproval(record: ApprovalRecord): Promise<void>;
@@ -27,12 +31,25 @@ export interface ApprovalReads {
 
 /** Where approvals are kept, and every change to them, each in one transaction. */
 export interface ApprovalStore extends ApprovalReads {
-  /** Withdraws a pending approval (its requester, or an admin); returns it after. */
-  withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord>;
+  /**
+   * Withdraws a pending approval (its requester, or an admin); returns it after. Here and below,
+   * `entries` are the audit entries of the change, written in its transaction: both or neither.
+   */
+  withdraw(
+    id: string,
+    by: { principal: string; admin: boolean },
+    now: Date,
+    entries?: EntriesFor,
+  ): Promise<ApprovalRecord>;
   /** Adds a review in one transaction, enforcing every rule; returns the approval after it. */
-  addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord>;
+  addReview(
+    id: string,
+    review: Review & { roles: Role[] },
+    now: Date,
+    entries?: EntriesFor,
+  ): Promise<ApprovalRecord>;
   /** Marks a pending approval past its time as expired; returns whether it did. */
-  expire(id: string, now: Date): Promise<boolean>;
+  expire(id: string, now: Date, entries?: EntriesFor): Promise<boolean>;
   /** approved → executing by `replica`, once: true only for the one caller that gets to run it. */
   claimForExecution(id: string, replica: string): Promise<boolean>;
   /** Marks a claimed request as about to reach Graph; false when `replica` no longer holds it. */
@@ -40,7 +57,7 @@ export interface ApprovalStore extends ApprovalReads {
   /** executing → approved for a request `owner` claimed that never reached Graph. */
   releaseClaim(id: string, owner: string, knownUnsent?: boolean): Promise<boolean>;
   /** executing → interrupted for a request `owner` claimed that may have reached Graph. */
-  interrupt(id: string, owner: string): Promise<boolean>;
+  interrupt(id: string, owner: string, entries?: EntriesFor): Promise<boolean>;
   /** executing → completed or failed with Graph's answer, if `owner` still holds the run. */
   finishExecution(
     id: string,

@@ -8,7 +8,7 @@ import {
   holdsClaim,
   type Review,
 } from './approval.js';
-import type { ApprovalReads } from './approval-store.js';
+import type { ApprovalReads, EntriesFor } from './approval-store.js';
 
 /** A change to one approval: the record to write (if any) and what to answer. */
 export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
@@ -20,9 +20,10 @@ export type ApprovalChange<T> = (record: ApprovalRecord | undefined) => {
 export interface ApprovalRecords extends ApprovalReads {
   /**
    * Reads the record, applies `change` and writes what it returns, in one transaction (with the row
-   * locked where the database has rows to lock).
+   * locked where the database has rows to lock); with `entries`, the audit entries for what was
+   * written go into the audit log in the same transaction: both or neither.
    */
-  modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T>;
+  modifyApproval<T>(id: string, change: ApprovalChange<T>, entries?: EntriesFor): Promise<T>;
 }
 
 /**
@@ -32,35 +33,57 @@ export interface ApprovalRecords extends ApprovalReads {
 export class ApprovalTransitions {
   constructor(readonly records: ApprovalRecords) {}
 
-  private modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
-    return this.records.modifyApproval(id, change);
+  private modifyApproval<T>(id: string, change: ApprovalChange<T>, entries?: EntriesFor): Promise<T> {
+    return this.records.modifyApproval(id, change, entries);
   }
 
   /** Adds a review, enforcing every rule; an expired approval is written as expired, then refused. */
-  async addReview(id: string, review: Review & { roles: Role[] }, now: Date): Promise<ApprovalRecord> {
-    const { write, refused } = await this.modifyApproval(id, (record) => {
-      const outcome = applyReview(id, record, review, now);
-      return { write: outcome.write, result: outcome };
-    });
+  async addReview(
+    id: string,
+    review: Review & { roles: Role[] },
+    now: Date,
+    entries?: EntriesFor,
+  ): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(
+      id,
+      (record) => {
+        const outcome = applyReview(id, record, review, now);
+        return { write: outcome.write, result: outcome };
+      },
+      entries,
+    );
     if (refused) throw refused;
     return write!;
   }
 
   /** Withdraws a pending request (by its requester, or an admin): it never runs. */
-  async withdraw(id: string, by: { principal: string; admin: boolean }, now: Date): Promise<ApprovalRecord> {
-    const { write, refused } = await this.modifyApproval(id, (record) => {
-      const outcome = applyWithdraw(id, record, by, now);
-      return { write: outcome.write, result: outcome };
-    });
+  async withdraw(
+    id: string,
+    by: { principal: string; admin: boolean },
+    now: Date,
+    entries?: EntriesFor,
+  ): Promise<ApprovalRecord> {
+    const { write, refused } = await this.modifyApproval(
+      id,
+      (record) => {
+        const outcome = applyWithdraw(id, record, by, now);
+        return { write: outcome.write, result: outcome };
+      },
+      entries,
+    );
     if (refused) throw refused;
     return write!;
   }
 
-  expire(id: string, now: Date): Promise<boolean> {
-    return this.modifyApproval(id, (record) => {
-      const expired = asExpired(record, now);
-      return { write: expired, result: expired !== undefined };
-    });
+  expire(id: string, now: Date, entries?: EntriesFor): Promise<boolean> {
+    return this.modifyApproval(
+      id,
+      (record) => {
+        const expired = asExpired(record, now);
+        return { write: expired, result: expired !== undefined };
+      },
+      entries,
+    );
   }
 
   claimForExecution(id: string, replica: string): Promise<boolean> {
@@ -95,11 +118,15 @@ export class ApprovalTransitions {
   }
 
   /** Marks a run that may have reached Graph as interrupted, if `owner` still holds it. */
-  interrupt(id: string, owner: string): Promise<boolean> {
-    return this.modifyApproval(id, (record) => {
-      if (!holdsClaim(record, owner)) return { result: false };
-      return { write: { ...record, state: 'interrupted', result: null }, result: true };
-    });
+  interrupt(id: string, owner: string, entries?: EntriesFor): Promise<boolean> {
+    return this.modifyApproval(
+      id,
+      (record) => {
+        if (!holdsClaim(record, owner)) return { result: false };
+        return { write: { ...record, state: 'interrupted', result: null }, result: true };
+      },
+      entries,
+    );
   }
 
   /** Keeps the run's result (completed or failed), if `owner` still holds it: a run taken back stays taken back. */

@@ -3,7 +3,7 @@ import type { AuditStore } from '../audit/audit-store.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import { describeSubjects } from '../policy/subjects.js';
 import type { ApprovalRecord } from './approval.js';
-import type { AuditWriter, Executor } from './approved-runs.js';
+import type { AuditWriter, EntryFor, Executor } from './approved-runs.js';
 
 /** Runs an approved request through the proxy's one path to Graph, as any allowed call goes. */
 export function runThrough(forwarder: GraphForwarder): Executor {
@@ -24,20 +24,25 @@ export function runThrough(forwarder: GraphForwarder): Executor {
   };
 }
 
-/** An approval's own entries (review, expired, interrupted, withdrawn), under the approval's id. */
+/** An approval's own entry (review, expired, interrupted, withdrawn), under the approval's id. */
+export function approvalEntry(audit: AuditLog): EntryFor {
+  return (action, record, detail) =>
+    audit.entry(
+      action,
+      { principal: typeof detail.reviewer === 'string' ? detail.reviewer : null, requestId: record.id },
+      {
+        servicePrincipalId: record.servicePrincipalId,
+        jobId: record.jobId,
+        detail: { approval: record.id, ...detail },
+      },
+    );
+}
+
+/** The same entry written on its own. */
 export function approvalEntries(audit: AuditLog): AuditWriter {
+  const entry = approvalEntry(audit);
   return async (action, record, detail) => {
-    await audit.append([
-      audit.entry(
-        action,
-        { principal: typeof detail.reviewer === 'string' ? detail.reviewer : null, requestId: record.id },
-        {
-          servicePrincipalId: record.servicePrincipalId,
-          jobId: record.jobId,
-          detail: { approval: record.id, ...detail },
-        },
-      ),
-    ]);
+    await audit.append([entry(action, record, detail)]);
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AuditFields } from '@ondemand/audit-log';
 import { type Clock, tryJson } from '@ondemand/core';
 import type { GraphShapedAnswer } from '../http/graph-shaped-answer.js';
 import { type ApprovalRecord, claimHolder } from './approval.js';
@@ -21,7 +22,14 @@ export type Executor = (
   beforeFirstAttempt: () => Promise<void>,
 ) => Promise<Execution>;
 
-/** The approval's own audit entries (the forwarder writes `forward` and `outcome`). */
+/** One of the approval's own audit entries, built to be written with the change it records. */
+export type EntryFor = (
+  action: 'review' | 'expired' | 'interrupted' | 'withdrawn',
+  record: ApprovalRecord,
+  detail: Record<string, unknown>,
+) => AuditFields;
+
+/** The approval's own audit entries written on their own (a review the log lacks, written late). */
 export type AuditWriter = (
   action: 'review' | 'expired' | 'interrupted' | 'withdrawn',
   record: ApprovalRecord,
@@ -31,6 +39,8 @@ export type AuditWriter = (
 export interface ApprovedRunsOptions {
   store: ApprovalStore & ReplicaStore;
   execute: Executor;
+  /** Builds the entry written in the same transaction as the change it records (both or neither). */
+  entry: EntryFor;
   audit: AuditWriter;
   /** Who has a `review` entry in the audit log for this approval: nothing runs before its reviews do. */
   auditedReviewers: (record: ApprovalRecord) => Promise<string[]>;
@@ -216,10 +226,11 @@ export class ApprovedRuns {
   }
 
   async #interrupt(record: ApprovalRecord, owner: string, why: string): Promise<void> {
-    if (await this.#store.interrupt(record.id, owner))
-      await this.options.audit('interrupted', record, {
+    await this.#store.interrupt(record.id, owner, (written) => [
+      this.options.entry('interrupted', written, {
         note: `${why}: it may have run, and it is not sent again`,
-      });
+      }),
+    ]);
   }
 
   /** Resolves when every run in flight has finished (graceful shutdown). */

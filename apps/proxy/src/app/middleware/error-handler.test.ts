@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { ReviewNotYetAudited } from '../../approvals/approval-service.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { ProxyError } from '../../http/proxy-error.js';
 import { StoreUnavailable } from '../../store/proxy-store.js';
@@ -59,15 +58,6 @@ describe('errorHandler', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('retry-after')).toBe('5');
     expect(unavailable.audited).toEqual([]);
-  });
-
-  it('answers a review stored but not yet audited with 503, saying not to review again', async () => {
-    const { app } = failingWith(new ReviewNotYetAudited('a-1', { cause: new Error('x') }));
-    const answer = await app.request('/v1.0/x', { method: 'POST' });
-    expect(answer.status).toBe(503);
-    expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(
-      /^Your review is stored[\s\S]*do not review again\)\.$/,
-    );
   });
 
   it('answers anything else with a 500 that tells the caller nothing, and logs the cause', async () => {

@@ -1,6 +1,5 @@
 import { graphErrorBody } from '@ondemand/core';
 import type { ErrorHandler } from 'hono';
-import { ReviewNotYetAudited } from '../../approvals/approval-service.js';
 import { AuditUnavailable } from '../../audit/audit-log.js';
 import { AuditChainBroken } from '../../audit/audit-store.js';
 import { auditUnavailable, ProxyError, storeUnavailable } from '../../http/proxy-error.js';
@@ -62,14 +61,6 @@ export async function answerError(
 function asProxyError(error: Error): ProxyError | undefined {
   if (error instanceof ProxyError) return error;
   if (error instanceof AuditUnavailable) return auditUnavailable(error);
-  if (error instanceof ReviewNotYetAudited)
-    return new ProxyError(
-      503,
-      'ServiceUnavailable',
-      `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`,
-      { headers: { 'Retry-After': '5' } },
-      { cause: error },
-    );
   if (error instanceof StoreUnavailable || error instanceof AuditChainBroken) return storeUnavailable(error);
   return undefined;
 }

@@ -1,12 +1,17 @@
 import type pg from 'pg';
 import type { ApprovalRecord, ApprovalState } from '../../approvals/approval.js';
-import type { ApprovalQuery } from '../../approvals/approval-store.js';
+import type { ApprovalQuery, EntriesFor } from '../../approvals/approval-store.js';
 import type { ApprovalChange, ApprovalRecords } from '../../approvals/approval-transitions.js';
+import type { PostgresAuditStore } from './postgres-audit-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
 /** Approvals in PostgreSQL: one row each, the record as JSON; a change locks its row (`FOR UPDATE`). */
 export class PostgresApprovalRecords implements ApprovalRecords {
-  constructor(readonly db: PostgresDatabase) {}
+  constructor(
+    readonly db: PostgresDatabase,
+    /** Where a change's audit entries go, in the change's transaction. */
+    private readonly audit: Pick<PostgresAuditStore, 'appendWithin'>,
+  ) {}
 
   async createApproval(record: ApprovalRecord): Promise<void> {
     await this.db.query('INSERT INTO approvals (id, state, record) VALUES ($1, $2, $3)', [
@@ -67,15 +72,17 @@ export class PostgresApprovalRecords implements ApprovalRecords {
     return rows.map((row) => ({ cursor: Number(row.cursor), record: JSON.parse(row.record) }));
   }
 
-  modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
+  modifyApproval<T>(id: string, change: ApprovalChange<T>, entries?: EntriesFor): Promise<T> {
     return this.db.transaction(async (client) => {
       const { write, result } = change(await lock(client, id));
-      if (write)
+      if (write) {
         await client.query('UPDATE approvals SET state = $1, record = $2 WHERE id = $3', [
           write.state,
           JSON.stringify(write),
           write.id,
         ]);
+        if (entries) await this.audit.appendWithin(client, entries(write));
+      }
       return result;
     });
   }

@@ -12,6 +12,7 @@ import {
   toRowValues,
 } from '@ondemand/audit-log';
 import { chainSnapshot } from '@ondemand/audit-log/postgres';
+import type pg from 'pg';
 import { type AuditQuery, type AuditStore, missingHead } from '../../audit/audit-store.js';
 import { GroupCommit } from '../group-commit.js';
 import { type PostgresDatabase, unavailable } from './postgres-database.js';
@@ -32,25 +33,36 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   /** One transaction for a whole batch: the head row's lock orders it against every other replica. */
-  async #appendBatch(batch: AuditFields[][]): Promise<ChainHead[]> {
-    return this.db.transaction(async (client) => {
-      const head = (
-        await client.query<{ seq: string; hash: string }>(
-          'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
-        )
-      ).rows[0];
-      if (!head) throw missingHead();
-      const { written, head: next } = chainRows({ seq: Number(head.seq), hash: head.hash }, batch);
-      const values = written.flat().map(toRowValues);
-      const tuples = values.map(
-        (row, index) => `(${row.map((_, column) => `$${index * row.length + column + 1}`).join(', ')})`,
-      );
-      await client.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, values.flat());
-      await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
-      return written.map((rows) => {
-        const last = rows.at(-1)!;
-        return { seq: Number(last.seq), hash: last.hash };
-      });
+  #appendBatch(batch: AuditFields[][]): Promise<ChainHead[]> {
+    return this.db.transaction((client) => this.#appendOn(client, batch));
+  }
+
+  /**
+   * Appends `entries` in a transaction the caller holds on `client` (an approval's change), so both
+   * are written or neither. The head row is locked last, after the approval's row, as every append
+   * locks it: no two transactions wait for each other.
+   */
+  async appendWithin(client: pg.PoolClient, entries: AuditFields[]): Promise<void> {
+    if (entries.length > 0) await this.#appendOn(client, [entries]);
+  }
+
+  async #appendOn(client: pg.PoolClient, batch: AuditFields[][]): Promise<ChainHead[]> {
+    const head = (
+      await client.query<{ seq: string; hash: string }>(
+        'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+      )
+    ).rows[0];
+    if (!head) throw missingHead();
+    const { written, head: next } = chainRows({ seq: Number(head.seq), hash: head.hash }, batch);
+    const values = written.flat().map(toRowValues);
+    const tuples = values.map(
+      (row, index) => `(${row.map((_, column) => `$${index * row.length + column + 1}`).join(', ')})`,
+    );
+    await client.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, values.flat());
+    await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
+    return written.map((rows) => {
+      const last = rows.at(-1)!;
+      return { seq: Number(last.seq), hash: last.hash };
     });
   }
 

@@ -168,6 +168,17 @@ describe('PostgresStore against the machine’s PostgreSQL', () => {
           await gate;
           return { sent: 'yes', answer: graphAnswer(200, {}), graphRequestId: null };
         },
+        entry: (action, record, detail) => ({
+          at: new Date().toISOString(),
+          action,
+          principal: null,
+          requestId: record.id,
+          graphRequestId: null,
+          servicePrincipalId: record.servicePrincipalId,
+          jobId: record.jobId,
+          subject: null,
+          detail,
+        }),
         audit: async () => {},
         auditedReviewers: async () => [],
         replica,

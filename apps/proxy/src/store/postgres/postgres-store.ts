@@ -13,9 +13,10 @@ export class PostgresStore extends ComposedStore {
   readonly #db: PostgresDatabase;
 
   private constructor(db: PostgresDatabase) {
-    const approvals = new PostgresApprovalRecords(db);
+    const audit = new PostgresAuditStore(db);
+    const approvals = new PostgresApprovalRecords(db, audit);
     super({
-      audit: new PostgresAuditStore(db),
+      audit,
       approvals,
       transitions: new ApprovalTransitions(approvals),
       idempotency: new PostgresIdempotencyStore(db),

@@ -1,11 +1,16 @@
 import type { ApprovalRecord, ApprovalState } from '../../approvals/approval.js';
-import type { ApprovalQuery } from '../../approvals/approval-store.js';
+import type { ApprovalQuery, EntriesFor } from '../../approvals/approval-store.js';
 import type { ApprovalChange, ApprovalRecords } from '../../approvals/approval-transitions.js';
+import type { SqliteAuditStore } from './sqlite-audit-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** Approvals in SQLite: one row each, the record as JSON; a change is one transaction. */
 export class SqliteApprovalRecords implements ApprovalRecords {
-  constructor(readonly db: SqliteDatabase) {}
+  constructor(
+    readonly db: SqliteDatabase,
+    /** Where a change's audit entries go, in the change's transaction. */
+    private readonly audit: Pick<SqliteAuditStore, 'appendWithin'>,
+  ) {}
 
   async createApproval(record: ApprovalRecord): Promise<void> {
     this.db.run(() =>
@@ -64,13 +69,15 @@ export class SqliteApprovalRecords implements ApprovalRecords {
     return rows.map((row) => ({ cursor: row.cursor, record: JSON.parse(row.record) }));
   }
 
-  async modifyApproval<T>(id: string, change: ApprovalChange<T>): Promise<T> {
+  async modifyApproval<T>(id: string, change: ApprovalChange<T>, entries?: EntriesFor): Promise<T> {
     return this.db.transaction(() => {
       const { write, result } = change(this.#get(id));
-      if (write)
+      if (write) {
         this.db
           .statement('UPDATE approvals SET state = ?, record = ? WHERE id = ?')
           .run(write.state, JSON.stringify(write), write.id);
+        if (entries) this.audit.appendWithin(entries(write));
+      }
       return result;
     });
   }

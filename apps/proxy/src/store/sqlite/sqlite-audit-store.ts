@@ -28,6 +28,14 @@ export class SqliteAuditStore implements AuditStore {
     return this.#appends.add(entries);
   }
 
+  /**
+   * Appends `entries` inside a transaction the caller holds (an approval's change), so both are
+   * written or neither. Synchronous, as better-sqlite3 is.
+   */
+  appendWithin(entries: AuditFields[]): void {
+    if (entries.length > 0) this.#appendBatch([entries]);
+  }
+
   /** The head is read inside the transaction, so a second process on the same file cannot fork the chain. */
   #appendBatch(batch: AuditFields[][]): ChainHead[] {
     const head = this.db.statement('SELECT seq, hash FROM audit_head WHERE id = 1').get() as

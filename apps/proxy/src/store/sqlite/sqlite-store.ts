@@ -12,9 +12,10 @@ export class SqliteStore extends ComposedStore {
 
   constructor(path: string, options: ConstructorParameters<typeof SqliteDatabase>[1] = {}) {
     const db = new SqliteDatabase(path, options);
-    const approvals = new SqliteApprovalRecords(db);
+    const audit = new SqliteAuditStore(db);
+    const approvals = new SqliteApprovalRecords(db, audit);
     super({
-      audit: new SqliteAuditStore(db),
+      audit,
       approvals,
       transitions: new ApprovalTransitions(approvals),
       idempotency: new SqliteIdempotencyStore(db),
