@@ -2,6 +2,7 @@ import { groupRequest } from '@ondemand/core';
 import { documentedIds as ids } from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { entries, groupBody, groupPath, held, sim, start, useSimulator } from './harness.js';
 
 useSimulator();
@@ -271,6 +272,38 @@ describe('approvals as services and SDKs need them', () => {
       body: '{"reason":"no"}',
     });
     expect((await decided).json.value.map((view: { id: string }) => view.id)).not.toContain(held.json.id);
+  });
+
+  it("shares one page among one principal's held list calls, and holds at most ten of them", async () => {
+    let pageReads = 0;
+    const proxy = await start({
+      store: (database) =>
+        new (class extends SqliteStore {
+          override queryApprovals(...args: Parameters<SqliteStore['queryApprovals']>) {
+            pageReads += 1;
+            return super.queryApprovals(...args);
+          }
+        })(database),
+    });
+    const first = await proxy.call('/approvals?state=pending', { key: proxy.keys.approver });
+    const hold = {
+      key: proxy.keys.approver,
+      headers: { 'If-None-Match': first.headers.get('etag')!, Prefer: 'wait=20' },
+    };
+    const polls = Array.from({ length: 40 }, () => proxy.call('/approvals?state=pending', hold));
+    // Thirty past the cap are answered at once (304: nothing changed), not held.
+    const quick = await Promise.race([
+      Promise.all(polls.slice(10)),
+      new Promise((resolve) => setTimeout(resolve, 5_000)),
+    ]);
+    expect(Array.isArray(quick) && quick.every((answer) => answer.status === 304)).toBe(true);
+    const readsBefore = pageReads;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The ten held ones re-read about once a second together, not ten times a second.
+    expect(pageReads - readsBefore).toBeLessThanOrEqual(6);
+    await proxy.call(groupPath, { key: proxy.keys.requester, body: groupBody });
+    const woken = await Promise.all(polls.slice(0, 10));
+    expect(woken.every((answer) => answer.status === 200)).toBe(true);
   });
 
   it('describes in /openapi.json what it serves: the approval routes, their filters, the headers SDKs send', async () => {

@@ -8,14 +8,22 @@ import { holdsRole, requireRole } from '../auth/authentication.js';
 import { preferredWait } from '../http/prefer-wait.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from '../http/request-body.js';
+import { SharedReads } from '../http/shared-reads.js';
 import { type ApprovalRecord, ReviewRefused } from './approval.js';
 import { approvalTag, approvalView } from './approval-view.js';
 import { answerHeld } from './held-request.js';
+
+/** List calls one principal may have held (Prefer: wait) at once; more are answered without waiting. */
+const MAX_HELD_LIST_CALLS = 10;
 
 /** Approvals: list (filtered, paged), read (and wait for) one, approve, deny or withdraw it. */
 export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   const { approvals } = ctx;
+  // Pages built once per change and shared by every caller asking for the same page at that moment.
+  const pages = new SharedReads<{ text: string; etag: string }>();
+  // Long-polls held per principal: past the cap, a list call is answered at once instead of held.
+  const holding = new Map<string, number>();
 
   // Newest first. Requesters see their own; approvers, auditors and admins see all. With the ETag of
   // the page a caller has (If-None-Match) and Prefer: wait=N, the call is held until the page changes
@@ -27,7 +35,9 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     const principal = c.get('principal');
     const base = ctx.urls.of(c);
     const { cursor: _cursor, ...rest } = c.req.query();
-    const readPage = async () => {
+    const key = JSON.stringify([principal.principal, base, parsed.data]);
+    const readPage = () => pages.read(key, approvals.changeStamp(), buildPage);
+    const buildPage = async () => {
       const page = await approvals.page({
         ...filters,
         ...(servicePrincipal ? { servicePrincipalId: servicePrincipal } : {}),
@@ -46,13 +56,19 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
       return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
     };
     const known = c.req.header('if-none-match');
-    const answer = known
-      ? await approvals.waitWhile(
-          readPage,
-          (page) => page.etag === known,
-          preferredWait(c.req.header('prefer')) * 1000,
-        )
-      : await readPage();
+    const held = holding.get(principal.principal) ?? 0;
+    const waitMs = held < MAX_HELD_LIST_CALLS ? preferredWait(c.req.header('prefer')) * 1000 : 0;
+    holding.set(principal.principal, held + 1);
+    let answer: { text: string; etag: string };
+    try {
+      answer = known
+        ? await approvals.waitWhile(readPage, (page) => page.etag === known, waitMs)
+        : await readPage();
+    } finally {
+      const left = (holding.get(principal.principal) ?? 1) - 1;
+      if (left > 0) holding.set(principal.principal, left);
+      else holding.delete(principal.principal);
+    }
     if (answer.etag === known) return c.body(null, 304, { ETag: answer.etag });
     return c.body(answer.text, 200, { 'content-type': 'application/json', ETag: answer.etag });
   });

@@ -60,6 +60,8 @@ export class ApprovalService {
   readonly #runs: ApprovedRuns;
   /** Long-polls waiting for a change; every change wakes them all, and each re-reads what it waits on. */
   readonly #waiters = new Set<() => void>();
+  /** Changes this process made to approvals (see {@link changeStamp}). */
+  #changes = 0;
   readonly #store: ApprovalStore & ReplicaStore;
   readonly #clock: Clock;
 
@@ -271,7 +273,16 @@ export class ApprovalService {
     return this.#runs.drain();
   }
 
+  /**
+   * What changed, as a stamp: this process's changes, and the poll interval it is in (another
+   * replica's changes are seen only by reading again). Reads shared under one stamp see the same data.
+   */
+  changeStamp(): string {
+    return `${this.#changes}:${Math.floor(this.#clock.now() / (this.options.pollMs ?? 1_000))}`;
+  }
+
   #wake(): void {
+    this.#changes += 1;
     for (const wake of [...this.#waiters]) wake();
   }
 }
