@@ -328,6 +328,23 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(scraped.text).toMatch(/^ondemand_proxy_approvals_pending \d+$/m);
   });
 
+  it('records unauthenticated calls one by one only up to a budget a minute, and counts the rest in the next entry', async () => {
+    let now = Date.parse('2026-12-07T10:00:00Z');
+    const proxy = await start({
+      now: () => new Date(now),
+      config: { audit: { unauthenticatedPerMinute: 5 } },
+    });
+    const knock = () => proxy.call(userPath, { body: userBody });
+    for (let call = 0; call < 12; call++) expect((await knock()).status).toBe(401);
+    const failures = () => entries(proxy, '&action=auth_failure');
+    expect(await failures()).toHaveLength(5);
+    now += 61_000;
+    expect((await knock()).status).toBe(401);
+    const recorded = await failures();
+    expect(recorded).toHaveLength(6);
+    expect(recorded.at(-1)!.detail).toMatchObject({ notRecordedBefore: 7 });
+  });
+
   it('tells an unauthenticated /readyz only whether it is ready', async () => {
     const proxy = await start();
     const open = await proxy.call('/readyz');

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/api-keys.js';
+import type { RecordBudget } from '../auth/record-budget.js';
 import type { ProxyConfig } from '../config/config.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { SubjectDirectory } from '../graph/subject-directory.js';
@@ -29,6 +30,8 @@ export interface ProxyContext {
   /** What `/audit/verify` trusts beyond the database: the checkpoint key and the witness file. */
   chainTrust: () => Promise<ChainTrust>;
   log: (line: Record<string, unknown>) => void;
+  /** How many calls without a valid key are recorded one by one (the rest are counted). */
+  unauthenticated: RecordBudget;
   /** Checks an Entra ID-issued JWT when the config accepts them. */
   verifyJwt?: ((token: string) => Promise<Principal | undefined>) | undefined;
 }

@@ -21,6 +21,7 @@ import { Checkpointer } from '../audit/checkpointer.js';
 import { OutcomeSpool } from '../audit/outcome-spool.js';
 import { requireWitnessedLog } from '../audit/witness-guard.js';
 import { jwtAuthenticator } from '../auth/jwt-authenticator.js';
+import { RecordBudget } from '../auth/record-budget.js';
 import type { ProxyConfig } from '../config/config.js';
 import { GraphForwarder } from '../forward/graph-forwarder.js';
 import { graphClientFor } from '../graph/graph-client-for.js';
@@ -223,6 +224,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     audit,
     forwarder,
     subjects: new SubjectDirectory(graph),
+    unauthenticated: new RecordBudget(config.audit.unauthenticatedPerMinute, () => now().getTime()),
     metrics,
     log,
     verifyJwt,

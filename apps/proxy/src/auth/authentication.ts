@@ -23,15 +23,24 @@ export function authentication(ctx: ProxyContext): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const { key, principal } = await callerOf(ctx, c.req.header('authorization'));
     if (!principal) {
-      await ctx.audit.append([
-        ctx.audit.entry('auth_failure', auditContext(c), {
-          detail: {
-            method: c.req.method,
-            ...recordedPath(c.req.path),
-            reason: key ? 'unknown key' : 'no key',
-          },
-        }),
-      ]);
+      // Recorded one by one up to a budget a minute; past it counted, and the count goes in the next.
+      const slot = ctx.unauthenticated.take();
+      if (slot.record)
+        await ctx.audit.append([
+          ctx.audit.entry('auth_failure', auditContext(c), {
+            detail: {
+              method: c.req.method,
+              ...recordedPath(c.req.path),
+              reason: key ? 'unknown key' : 'no key',
+              ...(slot.notRecordedBefore
+                ? {
+                    notRecordedBefore: slot.notRecordedBefore.count,
+                    notRecordedSince: slot.notRecordedBefore.since,
+                  }
+                : {}),
+            },
+          }),
+        ]);
       throw new ProxyError(
         401,
         'InvalidAuthenticationToken',

@@ -145,12 +145,14 @@ export const proxyConfigSchema = z
          * replaced by the replica's id. Default: beside the SQLite file, or `ondemand-proxy-{replica}.outcomes.ndjson`.
          */
         spoolFile: z.string().min(1).optional(),
+        /** Calls without a valid key recorded one by one in a minute; the rest are counted in the next entry. */
+        unauthenticatedPerMinute: z.number().int().positive().default(60),
       })
       .refine((audit) => !(audit.signingKeyFile && audit.signingKeyEnv), {
         message: 'give the signing key one way: signingKeyFile or signingKeyEnv',
         path: ['signingKeyFile'],
       })
-      .default({ checkpointEvery: { entries: 1_000, seconds: 60 } }),
+      .default({ checkpointEvery: { entries: 1_000, seconds: 60 }, unauthenticatedPerMinute: 60 }),
     maxBodyBytes: z
       .number()
       .int()
