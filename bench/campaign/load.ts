@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { groupRequest, userRequest } from '@ondemand/core';
 import { documentedIds as ids } from '@ondemand/simulator';
 import { Agent, request } from 'undici';
@@ -19,6 +20,8 @@ export interface CallRecord {
   graphShaped: boolean;
   approvalId: string | undefined;
   failure: string | undefined;
+  /** The `Idempotency-Key` it was sent with (a retry sends the same one). */
+  idempotencyKey?: string;
 }
 
 export const paths = {
@@ -42,12 +45,13 @@ export async function sendCall(
   operation: Operation,
   replicas: Replica[],
   keys: Record<string, string>,
+  idempotencyKey?: string,
 ): Promise<CallRecord> {
   const start = Math.floor(Math.random() * replicas.length);
   let last: CallRecord | undefined;
   for (let offset = 0; offset < replicas.length; offset += 1) {
     const replica = replicas[(start + offset) % replicas.length]!;
-    last = await sendTo(operation, replica, keys);
+    last = await sendTo(operation, replica, keys, idempotencyKey);
     // Refused: nothing reached the replica, so trying another one cannot run anything twice.
     if (last.failure !== 'ECONNREFUSED') return last;
   }
@@ -58,6 +62,7 @@ async function sendTo(
   operation: Operation,
   replica: Replica,
   keys: Record<string, string>,
+  idempotencyKey: string | undefined,
 ): Promise<CallRecord> {
   const record: CallRecord = {
     operation,
@@ -69,6 +74,7 @@ async function sendTo(
     graphShaped: false,
     approvalId: undefined,
     failure: undefined,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   const key = operation === 'bad-key' ? 'odp_not_a_key' : keys.requester!;
   const post = operation === 'provision' || operation === 'group' || operation === 'bad-key';
@@ -77,7 +83,11 @@ async function sendTo(
       `${replica.url}${operation === 'group' ? paths.group : post ? paths.provision : paths.read}`,
       {
         method: post ? 'POST' : 'GET',
-        headers: { authorization: `Bearer ${key}`, ...(post ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(post ? { 'content-type': 'application/json' } : {}),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
         ...(post ? { body: operation === 'group' ? bodies.group : bodies.provision } : {}),
         dispatcher: loadAgent,
         headersTimeout: 60_000,
@@ -106,6 +116,7 @@ async function sendTo(
 /** Which of the proxy's 503s it was (they share Graph's code), for the summary table. */
 function refusalReason(message: string): string {
   if (/already waiting for Graph's rate limit/.test(message)) return 'queue full';
+  if (/your share of this proxy's queue/.test(message)) return "the caller's queue share";
   if (/audit log cannot be written/.test(message)) return 'audit log unavailable';
   if (/store cannot be reached/.test(message)) return 'store unavailable';
   if (/rate limiter \(Redis\) cannot be reached/.test(message)) return 'Redis unavailable';
@@ -141,8 +152,23 @@ export async function runCallers(options: {
   await Promise.all(
     Array.from({ length: options.callers }, async () => {
       while (Date.now() < options.until) {
-        const record = await sendCall(pick(), options.replicas, options.keys);
+        const operation = pick();
+        // A third of the provisioning calls carry an Idempotency-Key and are sent again with it after
+        // a 503 or a 409, as the Graph SDKs' retry handlers do: the proxy must never run one twice.
+        const idempotencyKey = operation === 'provision' && Math.random() < 1 / 3 ? randomUUID() : undefined;
+        let record = await sendCall(operation, options.replicas, options.keys, idempotencyKey);
         options.records.push(record);
+        for (
+          let retry = 0;
+          idempotencyKey && retry < 3 && (record.status === 503 || record.status === 409);
+          retry++
+        ) {
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(1_000, Number(record.retryAfter ?? 1) * 1000)),
+          );
+          record = await sendCall(operation, options.replicas, options.keys, idempotencyKey);
+          options.records.push(record);
+        }
         const pause = record.status === 503 ? 300 + Math.random() * 700 : 50 + Math.random() * 250;
         await new Promise((resolve) => setTimeout(resolve, pause));
       }

@@ -20,6 +20,7 @@ import { Agent, request } from 'undici';
 import { type FuzzResult, fuzzReplica } from './fuzz.js';
 import { type CallRecord, loadAgent, runApprover, runCallers } from './load.js';
 import { Replica } from './replicas.js';
+import { installStoreFaults, type StoreFaultPoint } from './store-faults.js';
 
 export interface CampaignOptions {
   /** Concurrent callers in each phase. */
@@ -76,7 +77,19 @@ export interface CampaignSummary {
     /** Calls Graph ran more than once: must be none. */
     duplicates: number;
   };
-  approvals: { created: number; completed: number; failed: number; interrupted: number; other: number };
+  approvals: {
+    created: number;
+    completed: number;
+    failed: number;
+    interrupted: number;
+    other: number;
+    /** Approvals that ran without an approving `review` entry in the audit log: must be none. */
+    unreviewed: number;
+  };
+  /** Calls sent with an Idempotency-Key, retried with it, and keys whose request reached Graph twice. */
+  idempotency: { keys: number; retried: number; ranTwice: number };
+  /** Statements made to fail at each write point after Graph answered. */
+  storeFaults: Record<StoreFaultPoint, number>;
   fuzz: FuzzResult;
   seconds: number;
 }
@@ -186,6 +199,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let approverDone = false;
   try {
     await Promise.all(replicas.map((replica) => replica.start()));
+    // The schema exists once a replica has started: the fault triggers go on its tables.
+    const storeFaults = await installStoreFaults(postgres.url, schema);
     log(
       `3 replicas on PostgreSQL ${postgres.url} (schema ${schema}) and Redis ${redis.url}; logs in ${dir} (removed at the end unless CAMPAIGN_KEEP_LOGS=1)`,
     );
@@ -214,6 +229,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       { kind: 'drop', percent: 2, path: 'synchronization/jobs' },
     ])
       await control('/faults', { method: 'POST', body: fault });
+    // One statement fails at each write point after Graph answered, three times over.
+    await storeFaults.arm(3);
     const faultMs = options.faultSeconds * 1000;
     const faultsStart = Date.now();
     const at = (share: number) =>
@@ -256,6 +273,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await approver;
     await Promise.all(replicas.map((replica) => replica.stop()));
 
+    const fired = await storeFaults.fired();
     const stats = (await control('/stats')) as StatsSnapshot;
     const calls = (await control('/provision-calls')) as ProvisionCalls;
     const verdict = await verifyOffline(
@@ -265,7 +283,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       ['r1', 'r2', 'r3'].map((id) => join(dir, `${id}.witness.ndjson`)),
     );
     const entries = await readEntries(postgres.url, schema);
-    return summarize({ records, stats, calls, verdict, entries, approvals, fuzz, started });
+    return summarize({ records, stats, calls, verdict, entries, approvals, fuzz, started, fired });
   } finally {
     approverDone = true;
     await Promise.all(replicas.map((replica) => replica.stop().catch(() => {})));
@@ -357,6 +375,7 @@ function summarize(input: {
   approvals: Array<{ id: string; state: string }>;
   fuzz: FuzzResult;
   started: number;
+  fired: Record<StoreFaultPoint, number>;
 }): CampaignSummary {
   const { records, entries } = input;
   const outcomes: Record<string, number> = {};
@@ -402,6 +421,39 @@ function summarize(input: {
     [...byRequest.values()].filter((actions) => actions.filter((action) => action === 'request').length > 1)
       .length;
   const count = (state: string) => [...created].filter((id) => states.get(id) === state).length;
+  // Every run that may have reached Graph has the review that approved it in the log.
+  const approvedBy = new Set(
+    entries.flatMap((entry) =>
+      entry.action === 'review' &&
+      entry.detail.decision === 'approve' &&
+      typeof entry.detail.approval === 'string'
+        ? [entry.detail.approval]
+        : [],
+    ),
+  );
+  const unreviewed = [...created].filter(
+    (id) => ['completed', 'failed', 'interrupted'].includes(states.get(id) ?? '') && !approvedBy.has(id),
+  ).length;
+  // A key's request reaches Graph once at most, however often it was sent.
+  const forwarded = new Set(
+    entries.flatMap((entry) => (entry.action === 'forward' ? [entry.requestId] : [])),
+  );
+  const byKey = new Map<string, CallRecord[]>();
+  for (const record of records)
+    if (record.idempotencyKey)
+      byKey.set(record.idempotencyKey, [...(byKey.get(record.idempotencyKey) ?? []), record]);
+  const idempotency = {
+    keys: byKey.size,
+    retried: [...byKey.values()].filter((sent) => sent.length > 1).length,
+    ranTwice: [...byKey.values()].filter(
+      (sent) =>
+        new Set(
+          sent.flatMap((record) =>
+            record.requestId && forwarded.has(record.requestId) ? [record.requestId] : [],
+          ),
+        ).size > 1,
+    ).length,
+  };
   const fuzzed = new Set(input.fuzz.requestIds);
   const fuzz = {
     ...input.fuzz,
@@ -431,7 +483,10 @@ function summarize(input: {
       failed: count('failed'),
       interrupted: count('interrupted'),
       other: created.size - count('completed') - count('failed') - count('interrupted'),
+      unreviewed,
     },
+    idempotency,
+    storeFaults: input.fired,
     fuzz,
     seconds: Math.round((Date.now() - input.started) / 1000),
   };
@@ -490,6 +545,10 @@ export function campaignFailures(summary: CampaignSummary): string[] {
     failures.push(`fuzz: ${JSON.stringify(summary.fuzz)}`);
   if (summary.fuzz.forwarded > 0)
     failures.push(`fuzz: ${summary.fuzz.forwarded} malformed requests reached Graph`);
+  if (summary.approvals.unreviewed > 0)
+    failures.push(`${summary.approvals.unreviewed} approved runs have no approving review in the audit log`);
+  if (summary.idempotency.ranTwice > 0)
+    failures.push(`${summary.idempotency.ranTwice} Idempotency-Keys reached Graph twice`);
   const { graph } = summary;
   if (graph.processedAndForwarded !== graph.processed)
     failures.push(

@@ -14,6 +14,7 @@ describe('the load and fault campaign (short form)', { tags: ['e2e', 'slow'] }, 
       timeScale: 20,
     });
     const failures = campaignFailures(summary);
+    if (process.env.CAMPAIGN_PRINT) console.log(formatSummary(summary, failures));
     expect(failures, formatSummary(summary, failures)).toEqual([]);
     // It measured something: calls went through, approvals ran, faults were served.
     expect(summary.outcomes['200']).toBeGreaterThan(50);
@@ -22,5 +23,10 @@ describe('the load and fault campaign (short form)', { tags: ['e2e', 'slow'] }, 
     expect(summary.auditEntries).toBeGreaterThan(summary.calls);
     expect(summary.graph.processed).toBeGreaterThan(50);
     expect(summary.fuzz.targeted).toBeGreaterThan(0);
+    // The store faults were served at every write point after Graph answered, and keys were retried.
+    expect(summary.storeFaults['idempotency answer']).toBe(3);
+    expect(summary.storeFaults.outcome).toBe(3);
+    expect(summary.storeFaults.review).toBeGreaterThan(0);
+    expect(summary.idempotency.retried).toBeGreaterThan(0);
   });
 });

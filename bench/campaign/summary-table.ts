@@ -27,6 +27,15 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
       `${summary.graph.arrived} / ${summary.graph.forwards} (${summary.graph.arrivedUnaudited} / ${summary.graph.forwardedNotArrived})`,
     ],
     ['unanswered by live replicas', String(summary.unanswered)],
+    ['approved runs without their review entry', String(summary.approvals.unreviewed)],
+    [
+      'Idempotency-Keys sent / retried / reached Graph twice',
+      `${summary.idempotency.keys} / ${summary.idempotency.retried} / ${summary.idempotency.ranTwice}`,
+    ],
+    [
+      'store statements failed (idempotency answer / review / outcome)',
+      `${summary.storeFaults['idempotency answer']} / ${summary.storeFaults.review} / ${summary.storeFaults.outcome}`,
+    ],
     [
       'approvals (completed/failed/interrupted/other)',
       `${summary.approvals.created} (${summary.approvals.completed}/${summary.approvals.failed}/${summary.approvals.interrupted}/${summary.approvals.other})`,
