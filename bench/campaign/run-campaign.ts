@@ -86,7 +86,7 @@ export interface CampaignSummary {
     /** Approvals that ran without an approving `review` entry in the audit log: must be none. */
     unreviewed: number;
   };
-  /** Calls sent with an Idempotency-Key, retried with it, and keys whose request reached Graph twice. */
+  /** Calls sent with an Idempotency-Key, retried with it, and keys whose request Graph ran twice. */
   idempotency: { keys: number; retried: number; ranTwice: number };
   /** Statements made to fail at each write point after Graph answered. */
   storeFaults: Record<StoreFaultPoint, number>;
@@ -434,9 +434,17 @@ function summarize(input: {
   const unreviewed = [...created].filter(
     (id) => ['completed', 'failed', 'interrupted'].includes(states.get(id) ?? '') && !approvedBy.has(id),
   ).length;
-  // A key's request reaches Graph once at most, however often it was sent.
-  const forwarded = new Set(
-    entries.flatMap((entry) => (entry.action === 'forward' ? [entry.requestId] : [])),
+  // A key's request runs at Graph once at most, however often it was sent: of the requests sent
+  // with one key, at most one has an attempt Graph ran (one Graph turned away, 429 or 503, did not
+  // run, and frees the key for the next).
+  const ranAtGraph = new Set(
+    entries.flatMap((entry) =>
+      entry.action === 'forward' &&
+      typeof entry.detail.clientRequestId === 'string' &&
+      (input.calls.processed[entry.detail.clientRequestId] ?? 0) > 0
+        ? [entry.requestId]
+        : [],
+    ),
   );
   const byKey = new Map<string, CallRecord[]>();
   for (const record of records)
@@ -449,7 +457,7 @@ function summarize(input: {
       (sent) =>
         new Set(
           sent.flatMap((record) =>
-            record.requestId && forwarded.has(record.requestId) ? [record.requestId] : [],
+            record.requestId && ranAtGraph.has(record.requestId) ? [record.requestId] : [],
           ),
         ).size > 1,
     ).length,
@@ -548,7 +556,7 @@ export function campaignFailures(summary: CampaignSummary): string[] {
   if (summary.approvals.unreviewed > 0)
     failures.push(`${summary.approvals.unreviewed} approved runs have no approving review in the audit log`);
   if (summary.idempotency.ranTwice > 0)
-    failures.push(`${summary.idempotency.ranTwice} Idempotency-Keys reached Graph twice`);
+    failures.push(`Graph ran the request of ${summary.idempotency.ranTwice} Idempotency-Keys twice`);
   const { graph } = summary;
   if (graph.processedAndForwarded !== graph.processed)
     failures.push(

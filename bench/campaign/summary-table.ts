@@ -29,7 +29,7 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
     ['unanswered by live replicas', String(summary.unanswered)],
     ['approved runs without their review entry', String(summary.approvals.unreviewed)],
     [
-      'Idempotency-Keys sent / retried / reached Graph twice',
+      'Idempotency-Keys sent / retried / run twice by Graph',
       `${summary.idempotency.keys} / ${summary.idempotency.retried} / ${summary.idempotency.ranTwice}`,
     ],
     [
