@@ -48,4 +48,13 @@ describe('jwtAuthenticator', () => {
   it('refuses an expired token', async () => {
     expect(await authenticate(await token({ exp: Math.floor(Date.now() / 1000) - 3_600 }))).toBeUndefined();
   });
+
+  it('refuses a token that lives longer than maxTokenLifetimeMinutes (default a day)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await authenticate(await token({ exp: now + 2 * 24 * 3_600 }))).toBeUndefined();
+    expect(await authenticate(await token({ exp: now + 23 * 3_600 }))).toEqual({
+      principal: 'alice',
+      roles: ['requester'],
+    });
+  });
 });

@@ -13,6 +13,8 @@ export interface JwtCallerOptions {
   principalClaim: string;
   /** App roles or scopes in the token → proxy roles; the proxy's own role names map to themselves. */
   roleMap: Record<string, Role>;
+  /** The longest a token may live, from when it was issued (or from now) to its expiry (default a day). */
+  maxTokenLifetimeMinutes?: number | undefined;
 }
 
 /**
@@ -40,6 +42,9 @@ export function jwtAuthenticator(
         // A token without an expiry would be good forever; Entra's tokens always carry one.
         requiredClaims: ['exp'],
       });
+      // A token that lives for years is nearly as good as one without an expiry: bounded too.
+      const issued = payload.iat ?? Math.floor(Date.now() / 1000);
+      if (payload.exp! - issued > (options.maxTokenLifetimeMinutes ?? 24 * 60) * 60) return undefined;
       const claimed = payload[options.rolesClaim];
       const values = Array.isArray(claimed)
         ? claimed.map(String)

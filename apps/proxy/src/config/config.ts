@@ -115,6 +115,11 @@ export const proxyConfigSchema = z
         rolesClaim: z.string().default('roles'),
         principalClaim: z.string().default('oid'),
         roleMap: z.record(z.string(), z.enum(ROLES)).default({}),
+        /** The longest a token may live from issue to expiry (Entra's last an hour or so). */
+        maxTokenLifetimeMinutes: z
+          .number()
+          .positive()
+          .default(24 * 60),
       })
       .optional(),
     policy: policySchema,
