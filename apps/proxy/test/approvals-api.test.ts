@@ -274,7 +274,9 @@ describe('approvals as services and SDKs need them', () => {
     expect((await decided).json.value.map((view: { id: string }) => view.id)).not.toContain(held.json.id);
   });
 
-  it("shares one page among one principal's held list calls, and holds at most ten of them", async () => {
+  it("shares one page among one principal's held list calls, and holds at most ten of them", {
+    tags: ['slow'],
+  }, async () => {
     let pageReads = 0;
     const proxy = await start({
       store: (database) =>
