@@ -10,10 +10,6 @@ export const sharedTestConfig = defineConfig({
     // asserts on speed (benchmarks do that), so a generous limit only keeps a hung test from hanging CI.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // A test file's modules are loaded once per worker, not once per file: the files start their own
-    // simulators, proxies and servers and stop them after, and none leans on a fresh module's state.
-    // Loading the proxy's and the UI's module graphs again for every file was half of their time.
-    isolate: false,
     // `pnpm test:fast` leaves these out; `pnpm test` runs everything.
     tags: [
       {

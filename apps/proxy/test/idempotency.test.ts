@@ -71,6 +71,27 @@ describe('Idempotency-Key: one answer per key, whatever fails', () => {
     expect(logged.some((line) => /not kept yet/.test(String(line.msg)))).toBe(true);
   });
 
+  it("answers a retry with Graph's answer while that answer waits to be kept, never 409 nor a resend", async () => {
+    let failures = 2;
+    const proxy = await start({
+      store: (database) =>
+        new (class extends SqliteStore {
+          override answerIdempotencyKey(...args: Parameters<SqliteStore['answerIdempotencyKey']>) {
+            if (failures-- > 0) return Promise.reject(new Error('connection terminated unexpectedly'));
+            return super.answerIdempotencyKey(...args);
+          }
+        })(database),
+    });
+    const headers = { 'Idempotency-Key': 'store-fails-twice-1' };
+    const first = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    expect(first.status).toBe(200);
+    // At once, while the answer is not yet kept (the next try is a second away).
+    const again = await proxy.call(userPath, { key: proxy.keys.requester, body: userBody, headers });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+  });
+
   it('sends a key’s request again when nothing ran the first time, and never when its answer was lost', async () => {
     const proxy = await start();
     sim.context.faults.add({ kind: '504-after-processing', count: 1, path: 'provisionOnDemand' });

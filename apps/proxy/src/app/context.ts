@@ -10,6 +10,7 @@ import type { ProxyConfig } from '../config/config.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { SubjectDirectory } from '../graph/subject-directory.js';
 import type { PublicUrls } from '../http/public-url.js';
+import type { IdempotentAnswer } from '../idempotency/idempotency-store.js';
 import type { Metrics } from '../metrics.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 
@@ -30,6 +31,11 @@ export interface ProxyContext {
   /** What `/audit/verify` trusts beyond the database: the checkpoint key and the witness file. */
   chainTrust: () => Promise<ChainTrust>;
   log: (line: Record<string, unknown>) => void;
+  /**
+   * Answers to a key's first request that could not be kept in the store yet, by principal and key:
+   * a retry meanwhile is answered with them (never 409, never a resend) while they are kept.
+   */
+  answersBeingKept: Map<string, IdempotentAnswer>;
   /** How many calls without a valid key are recorded one by one (the rest are counted). */
   unauthenticated: RecordBudget;
   /** Checks an Entra ID-issued JWT when the config accepts them. */

@@ -224,6 +224,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     audit,
     forwarder,
     subjects: new SubjectDirectory(graph),
+    answersBeingKept: new Map(),
     unauthenticated: new RecordBudget(config.audit.unauthenticatedPerMinute, () => now().getTime()),
     metrics,
     log,

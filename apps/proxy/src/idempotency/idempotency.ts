@@ -33,6 +33,11 @@ export function idempotencyScope(
   return { principal: c.get('principal').principal, key, requestHash: requestHash(request) };
 }
 
+/** A key as the answers being kept know it: whose, which. */
+function keyOf(scope: Pick<IdempotencyScope, 'principal' | 'key'>): string {
+  return `${scope.principal}\n${scope.key}`;
+}
+
 /** What binds a key to one request: the SHA-256 of the request's canonical JSON. */
 export function requestHash(request: {
   apiVersion: string;
@@ -67,24 +72,27 @@ export async function claimIdempotency(
       'UnprocessableEntity',
       'This Idempotency-Key was first used for another request (another body, job or app): use a new key for a new request.',
     );
-  if (claim.kind === 'in_flight')
+  // Graph answered the first request, and its answer waits here to be kept: that answer, as a replay.
+  const beingKept = claim.kind === 'in_flight' ? ctx.answersBeingKept.get(keyOf(scope)) : undefined;
+  if (claim.kind === 'in_flight' && !beingKept)
     throw new ProxyError(
       409,
       'Conflict',
       'The first request with this Idempotency-Key is still being answered: send it again shortly to get that answer.',
       { headers: { 'Retry-After': '1' } },
     );
+  const answer = beingKept ?? (claim as Extract<typeof claim, { kind: 'answered' }>).answer;
   await ctx.audit.append([
     ctx.audit.entry('replayed', auditContext(c), {
       detail: {
         idempotencyKey: scope.key,
-        answer: claim.answer.kind === 'approval' ? claim.answer.id : claim.answer.answer.status,
+        answer: answer.kind === 'approval' ? answer.id : answer.answer.status,
       },
     }),
   ]);
   c.set('audited', true);
-  if (claim.answer.kind === 'approval') return replayApproval(claim.answer.id);
-  return respond(c, claim.answer.answer, { 'Idempotent-Replayed': 'true' });
+  if (answer.kind === 'approval') return replayApproval(answer.id);
+  return respond(c, answer.answer, { 'Idempotent-Replayed': 'true' });
 }
 
 /**
@@ -124,9 +132,13 @@ export async function keepIdempotencyAnswer(
   const attempt = async (tries: number): Promise<void> => {
     try {
       await settleIdempotency(ctx, scope, outcome);
+      ctx.answersBeingKept.delete(keyOf(scope));
     } catch (error) {
+      // Until it is kept, a retry with the key is answered from here (see claimIdempotency).
+      if (outcome.ran) ctx.answersBeingKept.set(keyOf(scope), outcome.answer);
       const waitMs = SETTLE_RETRY_MS[tries];
       if (waitMs === undefined) {
+        ctx.answersBeingKept.delete(keyOf(scope));
         ctx.log({
           level: 'error',
           msg: "the answer to an Idempotency-Key's first request could not be kept: the key stays claimed until the next start settles it as 'may have run'",
