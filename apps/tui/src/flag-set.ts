@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** One command-line flag: how it is parsed, how it is checked, and how `--help` shows it. */
 export interface Flag<Schema extends z.ZodType = z.ZodType> {
   type: 'string' | 'boolean';
+  /** Given more than once (`--member A --member B`): the values come as a list. */
+  multiple?: boolean;
   /** The value's check (and its conversion), with a message that names the flag and the fix. */
   schema: Schema;
   /** `['--graph-url URL', 'where Graph is']`: the usage line; none for a flag listed elsewhere. */
@@ -17,8 +19,13 @@ export function flagSet<Flags extends Record<string, Flag>>(flags: Flags) {
   const entries = Object.entries(flags) as Array<[keyof Flags & string, Flag]>;
   return {
     /** For `parseArgs`. */
-    options: Object.fromEntries(entries.map(([name, flag]) => [name, { type: flag.type }])) as {
-      [Name in keyof Flags]: { type: Flags[Name]['type'] };
+    options: Object.fromEntries(
+      entries.map(([name, flag]) => [
+        name,
+        { type: flag.type, ...(flag.multiple ? { multiple: true } : {}) },
+      ]),
+    ) as {
+      [Name in keyof Flags]: { type: Flags[Name]['type']; multiple?: boolean };
     },
     /** Checks the parsed values: every flag optional. */
     schema: z.object(

@@ -7,9 +7,11 @@ import {
   targetMatchesSource,
   userRequest,
 } from '@ondemand/core';
+import { z } from 'zod';
 import { styleFor } from '../colour.js';
-import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
+import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
@@ -20,20 +22,52 @@ import { stoppedWaiting } from './approvals.js';
 import { pickRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
+/** `provision`'s own flags (the connection's are `connection.ts`'s). */
+const provisionFlags = flagSet({
+  sp: { type: 'string', schema: z.string(), usage: ['--sp ID', "the app's service principal id"] },
+  job: {
+    type: 'string',
+    schema: z.string(),
+    usage: [
+      '--job ID',
+      'the synchronization job id (job ids are not GUIDs: gitHubEnterpriseCloud.6855….16d1…)',
+    ],
+  },
+  rule: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--rule ID', 'the rule id from the job\'s schema (see "ondemand rules")'],
+  },
+  user: { type: 'string', schema: z.string(), usage: ['--user ID', "an Entra user's object id"] },
+  group: {
+    type: 'string',
+    schema: z.string(),
+    usage: [
+      '--group ID',
+      "a group's object id; --member ID (repeatable, at most 5) provisions members with it",
+    ],
+  },
+  member: { type: 'string', multiple: true, schema: z.array(z.string()) },
+  dn: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--dn DN', 'an AD distinguished name (cloud sync), e.g. "CN=AdeleV,CN=Users,DC=corp,DC=com"'],
+  },
+  json: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--json', 'print { result, details, report, requestId } as JSON'],
+  },
+  details: { type: 'boolean', schema: z.boolean(), usage: ['--details', "print every step's details"] },
+});
+
 export const provisionUsage = `Usage: ondemand provision --sp ID --job ID [--rule ID] (--user ID | --group ID [--member ID]… | --dn DN) [--json] [--details]
 
 Provisions one user, one group (with up to 5 of its members) or one Active Directory user (cloud sync)
 now, and prints every step of what happened. The rule is chosen for you when the job has one that fits.
 
 Options:
-  --sp ID        the app's service principal id
-  --job ID       the synchronization job id (job ids are not GUIDs: gitHubEnterpriseCloud.6855….16d1…)
-  --rule ID      the rule id from the job's schema (see "ondemand rules")
-  --user ID      an Entra user's object id
-  --group ID     a group's object id; --member ID (repeatable, at most 5) provisions members with it
-  --dn DN        an AD distinguished name (cloud sync), e.g. "CN=AdeleV,CN=Users,DC=corp,DC=com"
-  --json         print { result, details, report, requestId } as JSON
-  --details      print every step's details
+${provisionFlags.usageLines(2, 17)}
   -h, --help     show this help
 
 ${connectionUsage}
@@ -55,21 +89,9 @@ ${exitCodesOf(
 
 /** `ondemand provision`: one call, every step printed. */
 export async function provisionCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    {
-      ...connectionOptions,
-      ...jobTargetOptions,
-      user: { type: 'string' },
-      group: { type: 'string' },
-      member: { type: 'string', multiple: true },
-      dn: { type: 'string' },
-      json: { type: 'boolean' },
-      details: { type: 'boolean' },
-    },
-    provisionUsage,
-    { maxPositionals: 0 },
-  );
+  const args = parseArgs(argv, { ...connectionOptions, ...provisionFlags.options }, provisionUsage, {
+    maxPositionals: 0,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(provisionUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
