@@ -88,6 +88,11 @@ export interface CampaignSummary {
   };
   /** Calls sent with an Idempotency-Key, retried with it, and keys whose request Graph ran twice. */
   idempotency: { keys: number; retried: number; ranTwice: number };
+  /**
+   * Calls the load refused for want of a valid key, and the proxy's own count of such calls (the fuzz
+   * run's among them): those recorded one by one, and those counted in a later entry.
+   */
+  unauthenticated: { answered: number; recorded: number; counted: number };
   /** Statements made to fail at each write point after Graph answered. */
   storeFaults: Record<StoreFaultPoint, number>;
   fuzz: FuzzResult;
@@ -396,6 +401,9 @@ function summarize(input: {
   let lost = 0;
   for (const record of records) {
     if (record.status === 0 || record.status >= 500) continue;
+    // Calls without a valid key are recorded one by one only up to a budget a minute; the rest are
+    // counted in the next one recorded (checked below as a whole, not call by call).
+    if (record.status === 401) continue;
     const actions = byRequest.get(record.requestId ?? '') ?? [];
     if (actions.length === 0) lost += 1;
     else if (record.operation === 'provision' && record.status === 200 && !actions.includes('outcome'))
@@ -462,6 +470,12 @@ function summarize(input: {
         ).size > 1,
     ).length,
   };
+  const authFailures = entries.filter((entry) => entry.action === 'auth_failure');
+  const unauthenticated = {
+    answered: records.filter((record) => record.status === 401).length,
+    recorded: authFailures.length,
+    counted: authFailures.reduce((sum, entry) => sum + Number(entry.detail.notRecordedBefore ?? 0), 0),
+  };
   const fuzzed = new Set(input.fuzz.requestIds);
   const fuzz = {
     ...input.fuzz,
@@ -494,6 +508,7 @@ function summarize(input: {
       unreviewed,
     },
     idempotency,
+    unauthenticated,
     storeFaults: input.fired,
     fuzz,
     seconds: Math.round((Date.now() - input.started) / 1000),

@@ -29,6 +29,10 @@ export function formatSummary(summary: CampaignSummary, failures: string[]): str
     ['unanswered by live replicas', String(summary.unanswered)],
     ['approved runs without their review entry', String(summary.approvals.unreviewed)],
     [
+      'calls without a key: answered / recorded / counted later',
+      `${summary.unauthenticated.answered} / ${summary.unauthenticated.recorded} / ${summary.unauthenticated.counted}`,
+    ],
+    [
       'Idempotency-Keys sent / retried / run twice by Graph',
       `${summary.idempotency.keys} / ${summary.idempotency.retried} / ${summary.idempotency.ranTwice}`,
     ],
