@@ -14,13 +14,6 @@ import { flagSet } from './flag-set.js';
 import type { CliIo } from './io.js';
 import { readSecret } from './secret-input.js';
 
-/** Which app and job a command acts on (and, optionally, the rule). */
-export const jobTargetOptions = {
-  sp: { type: 'string' },
-  job: { type: 'string' },
-  rule: { type: 'string' },
-} as const;
-
 /** The app and job a command needs; names every one missing. */
 export function requireJobTarget(
   values: { sp?: unknown; job?: unknown },
@@ -303,12 +296,13 @@ export async function connect(
 }
 
 /** The flags of the commands that talk to the proxy's own API (approvals, audit). */
+/** The flags that reach the proxy's own API: the connection table's, not written again. */
 export const proxyConnectionOptions = {
-  proxy: { type: 'string' },
-  'api-key': { type: 'string' },
-  'api-key-file': { type: 'string' },
-  ca: { type: 'string' },
-} as const;
+  proxy: connectionFlags.options.proxy,
+  'api-key': connectionFlags.options['api-key'],
+  'api-key-file': connectionFlags.options['api-key-file'],
+  ca: connectionFlags.options.ca,
+};
 
 export const proxyConnectionUsage = `Connection:
   --proxy URL                   the ondemand proxy (ONDEMAND_PROXY_URL stands in for it)

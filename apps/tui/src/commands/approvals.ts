@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
 import { badInput, ExitCode, exitCodeForEnd, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
@@ -11,6 +12,27 @@ import { parseArgs } from '../parse-args.js';
 import { approvalDetails, approvalOutcome, approvalTable } from '../render/approval-text.js';
 import { outputWidth } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
+
+/** `approvals`' own flags (the proxy connection's are `connection.ts`'s). */
+const approvalsFlags = flagSet({
+  state: { type: 'string', schema: z.string(), usage: ['--state STATE', APPROVAL_STATES.join(', ')] },
+  requester: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--requester P', "only this principal's requests"],
+  },
+  reason: { type: 'string', schema: z.string(), usage: ['--reason TEXT', 'why (approve, deny)'] },
+  json: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--json', 'print the approval (or the list) as JSON'],
+  },
+  plain: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--plain', 'print the list, not the inbox, on a terminal'],
+  },
+});
 
 export const approvalsUsage = `Usage: ondemand approvals [list] [--state STATE] [--requester P] [--json]
        ondemand approvals show ID [--json]
@@ -33,11 +55,7 @@ current as requests arrive and are decided); --plain or a pipe prints the list i
   wait       follow it until it has run (or never will) and print how it ended
 
 Options:
-  --state STATE    ${APPROVAL_STATES.join(', ')}
-  --requester P    only this principal's requests
-  --reason TEXT    why (approve, deny)
-  --json           print the approval (or the list) as JSON
-  --plain          print the list, not the inbox, on a terminal
+${approvalsFlags.usageLines(2, 19)}
   -h, --help       show this help
 
 ${proxyConnectionUsage}
@@ -70,19 +88,9 @@ const listFiltersSchema = z.object({
 
 /** `ondemand approvals`: list, show, review, withdraw and wait for held requests. */
 export async function approvalsCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    {
-      ...proxyConnectionOptions,
-      state: { type: 'string' },
-      requester: { type: 'string' },
-      reason: { type: 'string' },
-      json: { type: 'boolean' },
-      plain: { type: 'boolean' },
-    },
-    approvalsUsage,
-    { maxPositionals: 2 },
-  );
+  const args = parseArgs(argv, { ...proxyConnectionOptions, ...approvalsFlags.options }, approvalsUsage, {
+    maxPositionals: 2,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(approvalsUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;

@@ -4,6 +4,7 @@ import type { AuditFilters, ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
 import { badInput, CliError, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
@@ -19,6 +20,40 @@ import {
 import { outputWidth } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 
+/** `audit`'s own flags (the proxy connection's are `connection.ts`'s); `verify`'s are in its usage line. */
+const auditFlags = flagSet({
+  since: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--since T, --until T', 'an ISO time (2026-12-02T09:00:00Z) or an age: 30m, 12h, 7d'],
+  },
+  until: { type: 'string', schema: z.string() },
+  principal: { type: 'string', schema: z.string(), usage: ['--principal P', 'entries of this principal'] },
+  action: { type: 'string', schema: z.string(), usage: ['--action A', AUDIT_ACTIONS.join(', ')] },
+  job: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--job J, --subject S', 'entries about this job, or this subject (an object id)'],
+  },
+  subject: { type: 'string', schema: z.string() },
+  follow: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--follow', 'print entries as they are written, from now (or from --since), until Ctrl-C'],
+  },
+  json: { type: 'boolean', schema: z.boolean(), usage: ['--json', 'one JSON entry per line'] },
+  plain: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--plain', 'the table, not the screen, on a terminal'],
+  },
+  database: { type: 'string', schema: z.string() },
+  store: { type: 'string', schema: z.string() },
+  schema: { type: 'string', schema: z.string() },
+  'public-key': { type: 'string', schema: z.string() },
+  witness: { type: 'string', multiple: true, schema: z.array(z.string()) },
+});
+
 export const auditUsage = `Usage: ondemand audit [--since T] [--until T] [--principal P] [--action A] [--job J] [--subject S] [--follow] [--json]
        ondemand audit verify
        ondemand audit verify --database FILE | --store postgres://… [--schema NAME] [--public-key PEM] [--witness FILE]…
@@ -33,13 +68,7 @@ approvals know them) and outcome; NDJSON with --json; --follow keeps printing ne
 verdict as "ondemand-proxy audit verify".
 
 Options:
-  --since T, --until T   an ISO time (2026-12-02T09:00:00Z) or an age: 30m, 12h, 7d
-  --principal P          entries of this principal
-  --action A             ${AUDIT_ACTIONS.join(', ')}
-  --job J, --subject S   entries about this job, or this subject (an object id)
-  --follow               print entries as they are written, from now (or from --since), until Ctrl-C
-  --json                 one JSON entry per line
-  --plain                the table, not the screen, on a terminal
+${auditFlags.usageLines(2, 25)}
   -h, --help             show this help
 
 ${proxyConnectionUsage}
@@ -87,28 +116,9 @@ const filtersSchema = z.object({
 
 /** `ondemand audit`: read, follow and verify the proxy's audit log. */
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    {
-      ...proxyConnectionOptions,
-      since: { type: 'string' },
-      until: { type: 'string' },
-      principal: { type: 'string' },
-      action: { type: 'string' },
-      job: { type: 'string' },
-      subject: { type: 'string' },
-      follow: { type: 'boolean' },
-      json: { type: 'boolean' },
-      plain: { type: 'boolean' },
-      database: { type: 'string' },
-      store: { type: 'string' },
-      schema: { type: 'string' },
-      'public-key': { type: 'string' },
-      witness: { type: 'string', multiple: true },
-    },
-    auditUsage,
-    { maxPositionals: 1 },
-  );
+  const args = parseArgs(argv, { ...proxyConnectionOptions, ...auditFlags.options }, auditUsage, {
+    maxPositionals: 1,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(auditUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;

@@ -2,20 +2,46 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { targetMatchesSource } from '@ondemand/core';
+import { z } from 'zod';
 import { type BulkRow, detectFormat, parseBulkRows } from '../bulk/bulk-rows.js';
 import { BulkProgress } from '../bulk/progress.js';
 import { provisionRow } from '../bulk/provision-row.js';
 import { JournalMismatchError, ResultsJournal } from '../bulk/results-journal.js';
 import { runPool } from '../bulk/worker-pool.js';
-import { connectionOptions, connectionUsage, jobTargetOptions, requireJobTarget } from '../connection.js';
+import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
 import { decodeText } from '../decode-text.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
 import { chooseRule, listRules } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
+
+/** `bulk`'s own flags (the connection's are `connection.ts`'s). */
+const bulkFlags = flagSet({
+  sp: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--sp ID, --job ID, --rule ID', 'as for "ondemand provision" (a row\'s ruleId wins over --rule)'],
+  },
+  job: { type: 'string', schema: z.string() },
+  rule: { type: 'string', schema: z.string() },
+  out: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--out FILE', 'the results file (default: FILE.results.ndjson); also the resume journal'],
+  },
+  'retry-skipped': {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: [
+      '--retry-skipped',
+      'also send again the rows skipped without being provisioned (not found,\nnot in scope), once their cause is fixed; a rerun leaves them otherwise',
+    ],
+  },
+});
 
 export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE] [--retry-skipped]
 
@@ -29,10 +55,7 @@ objectTypeName defaults to User) or NDJSON ({"objectId":…,"objectTypeName":…
 "id" is read as objectId, so what "ondemand users --json" and "groups --json" print can be fed back.
 
 Options:
-  --sp ID, --job ID, --rule ID   as for "ondemand provision" (a row's ruleId wins over --rule)
-  --out FILE                     the results file (default: FILE.results.ndjson); also the resume journal
-  --retry-skipped                also send again the rows skipped without being provisioned (not found,
-                                 not in scope), once their cause is fixed; a rerun leaves them otherwise
+${bulkFlags.usageLines(2, 33)}
   -h, --help                     show this help
 
 ${connectionUsage}
@@ -55,17 +78,9 @@ ${exitCodesOf(
 
 /** `ondemand bulk`: many subjects, paced, journaled, resumable. */
 export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    {
-      ...connectionOptions,
-      ...jobTargetOptions,
-      out: { type: 'string' },
-      'retry-skipped': { type: 'boolean' },
-    },
-    bulkUsage,
-    { maxPositionals: 1 },
-  );
+  const args = parseArgs(argv, { ...connectionOptions, ...bulkFlags.options }, bulkUsage, {
+    maxPositionals: 1,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(bulkUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;

@@ -1,6 +1,8 @@
 import { collect } from '@ondemand/core';
+import { z } from 'zod';
 import { connectionOptions, connectionUsage } from '../connection.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { outputWidth, textTable } from '../render/text.js';
@@ -9,6 +11,35 @@ import { withConnection } from './with-connection.js';
 
 /** The most rows one lookup prints; `--top` asks for fewer or more. */
 const DEFAULT_TOP = 25;
+
+/** A lookup's own flags: `members` takes the group, and searches differently. */
+function lookupFlags(command: 'users' | 'groups' | 'members') {
+  const search = {
+    type: 'string',
+    schema: z.string(),
+    usage: [
+      '--search TEXT',
+      command === 'members'
+        ? 'only members whose name contains TEXT'
+        : 'what the name starts with (Graph searches from the start of words)',
+    ],
+  } as const;
+  const rest = {
+    top: {
+      type: 'string',
+      schema: z.string(),
+      usage: ['--top N', `at most N rows (default ${DEFAULT_TOP})`],
+    },
+    json: { type: 'boolean', schema: z.boolean(), usage: ['--json', 'print them as JSON'] },
+  } as const;
+  return command === 'members'
+    ? flagSet({
+        group: { type: 'string', schema: z.string(), usage: ['--group ID', 'the group'] },
+        search,
+        ...rest,
+      })
+    : flagSet({ search, ...rest });
+}
 
 const lookupUsage = (command: 'users' | 'groups' | 'members') => `Usage: ondemand ${
   command === 'members' ? 'members --group ID [--search TEXT]' : `${command} [--search TEXT]`
@@ -23,9 +54,7 @@ ${
 }
 
 Options:
-${command === 'members' ? '  --group ID     the group\n' : ''}  --search TEXT  ${command === 'members' ? 'only members whose name contains TEXT' : 'what the name starts with (Graph searches from the start of words)'}
-  --top N        at most N rows (default ${DEFAULT_TOP})
-  --json         print them as JSON
+${lookupFlags(command).usageLines(2, 17)}
   -h, --help     show this help
 
 ${connectionUsage}
@@ -38,18 +67,9 @@ ${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrCo
 export function directoryCommand(command: 'users' | 'groups' | 'members') {
   return async (argv: string[], io: CliIo): Promise<number> => {
     const usage = lookupUsage(command);
-    const args = parseArgs(
-      argv,
-      {
-        ...connectionOptions,
-        search: { type: 'string' },
-        top: { type: 'string' },
-        json: { type: 'boolean' },
-        ...(command === 'members' ? { group: { type: 'string' } } : {}),
-      },
-      usage,
-      { maxPositionals: 0 },
-    );
+    const args = parseArgs(argv, { ...connectionOptions, ...lookupFlags(command).options }, usage, {
+      maxPositionals: 0,
+    });
     if (args.help) {
       io.stdout.write(`${wrapHelp(usage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
       return ExitCode.success;

@@ -1,6 +1,8 @@
 import { type DecodedProvisionResponse, ResponseDecodeError, targetMatchesSource } from '@ondemand/core';
+import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
@@ -8,6 +10,20 @@ import { readInput } from '../read-input.js';
 import { renderReportText } from '../render/report-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 import { decodeAnswer } from './explain-input.js';
+
+/** `explain`'s flags. */
+const explainFlags = flagSet({
+  json: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--json', 'print the decoded { result, details, report } as JSON'],
+  },
+  details: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--details', "print every step's details (by default only for steps that did not succeed)"],
+  },
+});
 
 export const explainUsage = `Usage: ondemand explain [FILE|-] [--json] [--details]
 
@@ -17,8 +33,7 @@ It also reads back whatever ondemand writes: the UI's saved result, provision --
 and a bulk results file (each line in turn).
 
 Options:
-  --json      print the decoded { result, details, report } as JSON
-  --details   print every step's details (by default only for steps that did not succeed)
+${explainFlags.usageLines(2, 14)}
   -h, --help  show this help
 
 Examples:
@@ -38,7 +53,7 @@ ${exitCodesOf(
 
 /** `ondemand explain`: decode an answer and print it readably. */
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { json: { type: 'boolean' }, details: { type: 'boolean' } }, explainUsage, {
+  const args = parseArgs(argv, explainFlags.options, explainUsage, {
     maxPositionals: 1,
   });
   if (args.help) {

@@ -1,19 +1,34 @@
 import { collect } from '@ondemand/core';
+import { z } from 'zod';
 import { connectionOptions, connectionUsage } from '../connection.js';
 import { ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
 import { withConnection } from './with-connection.js';
+
+/** `jobs`' own flags. */
+const jobsFlags = flagSet({
+  sp: { type: 'string', schema: z.string(), usage: ['--sp ID', "only this app's jobs"] },
+  search: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--search TEXT', 'apps whose name starts with TEXT'],
+  },
+  json: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--json', 'print [{ servicePrincipal, jobs }] as JSON'],
+  },
+});
 
 export const jobsUsage = `Usage: ondemand jobs [--sp ID | --search TEXT] [--json]
 
 Lists apps (service principals) that have synchronization jobs, and their jobs.
 
 Options:
-  --sp ID        only this app's jobs
-  --search TEXT  apps whose name starts with TEXT
-  --json         print [{ servicePrincipal, jobs }] as JSON
+${jobsFlags.usageLines(2, 17)}
   -h, --help     show this help
 
 ${connectionUsage}
@@ -24,12 +39,9 @@ ${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrCo
 
 /** `ondemand jobs`: apps with provisioning jobs. */
 export async function jobsCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    { ...connectionOptions, sp: { type: 'string' }, search: { type: 'string' }, json: { type: 'boolean' } },
-    jobsUsage,
-    { maxPositionals: 0 },
-  );
+  const args = parseArgs(argv, { ...connectionOptions, ...jobsFlags.options }, jobsUsage, {
+    maxPositionals: 0,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(jobsUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;

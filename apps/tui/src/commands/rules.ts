@@ -1,14 +1,27 @@
+import { z } from 'zod';
 import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
 import { ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { wrapHelp } from '../render/wrap-help.js';
 import { describeRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
+/** `rules`' own flags. */
+const rulesFlags = flagSet({
+  sp: { type: 'string', schema: z.string(), usage: ['--sp ID', "the app's service principal id"] },
+  job: { type: 'string', schema: z.string(), usage: ['--job ID', 'the synchronization job id'] },
+  json: { type: 'boolean', schema: z.boolean(), usage: ['--json', "print the job's rules as JSON"] },
+});
+
 export const rulesUsage = `Usage: ondemand rules --sp ID --job ID [--json]
 
 Lists a job's synchronization rules: the ids provisionOnDemand takes as ruleId, with source → target.
+
+Options:
+${rulesFlags.usageLines(2, 17)}
+  -h, --help     show this help
 
 ${connectionUsage}
 
@@ -18,12 +31,9 @@ ${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrCo
 
 /** `ondemand rules`: the rule ids of a job. */
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(
-    argv,
-    { ...connectionOptions, sp: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean' } },
-    rulesUsage,
-    { maxPositionals: 0 },
-  );
+  const args = parseArgs(argv, { ...connectionOptions, ...rulesFlags.options }, rulesUsage, {
+    maxPositionals: 0,
+  });
   if (args.help) {
     io.stdout.write(`${wrapHelp(rulesUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;

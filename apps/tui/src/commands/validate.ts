@@ -1,11 +1,22 @@
 import { validateProvisionRequest } from '@ondemand/core';
+import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { ExitCode, exitCodesOf } from '../exit-codes.js';
+import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
 import { wrapHelp } from '../render/wrap-help.js';
+
+/** `validate`'s flags. */
+const validateFlags = flagSet({
+  json: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--json', 'print { "valid": bool, "issues": [{ "path", "message" }] }'],
+  },
+});
 
 export const validateUsage = `Usage: ondemand validate [FILE|-] [--json]
 
@@ -14,7 +25,7 @@ subjects, object type names, distinguished names, and the documented limits (one
 at most 5 members).
 
 Options:
-  --json      print { "valid": bool, "issues": [{ "path", "message" }] }
+${validateFlags.usageLines(2, 14)}
   -h, --help  show this help
 
 Examples:
@@ -24,7 +35,7 @@ ${exitCodesOf([ExitCode.success, 'valid'], [ExitCode.badInput, 'invalid (every p
 
 /** `ondemand validate`: check a request body and list every problem with its path. */
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { json: { type: 'boolean' } }, validateUsage, { maxPositionals: 1 });
+  const args = parseArgs(argv, validateFlags.options, validateUsage, { maxPositionals: 1 });
   if (args.help) {
     io.stdout.write(`${wrapHelp(validateUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
