@@ -271,6 +271,16 @@ describe.each(storeKinds)('the approval life cycle on %s', (_, kind) => {
     expect(runs).toEqual([]);
   });
 
+  it('writes no review entry for a review refused because the request expired meanwhile', async () => {
+    const { service, store, create, clock, runs, audited } = await setup();
+    const record = await create(1, 1);
+    await clock.advance(60_001);
+    await expect(service.review(record.id, bob, 'approve', 'too late')).rejects.toThrow(/expired/);
+    expect((await store.getApproval(record.id))!.state).toBe('expired');
+    expect(audited).not.toContain('review');
+    expect(runs).toEqual([]);
+  });
+
   it('runs exactly once when two approvals and two runners race', async () => {
     const { service, create, runs } = await setup();
     const record = await create(1);

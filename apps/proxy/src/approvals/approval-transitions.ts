@@ -7,6 +7,7 @@ import {
   asExpired,
   holdsClaim,
   type Review,
+  type ReviewRefused,
 } from './approval.js';
 import type { ApprovalReads, EntriesFor } from './approval-store.js';
 
@@ -38,38 +39,47 @@ export class ApprovalTransitions {
   }
 
   /** Adds a review, enforcing every rule; an expired approval is written as expired, then refused. */
-  async addReview(
+  addReview(
     id: string,
     review: Review & { roles: Role[] },
     now: Date,
     entries?: EntriesFor,
   ): Promise<ApprovalRecord> {
-    const { write, refused } = await this.modifyApproval(
-      id,
-      (record) => {
-        const outcome = applyReview(id, record, review, now);
-        return { write: outcome.write, result: outcome };
-      },
-      entries,
-    );
-    if (refused) throw refused;
-    return write!;
+    return this.#unlessRefused(id, (record) => applyReview(id, record, review, now), entries);
   }
 
   /** Withdraws a pending request (by its requester, or an admin): it never runs. */
-  async withdraw(
+  withdraw(
     id: string,
     by: { principal: string; admin: boolean },
     now: Date,
     entries?: EntriesFor,
   ): Promise<ApprovalRecord> {
+    return this.#unlessRefused(id, (record) => applyWithdraw(id, record, by, now), entries);
+  }
+
+  /**
+   * A change the rules may refuse: what they write is written either way (an approval found past its
+   * time is stored as expired), the change's entries only when it was not refused, and a refusal is
+   * thrown after.
+   */
+  async #unlessRefused(
+    id: string,
+    apply: (record: ApprovalRecord | undefined) => {
+      write?: ApprovalRecord | undefined;
+      refused?: ReviewRefused;
+    },
+    entries?: EntriesFor,
+  ): Promise<ApprovalRecord> {
+    let refusedHere = false;
     const { write, refused } = await this.modifyApproval(
       id,
       (record) => {
-        const outcome = applyWithdraw(id, record, by, now);
+        const outcome = apply(record);
+        refusedHere = outcome.refused !== undefined;
         return { write: outcome.write, result: outcome };
       },
-      entries,
+      entries && ((written) => (refusedHere ? [] : entries(written))),
     );
     if (refused) throw refused;
     return write!;
