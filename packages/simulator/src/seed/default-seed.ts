@@ -170,7 +170,9 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
   ];
   const salesGroup = groups[1]!.id;
 
-  return {
+  // A copy: the jobs' rules are shared constants, and a caller that changes its seed must not change
+  // every later one in the process.
+  return structuredClone({
     tenantId: DEMO_TENANT_ID,
     tenantDomain,
     clients: [
@@ -429,5 +431,5 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
         tags: [],
       },
     ],
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSeed } from './default-seed.js';
-import { parseSeed, SeedError } from './load-seed.js';
+import { demoSeed, parseSeed, SeedError } from './load-seed.js';
 
 describe('seed validation', () => {
   it('accepts the demo tenant: 50 users and more, a group too big for on demand, four jobs', () => {
@@ -16,6 +16,14 @@ describe('seed validation', () => {
   it('makes a fresh client secret each time unless given one', () => {
     expect(parseSeed(defaultSeed()).clients[0]!.secret).not.toBe(parseSeed(defaultSeed()).clients[0]!.secret);
     expect(parseSeed(defaultSeed({ clientSecret: 'fixed' })).clients[0]!.secret).toBe('fixed');
+  });
+
+  it('hands each caller a seed of its own: changing one leaves the next as it was', () => {
+    const changed = defaultSeed();
+    for (const mapping of changed.servicePrincipals[0]!.jobs![0]!.rules[0]!.objectMappings[0]!
+      .attributeMappings)
+      mapping.matching = false;
+    expect(() => demoSeed()).not.toThrow();
   });
 
   it('names every broken reference and rule by path', () => {
