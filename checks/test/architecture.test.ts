@@ -137,6 +137,20 @@ describe('the architecture', () => {
     expect(loads).toEqual([]);
   });
 
+  it("keeps the proxy's concepts off its wiring and its backends: store/ never, app/ only for the request context", () => {
+    const proxy = manifests.find(({ manifest }) => manifest.name === '@ondemand/proxy')!;
+    const concepts =
+      /^\/?apps\/proxy\/src\/(graph|forward|approvals|idempotency|audit|auth|policy|http|config)\//;
+    const reaches = sources(proxy.dir)
+      .filter(({ file }) => concepts.test(file))
+      .flatMap(({ file, text }) =>
+        allImports(text)
+          .filter((specifier) => /\/(store|app)\//.test(specifier) && !specifier.endsWith('/app/context.js'))
+          .map((specifier) => `${file}: ${specifier}`),
+      );
+    expect(reaches).toEqual([]);
+  });
+
   it("crosses every package's exports map: no file imports another workspace's files by path", () => {
     const byPath = workspaces.flatMap((dir) =>
       sources(dir).flatMap(({ file, text }) =>

@@ -6,10 +6,9 @@ import { parseArgs } from 'node:util';
 import { OfflineVerifyError, verifyOffline } from '@ondemand/audit-log';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
 import { startProxy } from './app/server.js';
-import { StartupInputMissing } from './app/startup-inputs.js';
 import { AuditLogBehindWitness } from './audit/witness-guard.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './config/load-config.js';
-import { BackendUnavailable } from './store/open-store.js';
+import { BackendUnavailable, StartupInputMissing } from './config/startup-inputs.js';
 
 export const usage = `Usage: ondemand-proxy [--config FILE] [--simulate] [--port N]
        ondemand-proxy audit verify (--database FILE | --store postgres://…) [--public-key PEM] [--witness FILE]

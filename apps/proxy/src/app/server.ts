@@ -23,6 +23,7 @@ import { requireWitnessedLog } from '../audit/witness-guard.js';
 import { jwtAuthenticator } from '../auth/jwt-authenticator.js';
 import { RecordBudget } from '../auth/record-budget.js';
 import type { ProxyConfig } from '../config/config.js';
+import { readNamedFile, readServerCertificate } from '../config/startup-inputs.js';
 import { GraphForwarder } from '../forward/graph-forwarder.js';
 import { graphClientFor } from '../graph/graph-client-for.js';
 import { openLimiterStore } from '../graph/limiter-store.js';
@@ -34,7 +35,6 @@ import { openStore } from '../store/open-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import { createProxyApp } from './proxy-app.js';
-import { readNamedFile, readServerCertificate } from './startup-inputs.js';
 
 export interface StartProxyOptions {
   config: ProxyConfig;

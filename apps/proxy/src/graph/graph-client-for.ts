@@ -1,7 +1,7 @@
 import type { LimiterStore } from '@ondemand/core';
 import { createGraphClient, type GraphClient } from '@ondemand/transport';
-import { readNamedFile, StartupInputMissing } from '../app/startup-inputs.js';
 import type { ProxyConfig } from '../config/config.js';
+import { readNamedFile, StartupInputMissing } from '../config/startup-inputs.js';
 
 /**
  * The proxy's own Graph client, as `graph` in the config describes it: endpoint, cloud, CA, the

@@ -1,7 +1,7 @@
 import { FailoverLimiterStore, type LimiterStore, MemoryLimiterStore } from '@ondemand/core';
 import { RedisLimiterStore } from '@ondemand/limiter-redis';
 import type { ProxyConfig } from '../config/config.js';
-import { BackendUnavailable } from '../store/open-store.js';
+import { BackendUnavailable } from '../config/startup-inputs.js';
 
 /** Redis for the limiter; with `whenUnavailable: local`, a local limit stands in while Redis is away. */
 export async function openLimiterStore(

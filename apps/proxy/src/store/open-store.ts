@@ -1,10 +1,8 @@
 import type { ProxyConfig } from '../config/config.js';
+import { BackendUnavailable } from '../config/startup-inputs.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import type { ProxyStore } from './proxy-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-
-/** A backend the proxy needs could not be reached at start-up: the message says which and where. */
-export class BackendUnavailable extends Error {}
 
 /** The store the config names: its SQLite file, or PostgreSQL for replicas. */
 export async function openStore(

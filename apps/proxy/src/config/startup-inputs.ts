@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ProxyConfig } from '../config/config.js';
-import { ConfigFileError } from '../config/load-config.js';
+import type { ProxyConfig } from './config.js';
+import { ConfigFileError } from './load-config.js';
 
 /**
  * Something the config points at is not there at start-up (a file it names, an environment variable
@@ -32,3 +32,6 @@ export async function readServerCertificate(
     key: await read(tls.keyFile, 'keyFile'),
   };
 }
+
+/** A backend the proxy needs could not be reached at start-up: the message says which and where. */
+export class BackendUnavailable extends Error {}
