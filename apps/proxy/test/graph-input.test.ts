@@ -320,9 +320,13 @@ describe('the proxy keeps its promises under odd input', () => {
     const open = await start();
     expect((await open.call('/metrics')).status).toBe(200);
     const closed = await start({ config: { metricsNeedKey: true } });
+    const before = (await entries(closed)).length;
     const refused = await closed.call('/metrics');
     expect(refused.status).toBe(401);
     expect(refused.text).not.toContain('ondemand_proxy_');
+    // A scraper without its key adds nothing to the log (the README says so).
+    expect(await entries(closed, '&action=rejected')).toEqual([]);
+    expect((await entries(closed)).length).toBe(before);
     const scraped = await closed.call('/metrics', { key: closed.keys.auditor });
     expect(scraped.status).toBe(200);
     expect(scraped.text).toMatch(/^ondemand_proxy_approvals_pending \d+$/m);

@@ -37,6 +37,9 @@ export function healthRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
         'Metrics need a key here: send Authorization: Bearer <API key>.',
         {
           headers: { 'WWW-Authenticate': 'Bearer realm="ondemand-proxy"' },
+          // Not in the audit log: a refused scrape changes and shows nothing, and a scraper without
+          // its key would otherwise add an entry every few seconds (the requests metric counts it).
+          audited: true,
         },
       );
     return c.text(await ctx.metrics.render(), 200, { 'content-type': ctx.metrics.contentType });

@@ -56,18 +56,22 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
       return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
     };
     const known = c.req.header('if-none-match');
+    // Held only while the principal holds fewer than the cap; past it, answered at once (as 304 or the page).
     const held = holding.get(principal.principal) ?? 0;
-    const waitMs = held < MAX_HELD_LIST_CALLS ? preferredWait(c.req.header('prefer')) * 1000 : 0;
-    holding.set(principal.principal, held + 1);
+    const wait = known && held < MAX_HELD_LIST_CALLS ? preferredWait(c.req.header('prefer')) * 1000 : 0;
+    if (wait > 0) holding.set(principal.principal, held + 1);
     let answer: { text: string; etag: string };
     try {
-      answer = known
-        ? await approvals.waitWhile(readPage, (page) => page.etag === known, waitMs)
-        : await readPage();
+      answer =
+        wait > 0
+          ? await approvals.waitWhile(readPage, (page) => page.etag === known, wait)
+          : await readPage();
     } finally {
-      const left = (holding.get(principal.principal) ?? 1) - 1;
-      if (left > 0) holding.set(principal.principal, left);
-      else holding.delete(principal.principal);
+      if (wait > 0) {
+        const left = (holding.get(principal.principal) ?? 1) - 1;
+        if (left > 0) holding.set(principal.principal, left);
+        else holding.delete(principal.principal);
+      }
     }
     if (answer.etag === known) return c.body(null, 304, { ETag: answer.etag });
     return c.body(answer.text, 200, { 'content-type': 'application/json', ETag: answer.etag });

@@ -13,7 +13,7 @@ import {
 import { openSqliteChain } from '@ondemand/audit-log/sqlite';
 import { type AuditQuery, type AuditStore, missingHead } from '../../audit/audit-store.js';
 import { GroupCommit } from '../group-commit.js';
-import { type SqliteDatabase, sqlite } from './sqlite-database.js';
+import { type SqliteDatabase, sqliteFault } from './sqlite-database.js';
 
 /** The audit log in SQLite: appends grouped into one transaction (one disk sync) each. */
 export class SqliteAuditStore implements AuditStore {
@@ -75,13 +75,9 @@ export class SqliteAuditStore implements AuditStore {
 
   /** A read-only connection of its own, in one read transaction: a snapshot appends do not disturb. */
   async openChain() {
-    try {
-      return await openSqliteChain(this.db.path);
-    } catch (error) {
-      return sqlite(() => {
-        throw error;
-      });
-    }
+    return openSqliteChain(this.db.path).catch((error: unknown) => {
+      throw sqliteFault(error);
+    });
   }
 
   async addCheckpoint(checkpoint: Checkpoint): Promise<void> {

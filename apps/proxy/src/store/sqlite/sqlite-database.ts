@@ -123,14 +123,19 @@ export function sqlite<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (
-      typeof code === 'string' &&
-      /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|NOMEM|PROTOCOL)/.test(code)
-    )
-      throw new StoreUnavailable(`SQLite cannot write: ${(error as Error).message} (${code})`, {
-        cause: error,
-      });
-    throw error;
+    throw sqliteFault(error);
   }
+}
+
+/** The error to throw for `error`: {@link StoreUnavailable} for a "try again later", else itself. */
+export function sqliteFault(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|NOMEM|PROTOCOL)/.test(code)
+  )
+    return new StoreUnavailable(`SQLite cannot write: ${(error as Error).message} (${code})`, {
+      cause: error,
+    });
+  return error;
 }
