@@ -398,5 +398,13 @@ describe('approvals as services and SDKs need them', () => {
         for: 'the names approvers read',
       },
     ]);
+    // Asked again: the subjects are known from the first look-up, and the request that waits is
+    // answered as it is, so the proxy reads nothing from Graph and records no reads.
+    const again = await held(proxy);
+    const second = (await entries(proxy)).filter(
+      (entry) => entry.requestId === again.headers.get('request-id'),
+    );
+    expect(second.map((entry) => entry.action)).toEqual(['request', 'decision']);
+    expect(second.every((entry) => entry.detail.proxyReads === undefined)).toBe(true);
   });
 });
