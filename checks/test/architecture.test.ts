@@ -140,7 +140,7 @@ describe('the architecture', () => {
   it("keeps the proxy's concepts off its wiring and its backends: store/ never, app/ only for the request context", () => {
     const proxy = manifests.find(({ manifest }) => manifest.name === '@ondemand/proxy')!;
     const concepts =
-      /^\/?apps\/proxy\/src\/(graph|forward|approvals|idempotency|audit|auth|policy|http|config)\//;
+      /^\/?apps\/proxy\/src\/(graph|forward|approvals|idempotency|audit|auth|policy|http|config|spool)\//;
     const reaches = sources(proxy.dir)
       .filter(({ file }) => concepts.test(file))
       .flatMap(({ file, text }) =>

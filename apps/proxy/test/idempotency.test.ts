@@ -71,6 +71,32 @@ describe('Idempotency-Key: one answer per key, whatever fails', () => {
     expect(logged.some((line) => /not kept yet/.test(String(line.msg)))).toBe(true);
   });
 
+  it("keeps on this machine's disk an answer the store cannot take: after a crash, a retry gets Graph's answer, not 'may have run'", async () => {
+    const first = await start({
+      store: (database) =>
+        new (class extends SqliteStore {
+          override answerIdempotencyKey(): Promise<void> {
+            // The store stays away until the proxy dies.
+            return Promise.reject(new Error('connection terminated unexpectedly'));
+          }
+        })(database),
+    });
+    const database = join(first.dir, 'proxy.sqlite');
+    const headers = { 'Idempotency-Key': 'store-away-then-crash-1' };
+    const answered = await first.call(userPath, { key: first.keys.requester, body: userBody, headers });
+    expect(answered.status).toBe(200);
+    await first.close();
+
+    // A new process on the same database and folder: nothing of the first one's memory survives.
+    const second = await start({ config: { database }, store: () => new SqliteStore(database) });
+    const before = graphStats().received;
+    const again = await second.call(userPath, { key: second.keys.requester, body: userBody, headers });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(answered.text);
+    expect(graphStats().received).toBe(before);
+  });
+
   it("answers a retry with Graph's answer while that answer waits to be kept, never 409 nor a resend", async () => {
     let failures = 2;
     const proxy = await start({

@@ -10,6 +10,7 @@ import type { ProxyConfig } from '../config/config.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { SubjectDirectory } from '../graph/subject-directory.js';
 import type { PublicUrls } from '../http/public-url.js';
+import type { AnswerSpool } from '../idempotency/answer-spool.js';
 import type { IdempotentAnswer } from '../idempotency/idempotency-store.js';
 import type { Metrics } from '../metrics.js';
 import type { ProxyStore } from '../store/proxy-store.js';
@@ -36,6 +37,8 @@ export interface ProxyContext {
    * a retry meanwhile is answered with them (never 409, never a resend) while they are kept.
    */
   answersBeingKept: Map<string, IdempotentAnswer>;
+  /** The same answers on this machine's disk, so a crash before the store takes them loses none. */
+  answerSpool: AnswerSpool;
   /** How many calls without a valid key are recorded one by one (the rest are counted). */
   unauthenticated: RecordBudget;
   /** Checks an Entra ID-issued JWT when the config accepts them. */

@@ -29,7 +29,10 @@ import { graphClientFor } from '../graph/graph-client-for.js';
 import { openLimiterStore } from '../graph/limiter-store.js';
 import { SubjectDirectory } from '../graph/subject-directory.js';
 import { originOf, PublicUrls } from '../http/public-url.js';
+import { AnswerSpool } from '../idempotency/answer-spool.js';
 import { settleCutShortIdempotencyKeys } from '../idempotency/cut-short-keys.js';
+import { flushAnswerSpool } from '../idempotency/idempotency.js';
+import type { IdempotentAnswer } from '../idempotency/idempotency-store.js';
 import { Metrics } from '../metrics.js';
 import { openStore } from '../store/open-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
@@ -199,6 +202,18 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
       'warn',
       `${lost} calls were sent to Graph before a stop and never answered: their outcome is recorded as unknown`,
     );
+  // Answers kept on disk while the store was away are their keys' answers, not "may have run".
+  const answerSpool = new AnswerSpool(
+    perReplica(config.idempotencyAnswerFile) ?? defaultAnswerFile(config, replica),
+    signer?.deriveKey('ondemand-answer-spool/1'),
+  );
+  const answersBeingKept = new Map<string, IdempotentAnswer>();
+  await answerSpool.flush(store, (refused) =>
+    say(
+      'warn',
+      `${refused.length} lines of ${answerSpool.path} are not answers this proxy kept: copied to ${answerSpool.path}.refused`,
+    ),
+  );
   await settleCutShortIdempotencyKeys(store, replica);
   checkpointer?.start();
   // Another replica may have taken the deciding review and died before it ran the request; outcomes
@@ -206,6 +221,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
   const sweeper = setInterval(() => {
     void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`));
     void audit.flushSpool();
+    void flushAnswerSpool({ store, answerSpool, answersBeingKept, log });
   }, options.approvalSweepMs ?? 5_000);
   sweeper.unref();
   const verifyJwt = config.jwt
@@ -224,7 +240,8 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     audit,
     forwarder,
     subjects: new SubjectDirectory(graph),
-    answersBeingKept: new Map(),
+    answersBeingKept,
+    answerSpool,
     unauthenticated: new RecordBudget(config.audit.unauthenticatedPerMinute, () => now().getTime()),
     metrics,
     log,
@@ -259,6 +276,10 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
 
 /** One line of the proxy's JSON log at a level. */
 type Say = (level: 'warn' | 'error', message: string) => void;
+
+function defaultAnswerFile(config: ProxyConfig, replica: string): string {
+  return config.store ? `ondemand-proxy-${replica}.answers.ndjson` : `${config.database}.answers.ndjson`;
+}
 
 function defaultSpoolFile(config: ProxyConfig, replica: string): string {
   return config.store ? `ondemand-proxy-${replica}.outcomes.ndjson` : `${config.database}.outcomes.ndjson`;

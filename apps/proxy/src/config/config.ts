@@ -35,6 +35,12 @@ export const proxyConfigSchema = z
       .positive()
       .max(24 * 30)
       .default(24),
+    /**
+     * Where an `Idempotency-Key`'s first answer waits on this machine's disk while the store cannot
+     * take it; `{replica}` is replaced by the replica's id. Default: beside the SQLite file, or
+     * `ondemand-proxy-{replica}.answers.ndjson`.
+     */
+    idempotencyAnswerFile: z.string().min(1).optional(),
     /** The SQLite file (one file, nothing to install): the store unless `store` names PostgreSQL. */
     database: z.string().min(1).default('ondemand-proxy.sqlite'),
     /** `postgres://…`: the shared store for several replicas (env ONDEMAND_STORE). */

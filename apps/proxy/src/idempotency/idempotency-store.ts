@@ -38,8 +38,16 @@ export interface IdempotencyStore {
    * before `expiresBefore`: the first request with a key claims it; later ones learn what it got.
    */
   claimIdempotencyKey(claim: IdempotencyKeyClaim, expiresBefore: string): Promise<IdempotencyClaim>;
-  /** Keeps the first request's answer for the key's reuse. */
-  answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void>;
+  /**
+   * Keeps the first request's answer for the key's reuse; with `onlyUnanswered`, only while the key
+   * is claimed for that request and has no answer yet.
+   */
+  answerIdempotencyKey(
+    principal: string,
+    key: string,
+    answer: IdempotentAnswer,
+    onlyUnanswered?: { requestHash: string },
+  ): Promise<void>;
   /** Lets the key go (nothing was done for it: the next request with it is a first one). */
   releaseIdempotencyKey(principal: string, key: string): Promise<void>;
   /** This replica's keys whose first request was never answered (it stopped meanwhile). */

@@ -107,10 +107,15 @@ export async function settleIdempotency(
   scope: IdempotencyScope,
   outcome: SettleOutcome,
 ): Promise<void> {
-  if (!outcome.ran) return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
-  if (outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.answer.status))
-    return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
+  if (!keepsAnswer(outcome)) return ctx.store.releaseIdempotencyKey(scope.principal, scope.key);
   return ctx.store.answerIdempotencyKey(scope.principal, scope.key, outcome.answer);
+}
+
+/** Whether settling keeps this answer for the key (rather than letting the key go). */
+function keepsAnswer(outcome: SettleOutcome): outcome is { ran: true; answer: IdempotentAnswer } {
+  return (
+    outcome.ran && !(outcome.answer.kind === 'answer' && NOT_RUN_STATUSES.has(outcome.answer.answer.status))
+  );
 }
 
 /** How long after a failed settle the next try comes: doubling from 1 s, at most 1 min apart. */
@@ -119,10 +124,10 @@ const SETTLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
 /**
  * Settles the key of a request that was decided (and perhaps ran), without ever letting the key go
  * because the store failed: if the answer cannot be kept now (a dropped database connection), the
- * key stays claimed (a retry is told 409, "still being answered", and never reaches Graph) and the
- * answer is kept by tries in the background (for about two minutes). A key still claimed after that,
- * or when the proxy stops first, is settled at the next start as "may have run" (see
- * `unknownAnswer`). Never throws: the caller gets its answer either way.
+ * key stays claimed, the answer is synced to this machine's disk (the {@link AnswerSpool}) and
+ * answers retries from memory meanwhile (never a 409, never a resend), and tries in the background
+ * (for about two minutes) and the spool's flushes (every sweep, and at the next start, before cut-
+ * short keys are settled) write it to the store. Never throws: the caller gets its answer either way.
  */
 export async function keepIdempotencyAnswer(
   ctx: ProxyContext,
@@ -136,6 +141,15 @@ export async function keepIdempotencyAnswer(
     } catch (error) {
       // Until it is kept, a retry with the key is answered from here (see claimIdempotency).
       if (outcome.ran) ctx.answersBeingKept.set(keyOf(scope), outcome.answer);
+      if (tries === 0 && keepsAnswer(outcome))
+        await ctx.answerSpool.keep({ ...scope, answer: outcome.answer }).catch((spoolError: Error) =>
+          ctx.log({
+            level: 'error',
+            msg: `the answer to an Idempotency-Key's first request could not be kept in ${ctx.answerSpool.path} either: a stop before the store takes it answers the key 'may have run'`,
+            principal: scope.principal,
+            cause: spoolError.message,
+          }),
+        );
       const waitMs = SETTLE_RETRY_MS[tries];
       if (waitMs === undefined) {
         ctx.answersBeingKept.delete(keyOf(scope));
@@ -157,6 +171,31 @@ export async function keepIdempotencyAnswer(
     }
   };
   await attempt(0);
+}
+
+/**
+ * Writes the answers kept on disk to their keys; their copies in memory can go once they are. Never
+ * throws: what cannot be written now stays for the next flush.
+ */
+export async function flushAnswerSpool(
+  ctx: Pick<ProxyContext, 'store' | 'answerSpool' | 'answersBeingKept' | 'log'>,
+): Promise<void> {
+  try {
+    const written = await ctx.answerSpool.flush(ctx.store, (refused) =>
+      ctx.log({
+        level: 'warn',
+        msg: `lines of ${ctx.answerSpool.path} are not answers this proxy kept: copied to ${ctx.answerSpool.path}.refused`,
+        refused,
+      }),
+    );
+    for (const answer of written) ctx.answersBeingKept.delete(keyOf(answer));
+  } catch (error) {
+    ctx.log({
+      level: 'warn',
+      msg: `the answers kept in ${ctx.answerSpool.path} cannot be written yet`,
+      cause: (error as Error).message,
+    });
+  }
 }
 
 /** What a key's first request is answered with when it was cut short (the proxy stopped). */

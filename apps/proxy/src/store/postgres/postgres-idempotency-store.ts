@@ -33,12 +33,23 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  async answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void> {
-    await this.db.query('UPDATE idempotency_keys SET answer = $1 WHERE principal = $2 AND key = $3', [
-      JSON.stringify(answer),
-      principal,
-      key,
-    ]);
+  async answerIdempotencyKey(
+    principal: string,
+    key: string,
+    answer: IdempotentAnswer,
+    onlyUnanswered?: { requestHash: string },
+  ): Promise<void> {
+    if (onlyUnanswered)
+      await this.db.query(
+        'UPDATE idempotency_keys SET answer = $1 WHERE principal = $2 AND key = $3 AND request_hash = $4 AND answer IS NULL',
+        [JSON.stringify(answer), principal, key, onlyUnanswered.requestHash],
+      );
+    else
+      await this.db.query('UPDATE idempotency_keys SET answer = $1 WHERE principal = $2 AND key = $3', [
+        JSON.stringify(answer),
+        principal,
+        key,
+      ]);
   }
 
   async releaseIdempotencyKey(principal: string, key: string): Promise<void> {

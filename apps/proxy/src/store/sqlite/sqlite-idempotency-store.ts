@@ -31,11 +31,22 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  async answerIdempotencyKey(principal: string, key: string, answer: IdempotentAnswer): Promise<void> {
+  async answerIdempotencyKey(
+    principal: string,
+    key: string,
+    answer: IdempotentAnswer,
+    onlyUnanswered?: { requestHash: string },
+  ): Promise<void> {
     this.db.run(() =>
-      this.db
-        .statement('UPDATE idempotency_keys SET answer = ? WHERE principal = ? AND key = ?')
-        .run(JSON.stringify(answer), principal, key),
+      onlyUnanswered
+        ? this.db
+            .statement(
+              'UPDATE idempotency_keys SET answer = ? WHERE principal = ? AND key = ? AND request_hash = ? AND answer IS NULL',
+            )
+            .run(JSON.stringify(answer), principal, key, onlyUnanswered.requestHash)
+        : this.db
+            .statement('UPDATE idempotency_keys SET answer = ? WHERE principal = ? AND key = ?')
+            .run(JSON.stringify(answer), principal, key),
     );
   }
 
