@@ -60,6 +60,29 @@ export {
   PROVISION_ON_DEMAND_LIMIT,
   SlidingWindowLimiter,
 } from './limiter/sliding-window-limiter.js';
+export type { Loose } from './logs/loose-fields.js';
+export type { Verdict } from './logs/outcome-verdict.js';
+export { onDemandVerdict, verdictOf } from './logs/outcome-verdict.js';
+export type { ProvisioningDocument } from './logs/provisioning-document.js';
+export { readProvisioningDocument } from './logs/provisioning-document.js';
+export type { LogAction, LogIdentity, ProvisioningLogEntry } from './logs/provisioning-log.js';
+export {
+  decodeLogEntry,
+  decodeProvisioningLogs,
+  LogDecodeError,
+  logAction,
+} from './logs/provisioning-log.js';
+export type { Remedy, Retry } from './logs/remediation-catalog.js';
+export { REMEDIATION_CATALOG, remedyFor } from './logs/remediation-catalog.js';
+export type { OutcomeStatus, StepKind, StepModel } from './logs/step-model.js';
+export { outcomeStatus, skipReasonOfSteps, stepKind, stepModel } from './logs/step-model.js';
+export type {
+  JobError,
+  JobExecution,
+  JobHealth,
+  SynchronizationJobView,
+} from './logs/synchronization-job.js';
+export { decodeSynchronizationJob, jobIsHealthy, jobTime } from './logs/synchronization-job.js';
 export type {
   ModifiedProperty,
   ProvisioningReport,

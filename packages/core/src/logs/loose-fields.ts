@@ -1,0 +1,62 @@
+/**
+ * Reading JSON that whoever saved it may have re-cased or re-encoded: Graph writes `jobId`,
+ * PowerShell's `ConvertTo-Json` `JobId`, a diagnostic-settings export `Id` and `Name`, and a Log
+ * Analytics row keeps nested objects as JSON text. These read a field whatever its case, and a nested
+ * object or list whether it is one or its JSON text.
+ */
+
+export type Loose = Record<string, unknown>;
+
+/** Whether a value is a plain object. */
+export function isObject(value: unknown): value is Loose {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first of `names` present in `object`, matched without regard to case; `undefined` if none is. */
+export function field(object: unknown, ...names: string[]): unknown {
+  if (!isObject(object)) return undefined;
+  for (const name of names) if (object[name] !== undefined) return object[name];
+  const wanted = new Set(names.map((name) => name.toLowerCase()));
+  for (const [key, value] of Object.entries(object))
+    if (wanted.has(key.toLowerCase()) && value !== undefined) return value;
+  return undefined;
+}
+
+/** A nested object, or its JSON text parsed; `undefined` when it is neither. */
+export function objectField(object: unknown, ...names: string[]): Loose | undefined {
+  const value = embedded(field(object, ...names));
+  return isObject(value) ? value : undefined;
+}
+
+/** A nested list, or its JSON text parsed; `[]` when it is neither. */
+export function listField(object: unknown, ...names: string[]): unknown[] {
+  const value = embedded(field(object, ...names));
+  return Array.isArray(value) ? value : [];
+}
+
+/** Text, or `null` for what is absent, empty or not text (numbers are written as text). */
+export function textField(object: unknown, ...names: string[]): string | null {
+  const value = field(object, ...names);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A number, or a number written as text (an export's `"1234"`); `null` otherwise. */
+export function numberField(object: unknown, ...names: string[]): number | null {
+  const value = field(object, ...names);
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  return null;
+}
+
+/** JSON text that holds an object or a list, parsed; anything else as it is. */
+function embedded(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+}

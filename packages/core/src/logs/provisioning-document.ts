@@ -1,0 +1,44 @@
+import { field, isObject } from './loose-fields.js';
+import { decodeProvisioningLogs, isLogEntry, type ProvisioningLogEntry } from './provisioning-log.js';
+import {
+  decodeSynchronizationJob,
+  isSynchronizationJob,
+  type SynchronizationJobView,
+} from './synchronization-job.js';
+
+/** What a pasted document other than a provisionOnDemand answer holds. */
+export type ProvisioningDocument =
+  | { kind: 'provisioningLogs'; entries: ProvisioningLogEntry[] }
+  | SynchronizationJobView
+  | { kind: 'synchronizationJobs'; jobs: SynchronizationJobView[] };
+
+/**
+ * Provisioning logs (a page, an entry, a list, an export) or synchronization jobs (one, or a page of
+ * them) in any dialect; `undefined` when the input is neither (it may be a provisionOnDemand answer).
+ */
+export function readProvisioningDocument(input: unknown): ProvisioningDocument | undefined {
+  const items = Array.isArray(input)
+    ? input
+    : isObject(input) && Array.isArray(field(input, 'value'))
+      ? (field(input, 'value') as unknown[])
+      : isObject(input) && Array.isArray(field(input, 'records'))
+        ? (field(input, 'records') as unknown[])
+        : undefined;
+  if (items === undefined) {
+    if (isLogEntry(input)) return { kind: 'provisioningLogs', entries: decodeProvisioningLogs(input) };
+    if (isSynchronizationJob(input)) return decodeSynchronizationJob(input);
+    return undefined;
+  }
+  if (items.length > 0 && items.some(isLogEntry))
+    return { kind: 'provisioningLogs', entries: decodeProvisioningLogs(items) };
+  if (items.length > 0 && items.every(isSynchronizationJob))
+    return { kind: 'synchronizationJobs', jobs: items.map(decodeSynchronizationJob) };
+  // An empty page of logs is still logs: "no entries", which is not "nothing happened".
+  if (
+    items.length === 0 &&
+    isObject(input) &&
+    /auditLogs\/provisioning/i.test(String(field(input, '@odata.context') ?? ''))
+  )
+    return { kind: 'provisioningLogs', entries: [] };
+  return undefined;
+}

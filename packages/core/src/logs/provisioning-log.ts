@@ -1,0 +1,179 @@
+import {
+  field,
+  isObject,
+  type Loose,
+  listField,
+  numberField,
+  objectField,
+  textField,
+} from './loose-fields.js';
+import { type Verdict, verdictOf } from './outcome-verdict.js';
+import { type Remedy, type Retry, remedyFor } from './remediation-catalog.js';
+import {
+  type OutcomeStatus,
+  outcomeStatus,
+  type StepModel,
+  skipReasonOfSteps,
+  stepModel,
+} from './step-model.js';
+
+/** What a provisioning-log entry did, in lower case whatever case or number the input used. */
+export type LogAction = 'create' | 'update' | 'delete' | 'disable' | 'stagedDelete' | 'other' | 'unknown';
+
+/** An identity a log entry names (the source or the target object). */
+export interface LogIdentity {
+  id: string | null;
+  displayName: string | null;
+  identityType: string | null;
+}
+
+/** One provisioning-log entry, read from any dialect (the shape `ondemand explain --json` prints). */
+export interface ProvisioningLogEntry {
+  id: string | null;
+  activityDateTime: string | null;
+  jobId: string | null;
+  cycleId: string | null;
+  changeId: string | null;
+  action: LogAction;
+  status: OutcomeStatus;
+  errorCode: string | null;
+  reason: string | null;
+  skipReason: string | null;
+  sourceIdentity: LogIdentity | null;
+  targetIdentity: LogIdentity | null;
+  steps: StepModel[];
+  modifiedProperties: Array<{ name: string | null; oldValue: string | null; newValue: string | null }>;
+  verdict: Verdict;
+  retry: Retry;
+  /** Beyond the contract: what else Graph says. */
+  servicePrincipal: { id: string | null; displayName: string | null } | null;
+  durationInMilliseconds: number | null;
+  errorCategory: string | null;
+  recommendedAction: string | null;
+  additionalDetails: string | null;
+  initiatedBy: string | null;
+  /** What Microsoft documents for the error code or skip reason, when it does. */
+  advice: Remedy | null;
+}
+
+const ACTIONS: readonly LogAction[] = ['create', 'update', 'delete', 'disable', 'stagedDelete', 'other'];
+/**
+ * An export's numbers for `provisioningAction`, in the order of Graph's `provisioningAction` enum
+ * (other, create, delete, disable, update, stagedDelete). Not confirmed against a real export: a
+ * number outside it reads as `unknown`.
+ */
+const ACTION_NUMBERS: readonly LogAction[] = [
+  'other',
+  'create',
+  'delete',
+  'disable',
+  'update',
+  'stagedDelete',
+];
+
+/** An action from Graph's text (any case) or an export's number. */
+export function logAction(value: unknown): LogAction {
+  if (typeof value === 'number') return ACTION_NUMBERS[value] ?? 'unknown';
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (/^\d+$/.test(text)) return ACTION_NUMBERS[Number(text)] ?? 'unknown';
+  return ACTIONS.find((action) => action.toLowerCase() === text) ?? 'unknown';
+}
+
+/** Thrown when input holds no provisioning-log entry; says what was found and how to get one. */
+export class LogDecodeError extends Error {
+  override readonly name = 'LogDecodeError';
+  readonly code = 'invalid_log';
+}
+
+/** Whether an object looks like a provisioning-log entry of any dialect. */
+export function isLogEntry(value: unknown): boolean {
+  const record = objectField(value, 'properties') ?? value;
+  return (
+    isObject(record) &&
+    field(record, 'provisioningSteps', 'provisioningStatusInfo', 'provisioningAction', 'statusInfo') !==
+      undefined &&
+    field(record, 'cycleId', 'changeId', 'jobId', 'activityDateTime') !== undefined
+  );
+}
+
+/**
+ * The entries of provisioning logs as a user pastes them: a Graph page (`value`), one entry (v1.0,
+ * or beta with `action` and `statusInfo`), a list (the portal's JSON download, PowerShell), an export
+ * by diagnostic settings (`records`, each entry under `properties`, enums as numbers, `Id`/`Name`) or
+ * Log Analytics rows (nested objects as JSON text).
+ *
+ * @throws {LogDecodeError} when no entry is found, saying where it looked.
+ */
+export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
+  const items = Array.isArray(input)
+    ? input
+    : isObject(input) && Array.isArray(field(input, 'value'))
+      ? (field(input, 'value') as unknown[])
+      : isObject(input) && Array.isArray(field(input, 'records'))
+        ? (field(input, 'records') as unknown[])
+        : [input];
+  const entries = items.filter(isLogEntry);
+  if (entries.length === 0 && items.length > 0)
+    throw new LogDecodeError(
+      'no provisioning-log entry found: expected objects with provisioningSteps or provisioningStatusInfo (or statusInfo) and a jobId, cycleId or changeId',
+    );
+  return entries.map(decodeLogEntry);
+}
+
+/** One entry of any dialect. */
+export function decodeLogEntry(input: unknown): ProvisioningLogEntry {
+  const entry = objectField(input, 'properties') ?? (input as Loose);
+  // v1.0: provisioningStatusInfo { status, errorInformation {…} }; beta: statusInfo { status, errorCode, … }.
+  const statusInfo = objectField(entry, 'provisioningStatusInfo', 'statusInfo') ?? {};
+  const error = objectField(statusInfo, 'errorInformation') ?? statusInfo;
+  const steps = listField(entry, 'provisioningSteps').map(stepModel);
+  const status = outcomeStatus(field(statusInfo, 'status') ?? field(entry, 'status'));
+  const errorCode = textField(error, 'errorCode');
+  const skipReason = skipReasonOfSteps(steps);
+  const servicePrincipal = servicePrincipalOf(entry);
+  return {
+    id: textField(entry, 'id'),
+    activityDateTime: textField(entry, 'activityDateTime'),
+    jobId: textField(entry, 'jobId'),
+    cycleId: textField(entry, 'cycleId'),
+    changeId: textField(entry, 'changeId'),
+    action: logAction(field(entry, 'provisioningAction', 'action')),
+    status,
+    errorCode,
+    reason: textField(error, 'reason'),
+    skipReason,
+    sourceIdentity: identityOf(objectField(entry, 'sourceIdentity')),
+    targetIdentity: identityOf(objectField(entry, 'targetIdentity')),
+    steps,
+    modifiedProperties: listField(entry, 'modifiedProperties').map((property) => ({
+      name: textField(property, 'displayName', 'name'),
+      oldValue: textField(property, 'oldValue'),
+      newValue: textField(property, 'newValue'),
+    })),
+    ...verdictOf({ status, errorCode, skipReason }),
+    servicePrincipal,
+    durationInMilliseconds: numberField(entry, 'durationInMilliseconds', 'durationMs'),
+    errorCategory: textField(error, 'errorCategory'),
+    recommendedAction: textField(error, 'recommendedAction'),
+    additionalDetails: textField(error, 'additionalDetails'),
+    initiatedBy: textField(objectField(entry, 'initiatedBy'), 'displayName', 'name'),
+    advice: remedyFor(errorCode) ?? remedyFor(skipReason) ?? null,
+  };
+}
+
+function identityOf(identity: Loose | undefined): LogIdentity | null {
+  if (!identity) return null;
+  return {
+    id: textField(identity, 'id'),
+    displayName: textField(identity, 'displayName', 'name'),
+    identityType: textField(identity, 'identityType', 'type'),
+  };
+}
+
+/** The app: v1.0 documents a collection and its examples show an object; exports write `Id`/`Name`. */
+function servicePrincipalOf(entry: Loose): ProvisioningLogEntry['servicePrincipal'] {
+  const value = field(entry, 'servicePrincipal');
+  const first = Array.isArray(value) ? value[0] : (objectField(entry, 'servicePrincipal') ?? value);
+  if (!isObject(first)) return null;
+  return { id: textField(first, 'id'), displayName: textField(first, 'displayName', 'name') };
+}
