@@ -74,6 +74,8 @@ export {
 } from './logs/provisioning-log.js';
 export type { Remedy, Retry } from './logs/remediation-catalog.js';
 export { REMEDIATION_CATALOG, remedyFor } from './logs/remediation-catalog.js';
+export type { ScopeClause } from './logs/scope-evaluation.js';
+export { scopeClausesOfSteps, scopeEvaluation } from './logs/scope-evaluation.js';
 export type { OutcomeStatus, StepKind, StepModel } from './logs/step-model.js';
 export { outcomeStatus, skipReasonOfSteps, stepKind, stepModel } from './logs/step-model.js';
 export type {

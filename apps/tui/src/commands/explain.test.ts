@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeProvisionResponse } from '@ondemand/core';
 import { documentedIds as ids } from '@ondemand/simulator';
@@ -134,7 +134,7 @@ describe('ondemand explain', () => {
       'a Graph error body',
       ['-'],
       '{"error":{"code":"BadRequest","message":"x"}}',
-      /not a provisionOnDemand answer: error: this is a Graph error answer/,
+      /is neither a provisionOnDemand answer, provisioning logs nor a synchronization job: error: this is a Graph error answer/,
     ],
     [
       'a malformed value',
@@ -207,5 +207,129 @@ describe('ondemand explain', () => {
       expect(read.out, file).toMatch(pattern);
       expect(read.code, file).toBe(exitCode);
     }
+  });
+
+  describe('provisioning logs and synchronization jobs', () => {
+    it.each<[string, number, RegExp[]]>([
+      [
+        'logs/v1-page-failure.json',
+        1,
+        [
+          /^failed: Self-service Pilot \(Group\), create in Contoso — ContosoEntryConflict\n/,
+          /What to do: Correct the conflicting attribute values/,
+          /✗ export EntryExportAdd — Failed to create Group 'Self-service Pilot' in Contoso/,
+          /Retry: someone must act/,
+        ],
+      ],
+      ['logs/v1-entry-success.json', 0, [/^applied: .*create in Contoso\n/, /appId: \(none\) → 60a7a801/]],
+      [
+        'logs/beta-entry-skipped.json',
+        1,
+        [
+          /^not provisioned: Diego Siciliani \(User\).*NotEffectivelyEntitled/,
+          /What to do: Assign the user or a group of theirs to the app/,
+          /fails: department EQUALS 'Sales'\n\s+holds: accountEnabled IS_TRUE/,
+        ],
+      ],
+      [
+        'logs/diagnostic-export.json',
+        1,
+        [
+          /^failed: Adele Vance \(User\), update in Contoso Expenses — Timeout/,
+          /Retry: the service retries it by itself/,
+        ],
+      ],
+      [
+        'logs/job-quarantined.json',
+        1,
+        [
+          /is in quarantine\n/,
+          /Quarantine: EncounteredQuarantineException since 2024-03-05T06:00:04Z; next attempt 2024-03-05T12:00:04Z/,
+          /What to do: Update the app’s admin credentials/,
+        ],
+      ],
+      [
+        'logs/job-never-run.json',
+        1,
+        [/is never run\n/, /Schedule: Disabled \(never scheduled\)/, /Last cycle: none yet/],
+      ],
+    ])('explains %s (exit %i)', async (file, exitCode, patterns) => {
+      const { code, out, err } = await explain([file]);
+      expect(err).toBe('');
+      for (const pattern of patterns) expect(out).toMatch(pattern);
+      expect(code).toBe(exitCode);
+    });
+
+    it('prints the names the README promises with --json: kind, entries with verdict and retry, a job with health', async () => {
+      const logs = JSON.parse((await explain(['--json', 'logs/diagnostic-export.json'])).out);
+      expect(logs.kind).toBe('provisioningLogs');
+      expect(logs.entries[0]).toMatchObject({
+        id: '5a7d9c1e-2b3f-4a6d-8e9f-0a1b2c3d4e5f',
+        action: 'update',
+        status: 'failure',
+        errorCode: 'Timeout',
+        skipReason: null,
+        sourceIdentity: {
+          id: '9f8e7d6c-5b4a-3f2e-1d0c-9b8a7f6e5d4c',
+          displayName: 'Adele Vance',
+          identityType: 'User',
+        },
+        modifiedProperties: [{ name: 'title', oldValue: 'Analyst', newValue: 'Lead analyst' }],
+        verdict: 'failed',
+        retry: 'automatic',
+      });
+      expect(logs.entries[0].steps.map((step: { type: string }) => step.type)).toEqual([
+        'import',
+        'scoping',
+        'export',
+      ]);
+
+      const job = JSON.parse((await explain(['--json', 'logs/job-never-run.json'])).out);
+      expect(job).toMatchObject({
+        kind: 'synchronizationJob',
+        health: 'notRun',
+        quarantine: null,
+        lastExecution: null,
+      });
+      expect(job.schedule.interval).toBeNull();
+
+      const answer = JSON.parse((await explain(['--json', 'documented/1-user-to-saas-app.json'])).out);
+      expect(answer).toMatchObject({
+        kind: 'provisionOnDemand',
+        result: 'Skipped',
+        verdict: 'alreadyInSync',
+      });
+    });
+
+    it('reads NDJSON of entries (an export, or its own --json) as one list', async () => {
+      const page = JSON.parse(readFileSync(join(fixturesDir, 'logs/v1-page-failure.json'), 'utf8'));
+      const success = readFileSync(join(fixturesDir, 'logs/v1-entry-success.json'), 'utf8');
+      const ndjson = `${JSON.stringify(page.value[0])}\n${JSON.stringify(JSON.parse(success))}\n`;
+      const { code, out } = await explain(['--json', '-'], ndjson);
+      expect(JSON.parse(out).entries.map((entry: { verdict: string }) => entry.verdict)).toEqual([
+        'failed',
+        'applied',
+      ]);
+      expect(code).toBe(1);
+    });
+
+    it('shows names and reasons from the directory as text: an escape sequence in them never reaches the terminal', async () => {
+      const entry = JSON.parse(readFileSync(join(fixturesDir, 'logs/v1-page-failure.json'), 'utf8')).value[0];
+      entry.sourceIdentity.displayName = 'Eve\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J';
+      entry.provisioningStatusInfo.errorInformation.reason = 'bad\u009b31m';
+      const { out } = await explain(['-'], JSON.stringify(entry), { FORCE_COLOR: '0' });
+      expect(out).not.toMatch(/[\u001b\u0007\u009b]/);
+      expect(out).toMatch(/Eve.*\(Group\)/);
+    });
+
+    it('refuses a log entry it cannot read with exit 2, naming the field', async () => {
+      const { code, err } = await explain(
+        ['-'],
+        JSON.stringify({ value: [{ jobId: 'j', provisioningAction: 'create' }, { hello: 'world' }] }),
+      );
+      expect(code).toBe(2);
+      expect(err).toMatch(/not provisioning logs: item 1 is not a provisioning-log entry/);
+      expect(err).not.toMatch(/\n\s+at /);
+    });
   });
 });

@@ -1,12 +1,22 @@
-import { type DecodedProvisionResponse, ResponseDecodeError, targetMatchesSource } from '@ondemand/core';
+import {
+  type DecodedProvisionResponse,
+  jobIsHealthy,
+  LogDecodeError,
+  onDemandVerdict,
+  type ProvisioningDocument,
+  ResponseDecodeError,
+  readProvisioningDocument,
+  targetMatchesSource,
+} from '@ondemand/core';
 import { z } from 'zod';
-import { styleFor } from '../colour.js';
+import { type Style, styleFor } from '../colour.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { flagSet } from '../flag-set.js';
 import type { CliIo } from '../io.js';
 import { parseJsonInput } from '../json-input.js';
 import { parseArgs } from '../parse-args.js';
 import { readInput } from '../read-input.js';
+import { renderJobText, renderLogEntriesText } from '../render/provisioning-text.js';
 import { renderReportText } from '../render/report-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 import { decodeAnswer } from './explain-input.js';
@@ -16,7 +26,7 @@ const explainFlags = flagSet({
   json: {
     type: 'boolean',
     schema: z.boolean(),
-    usage: ['--json', 'print the decoded { result, details, report } as JSON'],
+    usage: ['--json', 'print what was read as JSON, with its kind and verdict (see the README)'],
   },
   details: {
     type: 'boolean',
@@ -29,6 +39,9 @@ export const explainUsage = `Usage: ondemand explain [FILE|-] [--json] [--detail
 
 Reads a provisionOnDemand answer (from Graph, Graph Explorer, PowerShell's ConvertTo-Json, or a
 saved HTTP response) and prints what happened: the outcome, each step, and the modified properties.
+Reads provisioning logs too (a Graph page, one entry, the portal's JSON download, an export by
+diagnostic settings, Log Analytics rows) and synchronization jobs (health, quarantine, last cycle),
+each with what Microsoft documents about its error codes.
 It also reads back whatever ondemand writes: the UI's saved result, provision --json, explain --json,
 and a bulk results file (each line in turn).
 
@@ -42,13 +55,13 @@ Examples:
 ${exitCodesOf(
   [
     ExitCode.success,
-    'every answer read says the target matches the source (Success, Warning, or Skipped as RedundantExport)',
+    'every answer or log entry read says the target matches the source (applied, or already in sync), every job is active',
   ],
   [
     ExitCode.notProvisioned,
-    'one does not (Failure, or skipped: not found, not in scope; a bulk row never answered)',
+    'one does not (failed, or skipped: not found, not in scope; a bulk row never answered), or a job is not healthy',
   ],
-  [ExitCode.badInput, 'the input is not an answer'],
+  [ExitCode.badInput, 'the input is none of these (the message says how to get a readable copy)'],
 )}`;
 
 /** `ondemand explain`: decode an answer and print it readably. */
@@ -75,6 +88,12 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
           })),
         )
       : [{ body: parseJsonInput(text, source, 'response'), where: source }];
+  // NDJSON of log entries (an export, `logs --json`): one list of entries, as one document.
+  if (
+    bodies.length > 1 &&
+    bodies.every(({ body }) => readProvisioningDocument(body)?.kind === 'provisioningLogs')
+  )
+    bodies.splice(0, bodies.length, { body: bodies.map(({ body }) => body), where: source });
   let failed = false;
   const tally = new Map<string, number>();
   for (const [index, { body, where }] of bodies.entries()) {
@@ -85,12 +104,37 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       io.stdout.write(`${index > 0 ? '\n' : ''}— ${where}\nnot provisioned: ${unsent}\n`);
       continue;
     }
+    // Provisioning logs or a synchronization job: read as such.
+    let document: ProvisioningDocument | undefined;
+    try {
+      document = readProvisioningDocument(body);
+    } catch (error) {
+      if (error instanceof LogDecodeError)
+        throw badInput(`${where} is not provisioning logs: ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (document) {
+      failed ||= !documentIsWell(document);
+      tally.set(document.kind, (tally.get(document.kind) ?? 0) + 1);
+      io.stdout.write(
+        args.values.json
+          ? `${JSON.stringify(document, null, bodies.length > 1 ? undefined : 2)}\n`
+          : renderDocumentText(document, {
+              style: styleFor(io),
+              width: io.stdout.isTTY ? io.stdout.columns : undefined,
+            }),
+      );
+      continue;
+    }
     let decoded: DecodedProvisionResponse;
     try {
       decoded = decodeAnswer(body);
     } catch (error) {
       if (error instanceof ResponseDecodeError) {
-        throw badInput(`${where} is not a provisionOnDemand answer: ${error.message}`, { cause: error });
+        throw badInput(
+          `${where} is neither a provisionOnDemand answer, provisioning logs nor a synchronization job: ${error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -98,7 +142,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
     tally.set(decoded.result, (tally.get(decoded.result) ?? 0) + 1);
     if (args.values.json) {
       io.stdout.write(
-        `${JSON.stringify({ result: decoded.result, details: decoded.details, report: decoded.report, reports: decoded.reports, shape: decoded.shape }, null, bodies.length > 1 ? undefined : 2)}\n`,
+        `${JSON.stringify({ kind: 'provisionOnDemand', result: decoded.result, details: decoded.details, report: decoded.report, reports: decoded.reports, shape: decoded.shape, ...onDemandVerdict(decoded) }, null, bodies.length > 1 ? undefined : 2)}\n`,
       );
     } else {
       if (bodies.length > 1) io.stdout.write(`${index > 0 ? '\n' : ''}${styleFor(io).dim(`— ${where}`)}\n`);
@@ -117,6 +161,26 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       `\n${bodies.length} answers: ${[...tally].map(([outcome, count]) => `${outcome} ${count}`).join(' · ')}\n`,
     );
   return failed ? ExitCode.notProvisioned : ExitCode.success;
+}
+
+/** Whether what a document says is well: every entry applied or in sync, every job active. */
+function documentIsWell(document: ProvisioningDocument): boolean {
+  if (document.kind === 'provisioningLogs')
+    return document.entries.every(
+      (entry) => entry.verdict === 'applied' || entry.verdict === 'alreadyInSync',
+    );
+  if (document.kind === 'synchronizationJobs') return document.jobs.every(jobIsHealthy);
+  return jobIsHealthy(document);
+}
+
+function renderDocumentText(
+  document: ProvisioningDocument,
+  options: { style: Style; width: number | undefined },
+): string {
+  if (document.kind === 'provisioningLogs') return renderLogEntriesText(document.entries, options);
+  if (document.kind === 'synchronizationJobs')
+    return document.jobs.map((job) => renderJobText(job, options)).join('\n');
+  return renderJobText(document, options);
 }
 
 /** A bulk results line for a row that got no answer: why, else undefined. */

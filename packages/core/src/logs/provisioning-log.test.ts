@@ -6,7 +6,7 @@ import { decodeProvisioningLogs, LogDecodeError, logAction } from './provisionin
 import { outcomeStatus, stepKind } from './step-model.js';
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/logs/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../../fixtures/logs/${name}`, import.meta.url), 'utf8'));
 
 describe('provisioning-log entries, whatever dialect they are pasted in', () => {
   it("reads Graph's documented failed entry (a page): action, status, the vendor-prefixed code and its advice", () => {
@@ -61,7 +61,18 @@ describe('provisioning-log entries, whatever dialect they are pasted in', () => 
       verdict: 'notProvisioned',
       retry: 'needsAction',
     });
-    expect(entry!.advice?.code).toBe('EntrySynchronizationSkipped');
+    // The skip reason's remedy, more precise than the generic skip code's.
+    expect(entry!.advice?.code).toBe('NotEffectivelyEntitled');
+  });
+
+  it('names an item among entries that is not one, and skips export records of other categories', () => {
+    const page = fixture('v1-page-failure.json') as { value: unknown[] };
+    expect(() => decodeProvisioningLogs([...page.value, { hello: 'world' }])).toThrow(
+      /item 1 is not a provisioning-log entry/,
+    );
+    const exported = fixture('diagnostic-export.json') as { records: unknown[] };
+    const mixed = { records: [{ category: 'AuditLogs', properties: { id: 'x' } }, ...exported.records] };
+    expect(decodeProvisioningLogs(mixed)).toHaveLength(1);
   });
 
   it('reads an export by diagnostic settings: numbers for enums, Id and Name, the duration as text', () => {

@@ -9,6 +9,7 @@ import {
 } from './loose-fields.js';
 import { type Verdict, verdictOf } from './outcome-verdict.js';
 import { type Remedy, type Retry, remedyFor } from './remediation-catalog.js';
+import { type ScopeClause, scopeClausesOfSteps } from './scope-evaluation.js';
 import {
   type OutcomeStatus,
   outcomeStatus,
@@ -54,6 +55,8 @@ export interface ProvisioningLogEntry {
   initiatedBy: string | null;
   /** What Microsoft documents for the error code or skip reason, when it does. */
   advice: Remedy | null;
+  /** The scoping filter's clauses as evaluated for this object (empty when no filter is set). */
+  scopeClauses: ScopeClause[];
 }
 
 const ACTIONS: readonly LogAction[] = ['create', 'update', 'delete', 'disable', 'stagedDelete', 'other'];
@@ -112,10 +115,21 @@ export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
       : isObject(input) && Array.isArray(field(input, 'records'))
         ? (field(input, 'records') as unknown[])
         : [input];
-  const entries = items.filter(isLogEntry);
+  // A diagnostic-settings export may mix categories: records of another category are not ours to read.
+  const ours = items.filter((item) => {
+    const category = isObject(item) ? field(item, 'category') : undefined;
+    return typeof category !== 'string' || /^ProvisioningLogs$/i.test(category);
+  });
+  const entries = ours.filter(isLogEntry);
   if (entries.length === 0 && items.length > 0)
     throw new LogDecodeError(
       'no provisioning-log entry found: expected objects with provisioningSteps or provisioningStatusInfo (or statusInfo) and a jobId, cycleId or changeId',
+    );
+  // Nothing dropped quietly: an item that is not an entry among entries is named.
+  const stray = ours.findIndex((item) => !isLogEntry(item));
+  if (stray >= 0)
+    throw new LogDecodeError(
+      `item ${items.indexOf(ours[stray])} is not a provisioning-log entry (no provisioningSteps or status, or no jobId, cycleId or changeId): remove it or save the entries whole`,
     );
   return entries.map(decodeLogEntry);
 }
@@ -157,7 +171,9 @@ export function decodeLogEntry(input: unknown): ProvisioningLogEntry {
     recommendedAction: textField(error, 'recommendedAction'),
     additionalDetails: textField(error, 'additionalDetails'),
     initiatedBy: textField(objectField(entry, 'initiatedBy'), 'displayName', 'name'),
-    advice: remedyFor(errorCode) ?? remedyFor(skipReason) ?? null,
+    // A skip reason says more than the generic code it comes with (`EntrySynchronizationSkipped`).
+    advice: remedyFor(skipReason) ?? remedyFor(errorCode) ?? null,
+    scopeClauses: scopeClausesOfSteps(steps),
   };
 }
 

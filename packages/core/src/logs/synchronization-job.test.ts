@@ -4,7 +4,7 @@ import { readProvisioningDocument } from './provisioning-document.js';
 import { decodeSynchronizationJob } from './synchronization-job.js';
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/logs/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../../fixtures/logs/${name}`, import.meta.url), 'utf8'));
 
 describe('a synchronization job, with Graph’s placeholders read as none', () => {
   it('reads a never-run job: the TimeSpan.MaxValue interval, 0001-01-01 times and error None are null', () => {
