@@ -44,6 +44,15 @@ export { graphErrorBody } from './graph-error-body.js';
 export { invisibleCharacter } from './invisible-character.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
+export type { RestartScope, RestartScopeFlag } from './jobs/restart-scope.js';
+export {
+  DO_NOT_USE_RESTART_FLAGS,
+  PORTAL_RESTART_FLAGS,
+  parseRestartScope,
+  RESTART_SCOPE_FLAGS,
+  RESTART_SCOPE_MEANINGS,
+  restartEffects,
+} from './jobs/restart-scope.js';
 export type { Clock } from './limiter/clock.js';
 export { systemClock } from './limiter/clock.js';
 export type { FailoverLimiterStoreOptions } from './limiter/failover-limiter-store.js';

@@ -10,7 +10,7 @@ function setup() {
   const tenant = new Tenant(demoSeed());
   const engine = new ProvisionEngine(tenant);
   const run = (spId: string, jobId: string, body: Parameters<ProvisionEngine['provision']>[1]) =>
-    decodeProvisionResponse(engine.provision(tenant.job(spId, jobId)!, body));
+    decodeProvisionResponse(engine.provision(tenant.job(spId, jobId)!, body).answer);
   return { tenant, engine, run };
 }
 

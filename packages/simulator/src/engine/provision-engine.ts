@@ -33,11 +33,14 @@ interface Step {
   details: Record<string, string>;
 }
 
-interface ObjectOutcome {
+/** What came of one object: the outcome and the report Graph gives (and the provisioning log keeps). */
+export interface ObjectOutcome {
   result: Result;
   errorCode: string | null;
   errorMessage: string | null;
   report: Record<string, unknown>;
+  /** The source object's display name, for the provisioning log's sourceIdentity. */
+  sourceName: string | null;
 }
 
 interface SourceObject {
@@ -81,13 +84,53 @@ const skipMessages = {
  * evaluate assignment and scoping, match it in the target by the rule's matching attribute, then
  * export (create, update what changed, or skip). Answers shaped like the API reference's examples.
  */
+/**
+ * A failure the target answers every export with, steered from `/_sim/` (a target that times out, a
+ * licence limit, a conflicting entry). `retried`: the service keeps it in escrow and tries again.
+ */
+export interface ExportFault {
+  code: 'Timeout' | 'LicenseLimitExceeded' | 'EntryConflict';
+  message: string;
+  retried: boolean;
+}
+
+export const EXPORT_FAULTS: Record<ExportFault['code'], (app: string) => ExportFault> = {
+  Timeout: (app) => ({
+    code: 'Timeout',
+    message: `The request to ${app} timed out: it did not answer within the time allowed.`,
+    retried: true,
+  }),
+  LicenseLimitExceeded: (app) => ({
+    code: 'LicenseLimitExceeded',
+    message: `${app} refused to create the user: no licence is available for it.`,
+    retried: false,
+  }),
+  EntryConflict: (app) => ({
+    code: 'EntryConflict',
+    message: `${app} returned an error response with the HTTP status code 409: a user or a group already exists with the same name.`,
+    retried: false,
+  }),
+};
+
+/** The key of a job's steered faults: its app and job id. */
+export function faultKey(jobState: JobState): string {
+  return `${jobState.servicePrincipal.id.toLowerCase()}/${jobState.job.id}`;
+}
+
 export class ProvisionEngine {
+  /** Export failures steered per job (`faultKey`). */
+  readonly exportFaults = new Map<string, ExportFault>();
+
   constructor(
     private readonly tenant: Tenant,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  provision(jobState: JobState, body: ProvisionOnDemandRequest): ProvisionAnswer {
+  /** Graph's answer to provisionOnDemand, and what came of each object (for the provisioning log). */
+  provision(
+    jobState: JobState,
+    body: ProvisionOnDemandRequest,
+  ): { answer: ProvisionAnswer; outcomes: ObjectOutcome[] } {
     const outcomes: ObjectOutcome[] = [];
     let groupCall = false;
     for (const parameter of body.parameters) {
@@ -112,11 +155,12 @@ export class ProvisionEngine {
     const details = headline.errorCode
       ? { errorCode: headline.errorCode, errorMessage: headline.errorMessage }
       : {};
-    return {
+    const answer = {
       key: JSON.stringify({ result: headline.result, details }),
       // For a group, Graph answers an empty report: each object's outcome goes to the provisioning logs.
       value: groupCall ? '{}' : JSON.stringify(outcomes[0]!.report),
     };
+    return { answer, outcomes };
   }
 
   #source(
@@ -348,6 +392,51 @@ export class ProvisionEngine {
       });
     }
 
+    const missing = mapping.attributeMappings.filter(
+      (each) => each.required && (desired[each.target] ?? '') === '',
+    );
+    if (missing.length > 0) {
+      const names = missing.map((each) => each.target).join(', ');
+      step(
+        'EntrySynchronizationSkip',
+        'Export',
+        'Skipped',
+        `The ${noun} '${source.label}' was not exported: ${targetSystem} requires ${names}, which has no value.`,
+        { SkipReason: 'AttributeValidationFailed', MissingAttributes: names },
+      );
+      return finish({
+        result: 'Skipped',
+        errorCode: 'AttributeValidationFailed',
+        errorMessage: `The required attribute ${names} has no value in ${sourceSystem}.`,
+        additionalDetails: `Missing required target attributes: ${names} (from ${missing.map((each) => each.source).join(', ')}).`,
+        action: 'Other',
+        modified: [],
+        recommendedAction: `Give the ${noun} a value for ${missing.map((each) => each.source).join(', ')} in ${sourceSystem}, or map a default.`,
+        target: match,
+      });
+    }
+
+    const fault = this.exportFaults.get(faultKey(jobState));
+    if (fault) {
+      step(
+        match ? 'EntryExportUpdate' : 'EntryExportAdd',
+        'Export',
+        'Failure',
+        `Failed to ${match ? 'update' : 'create'} ${capitalize(noun)} '${source.label}' in ${targetSystem}`,
+      );
+      return finish({
+        result: 'Failure',
+        errorCode: fault.code,
+        errorMessage: fault.message,
+        action: match ? 'Update' : 'Create',
+        modified: [],
+        recommendedAction: fault.retried
+          ? 'Nothing: the provisioning service tries again in its next cycle.'
+          : `Resolve it in ${targetSystem}, then provision the ${noun} again.`,
+        target: match,
+      });
+    }
+
     if (!match) {
       const created: TargetObject = {
         id: randomUUID(),
@@ -425,6 +514,10 @@ export class ProvisionEngine {
     });
   }
 
+  #displayName(source: SourceObject): string {
+    return source.attributes.displayName ?? source.label;
+  }
+
   #finish(run: FinishRun): ObjectOutcome {
     const report = {
       action: run.action,
@@ -438,7 +531,7 @@ export class ProvisionEngine {
         status: run.result,
         errorCode: run.result === 'Success' ? null : (run.errorCode ?? null),
         reason: run.result === 'Success' ? null : (run.errorMessage ?? null),
-        additionalDetails: null,
+        additionalDetails: run.additionalDetails ?? null,
         errorCategory: run.result === 'Failure' ? 'NonServiceFailure' : null,
         recommendedAction: run.recommendedAction ?? null,
       },
@@ -462,6 +555,7 @@ export class ProvisionEngine {
       errorCode: run.errorCode ?? null,
       errorMessage: run.errorMessage ?? null,
       report,
+      sourceName: run.source ? this.#displayName(run.source) : null,
     };
   }
 }
@@ -477,6 +571,7 @@ interface FinishRun {
   result: Result;
   errorCode?: string;
   errorMessage?: string;
+  additionalDetails?: string;
   action: string;
   modified: Array<{ displayName: string; oldValue: string | null; newValue: string }>;
   recommendedAction?: string;

@@ -1,6 +1,7 @@
 import { toInputIssue } from '@ondemand/core';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { EXPORT_FAULTS, faultKey } from '../engine/provision-engine.js';
 import { seedUserSchema } from '../seed/seed-schema.js';
 import { faultSchema } from './faults.js';
 import type { SimulatorContext } from './simulator-context.js';
@@ -18,6 +19,30 @@ const settingsSchema = z.strictObject({
     .strictObject({ limit: z.number().int().positive(), windowMs: z.number().positive() })
     .nullable()
     .optional(),
+});
+const clockSchema = z.strictObject({
+  /** Moves the simulator's clock on (ms of wall time): due cycles and quarantine retries follow. */
+  advanceMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400_000),
+});
+const jobSteeringSchema = z.strictObject({
+  /** The app's admin credentials stop (or start again) working: the next cycle quarantines the job. */
+  credentialsExpired: z.boolean().optional(),
+  /** Every export to the target fails so, or none (null). */
+  exportFault: z.enum(['Timeout', 'LicenseLimitExceeded', 'EntryConflict']).nullable().optional(),
+  /** Failures in one cycle past which the job is quarantined. */
+  thresholds: z
+    .strictObject({ total: z.number().int().positive(), proportion: z.number().gt(0).max(1) })
+    .optional(),
+});
+const logSettingsSchema = z.strictObject({
+  /** How long after the work an entry can be read, in Graph's time. */
+  visibilityDelayMs: z.number().int().min(0).optional(),
+  /** How long entries are kept, in Graph's time. */
+  retentionMs: z.number().int().positive().optional(),
 });
 const approveSchema = z.strictObject({
   userCode: z.string().min(1),
@@ -101,6 +126,62 @@ export function controlRoutes(sim: SimulatorContext): Hono {
     const object = job?.target.get(c.req.param('id'));
     if (!object) return problem(c, 404, 'no such target object');
     return c.json(object);
+  });
+
+  app.post('/clock', async (c) => {
+    const request = await parse(c, clockSchema);
+    if (request instanceof Response) return request;
+    sim.clock.advance(request.advanceMs);
+    const cycles = sim.service.runDueCycles();
+    return c.json({ now: sim.clock.date().toISOString(), cycles });
+  });
+
+  // Runs one regular cycle of a job now, due or not (a paused job too: the control API is not Graph).
+  app.post('/jobs/:sp/:job/cycle', (c) => {
+    const job = sim.tenant.job(c.req.param('sp'), c.req.param('job'));
+    if (!job) return problem(c, 404, 'no such service principal and job');
+    return c.json(sim.service.runCycle(job));
+  });
+
+  app.patch('/jobs/:sp/:job/steering', async (c) => {
+    const job = sim.tenant.job(c.req.param('sp'), c.req.param('job'));
+    if (!job) return problem(c, 404, 'no such service principal and job');
+    const request = await parse(c, jobSteeringSchema);
+    if (request instanceof Response) return request;
+    const steering = sim.service.steering(job);
+    if (request.credentialsExpired !== undefined) steering.credentialsExpired = request.credentialsExpired;
+    if (request.thresholds) steering.thresholds = request.thresholds;
+    if (request.exportFault === null) sim.engine.exportFaults.delete(faultKey(job));
+    else if (request.exportFault)
+      sim.engine.exportFaults.set(
+        faultKey(job),
+        EXPORT_FAULTS[request.exportFault](job.servicePrincipal.displayName),
+      );
+    return c.json({ ...steering, exportFault: sim.engine.exportFaults.get(faultKey(job))?.code ?? null });
+  });
+
+  // Every entry, readable yet or not, with when it becomes readable.
+  app.get('/logs', (c) =>
+    c.json({
+      visibilityDelayMs: sim.service.log.visibilityDelayMs,
+      retentionMs: sim.service.log.retentionMs,
+      value: sim.service.log.all().map((stored) => ({
+        visibleAt: new Date(stored.visibleAt).toISOString(),
+        entry: stored.entry,
+      })),
+    }),
+  );
+
+  app.patch('/logs', async (c) => {
+    const settings = await parse(c, logSettingsSchema);
+    if (settings instanceof Response) return settings;
+    if (settings.visibilityDelayMs !== undefined)
+      sim.service.log.visibilityDelayMs = settings.visibilityDelayMs;
+    if (settings.retentionMs !== undefined) sim.service.log.retentionMs = settings.retentionMs;
+    return c.json({
+      visibilityDelayMs: sim.service.log.visibilityDelayMs,
+      retentionMs: sim.service.log.retentionMs,
+    });
   });
 
   app.get('/faults', (c) => c.json({ value: sim.faults.list() }));

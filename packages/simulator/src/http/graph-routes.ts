@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { directoryRoutes } from './graph/directory-routes.js';
 import { type Env, throttled, unauthorized } from './graph/graph-access.js';
+import { provisioningLogRoutes } from './graph/provisioning-log-routes.js';
 import { servicePrincipalRoutes } from './graph/service-principal-routes.js';
 import { graphError } from './graph-error.js';
 import { ODataQueryError } from './odata.js';
@@ -32,7 +33,9 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
 
   // Every call but provisionOnDemand shares one loose limit per client.
   app.use('*', async (c, next) => {
-    if (c.req.path.endsWith('/provisionOnDemand')) return next();
+    // provisionOnDemand and the provisioning logs each have a limit of their own.
+    if (c.req.path.endsWith('/provisionOnDemand') || c.req.path.endsWith('/auditLogs/provisioning'))
+      return next();
     const attempt = sim.limiterStore.tryAcquire(
       `reads:${c.get('caller').clientId}`,
       sim.readLimit.limit,
@@ -49,6 +52,7 @@ export function graphRoutes(sim: SimulatorContext): Hono<Env> {
   });
 
   app.route('/servicePrincipals', servicePrincipalRoutes(sim));
+  app.route('/auditLogs', provisioningLogRoutes(sim));
   app.route('/', directoryRoutes(sim));
 
   app.notFound((c) =>

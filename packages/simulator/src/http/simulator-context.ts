@@ -1,5 +1,8 @@
 import { MemoryLimiterStore, PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
 import { ProvisionEngine } from '../engine/provision-engine.js';
+import { ProvisioningLog } from '../engine/provisioning-log.js';
+import { ProvisioningService } from '../engine/provisioning-service.js';
+import { SimClock } from '../engine/sim-clock.js';
 import type { Seed } from '../seed/seed-schema.js';
 import { Tenant } from '../tenant.js';
 import { FaultPlan } from './faults.js';
@@ -34,6 +37,9 @@ export interface SimulatorOptions {
 export class SimulatorContext {
   readonly tenant: Tenant;
   readonly engine: ProvisionEngine;
+  readonly clock: SimClock;
+  /** Jobs over time: health, cycles, and the provisioning log. */
+  readonly service: ProvisioningService;
   readonly faults = new FaultPlan();
   readonly timeScale: number;
   readonly controlToken: string;
@@ -41,6 +47,8 @@ export class SimulatorContext {
   provisionLimit: Limit | null;
   /** A looser limit for every other Graph call, per client. */
   readLimit: Limit;
+  /** Graph's reports limit for the provisioning logs: 5 requests per 10 s per app and tenant. */
+  reportsLimit: Limit;
   limiterStore = new MemoryLimiterStore();
   stats: TrafficStats;
   requestLog: RequestLogEntry[] = [];
@@ -55,11 +63,19 @@ export class SimulatorContext {
     readonly tokens: TokenService,
   ) {
     this.tenant = new Tenant(options.seed);
-    this.engine = new ProvisionEngine(this.tenant);
     this.timeScale = options.timeScale ?? 1;
+    this.clock = new SimClock(this.timeScale);
+    this.engine = new ProvisionEngine(this.tenant, () => this.clock.date());
+    this.service = new ProvisioningService(
+      this.tenant,
+      this.engine,
+      this.clock,
+      new ProvisioningLog(this.clock, options.seed.tenantId),
+    );
     this.controlToken = options.controlToken;
     this.provisionLimit = SimulatorContext.#provisionLimit(this.timeScale);
     this.readLimit = { limit: 2_000, windowMs: 10_000 / this.timeScale };
+    this.reportsLimit = { limit: 5, windowMs: 10_000 / this.timeScale };
     this.stats = new TrafficStats(this.provisionLimit.windowMs);
   }
 
@@ -78,6 +94,9 @@ export class SimulatorContext {
   /** Back to the seed: objects, targets, counters, faults and limits. */
   reset(): void {
     this.tenant.reset();
+    this.clock.reset();
+    this.engine.exportFaults.clear();
+    this.service.reset();
     this.faults.clear();
     this.limiterStore = new MemoryLimiterStore();
     this.provisionLimit = SimulatorContext.#provisionLimit(this.timeScale);

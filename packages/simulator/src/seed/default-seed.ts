@@ -185,6 +185,7 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
           'User.Read.All',
           'Group.Read.All',
           'Application.Read.All',
+          'AuditLog.Read.All',
         ],
       },
       {

@@ -68,6 +68,8 @@ export const attributeMappingSchema = z.strictObject({
   target: id,
   /** The attribute pair that finds the object in the target (one per object mapping). */
   matching: z.boolean().default(false),
+  /** The target refuses an object without a value here (the cycle skips it: AttributeValidationFailed). */
+  required: z.boolean().default(false),
 });
 
 export const objectMappingSchema = z.strictObject({
@@ -100,6 +102,11 @@ export const jobSchema = z.strictObject({
   kind: z.enum(['app', 'cloudSync']),
   targetIdentityType: z.string(),
   rules: z.array(ruleSchema).min(1),
+  /**
+   * The job's state at start: `Active` (in steady state, its next cycle one interval away), `NotRun`
+   * (created, never started) or `NotConfigured`.
+   */
+  initialStatus: z.enum(['Active', 'NotRun', 'NotConfigured']).default('Active'),
   /** What the target already holds at start (and after a reset). */
   target: z.array(targetObjectSchema).default([]),
 });

@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import type { JobHealth } from '../../engine/job-health.js';
+import type { Initiator } from '../../engine/provisioning-log.js';
 import type { SeedGroup, SeedJob, SeedServicePrincipal, SeedUser } from '../../seed/seed-schema.js';
 import type { JobState } from '../../tenant.js';
 import { graphError } from '../graph-error.js';
@@ -34,6 +36,8 @@ export const readApps = [
   'Synchronization.ReadWrite.All',
 ];
 export const provision = ['Synchronization.ReadWrite.All', 'Application.ReadWrite.OwnedBy'];
+/** Reading provisioning logs (application or delegated). */
+export const readAuditLogs = ['AuditLog.Read.All'];
 export const adminRoles = {
   app: [DIRECTORY_ROLES['Application Administrator']!, DIRECTORY_ROLES['Cloud Application Administrator']!],
   cloudSync: [DIRECTORY_ROLES['Hybrid Identity Administrator']!],
@@ -151,20 +155,31 @@ export function groupView(group: SeedGroup) {
   return { mailEnabled: false, groupTypes: [], ...view };
 }
 
-export function jobView(job: SeedJob) {
+/** A synchronization job as Graph answers it: its schedule and status from the service's health. */
+export function jobView(job: SeedJob, health: JobHealth) {
   return {
     id: job.id,
     templateId: job.templateId,
-    schedule: { expiration: null, interval: 'PT40M', state: 'Active' },
-    status: {
-      code: 'Active',
-      countSuccessiveCompleteFailures: 0,
-      escrowsPruned: false,
-      lastExecution: null,
-      quarantine: null,
-      troubleshootingUrl: null,
-    },
+    ...health.view(),
     synchronizationJobSettings: [],
+  };
+}
+
+/** Who the provisioning log says started an on-demand call: the signed-in user or the app. */
+export function initiatorOf(sim: SimulatorContext, caller: Caller): Initiator {
+  if (caller.kind === 'user' && caller.userId) {
+    const user = sim.tenant.users.get(caller.userId);
+    return {
+      id: caller.userId,
+      displayName: user?.userPrincipalName ?? caller.userId,
+      initiatorType: 'user',
+    };
+  }
+  const client = sim.tenant.seed.clients.find((each) => each.clientId === caller.clientId);
+  return {
+    id: caller.clientId,
+    displayName: client?.displayName ?? caller.clientId,
+    initiatorType: 'application',
   };
 }
 

@@ -5,7 +5,7 @@ import { ProvisionRequestError } from '../../engine/provision-engine.js';
 import { graphError } from '../graph-error.js';
 import { MAX_BODY_BYTES } from '../request-body.js';
 import type { SimulatorContext } from '../simulator-context.js';
-import { adminRoles, type Env, type FoundJob, graphBase, throttled } from './graph-access.js';
+import { adminRoles, type Env, type FoundJob, graphBase, initiatorOf, throttled } from './graph-access.js';
 
 /**
  * provisionOnDemand as Graph answers it: the caller's role for a signed-in user, the app's rate
@@ -85,7 +85,8 @@ export async function provisionOnDemand(
     });
   }
   try {
-    const answer = sim.engine.provision(found.state, checked.value);
+    const { answer, outcomes } = sim.engine.provision(found.state, checked.value);
+    sim.service.recordOnDemand(found.state, outcomes, initiatorOf(sim, caller));
     sim.stats.provisionProcessed(c.req.header('client-request-id'));
     return c.json({
       '@odata.context': `${graphBase(c)}/$metadata#microsoft.graph.stringKeyStringValuePair`,

@@ -18,6 +18,7 @@ import {
   schemaView,
   servicePrincipalView,
 } from './graph-access.js';
+import { jobAction } from './job-actions.js';
 import { provisionOnDemand } from './provision-on-demand.js';
 
 /** `/servicePrincipals`: the apps this caller may see, their jobs and schemas, and provisionOnDemand. */
@@ -54,17 +55,26 @@ export function servicePrincipalRoutes(sim: SimulatorContext): Hono<Env> {
   app.get('/:sp/synchronization/jobs', (c) => {
     const sp = findServicePrincipal(c);
     if (sp instanceof Response) return sp;
+    sim.service.runDueCycles();
     return c.json({
       '@odata.context': `${graphBase(c)}/$metadata#servicePrincipals('${sp.id}')/synchronization/jobs`,
-      value: sp.jobs.map(jobView),
+      value: sp.jobs.map((job) => jobView(job, sim.service.health(sim.tenant.job(sp.id, job.id)!))),
     });
   });
 
   app.get('/:sp/synchronization/jobs/:job', (c) => {
     const found = findJob(c);
     if (found instanceof Response) return found;
-    return c.json(jobView(found.job));
+    sim.service.runDueCycles();
+    return c.json(jobView(found.job, sim.service.health(found.state)));
   });
+
+  for (const action of ['start', 'pause', 'restart', 'validateCredentials'] as const)
+    app.post(`/:sp/synchronization/jobs/:job/${action}`, (c) => {
+      const found = findJob(c, provision);
+      if (found instanceof Response) return found;
+      return jobAction(sim, c, found, action);
+    });
 
   app.get('/:sp/synchronization/jobs/:job/schema', (c) => {
     const found = findJob(c);
