@@ -67,6 +67,7 @@ export type {
 export {
   LimiterStoreError,
   PROVISION_ON_DEMAND_LIMIT,
+  REPORTS_LIMIT,
   SlidingWindowLimiter,
 } from './limiter/sliding-window-limiter.js';
 export type { Loose } from './logs/loose-fields.js';
@@ -81,6 +82,8 @@ export {
   LogDecodeError,
   logAction,
 } from './logs/provisioning-log.js';
+export type { ProvisioningLogQuery } from './logs/provisioning-log-filter.js';
+export { provisioningLogFilter } from './logs/provisioning-log-filter.js';
 export type { Remedy, Retry } from './logs/remediation-catalog.js';
 export { REMEDIATION_CATALOG, remedyFor } from './logs/remediation-catalog.js';
 export type { ScopeClause } from './logs/scope-evaluation.js';

@@ -1,6 +1,13 @@
 import type { GraphErrorInfo } from '@ondemand/core';
 import { AuthError, GraphRequestError, ThrottledError, type TransportError } from './errors.js';
 
+const PROVISIONING_GRANT =
+  'Grant the app Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy as an owner of the app) with admin consent; a signed-in user needs Application Administrator, Cloud Application Administrator, or Hybrid Identity Administrator for cloud sync';
+
+/** What reading provisioning logs needs. */
+export const AUDIT_LOG_GRANT =
+  'Grant the app AuditLog.Read.All (Microsoft Graph, application permission) with admin consent; a signed-in user needs AuditLog.Read.All consented and a role that reads reports (Reports Reader, Security Reader, Global Reader)';
+
 /** A Graph error answer as the typed error a caller branches on, with what to do next. */
 export function errorForAnswer(
   info: GraphErrorInfo,
@@ -8,6 +15,8 @@ export function errorForAnswer(
   where: string,
   /** Whether the client talks to an ondemand proxy with an API key, not to Graph with a token. */
   viaProxy = false,
+  /** What to grant when Graph says 403, if not provisioning's permissions. */
+  grant = PROVISIONING_GRANT,
 ): TransportError {
   const { status, code, message } = info;
   const ids = `request-id ${details.requestId ?? 'none'}`;
@@ -27,7 +36,7 @@ export function errorForAnswer(
     case status === 403:
       return new GraphRequestError(
         'graph',
-        `Graph denied ${where} (${code}: ${message}). Grant the app Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy as an owner of the app) with admin consent; a signed-in user needs Application Administrator, Cloud Application Administrator, or Hybrid Identity Administrator for cloud sync; ${ids}`,
+        `Graph denied ${where} (${code}: ${message}). ${grant}; ${ids}`,
         details,
       );
     case status === 404:

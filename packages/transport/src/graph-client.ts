@@ -1,14 +1,22 @@
 import {
   type ApiVersion,
   type DecodedProvisionResponse,
+  decodeProvisioningLogs,
   decodeProvisionResponse,
+  decodeSynchronizationJob,
   type LimiterSnapshot,
   type LimiterStore,
+  LogDecodeError,
   MemoryLimiterStore,
   OUTCOME_UNKNOWN_STATUSES,
   PROVISION_ON_DEMAND_LIMIT,
+  type ProvisioningLogEntry,
+  type ProvisioningLogQuery,
+  provisioningLogFilter,
+  REPORTS_LIMIT,
   ResponseDecodeError,
   SlidingWindowLimiter,
+  type SynchronizationJobView,
   tryJson,
   validateProvisionRequest,
   withoutApiVersion,
@@ -19,7 +27,7 @@ import { followApproval, HeldRequestNotRunError, type PendingApproval } from './
 import { type CloudName, resolveEndpoints } from './clouds.js';
 import { type CredentialOptions, resolveCredential } from './credentials/resolve-credential.js';
 import { CachingCredential } from './credentials/token-credential.js';
-import { errorForAnswer } from './error-for-answer.js';
+import { AUDIT_LOG_GRANT, errorForAnswer } from './error-for-answer.js';
 import { GraphRequestError, OutcomeUnknownError, RequestValidationError } from './errors.js';
 import { jobPath } from './graph-paths.js';
 import {
@@ -66,6 +74,11 @@ export interface GraphClientOptions extends CredentialOptions {
    * is added to each window to absorb the jitter between sending and Graph counting. `false`: off.
    */
   rateLimit?: { limit: number; windowMs: number; marginMs?: number } | false;
+  /**
+   * Pacing of the provisioning-log reads, Graph's reports limit; default 5 per 10 000 ms (plus 2% as
+   * above). Off when `rateLimit` is `false`, unless given.
+   */
+  reportsLimit?: { limit: number; windowMs: number; marginMs?: number } | false;
   /** Where the limiter keeps its grants (memory by default; a shared store for several processes). */
   limiterStore?: LimiterStore;
   /**
@@ -132,6 +145,8 @@ export class GraphClient {
   readonly #rateLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   readonly #limiterStore: LimiterStore;
   readonly #limiters = new Map<string, SlidingWindowLimiter>();
+  #reports: SlidingWindowLimiter | undefined;
+  readonly #reportsLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   /** The limiter's key for an app: the app, or the tenant when the window counts all apps together. */
   readonly #windowKey: (servicePrincipalId: string) => string;
   /** An API key means an ondemand proxy: its refusals are worded as the proxy's, not Graph's. */
@@ -156,6 +171,7 @@ export class GraphClient {
       ...(this.#viaProxy ? { peer: 'the ondemand proxy' } : {}),
     });
     this.#rateLimit = options.rateLimit ?? PROVISION_ON_DEMAND_LIMIT;
+    this.#reportsLimit = options.reportsLimit ?? (options.rateLimit === false ? false : REPORTS_LIMIT);
     const tenantKey = `tenant:${(options.tenantId ?? 'default').toLowerCase()}`;
     this.#windowKey =
       options.rateLimitScope === 'tenant'
@@ -228,6 +244,109 @@ export class GraphClient {
     return this.#pages(
       `${this.#base(options.apiVersion)}/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs`,
       synchronizationJobSchema,
+      options,
+    );
+  }
+
+  /**
+   * One job with its health read by core's decoder: `health` (active, paused, quarantined,
+   * notConfigured, notRun), the quarantine with its next attempt, the last cycle; Graph's
+   * placeholders read as `null`.
+   */
+  async getSynchronizationJob(
+    servicePrincipalId: string,
+    jobId: string,
+    options: CallOptions = {},
+  ): Promise<SynchronizationJobView> {
+    const url = this.#jobUrl(servicePrincipalId, jobId, options.apiVersion);
+    const answer = this.#ok(await this.#read(url, options), `GET ${pathOf(url)}`);
+    return decodeSynchronizationJob(this.#json(answer));
+  }
+
+  /**
+   * The provisioning logs matching `query`, newest first, page by page, each entry decoded by core
+   * (verdict, retry, advice). Needs `AuditLog.Read.All`. Every page waits in the reports limit (5
+   * requests per 10 s, per app and tenant) apart from provisionOnDemand's, so a long listing never
+   * meets a 429.
+   */
+  async *listProvisioningLogs(
+    query: ProvisioningLogQuery = {},
+    options: CallOptions & { top?: number } = {},
+  ): AsyncGenerator<ProvisioningLogEntry> {
+    const url = new URL(`${this.#base(options.apiVersion)}/auditLogs/provisioning`);
+    const filter = provisioningLogFilter(query);
+    if (filter) url.searchParams.set('$filter', filter);
+    if (options.top) url.searchParams.set('$top', String(options.top));
+    let next: string | undefined = url.toString();
+    while (next) {
+      const answer = this.#ok(
+        await this.#exchange.run({
+          method: 'GET',
+          url: next,
+          signal: options.signal,
+          limiter: this.#reportsLimiter(),
+          resendable: true,
+        }),
+        `GET ${pathOf(next)}`,
+        AUDIT_LOG_GRANT,
+      );
+      const page = this.#parse(
+        collectionPageSchema,
+        this.#json(answer),
+        answer,
+        'a page of provisioning logs',
+      );
+      try {
+        yield* decodeProvisioningLogs(page.value);
+      } catch (error) {
+        if (error instanceof LogDecodeError)
+          throw new GraphRequestError(
+            'graph',
+            `Graph's provisioning logs could not be read (${error.message}); request-id ${answer.requestId}`,
+            { requestId: answer.requestId },
+            { cause: error },
+          );
+        throw error;
+      }
+      next = page['@odata.nextLink'] ?? undefined;
+    }
+  }
+
+  /** `POST …/start`: a paused, never-run or quarantined job runs its cycle now. */
+  startJob(servicePrincipalId: string, jobId: string, options: CallOptions = {}): Promise<void> {
+    return this.#jobAction(servicePrincipalId, jobId, 'start', undefined, options);
+  }
+
+  /** `POST …/pause`: no more cycles until started; nothing provisioned is undone. */
+  pauseJob(servicePrincipalId: string, jobId: string, options: CallOptions = {}): Promise<void> {
+    return this.#jobAction(servicePrincipalId, jobId, 'pause', undefined, options);
+  }
+
+  /**
+   * `POST …/restart` with `criteria.resetScope` (empty: the portal's restart). The scope is sent as
+   * given: refusing the "do not use" flags is the caller's choice (core's `parseRestartScope`).
+   */
+  restartJob(
+    servicePrincipalId: string,
+    jobId: string,
+    resetScope: string | undefined,
+    options: CallOptions = {},
+  ): Promise<void> {
+    const body = resetScope === undefined ? {} : { criteria: { resetScope } };
+    return this.#jobAction(servicePrincipalId, jobId, 'restart', body, options);
+  }
+
+  /** `POST …/validateCredentials` with the saved credentials: resolves when the app accepts them. */
+  validateJobCredentials(
+    servicePrincipalId: string,
+    jobId: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    return this.#jobAction(
+      servicePrincipalId,
+      jobId,
+      'validateCredentials',
+      { useSavedCredentials: true },
       options,
     );
   }
@@ -410,9 +529,9 @@ export class GraphClient {
   }
 
   /** The answer when it is a success; otherwise the typed error for it. */
-  #ok(answer: GraphAnswer, where: string): GraphAnswer {
+  #ok(answer: GraphAnswer, where: string, grant?: string): GraphAnswer {
     if (!answer.error) return answer;
-    throw errorForAnswer(answer.error, this.#details(answer), where, this.#viaProxy);
+    throw errorForAnswer(answer.error, this.#details(answer), where, this.#viaProxy, grant);
   }
 
   #details(answer: GraphAnswer) {
@@ -455,6 +574,45 @@ export class GraphClient {
 
   #jobUrl(servicePrincipalId: string, jobId: string, apiVersion: ApiVersion | undefined): string {
     return `${this.#root}${jobPath(servicePrincipalId, jobId, apiVersion ?? this.#apiVersion)}`;
+  }
+
+  async #jobAction(
+    servicePrincipalId: string,
+    jobId: string,
+    action: 'start' | 'pause' | 'restart' | 'validateCredentials',
+    body: unknown,
+    options: CallOptions,
+  ): Promise<void> {
+    const url = `${this.#jobUrl(servicePrincipalId, jobId, options.apiVersion)}/${action}`;
+    const answer = await this.#exchange.run({
+      method: 'POST',
+      url,
+      body: body ?? {},
+      signal: options.signal,
+      // A restart runs a cycle and clears state: like provisionOnDemand, it is never sent twice
+      // unless Graph said it did not run. Start, pause and a credential test may go again.
+      resendable: action !== 'restart',
+    });
+    if (action === 'restart' && OUTCOME_UNKNOWN_STATUSES.has(answer.status))
+      throw new OutcomeUnknownError(
+        'gateway',
+        `a gateway in front of Graph answered ${answer.status} after the restart was sent`,
+        this.#details(answer),
+      );
+    this.#ok(answer, `POST ${pathOf(url)}`);
+  }
+
+  /** Graph's reports limit for provisioning logs: its own window, shared by every page of this client. */
+  #reportsLimiter(): SlidingWindowLimiter | undefined {
+    const limit = this.#reportsLimit;
+    if (limit === false) return undefined;
+    this.#reports ??= new SlidingWindowLimiter({
+      limit: limit.limit,
+      windowMs: limit.windowMs + (limit.marginMs ?? Math.ceil(limit.windowMs * 0.02)),
+      store: this.#limiterStore,
+      key: 'reports',
+    });
+    return this.#reports;
   }
 
   #limiter(key: string): SlidingWindowLimiter | undefined {

@@ -6,6 +6,7 @@ import { type Connection, connect } from '../connection.js';
 import { App } from './App.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { SelectList } from './SelectList.js';
+import { KeyRouter } from './use-keys.js';
 
 const plain = themeFor({ NO_COLOR: '1' });
 const io = { env: { NO_COLOR: '1' }, stderr: process.stderr } as never;
@@ -49,8 +50,12 @@ describe('ConnectScreen', () => {
 
   it('asks the proxy form for a CA file too, and passes it on when given', async () => {
     const chosen: Array<Record<string, unknown>> = [];
+    // Inside the key router, as the app shows it: a field's keys go to the field drawn, even when the
+    // next keys arrive before React runs its passive effects (alone, Ink's useInput would race).
     const { lastFrame, stdin } = render(
-      <ConnectScreen env={{}} theme={plain} onConnect={(flags) => chosen.push(flags)} onQuit={() => {}} />,
+      <KeyRouter>
+        <ConnectScreen env={{}} theme={plain} onConnect={(flags) => chosen.push(flags)} onQuit={() => {}} />
+      </KeyRouter>,
     );
     await pressUntil(stdin, lastFrame, DOWN, /❯ Tenant, signed in as me/);
     await pressUntil(stdin, lastFrame, DOWN, /❯ ondemand proxy/);

@@ -8,6 +8,8 @@ import {
 
 /** Graph's documented limit for provisionOnDemand: 5 calls per 10 seconds. */
 export const PROVISION_ON_DEMAND_LIMIT = { limit: 5, windowMs: 10_000 } as const;
+/** Graph's reports limit, which the provisioning logs keep: 5 requests per 10 seconds per app and tenant. */
+export const REPORTS_LIMIT = { limit: 5, windowMs: 10_000 } as const;
 
 export interface SlidingWindowLimiterOptions {
   /** Grants allowed in any window (default 5). */
