@@ -166,6 +166,26 @@ describe('provisioning logs', () => {
   });
 });
 
+describe('directory reads an onboarding needs', () => {
+  it('lists a user’s direct app role assignments and groups, and a group’s assignments', async () => {
+    const direct = (await client.graph('GET', `/users/${ids.saasUser}/appRoleAssignments`)).json.value;
+    expect(direct.map((each: { resourceId: string }) => each.resourceId)).toContain(ids.saasServicePrincipal);
+    expect(direct[0]).toMatchObject({
+      principalId: ids.saasUser,
+      principalType: 'User',
+      appRoleId: '00000000-0000-0000-0000-000000000000',
+    });
+    const groups = (await client.graph('GET', `/users/${ids.saasUser}/memberOf`)).json.value;
+    for (const group of groups) expect(group['@odata.type']).toBe('#microsoft.graph.group');
+    const assignedGroup = sim.context.tenant.servicePrincipals
+      .get(ids.saasServicePrincipal)!
+      .assignedTo.find((id) => sim.context.tenant.groups.get(id))!;
+    const viaGroup = (await client.graph('GET', `/groups/${assignedGroup}/appRoleAssignments`)).json.value;
+    expect(viaGroup[0]).toMatchObject({ principalType: 'Group', resourceId: ids.saasServicePrincipal });
+    expect((await client.graph('GET', '/users/nobody@contoso.com/appRoleAssignments')).status).toBe(404);
+  });
+});
+
 describe('job health and cycles', () => {
   it('starts in steady state: Active, Graph’s placeholders for no run yet, the next cycle 40 minutes away', async () => {
     const raw = (await client.graph('GET', jobPath)).json;

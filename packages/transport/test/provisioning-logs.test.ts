@@ -84,7 +84,9 @@ describe('provisioning logs and job health through GraphClient', () => {
       .validateJobCredentials(ids.saasServicePrincipal, ids.saasJob)
       .catch((caught) => caught);
     expect(refused).toBeInstanceOf(GraphRequestError);
-    expect(refused.details.graphCode).toBe('SystemForCrossDomainIdentityManagementCredentialValidationUnavailable');
+    expect(refused.details.graphCode).toBe(
+      'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable',
+    );
     await expect(graph.restartJob(ids.saasServicePrincipal, ids.saasJob, 'Bogus')).rejects.toThrow(/'Bogus'/);
     await graph.close();
   });

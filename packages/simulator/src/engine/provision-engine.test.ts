@@ -205,6 +205,30 @@ describe('ProvisionEngine', () => {
     expect(answer).toMatchObject({ result: 'Failure', details: { errorCode: 'MemberNotInGroup' } });
   });
 
+  it('takes back a user provisioned and then unassigned: disabled in the target once, then skipped', () => {
+    const { tenant, run } = setup();
+    const sp = tenant.servicePrincipals.get(ids.saasServicePrincipal)!;
+    const user = [...tenant.users.values()].find(
+      (each) =>
+        sp.assignedTo.includes(each.id) &&
+        each.id !== ids.saasUser &&
+        each.department &&
+        // assigned directly only: through a group it would stay entitled
+        !tenant.groupsOf(each.id).some((group) => sp.assignedTo.includes(group.id)),
+    )!;
+    const body = userRequest({ ruleId: ids.saasRule, userId: user.id });
+    expect(run(ids.saasServicePrincipal, ids.saasJob, body).report.action).toBe('Create');
+    sp.assignedTo = sp.assignedTo.filter((id) => id !== user.id);
+    const taken = run(ids.saasServicePrincipal, ids.saasJob, body);
+    expect(taken.result).toBe('Success');
+    expect(taken.report.action).toBe('Disable');
+    expect(taken.report.modifiedProperties).toEqual([
+      { displayName: 'active', oldValue: 'True', newValue: 'False' },
+    ]);
+    const again = run(ids.saasServicePrincipal, ids.saasJob, body);
+    expect([again.result, again.details.errorCode]).toEqual(['Skipped', 'NotEffectivelyEntitled']);
+  });
+
   it('refuses an unknown rule id as Graph does', () => {
     const { engine, tenant } = setup();
     const job = tenant.job(ids.saasServicePrincipal, ids.saasJob)!;

@@ -364,6 +364,42 @@ export class ProvisionEngine {
       },
     );
 
+    // Provisioned before and now unassigned, disabled or out of scope: the service takes it back,
+    // disabling it where the app maps accountEnabled (a soft delete), deleting it where it does not.
+    const activeMapping = mapping.attributeMappings.find((each) => each.source === 'accountEnabled');
+    const stillActive = match && (!activeMapping || match.attributes[activeMapping.target] !== 'False');
+    if (!entitled && match && stillActive && job.kind === 'app') {
+      const why = !source.active
+        ? 'it was disabled'
+        : !source.assigned
+          ? 'it was unassigned'
+          : 'it left the scope';
+      if (activeMapping) {
+        const oldValue = match.attributes[activeMapping.target] ?? null;
+        match.attributes = { ...match.attributes, [activeMapping.target]: 'False' };
+        step(
+          'EntryExportUpdateSoftDelete',
+          'Export',
+          'Success',
+          `${capitalize(noun)} '${source.label}' was disabled in ${targetSystem}: ${why} in ${sourceSystem}`,
+        );
+        return finish({
+          result: 'Success',
+          action: 'Disable',
+          modified: [{ displayName: activeMapping.target, oldValue, newValue: 'False' }],
+          target: match,
+        });
+      }
+      jobState.target.delete(match.id);
+      step(
+        'EntryExportDelete',
+        'Export',
+        'Success',
+        `${capitalize(noun)} '${source.label}' was deleted from ${targetSystem}: ${why} in ${sourceSystem}`,
+      );
+      return finish({ result: 'Success', action: 'Delete', modified: [], target: match });
+    }
+
     if (!entitled) {
       const why = !source.active
         ? 'it is disabled in the source'

@@ -57,6 +57,59 @@ export function directoryRoutes(sim: SimulatorContext): Hono<Env> {
     );
   });
 
+  /**
+   * A user's or a group's app role assignments: the apps it is assigned to directly, as Graph lists
+   * them (an assignment through a group is listed on the group, not on its members). Every
+   * assignment here is the default access role (appRoleId all zeros), as the seed keeps no roles.
+   */
+  app.get('/:kind{users|groups}/:id/appRoleAssignments', (c) => {
+    const caller = c.get('caller');
+    const kind = c.req.param('kind');
+    const denied = requirePermission(c, caller, kind === 'users' ? readUsers : readGroups, true);
+    if (denied) return denied;
+    const principal =
+      kind === 'users' ? findUser(c.req.param('id')) : sim.tenant.groups.get(c.req.param('id'));
+    if (!principal) return notFound(c, c.req.param('id'));
+    const assignments = [...sim.tenant.servicePrincipals.values()]
+      .filter((sp) => sp.assignedTo.includes(principal.id))
+      .map((sp) => ({
+        id: Buffer.from(`${principal.id}|${sp.id}`).toString('base64url'),
+        appRoleId: '00000000-0000-0000-0000-000000000000',
+        createdDateTime: '2024-01-01T00:00:00Z',
+        deletedDateTime: null,
+        principalDisplayName: principal.displayName,
+        principalId: principal.id,
+        principalType: kind === 'users' ? 'User' : 'Group',
+        resourceDisplayName: sp.displayName,
+        resourceId: sp.id,
+      }));
+    return collection(c, assignments, { filterable: ['resourceId', 'principalId'], searchable: [] });
+  });
+
+  // The groups a user is a direct member of, each with its `@odata.type` (Graph's memberOf).
+  app.get('/users/:id/memberOf', (c) => {
+    const caller = c.get('caller');
+    const denied =
+      requirePermission(c, caller, readUsers, true) && requirePermission(c, caller, readGroups, true);
+    if (denied) return denied;
+    const user = findUser(c.req.param('id'));
+    if (!user) return notFound(c, c.req.param('id'));
+    return collection(
+      c,
+      sim.tenant
+        .groupsOf(user.id)
+        .map((group) => ({ '@odata.type': '#microsoft.graph.group', ...groupView(group) })),
+      { filterable: ['displayName', 'id'], searchable: ['displayName'] },
+    );
+  });
+
+  function findUser(idOrName: string): SeedUser | undefined {
+    const key = idOrName.toLowerCase();
+    return [...sim.tenant.users.values()].find(
+      (each) => each.id === key || each.userPrincipalName.toLowerCase() === key,
+    );
+  }
+
   app.get('/groups', (c) => {
     const denied = requirePermission(c, c.get('caller'), readGroups, true);
     if (denied) return denied;
