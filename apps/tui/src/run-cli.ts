@@ -13,7 +13,7 @@ const commands: Record<string, Command> = {
   },
   jobs: {
     load: async () => (await import('./commands/jobs.js')).jobsCommand,
-    summary: 'list apps with provisioning jobs',
+    summary: 'apps with provisioning jobs; their health (status, watch) and actions',
   },
   rules: {
     load: async () => (await import('./commands/rules.js')).rulesCommand,

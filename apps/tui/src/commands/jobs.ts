@@ -24,8 +24,10 @@ const jobsFlags = flagSet({
 });
 
 export const jobsUsage = `Usage: ondemand jobs [--sp ID | --search TEXT] [--json]
+       ondemand jobs status|watch|start|pause|restart|test … (each has --help)
 
-Lists apps (service principals) that have synchronization jobs, and their jobs.
+Lists apps (service principals) that have synchronization jobs, and their jobs. status and watch
+show their health; start, pause, restart and test act on one.
 
 Options:
 ${jobsFlags.usageLines(2, 17)}
@@ -39,6 +41,11 @@ ${exitCodesOf([ExitCode.success, 'listed'], ExitCode.badInput, ExitCode.authOrCo
 
 /** `ondemand jobs`: apps with provisioning jobs. */
 export async function jobsCommand(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === 'status' || first === 'watch')
+    return (await import('./jobs-status.js')).jobsStatusCommand(first, rest, io);
+  if (first === 'start' || first === 'pause' || first === 'restart' || first === 'test')
+    return (await import('./job-actions.js')).jobActionCommand(first, rest, io);
   const args = parseArgs(argv, { ...connectionOptions, ...jobsFlags.options }, jobsUsage, {
     maxPositionals: 0,
   });

@@ -1,4 +1,4 @@
-import { pressUntil, waitForFrame as until } from '@ondemand/test-utils';
+import { until as eventually, pressUntil, waitForFrame as until } from '@ondemand/test-utils';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { themeFor } from '../colour.js';
@@ -140,7 +140,8 @@ describe('App against the embedded simulator', () => {
     await until(lastFrame, /❯ Alex Vance/);
     await pressUntil(stdin, lastFrame, '\r', /Alex Vance → Contoso Expenses/);
     const received = () => opened[0]!.simulator!.context.stats.snapshot().provisionOnDemand.received;
-    expect(received()).toBe(1);
+    // The screen names the subject as the call leaves: wait for the simulator to have it.
+    await eventually('the first call to arrive', () => received() === 1);
     const waiting = await pressUntil(
       stdin,
       lastFrame,

@@ -1,0 +1,134 @@
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { memoryIo, until } from '@ondemand/test-utils';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simulatorFlags } from '../../test/simulator-flags.js';
+import { runCli } from '../run-cli.js';
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.stop());
+beforeEach(() => sim.context.reset());
+
+const target = () => ['--sp', ids.saasServicePrincipal, '--job', ids.saasJob];
+const saasJob = () => sim.context.tenant.job(ids.saasServicePrincipal, ids.saasJob)!;
+
+async function ondemand(args: string[], options: { stdin?: string; isTTY?: boolean } = {}) {
+  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, ...options });
+  const code = await runCli([...args, ...simulatorFlags(sim)], run.io);
+  return { code, out: run.output(), err: run.errors() };
+}
+
+/** The SaaS app's credentials stop working and its next cycle runs: quarantine. */
+function quarantineSaasJob() {
+  sim.context.service.steering(saasJob()).credentialsExpired = true;
+  sim.context.service.runCycle(saasJob());
+}
+
+describe('ondemand jobs status', () => {
+  it('prints every job’s health as the README promises with --json, and exits 0 when all are active', async () => {
+    const { code, out } = await ondemand(['jobs', 'status', '--json']);
+    expect(code).toBe(0);
+    const { jobs } = JSON.parse(out);
+    expect(jobs.length).toBe(sim.context.tenant.jobs.size);
+    expect(jobs.find((job: { id: string }) => job.id === ids.saasJob)).toMatchObject({
+      kind: 'synchronizationJob',
+      servicePrincipalId: ids.saasServicePrincipal,
+      appName: expect.any(String),
+      health: 'active',
+      schedule: { state: 'Active', interval: 'PT40M' },
+      quarantine: null,
+      lastExecution: null,
+    });
+  });
+
+  it('names a quarantined job, its reason, its next attempt and what to do, and exits 1', async () => {
+    quarantineSaasJob();
+    const { code, out } = await ondemand(['jobs', 'status', '--sp', ids.saasServicePrincipal]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/job .* is in quarantine/);
+    expect(out).toMatch(/Quarantine: EncounteredQuarantineException since .*; next attempt /);
+    expect(out).toMatch(/What to do: Update the app’s admin credentials/);
+  });
+});
+
+describe('ondemand jobs watch', () => {
+  it('reports the first reading, then each change as it happens, until Ctrl-C', async () => {
+    const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+    const done = runCli(
+      ['jobs', 'watch', '--sp', ids.saasServicePrincipal, '--every', '1', '--json', ...simulatorFlags(sim)],
+      run.io,
+    );
+    await until('the first reading', () => run.output().includes('"changes":["active"]'));
+    quarantineSaasJob();
+    await until('the change', () => run.output().includes('active → quarantined'));
+    expect(run.interrupt()).toBe(true);
+    expect(await done).toBe(130);
+    const events = run
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.at(-1)).toMatchObject({ jobId: ids.saasJob, health: 'quarantined' });
+    expect(events.at(-1).changes).toContain('quarantine: EncounteredQuarantineException');
+  });
+});
+
+describe('ondemand jobs start|pause|restart|test', () => {
+  it('refuses the restart scopes Microsoft says not to use, and an unknown preset, before connecting', async () => {
+    const none = await ondemand(['jobs', 'restart', ...target(), '--reset-scope', 'Watermark,None', '--yes']);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(
+      /None starts a paused or quarantined job; documented DO NOT USE: use start instead/,
+    );
+    const store = await ondemand([
+      'jobs',
+      'restart',
+      ...target(),
+      '--reset-scope',
+      'connectordatastore',
+      '--yes',
+    ]);
+    expect(store.err).toMatch(/ConnectorDataStore .*contact Microsoft Support/);
+    const preset = await ondemand(['jobs', 'restart', ...target(), '--preset', 'everything', '--yes']);
+    expect(preset.code).toBe(2);
+    expect(preset.err).toMatch(/unknown --preset "everything": use default, clear-quarantine/);
+  });
+
+  it('asks on a terminal, does nothing on no, and needs --yes off a terminal', async () => {
+    quarantineSaasJob();
+    const no = await ondemand(['jobs', 'restart', ...target(), '--preset', 'clear-quarantine'], {
+      isTTY: true,
+      stdin: 'n\n',
+    });
+    expect(no.err).toMatch(/Restart .* job .*\(QuarantineState: lifts the quarantine.*\)\? \[y\/N\]/);
+    expect(no.code).toBe(1);
+    expect(sim.context.service.health(saasJob()).code).toBe('Quarantine');
+    const script = await ondemand(['jobs', 'restart', ...target(), '--preset', 'clear-quarantine']);
+    expect(script.code).toBe(2);
+    expect(script.err).toMatch(/add --yes/);
+  });
+
+  it('tests the credentials, restarts a quarantined job after the fix, and refuses to start a running one', async () => {
+    quarantineSaasJob();
+    const refused = await ondemand(['jobs', 'test', ...target(), '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/The app refused the credentials/);
+    sim.context.service.steering(saasJob()).credentialsExpired = false;
+    expect((await ondemand(['jobs', 'test', ...target(), '--yes'])).code).toBe(0);
+    const restarted = await ondemand(['jobs', 'restart', ...target(), '--preset', 'clear-quarantine'], {
+      isTTY: true,
+      stdin: 'y\n',
+    });
+    expect(restarted.code).toBe(0);
+    expect(restarted.out).toMatch(/is in quarantine[\s\S]*Restarted\. Now:\n.*is active/);
+    const start = await ondemand(['jobs', 'start', ...target(), '--yes']);
+    expect(start.code).toBe(2);
+    expect(start.err).toMatch(/already running/);
+    expect((await ondemand(['jobs', 'pause', ...target(), '--yes'])).code).toBe(0);
+    expect(sim.context.service.health(saasJob()).code).toBe('Paused');
+    expect((await ondemand(['jobs', 'start', ...target(), '--yes'])).code).toBe(0);
+    expect(sim.context.service.health(saasJob()).code).toBe('Active');
+  });
+});
