@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./commands/provision.js')).provisionCommand,
     summary: 'provision one user, group or AD user now and print every step',
   },
+  logs: {
+    load: async () => (await import('./commands/logs.js')).logsCommand,
+    summary: 'provisioning logs: what each cycle and call did to each object, and why',
+  },
   jobs: {
     load: async () => (await import('./commands/jobs.js')).jobsCommand,
     summary: 'apps with provisioning jobs; their health (status, watch) and actions',

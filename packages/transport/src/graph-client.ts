@@ -374,6 +374,21 @@ export class GraphClient {
     return this.#parse(servicePrincipalSchema, this.#json(answer), answer, 'a service principal');
   }
 
+  /**
+   * One user by object id or user principal name (Graph addresses users by either); `undefined` when
+   * there is none.
+   */
+  async getUser(
+    idOrUserPrincipalName: string,
+    options: CallOptions = {},
+  ): Promise<DirectoryUser | undefined> {
+    const url = this.#listUrl(`users/${encodeURIComponent(idOrUserPrincipalName)}`, userSchema, {}, options);
+    const answer = await this.#read(url.toString(), options);
+    if (answer.status === 404) return undefined;
+    this.#ok(answer, `GET ${pathOf(url.toString())}`);
+    return this.#parse(userSchema, this.#json(answer), answer, 'a user');
+  }
+
   /** Service principals, optionally by display name (`search` matches the start of words). */
   findServicePrincipals(
     query: { search?: string; filter?: string; top?: number } = {},

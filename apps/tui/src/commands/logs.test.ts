@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { userRequest } from '@ondemand/core';
+import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
+import { memoryIo } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simulatorFlags } from '../../test/simulator-flags.js';
+import { runCli } from '../run-cli.js';
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 10 });
+});
+afterAll(() => sim.stop());
+beforeEach(() => {
+  sim.context.reset();
+  sim.context.service.log.visibilityDelayMs = 0;
+});
+
+const saasJob = () => sim.context.tenant.job(ids.saasServicePrincipal, ids.saasJob)!;
+const provision = (userId: string) =>
+  sim.context.service.recordOnDemand(
+    saasJob(),
+    sim.context.engine.provision(saasJob(), userRequest({ ruleId: ids.saasRule, userId })).outcomes,
+    { id: 'x', displayName: 'test', initiatorType: 'application' },
+  );
+
+async function ondemand(args: string[], cwd?: string) {
+  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, ...(cwd ? { cwd } : {}) });
+  const code = await runCli([...args, ...simulatorFlags(sim)], run.io);
+  return { code, out: run.output(), err: run.errors() };
+}
+
+describe('ondemand logs', () => {
+  it('finds a user by UPN and shows their entries with the verdict and what to do', async () => {
+    const user = sim.context.tenant.users.get(ids.saasUser)!;
+    provision(ids.saasUser);
+    const { code, out, err } = await ondemand([
+      'logs',
+      '--user',
+      user.userPrincipalName,
+      '--app',
+      'Contoso Expenses',
+    ]);
+    expect(err).not.toMatch(/ondemand logs:/);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      new RegExp(`^already in sync: ${user.displayName} \\(User\\), other in Contoso Expenses`),
+    );
+  });
+
+  it('says "none yet" rather than "nothing happened" while Graph has not written the entries', async () => {
+    sim.context.service.log.visibilityDelayMs = 5 * 60_000;
+    provision(ids.saasUser);
+    const { code, out } = await ondemand(['logs', '--user', ids.saasUser]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/No entries: none were written for these filters yet/);
+  });
+
+  it('filters by status and prints NDJSON as explain --json prints entries', async () => {
+    sim.context.engine.exportFaults.set(`${ids.saasServicePrincipal}/${ids.saasJob}`, {
+      code: 'Timeout',
+      message: 'timed out',
+      retried: true,
+    });
+    const assigned = sim.context.tenant.servicePrincipals.get(ids.saasServicePrincipal)!.assignedTo;
+    const other = assigned.find((id) => id !== ids.saasUser && sim.context.tenant.users.has(id))!;
+    provision(ids.saasUser);
+    provision(other);
+    const { out } = await ondemand(['logs', '--status', 'failure', '--json']);
+    const entries = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries)
+      expect(entry).toMatchObject({ status: 'failure', verdict: 'failed', retry: 'automatic' });
+  });
+
+  it('writes the three CSV files the portal’s download has, defusing formulas in names', async () => {
+    const user = sim.context.tenant.users.get(ids.saasUser)!;
+    sim.context.tenant.users.set(ids.saasUser, { ...user, displayName: '=HYPERLINK("http://evil")' });
+    provision(ids.saasUser);
+    const dir = tempDir('ondemand-logs-');
+    const { code, err } = await ondemand(['logs', '--csv', 'out'], dir);
+    expect(code).toBe(0);
+    expect(err).toMatch(/1 entries written to .*out-summary\.csv/);
+    const summary = readFileSync(join(dir, 'out-summary.csv'), 'utf8');
+    expect(summary.split('\r\n')[0]).toMatch(/^id,activityDateTime,jobId/);
+    expect(summary).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(readFileSync(join(dir, 'out-steps.csv'), 'utf8')).toMatch(/,1,EntryImport,import,success,/);
+  });
+
+  it('lists the candidates for a name that matches several users, and refuses a bad --status', async () => {
+    const many = await ondemand(['logs', '--user', 'Group Member']);
+    expect(many.code).toBe(2);
+    expect(many.err).toMatch(
+      /"Group Member" matches \d+ users: say which with an id or a UPN:\n {2}[0-9a-f-]{36} /,
+    );
+    const status = await ondemand(['logs', '--status', 'failed']);
+    expect(status.code).toBe(2);
+    expect(status.err).toMatch(/--status is one of success, failure, skipped, warning/);
+  });
+
+  it('names AuditLog.Read.All when the app may not read logs', async () => {
+    const client = sim.context.tenant.seed.clients.find((each) => each.clientId === sim.clientId)!;
+    const kept = client.permissions;
+    client.permissions = kept.filter((permission) => permission !== 'AuditLog.Read.All');
+    try {
+      const { code, err } = await ondemand(['logs']);
+      expect(code).toBe(4);
+      expect(err).toMatch(/Grant the app AuditLog\.Read\.All/);
+    } finally {
+      client.permissions = kept;
+    }
+  });
+});
