@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./commands/provision.js')).provisionCommand,
     summary: 'provision one user, group or AD user now and print every step',
   },
+  why: {
+    load: async () => (await import('./commands/why.js')).whyCommand,
+    summary: "why isn't this person in that app: assignment, scope, job, logs, what to do",
+  },
   logs: {
     load: async () => (await import('./commands/logs.js')).logsCommand,
     summary: 'provisioning logs: what each cycle and call did to each object, and why',

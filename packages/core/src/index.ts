@@ -53,6 +53,8 @@ export {
   RESTART_SCOPE_MEANINGS,
   restartEffects,
 } from './jobs/restart-scope.js';
+export type { ScopeEvaluation, ScopingClauseResult } from './jobs/scoping-filter.js';
+export { evaluateScope, scopeAttributes } from './jobs/scoping-filter.js';
 export type { Clock } from './limiter/clock.js';
 export { systemClock } from './limiter/clock.js';
 export type { FailoverLimiterStoreOptions } from './limiter/failover-limiter-store.js';

@@ -31,6 +31,8 @@ import { AUDIT_LOG_GRANT, errorForAnswer } from './error-for-answer.js';
 import { GraphRequestError, OutcomeUnknownError, RequestValidationError } from './errors.js';
 import { jobPath } from './graph-paths.js';
 import {
+  type AppRoleAssignment,
+  appRoleAssignmentSchema,
   collectionPageSchema,
   type DirectoryGroup,
   type DirectoryObject,
@@ -380,13 +382,46 @@ export class GraphClient {
    */
   async getUser(
     idOrUserPrincipalName: string,
-    options: CallOptions = {},
+    options: CallOptions & { select?: string[] } = {},
   ): Promise<DirectoryUser | undefined> {
     const url = this.#listUrl(`users/${encodeURIComponent(idOrUserPrincipalName)}`, userSchema, {}, options);
+    // Attributes a caller needs besides the usual (a scoping filter's, say).
+    if (options.select?.length)
+      url.searchParams.set(
+        '$select',
+        [...new Set([...Object.keys(userSchema.shape), ...options.select])].join(','),
+      );
     const answer = await this.#read(url.toString(), options);
     if (answer.status === 404) return undefined;
     this.#ok(answer, `GET ${pathOf(url.toString())}`);
     return this.#parse(userSchema, this.#json(answer), answer, 'a user');
+  }
+
+  /**
+   * The apps a user or a group is assigned to directly (Graph lists an assignment through a group on
+   * the group, not on its members: ask for the user's groups too).
+   */
+  listAppRoleAssignments(
+    principal: { kind: 'user' | 'group'; id: string },
+    options: CallOptions = {},
+  ): AsyncIterable<AppRoleAssignment> {
+    const url = this.#listUrl(
+      `${principal.kind}s/${encodeURIComponent(principal.id)}/appRoleAssignments`,
+      appRoleAssignmentSchema,
+      {},
+      options,
+    );
+    return this.#pages(url.toString(), appRoleAssignmentSchema, options);
+  }
+
+  /** The groups a user is a direct member of. */
+  async *listUserGroups(
+    userId: string,
+    options: CallOptions = {},
+  ): AsyncGenerator<{ id: string; displayName: string | null }> {
+    const url = `${this.#base(options.apiVersion)}/users/${encodeURIComponent(userId)}/memberOf`;
+    for await (const object of this.#pages(url, directoryObjectSchema, options))
+      if (object.type === 'group') yield { id: object.id, displayName: object.displayName ?? null };
   }
 
   /** Service principals, optionally by display name (`search` matches the start of words). */

@@ -63,6 +63,18 @@ export const userSchema = z.looseObject({
 });
 export type DirectoryUser = z.infer<typeof userSchema>;
 
+/** An app role assignment: a user or a group assigned to an app (`resourceId` is its service principal). */
+export const appRoleAssignmentSchema = z.looseObject({
+  id: z.string(),
+  appRoleId: text,
+  principalId: z.string(),
+  principalType: text,
+  principalDisplayName: text,
+  resourceId: z.string(),
+  resourceDisplayName: text,
+});
+export type AppRoleAssignment = z.infer<typeof appRoleAssignmentSchema>;
+
 export const groupSchema = z.looseObject({
   id: z.string(),
   displayName: text,

@@ -38,6 +38,7 @@ export type {
 export { createGraphClient, GraphClient } from './graph-client.js';
 export { jobPath, provisionOnDemandPath } from './graph-paths.js';
 export type {
+  AppRoleAssignment,
   DirectoryGroup,
   DirectoryObject,
   DirectoryUser,
