@@ -15,6 +15,10 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./commands/why.js')).whyCommand,
     summary: "why isn't this person in that app: assignment, scope, job, logs, what to do",
   },
+  onboard: {
+    load: async () => (await import('./commands/onboard.js')).onboardCommand,
+    summary: 'a user into every app they are assigned to, or a group and its members into one',
+  },
   logs: {
     load: async () => (await import('./commands/logs.js')).logsCommand,
     summary: 'provisioning logs: what each cycle and call did to each object, and why',

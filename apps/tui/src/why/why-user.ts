@@ -13,6 +13,7 @@ import {
   type Verdict,
 } from '@ondemand/core';
 import type { GraphClient, SynchronizationSchema } from '@ondemand/transport';
+import { assignmentsOf } from '../directory/assignments.js';
 import type { FoundUser } from '../directory/find-subject.js';
 
 /** Why a user is, or is not, in one app: each piece of evidence, one verdict, what to do. */
@@ -171,44 +172,6 @@ export async function provisionWhereNeeded(
           `Read the on-demand result: ${summarizeOutcome(result)}`;
     }),
   );
-}
-
-interface Assignment {
-  appId: string;
-  appName: string | null;
-  /** `directly` or the group's name. */
-  through: string;
-}
-
-async function assignmentsOf(
-  graph: GraphClient,
-  userId: string,
-  signal?: AbortSignal,
-): Promise<{ assignments: Assignment[]; missing: string | undefined }> {
-  const assignments: Assignment[] = [];
-  try {
-    for await (const each of graph.listAppRoleAssignments({ kind: 'user', id: userId }, { signal }))
-      assignments.push({
-        appId: each.resourceId,
-        appName: each.resourceDisplayName ?? null,
-        through: 'directly',
-      });
-    for await (const group of graph.listUserGroups(userId, { signal }))
-      for await (const each of graph.listAppRoleAssignments({ kind: 'group', id: group.id }, { signal }))
-        assignments.push({
-          appId: each.resourceId,
-          appName: each.resourceDisplayName ?? null,
-          through: group.displayName ?? group.id,
-        });
-    return { assignments, missing: undefined };
-  } catch (error) {
-    if ((error as { status?: number }).status !== 403) throw error;
-    return {
-      assignments,
-      missing:
-        'their assignments could not be read (grant User.Read.All and Group.Read.All, or Directory.Read.All)',
-    };
-  }
 }
 
 async function latestEntries(
