@@ -12,14 +12,31 @@ export function isObject(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The first of `names` present in `object`, matched without regard to case; `undefined` if none is. */
+/**
+ * The first of `names` present in `object`, as written, in Pascal case (PowerShell, exports: `JobId`)
+ * or in lower case; `undefined` if none is. Three direct look-ups per name, not a scan of the keys:
+ * a decoder asks each object for many fields its dialect lacks, and scanning made decoding a page of
+ * logs three times slower than parsing it.
+ */
 export function field(object: unknown, ...names: string[]): unknown {
   if (!isObject(object)) return undefined;
-  for (const name of names) if (object[name] !== undefined) return object[name];
-  const wanted = new Set(names.map((name) => name.toLowerCase()));
-  for (const [key, value] of Object.entries(object))
-    if (wanted.has(key.toLowerCase()) && value !== undefined) return value;
+  for (const name of names) {
+    const [pascal, lower] = spellings(name);
+    const value = object[name] ?? object[pascal] ?? object[lower];
+    if (value !== undefined) return value;
+  }
   return undefined;
+}
+
+// The names asked for are the decoders' constants: their other spellings are made once each.
+const otherSpellings = new Map<string, [string, string]>();
+function spellings(name: string): [string, string] {
+  let found = otherSpellings.get(name);
+  if (!found) {
+    found = [name.charAt(0).toUpperCase() + name.slice(1), name.toLowerCase()];
+    if (otherSpellings.size < 1_000) otherSpellings.set(name, found);
+  }
+  return found;
 }
 
 /** A nested object, or its JSON text parsed; `undefined` when it is neither. */

@@ -120,13 +120,14 @@ export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
     const category = isObject(item) ? field(item, 'category') : undefined;
     return typeof category !== 'string' || /^ProvisioningLogs$/i.test(category);
   });
-  const entries = ours.filter(isLogEntry);
+  const isEntry = ours.map(isLogEntry);
+  const entries = ours.filter((_, index) => isEntry[index]);
   if (entries.length === 0 && items.length > 0)
     throw new LogDecodeError(
       'no provisioning-log entry found: expected objects with provisioningSteps or provisioningStatusInfo (or statusInfo) and a jobId, cycleId or changeId',
     );
   // Nothing dropped quietly: an item that is not an entry among entries is named.
-  const stray = ours.findIndex((item) => !isLogEntry(item));
+  const stray = isEntry.indexOf(false);
   if (stray >= 0)
     throw new LogDecodeError(
       `item ${items.indexOf(ours[stray])} is not a provisioning-log entry (no provisioningSteps or status, or no jobId, cycleId or changeId): remove it or save the entries whole`,

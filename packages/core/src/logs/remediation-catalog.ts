@@ -346,11 +346,14 @@ const bySuffix = [...REMEDIATION_CATALOG].sort((a, b) => b.code.length - a.code.
 export function remedyFor(code: string | null | undefined): Remedy | undefined {
   if (!code) return undefined;
   const wanted = code.trim().toLowerCase();
-  return (
+  if (found.has(wanted)) return found.get(wanted);
+  const remedy =
     byCode.get(wanted) ??
     // A vendor prefix: the longest documented code the given one ends with, after a capital.
-    bySuffix.find(
-      (remedy) => wanted.endsWith(remedy.code.toLowerCase()) && wanted.length > remedy.code.length,
-    )
-  );
+    bySuffix.find((each) => wanted.endsWith(each.code.toLowerCase()) && wanted.length > each.code.length);
+  // Logs repeat a few codes thousands of times: each is looked up once (a bounded memo).
+  if (found.size < 10_000) found.set(wanted, remedy);
+  return remedy;
 }
+
+const found = new Map<string, Remedy | undefined>();
