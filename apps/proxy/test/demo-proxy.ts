@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { PROVISION_ON_DEMAND_LIMIT } from '@ondemand/core';
+import { PROVISION_ON_DEMAND_LIMIT, REPORTS_LIMIT } from '@ondemand/core';
 import type { RunningSimulator } from '@ondemand/simulator';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { type AssembledProxy, assembleProxy, demoConfig, hashApiKey, parseConfig } from '../src/index.js';
@@ -36,6 +36,11 @@ export async function demoProxy(
   const graph = {
     ...demo.config.graph,
     rateLimit: { limit: PROVISION_ON_DEMAND_LIMIT.limit, windowMs, marginMs: windowMs / 4 },
+    reportsLimit: {
+      limit: REPORTS_LIMIT.limit,
+      windowMs: (REPORTS_LIMIT.windowMs / PROVISION_ON_DEMAND_LIMIT.windowMs) * windowMs,
+      marginMs: windowMs / 4,
+    },
   };
   const proxy = await assembleProxy({
     config: parseConfig({ ...demo.config, apiKeys, graph, ...options.config }),

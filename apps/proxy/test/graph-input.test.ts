@@ -266,6 +266,38 @@ describe('the proxy keeps its promises under odd input', () => {
     expect(await entries(proxy, '&action=rejected')).toHaveLength(4);
   });
 
+  it('passes the provisioning logs only to those who check, audited and paced in the reports limit; a user’s apps and groups to any role', async () => {
+    const proxy = await start();
+    sim.context.service.log.visibilityDelayMs = 0;
+    await proxy.call(userPath, { key: proxy.keys.requester, body: userBody });
+    const logs = `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`sourceIdentity/id eq '${ids.saasUser}'`)}`;
+    const refused = await proxy.call(logs, { key: proxy.keys.requester });
+    expect(refused.status).toBe(403);
+    expect(await entries(proxy, '&action=forbidden')).toHaveLength(1);
+    const throttledBefore = sim.context.stats.snapshot().throttled;
+    // More reads at once than Graph's reports limit lets through in one window: they wait, none is a 429.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => proxy.call(logs, { key: proxy.keys.auditor })),
+    );
+    for (const answer of answers) expect(answer.status).toBe(200);
+    expect(answers[0]!.json.value[0]).toMatchObject({
+      sourceIdentity: { id: ids.saasUser },
+      jobId: ids.saasJob,
+    });
+    expect(sim.context.stats.snapshot().throttled).toBe(throttledBefore);
+    const reads = await entries(proxy, '&action=read');
+    expect(
+      reads.filter((entry) => String(entry.detail?.path).includes('auditLogs/provisioning')),
+    ).toHaveLength(8);
+    for (const path of [
+      `/v1.0/users/${ids.saasUser}/appRoleAssignments`,
+      `/v1.0/users/${ids.saasUser}/memberOf`,
+    ]) {
+      const answer = await proxy.call(path, { key: proxy.keys.requester });
+      expect(answer.status, path).toBe(200);
+    }
+  });
+
   it("checks who may see an approval before anything else: someone else's answers at once, like a missing one, and expires nothing", async () => {
     let time = Date.parse('2026-12-01T10:00:00Z');
     const proxy = await start({ now: () => new Date(time) });

@@ -227,13 +227,15 @@ export class GraphClient {
   /** A read by path and query (`/servicePrincipals?$top=5`), answered as Graph gave it, whatever its status. */
   forwardGet(
     pathAndQuery: string,
-    options: CallOptions & { headers?: Record<string, string> } = {},
+    options: CallOptions & { headers?: Record<string, string>; pace?: 'reports' } = {},
   ): Promise<GraphAnswer> {
     return this.#exchange.run({
       method: 'GET',
       url: `${this.#base(options.apiVersion)}${pathAndQuery}`,
       headers: options.headers,
       signal: options.signal,
+      // A provisioning-log read waits in the reports limit, as listProvisioningLogs does.
+      ...(options.pace === 'reports' ? { limiter: this.#reportsLimiter() } : {}),
       resendable: true,
     });
   }

@@ -102,6 +102,14 @@ export const proxyConfigSchema = z
           marginMs: z.number().nonnegative().optional(),
         })
         .optional(),
+      /** The provisioning logs' reports limit (default Graph's: 5 per 10 000 ms), shared like rateLimit's. */
+      reportsLimit: z
+        .strictObject({
+          limit: z.number().int().positive(),
+          windowMs: z.number().positive(),
+          marginMs: z.number().nonnegative().optional(),
+        })
+        .optional(),
       /**
        * What one window counts: `servicePrincipal` (each app apart, the default) or `tenant` (all of
        * the tenant's apps together). Graph's reference says only "5 requests per 10 seconds".

@@ -31,6 +31,7 @@ export async function graphClientFor(
     ...(graph.cloud ? { cloud: graph.cloud } : {}),
     ...(inputs.ca ? { ca: inputs.ca } : {}),
     ...(graph.rateLimit ? { rateLimit: graph.rateLimit } : {}),
+    ...(graph.reportsLimit ? { reportsLimit: graph.reportsLimit } : {}),
     rateLimitScope: graph.rateLimitScope,
     ...(inputs.limiterStore ? { limiterStore: inputs.limiterStore } : {}),
     tenantId: graph.tenantId,

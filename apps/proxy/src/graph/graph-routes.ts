@@ -32,7 +32,7 @@ export function graphRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     throw new ProxyError(
       405,
       'Request_BadRequest',
-      `The proxy takes POST …/provisionOnDemand and the reads of its allow-list (GET); not ${c.req.method} ${c.req.path}.`,
+      `The proxy takes POST …/provisionOnDemand and the reads of its allow-list (GET); not ${c.req.method} ${c.req.path} (job actions such as start, pause and restart are not passed through yet: call Graph with an admin's rights).`,
     );
   });
   return app;

@@ -16,7 +16,21 @@ const ALLOWED_READS = [
   'groups',
   'groups/{id}',
   'groups/{id}/members',
+  // Why, onboarding and job health: a user's apps and groups, a group's apps.
+  'users/{id}/appRoleAssignments',
+  'users/{id}/memberOf',
+  'groups/{id}/appRoleAssignments',
+  // The provisioning logs: for the roles that check (see PROVISIONING_LOG_READERS), in the reports limit.
+  'auditLogs/provisioning',
 ].map((pattern) => pattern.split('/'));
+
+/** Who may read the provisioning logs through the proxy: those who check, not every requester. */
+export const PROVISIONING_LOG_READERS = ['auditor', 'approver', 'admin'] as const;
+
+/** Whether an allowed path is the provisioning logs (read in Graph's reports limit). */
+export function isProvisioningLogs(path: string): boolean {
+  return path.toLowerCase() === '/auditlogs/provisioning';
+}
 
 /** The query options a read may carry (paging links hold `$skiptoken`). */
 const ALLOWED_OPTIONS = new Set([
@@ -61,7 +75,7 @@ export function allowedRead(
   );
   if (!pattern)
     return refuse(
-      'the proxy passes through only reads of service principals (their jobs and schema), users, groups and group members',
+      'the proxy passes through only reads of service principals (their jobs and schema), users, groups, group members, app role assignments and provisioning logs',
     );
   for (const option of query.keys())
     if (!ALLOWED_OPTIONS.has(option))

@@ -7,7 +7,7 @@ import { ROLES } from '../auth/roles.js';
 import { respond } from '../http/graph-shaped-answer.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { graphAnswerText } from './public-links.js';
-import { allowedRead } from './read-allow-list.js';
+import { allowedRead, isProvisioningLogs, PROVISIONING_LOG_READERS } from './read-allow-list.js';
 
 const readParams = z.object({ version: z.enum(API_VERSIONS) });
 
@@ -19,6 +19,8 @@ export async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response
   const url = new URL(c.req.url);
   const allowed = allowedRead(url.pathname.slice(apiVersion.length + 1), url.searchParams);
   if (!allowed.ok) throw new ProxyError(404, 'NotFound', `Not passed through: ${allowed.issue.message}.`);
+  const logs = isProvisioningLogs(allowed.path);
+  if (logs) await requireRole(ctx, c, [...PROVISIONING_LOG_READERS], 'Reading the provisioning logs');
   await ctx.audit.append([
     ctx.audit.entry('read', auditContext(c), {
       detail: { apiVersion, path: allowed.path, query: url.search },
@@ -31,6 +33,8 @@ export async function read(ctx: ProxyContext, c: ProxyRequest): Promise<Response
     answer = await ctx.graph.forwardGet(`${allowed.path}${url.search}`, {
       apiVersion,
       ...(consistency ? { headers: { ConsistencyLevel: consistency } } : {}),
+      // Graph's reports limit, shared by every replica through the limiter's store: callers wait, Graph never says 429.
+      ...(logs ? { pace: 'reports' as const } : {}),
     });
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
