@@ -172,7 +172,7 @@ describe('ondemand-proxy', () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /graph: unknown property "cafile".*; graph takes cloud, baseUrl, loginUrl, caFile, tenantId, clientId, clientSecretEnv, certificateFile, rateLimit, rateLimitScope/,
+      /graph: unknown property "cafile".*; graph takes cloud, baseUrl, loginUrl, caFile, tenantId, clientId, clientSecretEnv, certificateFile, rateLimit, reportsLimit, rateLimitScope/,
     );
   });
 

@@ -132,3 +132,27 @@ describe('ondemand jobs start|pause|restart|test', () => {
     expect(sim.context.service.health(saasJob()).code).toBe('Active');
   });
 });
+
+describe('one look at the job before provisioning', () => {
+  it('does not spend a call on a job in quarantine, says why and what to do, and sends it with --force', async () => {
+    quarantineSaasJob();
+    const received = () => sim.context.stats.snapshot().provisionOnDemand.received;
+    const before = received();
+    const refused = await ondemand(['provision', ...target(), '--user', ids.saasUser]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /Not sent: the job is in quarantine \(EncounteredQuarantineException; next attempt .*\): Update the app’s admin credentials.*\(--force sends it anyway\)/,
+    );
+    expect(received()).toBe(before);
+    const forced = await ondemand(['provision', ...target(), '--user', ids.saasUser, '--force']);
+    expect(forced.err).toMatch(/Note: the job is in quarantine/);
+    expect(received()).toBe(before + 1);
+  });
+
+  it('names a paused job and sends anyway: on-demand on a paused job is not documented as refused', async () => {
+    sim.context.service.health(saasJob()).pause();
+    const { code, err } = await ondemand(['provision', ...target(), '--user', ids.saasUser]);
+    expect(err).toMatch(/Note: the job is paused: the regular cycle will not keep this up to date/);
+    expect(code).toBe(0);
+  });
+});

@@ -14,6 +14,7 @@ import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
+import { jobReadiness } from '../jobs/job-readiness.js';
 import { parseArgs } from '../parse-args.js';
 import { stillNeeded } from '../render/approval-text.js';
 import { renderReportText } from '../render/report-text.js';
@@ -25,6 +26,11 @@ import { withConnection } from './with-connection.js';
 /** `provision`'s own flags (the connection's are `connection.ts`'s). */
 const provisionFlags = flagSet({
   sp: { type: 'string', schema: z.string(), usage: ['--sp ID', "the app's service principal id"] },
+  force: {
+    type: 'boolean',
+    schema: z.boolean(),
+    usage: ['--force', 'send even to a job in quarantine or not configured (by default refused first)'],
+  },
   job: {
     type: 'string',
     schema: z.string(),
@@ -111,6 +117,16 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
   const objectTypeName = user ? 'User' : group ? 'Group' : 'user';
 
   return withConnection(args.values, io, async ({ graph }) => {
+    // One look at the job first: a call is not spent where it cannot work.
+    const readiness = jobReadiness(await graph.getSynchronizationJob(sp, job));
+    if (readiness && !readiness.send && args.values.force !== true) {
+      io.stderr.write(`Not sent: ${readiness.why} (--force sends it anyway).\n`);
+      return ExitCode.notProvisioned;
+    }
+    if (readiness)
+      io.stderr.write(
+        `${styleFor({ env: io.env, stdout: io.stderr as CliIo['stdout'] }).yellow(`Note: ${readiness.why}.`)}\n`,
+      );
     const ruleId = await pickRule(graph, sp, job, objectTypeName, rule);
     let body: ProvisionOnDemandRequest;
     try {

@@ -3,7 +3,6 @@ import {
   groupRequest,
   onDemandVerdict,
   remedyFor,
-  type SynchronizationJobView,
   summarizeOutcome,
   userRequest,
   type Verdict,
@@ -12,6 +11,7 @@ import type { GraphClient } from '@ondemand/transport';
 import { chooseRule } from '../commands/pick-rule.js';
 import { assignmentsOf } from '../directory/assignments.js';
 import type { FoundUser } from '../directory/find-subject.js';
+import { jobReadiness } from '../jobs/job-readiness.js';
 
 /** What onboarding did in one app. */
 export interface OnboardedApp {
@@ -28,24 +28,6 @@ export interface OnboardedApp {
 
 /** Whether a verdict needs nothing more. */
 const done = (verdict: Verdict) => verdict === 'applied' || verdict === 'alreadyInSync';
-
-/** Why a job cannot take a call now, or `undefined` when it can. */
-function jobRefusal(job: SynchronizationJobView): string | undefined {
-  switch (job.health) {
-    case 'active':
-      return undefined;
-    case 'quarantined':
-      return `the job is in quarantine (${job.quarantine?.reason ?? 'reason not given'}; next attempt ${job.quarantine?.nextAttempt ?? 'not scheduled'})`;
-    case 'paused':
-      return 'the job is paused: ondemand jobs start, then onboard again';
-    case 'notRun':
-      return 'the job has never been started: ondemand jobs start, then onboard again';
-    case 'notConfigured':
-      return 'the job is not configured (credentials, mappings) in the admin center';
-    default:
-      return 'the job is in an unknown state: ondemand jobs status';
-  }
-}
 
 /**
  * Provisions a user into every app they are assigned to (directly or through groups) that has a
@@ -68,7 +50,8 @@ export async function onboardUser(
         if (options.skip?.has(`${app.appId.toLowerCase()}/${job.id}`)) continue;
         const base = { servicePrincipalId: app.appId, appName: app.appName, jobId: job.id };
         const view = await graph.getSynchronizationJob(app.appId, job.id, { signal: options.signal });
-        const refusal = jobRefusal(view);
+        const readiness = jobReadiness(view);
+        const refusal = readiness?.send === false ? readiness.why : undefined;
         const rules = (await graph.getSynchronizationSchema(app.appId, job.id, { signal: options.signal }))
           .synchronizationRules;
         const rule = chooseRule(rules, 'User');
