@@ -118,7 +118,12 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
 
   return withConnection(args.values, io, async ({ graph }) => {
     // One look at the job first: a call is not spent where it cannot work.
-    const readiness = jobReadiness(await graph.getSynchronizationJob(sp, job));
+    // Read with the rules, side by side: the look costs no round trip of its own.
+    const [jobView, ruleId] = await Promise.all([
+      graph.getSynchronizationJob(sp, job),
+      pickRule(graph, sp, job, objectTypeName, rule),
+    ]);
+    const readiness = jobReadiness(jobView);
     if (readiness && !readiness.send && args.values.force !== true) {
       io.stderr.write(`Not sent: ${readiness.why} (--force sends it anyway).\n`);
       return ExitCode.notProvisioned;
@@ -127,7 +132,6 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       io.stderr.write(
         `${styleFor({ env: io.env, stdout: io.stderr as CliIo['stdout'] }).yellow(`Note: ${readiness.why}.`)}\n`,
       );
-    const ruleId = await pickRule(graph, sp, job, objectTypeName, rule);
     let body: ProvisionOnDemandRequest;
     try {
       body = user

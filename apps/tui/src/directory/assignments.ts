@@ -1,3 +1,4 @@
+import { collect } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 
 /** An app a user is assigned to, and how. */
@@ -26,13 +27,20 @@ export async function assignmentsOf(
         appName: each.resourceDisplayName ?? null,
         through: 'directly',
       });
-    for await (const group of graph.listUserGroups(userId, { signal }))
-      for await (const each of graph.listAppRoleAssignments({ kind: 'group', id: group.id }, { signal }))
-        assignments.push({
-          appId: each.resourceId,
-          appName: each.resourceDisplayName ?? null,
-          through: group.displayName ?? group.id,
-        });
+    // Each group's assignments read side by side: a user in many groups costs one round trip for them.
+    const groups = await collect(graph.listUserGroups(userId, { signal }));
+    const perGroup = await Promise.all(
+      groups.map(async (group) =>
+        (await collect(graph.listAppRoleAssignments({ kind: 'group', id: group.id }, { signal }))).map(
+          (each) => ({
+            appId: each.resourceId,
+            appName: each.resourceDisplayName ?? null,
+            through: group.displayName ?? group.id,
+          }),
+        ),
+      ),
+    );
+    assignments.push(...perGroup.flat());
     return { assignments, missing: undefined };
   } catch (error) {
     if ((error as { status?: number }).status !== 403) throw error;

@@ -104,8 +104,10 @@ export async function whyUser(
     }
     const logs = await latestEntries(graph, user.id, app.id, signal);
     for (const job of jobs) {
-      const view = await graph.getSynchronizationJob(app.id, job.id, { signal });
-      const schema = await graph.getSynchronizationSchema(app.id, job.id, { signal }).catch(() => undefined);
+      const [view, schema] = await Promise.all([
+        graph.getSynchronizationJob(app.id, job.id, { signal }),
+        graph.getSynchronizationSchema(app.id, job.id, { signal }).catch(() => undefined),
+      ]);
       const mapping = userMapping(schema);
       const attributes = mapping?.scope
         ? await graph.getUser(user.id, { select: scopeAttributes(mapping.scope), signal })
