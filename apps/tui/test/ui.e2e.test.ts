@@ -32,7 +32,7 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     for (const line of created.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     // Every key of the result is listed, none cut off at 80 columns: the help bar takes two lines.
     expect(created).toMatch(/p provision again · n new subject · ↑↓ scroll · j answer · d all details\n/);
-    expect(created).toMatch(/s save · h history · a apps · Esc back · q quit/);
+    expect(created).toMatch(/s save · w why · h history · a apps · Esc back · q quit/);
 
     terminal.keys('p');
     const skipped = await terminal.waitFor(/Skipped: RedundantExport/);
@@ -45,6 +45,32 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     terminal.keys('q');
     const after = await terminal.waitFor(/\[exited \d+\]/);
     expect(after).toContain('[exited 0]');
+  }, 60_000);
+
+  it('w on a result answers why for that user and app at 80×24: assignment, scope, job, logs, what to do; Esc goes back', async () => {
+    terminal = Terminal.start(`node ${cli} --simulate`, { env: { NO_COLOR: '1' } });
+    await terminal.waitFor(/❯ Contoso Expenses \(SCIM\)/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/Provision a user/);
+    terminal.type('bianca');
+    await terminal.waitFor(/❯ Bianca Vance/);
+    terminal.keys('Enter');
+    await terminal.waitFor(/Success: Create of bianca/);
+    terminal.keys('w');
+    const why = await terminal.waitFor(/What to do:/);
+    expect(why).toMatch(/Why: Bianca Vance in Contoso Expenses \(SCIM\)/);
+    expect(why).toMatch(/✓ assigned/);
+    expect(why).toMatch(/✓ scoping filter: none/);
+    expect(why).toMatch(/✓ job active/);
+    // Graph writes the entry minutes after the call: said, not guessed.
+    expect(why).toMatch(/\? no log entry for them here yet/);
+    expect(why).toMatch(/Esc, then p, provisions them on demand now\./);
+    expect(why).toMatch(/↑↓ scroll · r read again · Esc back · q quit/);
+    for (const line of why.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    terminal.keys('Escape');
+    await terminal.waitFor(/Success: Create of bianca/);
+    terminal.keys('q');
+    expect(await terminal.waitFor(/\[exited \d+\]/)).toContain('[exited 0]');
   }, 60_000);
 
   it('a name and Enter typed in one read pick what was typed, in the app list and the user search', async () => {

@@ -50,6 +50,7 @@ describe('ondemand why', () => {
     const before = await ondemand(['why', '--user', ids.saasUser, '--sp', ids.saasServicePrincipal]);
     expect(before.out).toMatch(/\? no log entry for them here yet/);
     expect(before.out).toMatch(/: unknown outcome/);
+    expect(before.out).toMatch(/Add --provision to provision them on demand where that can work\./);
     expect(before.code).toBe(1);
     const after = await ondemand([
       'why',

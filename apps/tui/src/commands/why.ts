@@ -95,6 +95,9 @@ export async function whyCommand(argv: string[], io: CliIo): Promise<number> {
           : renderWhyText(report, {
               style: styleFor(io),
               width: io.stdout.isTTY ? io.stdout.columns : undefined,
+              ...(args.values.provision
+                ? {}
+                : { provisionHint: 'Add --provision to provision them on demand where that can work.' }),
             }),
       );
       return report.apps.length > 0 && report.apps.every((app) => isWell(app.verdict))

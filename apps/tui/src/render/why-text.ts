@@ -9,7 +9,7 @@ const mark = (ok: boolean | null) => (ok === null ? '?' : ok ? '✓' : '✗');
 /** "Why isn't this person in that app?" as an operator reads it: per app, each check, then what to do. */
 export function renderWhyText(
   given: WhyReport,
-  options: { style: Style; width?: number | undefined },
+  options: { style: Style; width?: number | undefined; provisionHint?: string | undefined },
 ): string {
   // Names come from the directory and the apps: shown, never obeyed.
   const report = terminalSafe(given);
@@ -46,6 +46,20 @@ export function renderWhyText(
     add(`  What to do: ${app.whatToDo}`, 4, (line) =>
       line.replace(/^ {2}What to do:/, `  ${style.bold('What to do:')}`),
     );
+  }
+  // How to provision them from here, where an app still needs it and it was not done.
+  const provisionable = report.apps.some(
+    (app) =>
+      !app.provisioned &&
+      app.verdict !== 'applied' &&
+      app.verdict !== 'alreadyInSync' &&
+      app.jobHealth === 'active' &&
+      app.assigned !== false &&
+      app.inScope !== false,
+  );
+  if (options.provisionHint && provisionable) {
+    lines.push('');
+    add(options.provisionHint, 2, style.dim);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -33,6 +33,8 @@ export function ResultScreen(props: {
   onNewSubject: () => void;
   onHistory: () => void;
   onApps: () => void;
+  /** Why the user is, or is not, in the app (users only). */
+  onWhy?: (() => void) | undefined;
 }) {
   const { entry, theme, nav } = props;
   const [raw, setRaw] = useState(false);
@@ -52,6 +54,7 @@ export function ResultScreen(props: {
     bind('j', raw ? 'steps' : 'answer', () => setRaw(!raw)),
     ...(raw ? [] : [bind('d', details ? 'fewer details' : 'all details', () => setDetails(!details))]),
     bind('s', 'save', save),
+    ...(props.onWhy ? [bind('w', 'why', props.onWhy)] : []),
     bind('h', 'history', props.onHistory),
     bind('a', 'apps', props.onApps),
     ...proxyBindings(nav),

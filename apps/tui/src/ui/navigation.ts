@@ -1,6 +1,7 @@
 import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
 import type { AppChoice } from './AppsScreen.js';
 import type { HistoryEntry, ProvisionTarget, SubjectKind } from './model.js';
+import type { WhyTarget } from './WhyScreen.js';
 
 /** A rule of the job, as the rule screen lists it and the subject screen uses it. */
 export type RuleChoice = { id: string; name: string; route: string; kinds: SubjectKind[] };
@@ -27,6 +28,7 @@ export type Screen =
     }
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
+  | { name: 'why'; target: WhyTarget }
   | { name: 'inbox'; back: Screen }
   | { name: 'audit'; back: Screen }
   | { name: 'error'; message: string; back: Screen };
@@ -51,7 +53,16 @@ export type NavigationAction =
   | { type: 'update'; matches: (screen: Screen) => boolean; with: (screen: Screen) => Screen };
 
 /** Screens one goes back to with Esc; the others (connecting, provisioning, an error) are waits or notes. */
-const PLACES = new Set<Screen['name']>(['connect', 'apps', 'jobs', 'rules', 'subject', 'result', 'history']);
+const PLACES = new Set<Screen['name']>([
+  'connect',
+  'apps',
+  'jobs',
+  'rules',
+  'subject',
+  'result',
+  'history',
+  'why',
+]);
 
 /** The UI's navigation as a pure function: tested without a terminal. */
 export function navigate(state: NavigationState, action: NavigationAction): NavigationState {

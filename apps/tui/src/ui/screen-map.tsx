@@ -16,6 +16,7 @@ import { ResultScreen } from './ResultScreen.js';
 import { SubjectScreen } from './SubjectScreen.js';
 import type { Navigator } from './use-navigation.js';
 import type { useProvisioning } from './use-provisioning.js';
+import { WhyScreen } from './WhyScreen.js';
 
 /** What every screen may need: the connection, the app's actions, and the body's size. */
 export interface ScreenDeps {
@@ -159,9 +160,35 @@ export function screenBody(screen: Screen, deps: ScreenDeps): ScreenBody {
           onNewSubject={() => navigator.go(subjectScreenOf(entry.target))}
           onHistory={() => navigator.go({ name: 'history' })}
           onApps={() => navigator.go({ name: 'apps' })}
+          onWhy={
+            entry.target.subject.kind === 'user'
+              ? () =>
+                  navigator.go({
+                    name: 'why',
+                    target: {
+                      user: { id: entry.target.subject.id, label: entry.target.subject.label },
+                      app: entry.target.sp,
+                    },
+                  })
+              : undefined
+          }
         />,
       );
     }
+    case 'why':
+      return shown(
+        connection ? (
+          <WhyScreen
+            graph={connection.graph}
+            target={screen.target}
+            theme={theme}
+            nav={nav}
+            width={deps.width}
+            height={deps.bodyHeight}
+          />
+        ) : null,
+        false,
+      );
     case 'history':
       return shown(
         <ListScreen

@@ -220,7 +220,7 @@ function judge(evidence: Evidence): WhyApp {
   if (app.assigned === false)
     return decide(
       'notProvisioned',
-      `Assign ${name} (or a group of theirs) to ${appName} (Enterprise applications → ${appName} → Users and groups); the next cycle provisions them, or now: add --provision. If the job provisions all users, not only assigned ones, this does not apply.`,
+      `Assign ${name} (or a group of theirs) to ${appName} (Enterprise applications → ${appName} → Users and groups); the next cycle provisions them, or provision them on demand now. If the job provisions all users, not only assigned ones, this does not apply.`,
     );
   if (app.inScope === false) {
     const failing = app.scope?.groups.flat().filter((clause) => clause.holds === false) ?? [];
@@ -270,10 +270,10 @@ function judge(evidence: Evidence): WhyApp {
   if (app.evidenceMissing.some((each) => each.includes('provisioning logs')))
     return decide(
       'unknown',
-      `Without the provisioning logs this cannot be told: grant AuditLog.Read.All, or provision now with --provision to see what happens.`,
+      `Without the provisioning logs this cannot be told: grant AuditLog.Read.All, or provision them on demand now to see what happens.`,
     );
   return decide(
     'unknown',
-    `No provisioning-log entry for ${name} here yet: entries appear minutes after the work, and the next cycle may not have reached them. Provision now to see: add --provision.`,
+    `No provisioning-log entry for ${name} here yet: entries appear minutes after the work, and the next cycle may not have reached them. Provision them on demand now to see what happens.`,
   );
 }
