@@ -34,11 +34,42 @@ export function WhyScreen(props: {
   height: number;
 }) {
   const { target, theme, nav } = props;
-  const [reading, setReading] = useState<Reading>({ state: 'reading' });
+  // Each round reads afresh: the reading lives in a child keyed by it.
   const [round, setRound] = useState(0);
+  const bindings: KeyBinding[] = [
+    shown('↑↓', 'scroll'),
+    bind('r', 'read again', () => setRound(round + 1)),
+    bind('Esc', nav.backLabel, nav.back),
+    ...quitBindings(nav.quit, { typing: false }),
+  ];
+  return (
+    <ScreenFrame theme={theme} bindings={bindings} width={props.width}>
+      <Text bold wrap="truncate-end">{`Why: ${target.user.label} in ${target.app.displayName}`}</Text>
+      <WhyReading
+        key={round}
+        graph={props.graph}
+        target={target}
+        theme={theme}
+        width={props.width}
+        // The title, two margins, the help bar, one row spare.
+        height={Math.max(4, props.height - 4 - helpLines(helpKeys(bindings), props.width).length)}
+      />
+    </ScreenFrame>
+  );
+}
+
+/** Reads the evidence once, then shows it scrollable. */
+function WhyReading(props: {
+  graph: GraphClient;
+  target: WhyTarget;
+  theme: Theme;
+  width: number;
+  height: number;
+}) {
+  const { target, theme } = props;
+  const [reading, setReading] = useState<Reading>({ state: 'reading' });
   useEffect(() => {
     const stop = new AbortController();
-    setReading({ state: 'reading' });
     whyUser(
       props.graph,
       { id: target.user.id, displayName: target.user.label, userPrincipalName: null },
@@ -51,43 +82,19 @@ export function WhyScreen(props: {
         setReading({ state: 'failed', message: (error as Error).message ?? String(error) }),
     );
     return () => stop.abort();
-    // `round` asks again; the target is fixed for the screen's life.
-  }, [round, props.graph, target]);
-
-  const bindings: KeyBinding[] = [
-    shown('↑↓', 'scroll'),
-    bind('r', 'read again', () => setRound(round + 1)),
-    bind('Esc', nav.backLabel, nav.back),
-    ...quitBindings(nav.quit, { typing: false }),
-  ];
-  const lines =
-    reading.state === 'read'
-      ? renderWhyText(reading.report, {
-          style: theme.style,
-          width: props.width,
-          provisionHint: 'Esc, then p, provisions them on demand now.',
-        })
-          .trimEnd()
-          .split('\n')
-      : [];
-  return (
-    <ScreenFrame theme={theme} bindings={bindings} width={props.width}>
-      <Text bold wrap="truncate-end">{`Why: ${target.user.label} in ${target.app.displayName}`}</Text>
-      {reading.state === 'reading' ? (
-        <Text color={theme.color('gray')}>
-          Reading assignments, the scoping filter, the job and the logs…
-        </Text>
-      ) : reading.state === 'failed' ? (
-        <Text color={theme.color('red')}>{`Could not read it: ${reading.message}`}</Text>
-      ) : (
-        <ScrollView
-          lines={lines}
-          theme={theme}
-          letters={false}
-          // The title, two margins, the help bar, one row spare.
-          height={Math.max(4, props.height - 4 - helpLines(helpKeys(bindings), props.width).length)}
-        />
-      )}
-    </ScreenFrame>
-  );
+  }, [props.graph, target]);
+  if (reading.state === 'reading')
+    return (
+      <Text color={theme.color('gray')}>Reading assignments, the scoping filter, the job and the logs…</Text>
+    );
+  if (reading.state === 'failed')
+    return <Text color={theme.color('red')}>{`Could not read it: ${reading.message}`}</Text>;
+  const lines = renderWhyText(reading.report, {
+    style: theme.style,
+    width: props.width,
+    provisionHint: 'Esc, then p, provisions them on demand now.',
+  })
+    .trimEnd()
+    .split('\n');
+  return <ScrollView lines={lines} theme={theme} letters={false} height={props.height} />;
 }

@@ -1,5 +1,5 @@
 import { field, isObject } from './loose-fields.js';
-import { decodeProvisioningLogs, isLogEntry, type ProvisioningLogEntry } from './provisioning-log.js';
+import { decodeProvisioningLogs, isLogEntry, listOf, type ProvisioningLogEntry } from './provisioning-log.js';
 import {
   decodeSynchronizationJob,
   isSynchronizationJob,
@@ -17,13 +17,7 @@ export type ProvisioningDocument =
  * them) in any dialect; `undefined` when the input is neither (it may be a provisionOnDemand answer).
  */
 export function readProvisioningDocument(input: unknown): ProvisioningDocument | undefined {
-  const items = Array.isArray(input)
-    ? input
-    : isObject(input) && Array.isArray(field(input, 'value'))
-      ? (field(input, 'value') as unknown[])
-      : isObject(input) && Array.isArray(field(input, 'records'))
-        ? (field(input, 'records') as unknown[])
-        : undefined;
+  const items = listOf(input);
   if (items === undefined) {
     if (isLogEntry(input)) return { kind: 'provisioningLogs', entries: decodeProvisioningLogs(input) };
     if (isSynchronizationJob(input)) return decodeSynchronizationJob(input);

@@ -88,6 +88,17 @@ export class LogDecodeError extends Error {
   readonly code = 'invalid_log';
 }
 
+/**
+ * The items of a list as people save them: a bare array, a Graph page (`value`) or a
+ * diagnostic-settings export (`records`); `undefined` for anything else (one object, say).
+ */
+export function listOf(input: unknown): unknown[] | undefined {
+  if (Array.isArray(input)) return input;
+  if (!isObject(input)) return undefined;
+  const list = field(input, 'value') ?? field(input, 'records');
+  return Array.isArray(list) ? list : undefined;
+}
+
 /** Whether an object looks like a provisioning-log entry of any dialect. */
 export function isLogEntry(value: unknown): boolean {
   const record = objectField(value, 'properties') ?? value;
@@ -108,13 +119,7 @@ export function isLogEntry(value: unknown): boolean {
  * @throws {LogDecodeError} when no entry is found, saying where it looked.
  */
 export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
-  const items = Array.isArray(input)
-    ? input
-    : isObject(input) && Array.isArray(field(input, 'value'))
-      ? (field(input, 'value') as unknown[])
-      : isObject(input) && Array.isArray(field(input, 'records'))
-        ? (field(input, 'records') as unknown[])
-        : [input];
+  const items = listOf(input) ?? [input];
   // A diagnostic-settings export may mix categories: records of another category are not ours to read.
   const ours = items.filter((item) => {
     const category = isObject(item) ? field(item, 'category') : undefined;
