@@ -13,19 +13,31 @@ export function isObject(value: unknown): value is Loose {
 }
 
 /**
- * The first of `names` present in `object`, as written, in Pascal case (PowerShell, exports: `JobId`)
- * or in lower case; `undefined` if none is. Three direct look-ups per name, not a scan of the keys:
- * a decoder asks each object for many fields its dialect lacks, and scanning made decoding a page of
- * logs three times slower than parsing it.
+ * The first of the names present in `object`, as written, in Pascal case (PowerShell, exports:
+ * `JobId`) or in lower case; `undefined` if none is. Direct look-ups, not a scan of the keys, and the
+ * names as parameters, not a rest array: a decoder asks each object for dozens of fields, most of them
+ * present as written, and each scan or array made decoding a page of logs slower than parsing it.
  */
-export function field(object: unknown, ...names: string[]): unknown {
+export function field(
+  object: unknown,
+  name: string,
+  second?: string,
+  third?: string,
+  fourth?: string,
+): unknown {
   if (!isObject(object)) return undefined;
-  for (const name of names) {
-    const [pascal, lower] = spellings(name);
-    const value = object[name] ?? object[pascal] ?? object[lower];
-    if (value !== undefined) return value;
-  }
-  return undefined;
+  let value = spelled(object, name);
+  if (value === undefined && second !== undefined) value = spelled(object, second);
+  if (value === undefined && third !== undefined) value = spelled(object, third);
+  if (value === undefined && fourth !== undefined) value = spelled(object, fourth);
+  return value;
+}
+
+function spelled(object: Loose, name: string): unknown {
+  const value = object[name];
+  if (value !== undefined) return value;
+  const [pascal, lower] = spellings(name);
+  return object[pascal] ?? object[lower];
 }
 
 // The names asked for are the decoders' constants: their other spellings are made once each.
@@ -40,27 +52,32 @@ function spellings(name: string): [string, string] {
 }
 
 /** A nested object, or its JSON text parsed; `undefined` when it is neither. */
-export function objectField(object: unknown, ...names: string[]): Loose | undefined {
-  const value = embedded(field(object, ...names));
+export function objectField(
+  object: unknown,
+  name: string,
+  second?: string,
+  third?: string,
+): Loose | undefined {
+  const value = embedded(field(object, name, second, third));
   return isObject(value) ? value : undefined;
 }
 
 /** A nested list, or its JSON text parsed; `[]` when it is neither. */
-export function listField(object: unknown, ...names: string[]): unknown[] {
-  const value = embedded(field(object, ...names));
+export function listField(object: unknown, name: string, second?: string): unknown[] {
+  const value = embedded(field(object, name, second));
   return Array.isArray(value) ? value : [];
 }
 
 /** Text, or `null` for what is absent, empty or not text (numbers are written as text). */
-export function textField(object: unknown, ...names: string[]): string | null {
-  const value = field(object, ...names);
+export function textField(object: unknown, name: string, second?: string, third?: string): string | null {
+  const value = field(object, name, second, third);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** A number, or a number written as text (an export's `"1234"`); `null` otherwise. */
-export function numberField(object: unknown, ...names: string[]): number | null {
-  const value = field(object, ...names);
+export function numberField(object: unknown, name: string, second?: string): number | null {
+  const value = field(object, name, second);
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   return null;
