@@ -1,7 +1,7 @@
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { memoryIo, until } from '@ondemand/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatorFlags } from '../../test/simulator-flags.js';
+import { ondemandAgainst, simulatorFlags } from '../../test/simulator-flags.js';
 import { runCli } from '../run-cli.js';
 
 let sim: RunningSimulator;
@@ -14,11 +14,8 @@ beforeEach(() => sim.context.reset());
 const target = () => ['--sp', ids.saasServicePrincipal, '--job', ids.saasJob];
 const saasJob = () => sim.context.tenant.job(ids.saasServicePrincipal, ids.saasJob)!;
 
-async function ondemand(args: string[], options: { stdin?: string; isTTY?: boolean } = {}) {
-  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, ...options });
-  const code = await runCli([...args, ...simulatorFlags(sim)], run.io);
-  return { code, out: run.output(), err: run.errors() };
-}
+const ondemand = (args: string[], options: { stdin?: string; isTTY?: boolean } = {}) =>
+  ondemandAgainst(sim, args, options);
 
 /** The SaaS app's credentials stop working and its next cycle runs: quarantine. */
 function quarantineSaasJob() {

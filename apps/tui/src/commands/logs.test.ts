@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userRequest } from '@ondemand/core';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
-import { memoryIo } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatorFlags } from '../../test/simulator-flags.js';
-import { runCli } from '../run-cli.js';
+import { ondemandAgainst } from '../../test/simulator-flags.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -26,11 +24,7 @@ const provision = (userId: string) =>
     { id: 'x', displayName: 'test', initiatorType: 'application' },
   );
 
-async function ondemand(args: string[], cwd?: string) {
-  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, ...(cwd ? { cwd } : {}) });
-  const code = await runCli([...args, ...simulatorFlags(sim)], run.io);
-  return { code, out: run.output(), err: run.errors() };
-}
+const ondemand = (args: string[], cwd?: string) => ondemandAgainst(sim, args, cwd ? { cwd } : {});
 
 describe('ondemand logs', () => {
   it('finds a user by UPN and shows their entries with the verdict and what to do', async () => {

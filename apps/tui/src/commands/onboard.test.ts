@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
-import { memoryIo } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatorFlags } from '../../test/simulator-flags.js';
-import { runCli } from '../run-cli.js';
+import { ondemandAgainst } from '../../test/simulator-flags.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -14,11 +12,8 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 beforeEach(() => sim.context.reset());
 
-async function ondemand(args: string[], cwd?: string) {
-  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, ...(cwd ? { cwd } : {}) });
-  const code = await runCli([...args, ...simulatorFlags(sim), '--rate-limit', '5/500'], run.io);
-  return { code, out: run.output(), err: run.errors() };
-}
+const ondemand = (args: string[], cwd?: string) =>
+  ondemandAgainst(sim, [...args, '--rate-limit', '5/500'], cwd ? { cwd } : {});
 const tenant = () => sim.context.tenant;
 const diego = () => [...tenant().users.values()].find((user) => user.displayName.startsWith('Diego'))!;
 

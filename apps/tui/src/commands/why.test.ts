@@ -1,8 +1,6 @@
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
-import { memoryIo } from '@ondemand/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatorFlags } from '../../test/simulator-flags.js';
-import { runCli } from '../run-cli.js';
+import { ondemandAgainst } from '../../test/simulator-flags.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -14,11 +12,7 @@ beforeEach(() => {
   sim.context.service.log.visibilityDelayMs = 0;
 });
 
-async function ondemand(args: string[]) {
-  const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
-  const code = await runCli([...args, ...simulatorFlags(sim)], run.io);
-  return { code, out: run.output(), err: run.errors() };
-}
+const ondemand = (args: string[]) => ondemandAgainst(sim, args);
 const tenant = () => sim.context.tenant;
 const github = () => tenant().servicePrincipals.get(ids.githubServicePrincipal)!;
 /** A user the GitHub app is assigned to whose department its scoping filter (Engineering) leaves out. */
