@@ -310,9 +310,16 @@ export const proxyConnectionUsage = `Connection:
   or --api-key KEY (any process can read it with ps, and your shell's history keeps it)
   --ca FILE                     trust this CA for the proxy's HTTPS (the file its ready line names as caFile)`;
 
-/** The proxy's own API (approvals, audit), from the flags or the environment. */
-export async function connectProxy(values: Record<string, unknown>, io: CliIo): Promise<ProxyClient> {
-  const { createProxyClient } = await import('@ondemand/transport');
+/**
+ * The proxy's own API (approvals, audit), from the flags or the environment; `graphReads()` makes a
+ * Graph client through the same proxy with the same key, for the reads its allow-list passes (a held
+ * request's job health and log entries, for its approver). Close it when done.
+ */
+export async function connectProxy(
+  values: Record<string, unknown>,
+  io: CliIo,
+): Promise<ProxyClient & { graphReads(): GraphClient }> {
+  const { createProxyClient, createGraphClient } = await import('@ondemand/transport');
   const flags = flagsSchema
     .pick({ proxy: true, 'api-key': true, 'api-key-file': true, ca: true })
     .safeParse(values);
@@ -326,7 +333,9 @@ export async function connectProxy(values: Record<string, unknown>, io: CliIo): 
     );
   const apiKey = await readApiKey(flags.data, io);
   const ca = flags.data.ca ? await readFlagFile(flags.data.ca, 'CA') : undefined;
-  return createProxyClient({ baseUrl, apiKey, ...(ca ? { ca } : {}) });
+  return Object.assign(createProxyClient({ baseUrl, apiKey, ...(ca ? { ca } : {}) }), {
+    graphReads: () => createGraphClient({ baseUrl, apiKey, ...(ca ? { ca } : {}), env: {} }),
+  });
 }
 
 /** The proxy's API key, from the flag, its file or the environment; none is a config error. */

@@ -66,6 +66,17 @@ describe('ondemand approvals', () => {
     expect(out).toMatch(/Expires\s+.* UTC \(in (59m\d\ds|1h00m)\)/);
   });
 
+  it("shows the approver, next to the request, the job's health and the subjects' newest log entries", async () => {
+    sim.context.service.log.visibilityDelayMs = 0;
+    const id = await hold(ids.groupMembers[0]);
+    const { out } = await finished('approver', ['approvals', 'show', id]);
+    expect(out).toMatch(/Before you decide\n.*Fabrikam Workspace: job .* is active/);
+    expect(out).toMatch(/Logs of .*: no entry in this app yet|Logs of .*, newest first:/);
+    // Not for the requester, who does not decide: the request as it is, nothing read on its behalf.
+    const requester = await finished('requester', ['approvals', 'show', id]);
+    expect(requester.out).not.toMatch(/Before you decide/);
+  });
+
   it('approves with a reason; the requester waiting sees the run and exits 0', async () => {
     const id = await hold(ids.groupMembers[1]);
     const waiting = ondemand('requester', ['approvals', 'wait', id]);

@@ -1,6 +1,7 @@
 import { APPROVAL_STATES, type ApprovalView, terminalSafe } from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
+import { readApprovalContext } from '../approvals/approval-context.js';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
 import { badInput, ExitCode, exitCodeForEnd, exitCodesOf } from '../exit-codes.js';
@@ -10,6 +11,7 @@ import type { CliIo } from '../io.js';
 import { onTerminal } from '../on-terminal.js';
 import { parseArgs } from '../parse-args.js';
 import { approvalDetails, approvalOutcome, approvalTable } from '../render/approval-text.js';
+import { renderApprovalContext } from '../render/provisioning-text.js';
 import { outputWidth } from '../render/text.js';
 import { wrapHelp } from '../render/wrap-help.js';
 
@@ -131,9 +133,24 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
         );
         return ExitCode.success;
       }
-      case 'show':
-        print(io, await proxy.getApproval(id!), json);
+      case 'show': {
+        const view = await proxy.getApproval(id!);
+        print(io, view, json);
+        // For whoever decides a pending request: the job's health and what the logs say of its subjects.
+        if (!json && view.state === 'pending' && view.youMay?.review.allowed) {
+          const graph = proxy.graphReads();
+          try {
+            const context = await readApprovalContext(graph, view);
+            if (context)
+              io.stdout.write(
+                renderApprovalContext(context, { style: styleFor(io), width: outputWidth(io.stdout) }),
+              );
+          } finally {
+            await graph.close();
+          }
+        }
         return ExitCode.success;
+      }
       case 'approve':
       case 'deny': {
         const reviewed = await proxy.review(id!, subcommand, reason);

@@ -1,3 +1,4 @@
+import { terminalSafe } from '@ondemand/core';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { confirmOnTerminal } from '../confirm.js';
@@ -101,7 +102,8 @@ export async function jobActionCommand(action: JobActionName, argv: string[], io
 
   return withConnection(args.values, io, async ({ graph }) => {
     const app = await graph.getServicePrincipal(sp);
-    const appName = app.displayName ?? sp;
+    // The app's name comes from the directory: shown as text wherever it is printed.
+    const appName = terminalSafe(app.displayName ?? sp);
     const before = await graph.getSynchronizationJob(sp, jobId);
     io.stdout.write(renderJobText(before, { style, width, appName }));
     if (action === 'start' && before.health === 'active')

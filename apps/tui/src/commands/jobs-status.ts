@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { jobIsHealthy } from '@ondemand/core';
+import { jobIsHealthy, terminalSafe } from '@ondemand/core';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage } from '../connection.js';
@@ -142,7 +142,8 @@ async function watch(
         io.stdout.write(
           options.json
             ? `${JSON.stringify(event)}\n`
-            : `${style.dim(event.at)} ${job.appName ?? job.servicePrincipalId} · job ${job.id}: ${changes.join('; ')}\n`,
+            : // Names and reasons come from Graph: shown as text, never obeyed.
+              `${style.dim(event.at)} ${terminalSafe(`${job.appName ?? job.servicePrincipalId} · job ${job.id}: ${changes.join('; ')}`)}\n`,
         );
         if (options.exec && !first) await runOnChange(options.exec, event, io);
       }

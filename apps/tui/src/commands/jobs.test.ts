@@ -40,6 +40,19 @@ describe('ondemand jobs status', () => {
     });
   });
 
+  it('shows an app name holding escape sequences as text', async () => {
+    const app = sim.context.tenant.servicePrincipals.get(ids.saasServicePrincipal)!;
+    const kept = app.displayName;
+    app.displayName = 'Evil\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J';
+    try {
+      const { out } = await ondemand(['jobs', 'status', '--sp', ids.saasServicePrincipal]);
+      expect(out).not.toMatch(/[\u001b\u0007\u009b]/);
+      expect(out).toMatch(/^Evil.*: job /);
+    } finally {
+      app.displayName = kept;
+    }
+  });
+
   it('names a quarantined job, its reason, its next attempt and what to do, and exits 1', async () => {
     quarantineSaasJob();
     const { code, out } = await ondemand(['jobs', 'status', '--sp', ids.saasServicePrincipal]);

@@ -1,4 +1,4 @@
-import { collect } from '@ondemand/core';
+import { collect, terminalSafe } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 import { badInput } from '../exit-codes.js';
 
@@ -53,7 +53,7 @@ export async function findUser(graph: GraphClient, named: string): Promise<Found
   throw badInput(
     `"${text}" matches ${candidates.length}${candidates.length === 25 ? ' or more' : ''} users: say which with an id or a UPN:\n${candidates
       .slice(0, 10)
-      .map((user) => `  ${user.id}  ${user.userPrincipalName ?? ''}  ${user.displayName ?? ''}`)
+      .map((user) => terminalSafe(`  ${user.id}  ${user.userPrincipalName ?? ''}  ${user.displayName ?? ''}`))
       .join('\n')}`,
   );
 }
@@ -78,7 +78,7 @@ export async function findApp(
   throw badInput(
     `"${text}" matches ${candidates.length} apps: say which with --sp ID:\n${candidates
       .slice(0, 10)
-      .map((app) => `  ${app.id}  ${app.displayName ?? ''}`)
+      .map((app) => terminalSafe(`  ${app.id}  ${app.displayName ?? ''}`))
       .join('\n')}`,
   );
 }

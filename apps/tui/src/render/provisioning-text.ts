@@ -6,6 +6,7 @@ import {
   terminalSafe,
   type Verdict,
 } from '@ondemand/core';
+import type { ApprovalContext } from '../approvals/approval-context.js';
 import type { Style } from '../colour.js';
 import { MARKS } from './report-text.js';
 import { wrapText } from './text.js';
@@ -127,14 +128,13 @@ export function renderJobText(
   options: TextOptions & { appName?: string },
 ): string {
   const job = terminalSafe(given);
+  // The app's name comes from the directory too.
+  const appName = options.appName === undefined ? undefined : terminalSafe(options.appName);
   const { style } = options;
   const { lines, add } = lineWriter(options);
   const healthy = job.health === 'active';
-  add(
-    `${options.appName ? `${options.appName}: ` : ''}job ${job.id ?? '?'} is ${HEALTH_WORDS[job.health]}`,
-    2,
-    (line) =>
-      (healthy ? style.green : job.health === 'quarantined' ? style.red : style.yellow)(style.bold(line)),
+  add(`${appName ? `${appName}: ` : ''}job ${job.id ?? '?'} is ${HEALTH_WORDS[job.health]}`, 2, (line) =>
+    (healthy ? style.green : job.health === 'quarantined' ? style.red : style.yellow)(style.bold(line)),
   );
   add(
     `Schedule: ${job.schedule.state ?? 'none'}${job.schedule.interval ? `, every ${job.schedule.interval}` : ' (never scheduled)'}`,
@@ -163,4 +163,25 @@ export function renderJobText(
   if (job.lastSuccessfulExecution?.ended) add(`Last success: ${job.lastSuccessfulExecution.ended}`);
   if (job.steadyState.lastAchieved) add(`Steady state last reached: ${job.steadyState.lastAchieved}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Next to a held request, for its approver: the job's health and the subjects' newest log entries. */
+export function renderApprovalContext(context: ApprovalContext, options: TextOptions): string {
+  const { style } = options;
+  const parts = [`\n${style.bold('Before you decide')}\n`];
+  parts.push(
+    'view' in context.job
+      ? renderJobText(context.job.view, {
+          ...options,
+          ...(context.appName ? { appName: context.appName } : {}),
+        })
+      : `The job's health could not be read: ${terminalSafe(context.job.error)}\n`,
+  );
+  for (const subject of context.subjects) {
+    const who = terminalSafe(subject.name ?? subject.id);
+    if ('error' in subject) parts.push(`\nLogs of ${who}: not readable (${terminalSafe(subject.error)})\n`);
+    else if (subject.entries.length === 0) parts.push(`\nLogs of ${who}: no entry in this app yet\n`);
+    else parts.push(`\nLogs of ${who}, newest first:\n${renderLogEntriesText(subject.entries, options)}`);
+  }
+  return parts.join('');
 }
