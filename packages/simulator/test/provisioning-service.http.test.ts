@@ -1,4 +1,9 @@
-import { decodeProvisioningLogs, decodeSynchronizationJob, userRequest } from '@ondemand/core';
+import {
+  decodeProvisioningLogs,
+  decodeProvisionResponse,
+  decodeSynchronizationJob,
+  userRequest,
+} from '@ondemand/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   demoSeed,
@@ -270,6 +275,17 @@ describe('job health and cycles', () => {
       quarantine: null,
       lastExecution: { state: 'Succeeded' },
     });
+  });
+
+  it('fails an on-demand export while the app refuses the credentials, as the cycle does', async () => {
+    await client.control('PATCH', steering, { credentialsExpired: true });
+    const answer = decodeProvisionResponse((await provision(ids.saasUser)).json);
+    expect(answer).toMatchObject({
+      result: 'Failure',
+      details: { errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable' },
+    });
+    await client.control('PATCH', steering, { credentialsExpired: false });
+    expect(decodeProvisionResponse((await provision(ids.saasUser)).json).result).toBe('Skipped');
   });
 
   it('quarantines a job when a cycle’s failures pass the escrow threshold, and retries the failures next cycle', async () => {

@@ -89,12 +89,19 @@ const skipMessages = {
  * licence limit, a conflicting entry). `retried`: the service keeps it in escrow and tries again.
  */
 export interface ExportFault {
-  code: 'Timeout' | 'LicenseLimitExceeded' | 'EntryConflict';
+  code:
+    | 'Timeout'
+    | 'LicenseLimitExceeded'
+    | 'EntryConflict'
+    | 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable';
   message: string;
   retried: boolean;
 }
 
-export const EXPORT_FAULTS: Record<ExportFault['code'], (app: string) => ExportFault> = {
+export const EXPORT_FAULTS: Record<
+  'Timeout' | 'LicenseLimitExceeded' | 'EntryConflict',
+  (app: string) => ExportFault
+> = {
   Timeout: (app) => ({
     code: 'Timeout',
     message: `The request to ${app} timed out: it did not answer within the time allowed.`,
@@ -112,6 +119,13 @@ export const EXPORT_FAULTS: Record<ExportFault['code'], (app: string) => ExportF
   }),
 };
 
+/** What an export meets when the app refuses the job's admin credentials. */
+const CREDENTIALS_REFUSED = (app: string) => ({
+  code: 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable' as const,
+  message: `${app} refused the provisioning service's credentials: the export could not be sent.`,
+  retried: false,
+});
+
 /** The key of a job's steered faults: its app and job id. */
 export function faultKey(jobState: JobState): string {
   return `${jobState.servicePrincipal.id.toLowerCase()}/${jobState.job.id}`;
@@ -120,6 +134,11 @@ export function faultKey(jobState: JobState): string {
 export class ProvisionEngine {
   /** Export failures steered per job (`faultKey`). */
   readonly exportFaults = new Map<string, ExportFault>();
+  /**
+   * Whether the app refuses the job's credentials (steered in the provisioning service): every export
+   * fails with the credential error, on demand as in a cycle.
+   */
+  credentialsRefused: (jobState: JobState) => boolean = () => false;
 
   constructor(
     private readonly tenant: Tenant,
@@ -452,7 +471,9 @@ export class ProvisionEngine {
       });
     }
 
-    const fault = this.exportFaults.get(faultKey(jobState));
+    const fault = this.credentialsRefused(jobState)
+      ? CREDENTIALS_REFUSED(jobState.servicePrincipal.displayName)
+      : this.exportFaults.get(faultKey(jobState));
     if (fault) {
       step(
         match ? 'EntryExportUpdate' : 'EntryExportAdd',

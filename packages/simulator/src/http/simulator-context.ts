@@ -72,6 +72,7 @@ export class SimulatorContext {
       this.clock,
       new ProvisioningLog(this.clock, options.seed.tenantId),
     );
+    this.engine.credentialsRefused = (jobState) => this.service.steering(jobState).credentialsExpired;
     this.controlToken = options.controlToken;
     this.provisionLimit = SimulatorContext.#provisionLimit(this.timeScale);
     this.readLimit = { limit: 2_000, windowMs: 10_000 / this.timeScale };
