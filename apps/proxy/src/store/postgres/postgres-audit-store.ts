@@ -15,7 +15,7 @@ import { chainSnapshot } from '@ondemand/audit-log/postgres';
 import type pg from 'pg';
 import { type AuditQuery, type AuditStore, missingHead } from '../../audit/audit-store.js';
 import { GroupCommit } from '../group-commit.js';
-import { type PostgresDatabase, unavailable } from './postgres-database.js';
+import { holdSafely, type PostgresDatabase, unavailable } from './postgres-database.js';
 
 /**
  * The audit log in PostgreSQL. The chain stays one line across replicas because every append locks
@@ -94,10 +94,11 @@ export class PostgresAuditStore implements AuditStore {
   /** One consistent snapshot of the log on a connection of its own (see `chainSnapshot`). */
   async openChain(): Promise<ChainSource & { close(): Promise<void> }> {
     const client = await this.db.pool.connect().catch(unavailable);
+    const release = holdSafely(client);
     try {
-      return await chainSnapshot(client, () => client.release());
+      return await chainSnapshot(client, () => release());
     } catch (error) {
-      client.release(true);
+      release(true);
       return unavailable(error);
     }
   }

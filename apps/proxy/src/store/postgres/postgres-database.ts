@@ -125,16 +125,17 @@ export class PostgresDatabase {
   /** `work` in one transaction on a connection of its own; a connection that failed is never reused. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(unavailable);
+    const release = holdSafely(client);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       // The connection may be the broken part (a restarted server): never hand it out again.
-      client.release(true);
+      release(true);
       unavailable(error);
     }
   }
@@ -161,6 +162,22 @@ export class PostgresDatabase {
       await client.end();
     }
   }
+}
+
+/**
+ * Keeps a connection checked out of the pool from crashing the process: the pool listens for a
+ * dropped connection only while it is idle, so one dropped while held (a server restarted in the
+ * middle of a transaction, between two of its queries) emitted an 'error' nobody heard, and Node
+ * ended the replica. Heard here, the next query on it fails and the caller answers 503. Returns the
+ * release that also stops listening.
+ */
+export function holdSafely(client: pg.PoolClient): (destroy?: boolean) => void {
+  const heard = () => {};
+  client.on('error', heard);
+  return (destroy) => {
+    client.off('error', heard);
+    client.release(destroy);
+  };
 }
 
 /**
