@@ -81,6 +81,7 @@ export type { LogAction, LogIdentity, ProvisioningLogEntry } from './logs/provis
 export {
   decodeLogEntry,
   decodeProvisioningLogs,
+  isLogEntry,
   LogDecodeError,
   logAction,
 } from './logs/provisioning-log.js';

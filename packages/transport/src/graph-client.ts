@@ -147,7 +147,6 @@ export class GraphClient {
   readonly #rateLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   readonly #limiterStore: LimiterStore;
   readonly #limiters = new Map<string, SlidingWindowLimiter>();
-  #reports: SlidingWindowLimiter | undefined;
   readonly #reportsLimit: { limit: number; windowMs: number; marginMs?: number } | false;
   /** The limiter's key for an app: the app, or the tenant when the window counts all apps together. */
   readonly #windowKey: (servicePrincipalId: string) => string;
@@ -656,31 +655,25 @@ export class GraphClient {
 
   /** Graph's reports limit for provisioning logs: its own window, shared by every page of this client. */
   #reportsLimiter(): SlidingWindowLimiter | undefined {
-    const limit = this.#reportsLimit;
-    if (limit === false) return undefined;
-    this.#reports ??= new SlidingWindowLimiter({
-      limit: limit.limit,
-      windowMs: limit.windowMs + (limit.marginMs ?? Math.ceil(limit.windowMs * 0.02)),
-      store: this.#limiterStore,
-      key: 'reports',
-    });
-    return this.#reports;
+    return this.#windowLimiter(this.#reportsLimit, 'reports');
   }
 
   #limiter(key: string): SlidingWindowLimiter | undefined {
-    if (this.#rateLimit === false) return undefined;
+    return this.#windowLimiter(this.#rateLimit, `provisionOnDemand:${key}`);
+  }
+
+  /** One limiter per window key (provisionOnDemand's per app, the reports limit), made on first use. */
+  #windowLimiter(
+    limit: { limit: number; windowMs: number; marginMs?: number } | false,
+    key: string,
+  ): SlidingWindowLimiter | undefined {
+    if (limit === false) return undefined;
     let limiter = this.#limiters.get(key);
     if (!limiter) {
       // Calls reach Graph a little later than they leave, and not all equally late: a window a little
       // longer than Graph's keeps that jitter from making Graph count six calls in one of its windows.
-      const windowMs =
-        this.#rateLimit.windowMs + (this.#rateLimit.marginMs ?? Math.ceil(this.#rateLimit.windowMs * 0.02));
-      limiter = new SlidingWindowLimiter({
-        limit: this.#rateLimit.limit,
-        windowMs,
-        store: this.#limiterStore,
-        key: `provisionOnDemand:${key}`,
-      });
+      const windowMs = limit.windowMs + (limit.marginMs ?? Math.ceil(limit.windowMs * 0.02));
+      limiter = new SlidingWindowLimiter({ limit: limit.limit, windowMs, store: this.#limiterStore, key });
       this.#limiters.set(key, limiter);
     }
     return limiter;

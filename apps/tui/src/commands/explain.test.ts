@@ -301,6 +301,39 @@ describe('ondemand explain', () => {
       });
     });
 
+    it('reads back what it prints: explain --json of logs and of a job, logs --json, jobs status --json', async () => {
+      for (const [file, pattern, exitCode] of [
+        [
+          'logs/v1-page-failure.json',
+          /^failed: Self-service Pilot \(Group\), create in Contoso — ContosoEntryConflict/,
+          1,
+        ],
+        [
+          'logs/job-quarantined.json',
+          /is in quarantine\n[\s\S]*Quarantine: EncounteredQuarantineException since 2024-03-05T06:00:04Z/,
+          1,
+        ],
+        ['logs/v1-entry-success.json', /^applied: /, 0],
+      ] as const) {
+        const printed = (await explain(['--json', file])).out;
+        const again = await explain(['-'], printed);
+        expect(again.err, file).toBe('');
+        expect(again.out, file).toMatch(pattern);
+        expect(again.code, file).toBe(exitCode);
+        // Read back, it says what it said the first time.
+        expect(JSON.parse((await explain(['--json', '-'], printed)).out), file).toEqual(JSON.parse(printed));
+      }
+      // logs --json: one entry per line.
+      const { entries } = JSON.parse((await explain(['--json', 'logs/v1-page-failure.json'])).out);
+      const ndjson = `${entries.map((entry: unknown) => JSON.stringify(entry)).join('\n')}\n`;
+      const fromLogs = await explain(['-'], `${ndjson}${ndjson}`);
+      expect(fromLogs.out.match(/^failed: Self-service Pilot/gm)).toHaveLength(2);
+      // jobs status --json: { jobs: [{ servicePrincipalId, appName, …the job }] }.
+      const job = JSON.parse((await explain(['--json', 'logs/job-quarantined.json'])).out);
+      const status = JSON.stringify({ jobs: [{ servicePrincipalId: 'sp', appName: 'Contoso', ...job }] });
+      expect((await explain(['-'], status)).out).toMatch(/is in quarantine/);
+    });
+
     it('reads NDJSON of entries (an export, or its own --json) as one list', async () => {
       const page = JSON.parse(readFileSync(join(fixturesDir, 'logs/v1-page-failure.json'), 'utf8'));
       const success = readFileSync(join(fixturesDir, 'logs/v1-entry-success.json'), 'utf8');

@@ -1,5 +1,6 @@
 import {
   type DecodedProvisionResponse,
+  isLogEntry,
   jobIsHealthy,
   LogDecodeError,
   onDemandVerdict,
@@ -88,11 +89,9 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
           })),
         )
       : [{ body: parseJsonInput(text, source, 'response'), where: source }];
-  // NDJSON of log entries (an export, `logs --json`): one list of entries, as one document.
-  if (
-    bodies.length > 1 &&
-    bodies.every(({ body }) => readProvisioningDocument(body)?.kind === 'provisioningLogs')
-  )
+  // NDJSON of log entries (an export, `logs --json`): one list of entries, as one document (told
+  // apart by shape, so each line is decoded once).
+  if (bodies.length > 1 && bodies.every(({ body }) => isLogEntry(body)))
     bodies.splice(0, bodies.length, { body: bodies.map(({ body }) => body), where: source });
   let failed = false;
   const tally = new Map<string, number>();

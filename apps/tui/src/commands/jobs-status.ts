@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jobIsHealthy, terminalSafe } from '@ondemand/core';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage } from '../connection.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { flagSet } from '../flag-set.js';
+import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { type AppJobHealth, healthChanges, readJobHealth } from '../jobs/job-health-list.js';
 import { parseArgs } from '../parse-args.js';
@@ -118,14 +120,13 @@ async function watch(
   options: { json: boolean; everyMs: number; exec: string | undefined },
   read: (signal: AbortSignal) => Promise<AppJobHealth[]>,
 ): Promise<number> {
-  const stop = new AbortController();
-  const release = io.onInterrupt?.(() => stop.abort());
+  const { signal, release } = interruptSignal(io);
   const known = new Map<string, AppJobHealth>();
   const style = styleFor(io);
   try {
     let first = true;
-    while (!stop.signal.aborted) {
-      for (const job of await read(stop.signal)) {
+    while (!signal.aborted) {
+      for (const job of await read(signal)) {
         const key = `${job.servicePrincipalId}/${job.id}`;
         const changes = first ? [`${job.health}`] : healthChanges(known.get(key), job);
         known.set(key, job);
@@ -148,22 +149,12 @@ async function watch(
         if (options.exec && !first) await runOnChange(options.exec, event, io);
       }
       first = false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.everyMs);
-        stop.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      await sleep(options.everyMs, undefined, { signal }).catch(() => {});
     }
   } catch (error) {
-    if (!stop.signal.aborted) throw error;
+    if (!signal.aborted) throw error;
   } finally {
-    release?.();
+    release();
   }
   return ExitCode.interrupted;
 }

@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { memoryIo, until } from '@ondemand/test-utils';
+import { tempDir } from '@ondemand/test-utils/temp-dir';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ondemandAgainst, simulatorFlags } from '../../test/simulator-flags.js';
 import { runCli } from '../run-cli.js';
@@ -82,6 +85,36 @@ describe('ondemand jobs watch', () => {
       .map((line) => JSON.parse(line));
     expect(events.at(-1)).toMatchObject({ jobId: ids.saasJob, health: 'quarantined' });
     expect(events.at(-1).changes).toContain('quarantine: EncounteredQuarantineException');
+  });
+
+  it('runs --exec on each change (not on the first reading), the change as JSON on its standard input', async () => {
+    const file = join(tempDir('ondemand-watch-'), 'changes.ndjson');
+    const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+    const done = runCli(
+      [
+        'jobs',
+        'watch',
+        '--sp',
+        ids.saasServicePrincipal,
+        '--every',
+        '1',
+        '--exec',
+        `cat >> '${file}'`,
+        ...simulatorFlags(sim),
+      ],
+      run.io,
+    );
+    await until('the first reading', () => run.output().includes(': active'));
+    expect(existsSync(file)).toBe(false);
+    quarantineSaasJob();
+    await until('the command ran', () => existsSync(file) && readFileSync(file, 'utf8').includes('\n'));
+    run.interrupt();
+    expect(await done).toBe(130);
+    const [event] = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(event).toMatchObject({ jobId: ids.saasJob, health: 'quarantined' });
   });
 });
 

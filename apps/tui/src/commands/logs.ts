@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProvisioningLogEntry, ProvisioningLogQuery } from '@ondemand/core';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
@@ -198,21 +199,11 @@ async function follow(
   },
 ): Promise<number> {
   const known = new Set(seen.map((entry) => entry.id));
-  // Entries appear minutes after the work, not in order of activity: look back a while each time.
-  let since = new Date(Date.now() - 15 * 60_000);
   while (!options.signal.aborted) {
-    await new Promise<void>((done) => {
-      const timer = setTimeout(done, 30_000);
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          done();
-        },
-        { once: true },
-      );
-    });
+    await sleep(30_000, undefined, { signal: options.signal }).catch(() => {});
     if (options.signal.aborted) break;
+    // Entries appear minutes after the work, not in order of activity: look back a while each time.
+    const since = new Date(Date.now() - 15 * 60_000);
     const fresh = (await readEntries(graph, { ...query, since }, 1_000, io, options.signal)).filter(
       (entry) => entry.id && !known.has(entry.id),
     );
@@ -222,7 +213,6 @@ async function follow(
         options.json ? `${JSON.stringify(entry)}\n` : `${renderLogEntriesText([entry], options)}\n`,
       );
     }
-    since = new Date(Date.now() - 15 * 60_000);
   }
   return ExitCode.interrupted;
 }

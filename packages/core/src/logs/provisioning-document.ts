@@ -17,6 +17,8 @@ export type ProvisioningDocument =
  * them) in any dialect; `undefined` when the input is neither (it may be a provisionOnDemand answer).
  */
 export function readProvisioningDocument(input: unknown): ProvisioningDocument | undefined {
+  const own = ownJobs(input);
+  if (own) return own;
   const items = listOf(input);
   if (items === undefined) {
     if (isLogEntry(input)) return { kind: 'provisioningLogs', entries: decodeProvisioningLogs(input) };
@@ -34,5 +36,22 @@ export function readProvisioningDocument(input: unknown): ProvisioningDocument |
     /auditLogs\/provisioning/i.test(String(field(input, '@odata.context') ?? ''))
   )
     return { kind: 'provisioningLogs', entries: [] };
+  return undefined;
+}
+
+/**
+ * Jobs as ondemand itself prints them (`explain --json`, `jobs status --json`): read back as they
+ * are, since their placeholders are gone already and re-reading them as Graph's would lose the health.
+ */
+function ownJobs(input: unknown): ProvisioningDocument | undefined {
+  const isView = (value: unknown): value is SynchronizationJobView =>
+    isObject(value) && typeof value.health === 'string' && isObject(value.schedule) && 'quarantine' in value;
+  if (isObject(input) && input.kind === 'synchronizationJob' && isView(input)) return input;
+  const jobs = isObject(input) ? input.jobs : undefined;
+  if (Array.isArray(jobs) && jobs.length > 0 && jobs.every(isView))
+    return {
+      kind: 'synchronizationJobs',
+      jobs: jobs.map((job) => ({ ...job, kind: 'synchronizationJob' as const })),
+    };
   return undefined;
 }

@@ -95,18 +95,21 @@ export class LogDecodeError extends Error {
 export function listOf(input: unknown): unknown[] | undefined {
   if (Array.isArray(input)) return input;
   if (!isObject(input)) return undefined;
-  const list = field(input, 'value') ?? field(input, 'records');
+  // `entries`: what ondemand prints itself (`explain --json`).
+  const list = field(input, 'value') ?? field(input, 'records') ?? field(input, 'entries');
   return Array.isArray(list) ? list : undefined;
 }
 
 /** Whether an object looks like a provisioning-log entry of any dialect. */
 export function isLogEntry(value: unknown): boolean {
   const record = objectField(value, 'properties') ?? value;
+  if (!isObject(record) || field(record, 'cycleId', 'changeId', 'jobId', 'activityDateTime') === undefined)
+    return false;
   return (
-    isObject(record) &&
     field(record, 'provisioningSteps', 'provisioningStatusInfo', 'provisioningAction', 'statusInfo') !==
-      undefined &&
-    field(record, 'cycleId', 'changeId', 'jobId', 'activityDateTime') !== undefined
+      undefined ||
+    // ondemand's own, read back: its steps and its verdict.
+    (Array.isArray(record.steps) && typeof record.verdict === 'string')
   );
 }
 
@@ -144,9 +147,10 @@ export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
 export function decodeLogEntry(input: unknown): ProvisioningLogEntry {
   const entry = objectField(input, 'properties') ?? (input as Loose);
   // v1.0: provisioningStatusInfo { status, errorInformation {…} }; beta: statusInfo { status, errorCode, … }.
-  const statusInfo = objectField(entry, 'provisioningStatusInfo', 'statusInfo') ?? {};
-  const error = objectField(statusInfo, 'errorInformation') ?? statusInfo;
-  const steps = listField(entry, 'provisioningSteps').map(stepModel);
+  const statusInfo = objectField(entry, 'provisioningStatusInfo', 'statusInfo');
+  // ondemand's own entries (`logs --json`, `explain --json`) carry the error's fields beside the rest.
+  const error = objectField(statusInfo, 'errorInformation') ?? statusInfo ?? entry;
+  const steps = listField(entry, 'provisioningSteps', 'steps').map(stepModel);
   const status = outcomeStatus(field(statusInfo, 'status') ?? field(entry, 'status'));
   const errorCode = textField(error, 'errorCode');
   const skipReason = skipReasonOfSteps(steps);
@@ -176,7 +180,9 @@ export function decodeLogEntry(input: unknown): ProvisioningLogEntry {
     errorCategory: textField(error, 'errorCategory'),
     recommendedAction: textField(error, 'recommendedAction'),
     additionalDetails: textField(error, 'additionalDetails'),
-    initiatedBy: textField(objectField(entry, 'initiatedBy'), 'displayName', 'name'),
+    // An initiator object (Graph), or its name already (ondemand's own entries).
+    initiatedBy:
+      textField(objectField(entry, 'initiatedBy'), 'displayName', 'name') ?? textField(entry, 'initiatedBy'),
     // A skip reason says more than the generic code it comes with (`EntrySynchronizationSkipped`).
     advice: remedyFor(skipReason) ?? remedyFor(errorCode) ?? null,
     scopeClauses: scopeClausesOfSteps(steps),

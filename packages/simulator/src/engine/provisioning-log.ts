@@ -84,9 +84,10 @@ export class ProvisioningLog {
   visible(): Record<string, unknown>[] {
     const now = this.clock.now();
     this.#prune(now);
+    // Written in the order of the work: newest first is the list read backwards.
     return this.#entries
       .filter((stored) => stored.visibleAt <= now)
-      .sort((a, b) => b.at - a.at)
+      .reverse()
       .map((stored) => stored.entry);
   }
 

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { groupRequest, userRequest } from '@ondemand/core';
+import {
+  distinguishedNameRequest,
+  groupRequest,
+  type ProvisionOnDemandRequest,
+  userRequest,
+} from '@ondemand/core';
 import type { SeedRule } from '../seed/seed-schema.js';
 import type { JobState, Tenant } from '../tenant.js';
 import {
@@ -195,29 +200,20 @@ export class ProvisioningService {
   }
 
   /** The objects a job provisions: for an app, what is assigned (groups and their members); for cloud sync, every AD user. */
-  #subjects(
-    jobState: JobState,
-  ): Array<{ id: string; body: ReturnType<typeof userRequest>; fingerprint: unknown }> {
+  #subjects(jobState: JobState): Array<{ id: string; body: ProvisionOnDemandRequest; fingerprint: unknown }> {
     const { servicePrincipal, job } = jobState;
     const ruleFor = (type: string): SeedRule | undefined =>
       job.rules.find((rule) =>
         rule.objectMappings.some((each) => each.sourceObjectName.toLowerCase() === type),
       );
-    const subjects: Array<{ id: string; body: ReturnType<typeof userRequest>; fingerprint: unknown }> = [];
+    const subjects: Array<{ id: string; body: ProvisionOnDemandRequest; fingerprint: unknown }> = [];
     if (job.kind === 'cloudSync') {
       const rule = ruleFor('user');
       if (!rule) return subjects;
       for (const user of this.tenant.adUsers.values())
         subjects.push({
           id: user.distinguishedName,
-          body: {
-            parameters: [
-              {
-                ruleId: rule.id,
-                subjects: [{ objectId: user.distinguishedName, objectTypeName: 'user' }],
-              },
-            ],
-          } as ReturnType<typeof userRequest>,
+          body: distinguishedNameRequest({ ruleId: rule.id, distinguishedName: user.distinguishedName }),
           fingerprint: user,
         });
       return subjects;
