@@ -57,6 +57,28 @@ async function hold(member: string, principal = 'requester'): Promise<string> {
   return ((await answer.json()) as { id: string }).id;
 }
 
+describe('job actions through a proxy with the Graph client', () => {
+  it('follows a restart the proxy holds for approval and resolves once it ran', async () => {
+    const graph = createGraphClient({ baseUrl: proxy.url, apiKey: keys.requester, env: {} });
+    clients.push(graph);
+    const states: string[] = [];
+    const restarting = graph.restartJob(ids.saasServicePrincipal, ids.saasJob, 'QuarantineState', {
+      onPending: (approval) => states.push(approval.state),
+    });
+    const id = await until(
+      'the restart is held',
+      async () =>
+        (await as('approver').listApprovals({ state: 'pending' })).approvals.find((approval) =>
+          approval.request.path.endsWith('/restart'),
+        )?.id,
+    );
+    await as('approver').review(id, 'approve', 'ok');
+    await expect(restarting).resolves.toBeUndefined();
+    expect(states[0]).toBe('pending');
+    expect(states.at(-1)).toBe('completed');
+  });
+});
+
 describe("the proxy's own API through ProxyClient", () => {
   it('lists, reads, reviews and waits for approvals; the requester sees the run', async () => {
     const id = await hold(ids.groupMembers[0]);

@@ -60,6 +60,31 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
     expect(await approver.waitFor(/\[exited \d+\]/)).toContain('[exited 0]');
   }, 60_000);
 
+  it('a restart the proxy holds waits for an approver, who sees it as a job action; it then runs once', async () => {
+    const requester = ondemandAs(
+      'requester',
+      `jobs restart --sp ${ids.saasServicePrincipal} --job ${ids.saasJob} --preset forget-failures --yes`,
+    );
+    await requester.waitFor(/waiting for approval: .*\/approvals\//);
+
+    const approver = ondemandAs('approver', 'approvals');
+    await approver.waitFor(/Approvals · pending \(1\)[\s\S]*❯ .*requester\s+.*Job: restart Escrows/);
+    approver.keys('Enter');
+    await approver.waitFor(/Held by\s+the rule "job restarts need an approver"/);
+    expect(approver.screen()).toMatch(/Action\s+restart Escrows\n\s+Escrows: failures kept for retry/);
+    approver.keys('a');
+    await approver.waitFor(/Why \(it goes into the audit log\):/);
+    approver.type('forgetting the old failures, ticket CHG-77');
+    approver.keys('Enter');
+    await approver.waitFor(/ran: Graph answered 204/);
+
+    const done = await requester.waitFor(/\[exited \d+\]/);
+    expect(done).toMatch(/Restarted\. Now:/);
+    expect(done).toContain('[exited 0]');
+    approver.keys('q');
+    await approver.waitFor(/\[exited \d+\]/);
+  }, 60_000);
+
   it('the requester’s UI stops waiting at once on q, says the request stays pending, and exits 130', async () => {
     const requester = ondemandAs('requester', `--proxy ${proxy.url}`) /* its key from the environment */;
     await requester.waitFor(/❯ /);

@@ -44,6 +44,14 @@ export { graphErrorBody } from './graph-error-body.js';
 export { invisibleCharacter } from './invisible-character.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';
+export type { JobAction, JobActionBody, JobOperation } from './jobs/job-action.js';
+export {
+  describeJobAction,
+  JOB_ACTIONS,
+  JOB_OPERATIONS,
+  jobCallOfPath,
+  validateJobActionBody,
+} from './jobs/job-action.js';
 export type { RestartScope, RestartScopeFlag } from './jobs/restart-scope.js';
 export {
   DO_NOT_USE_RESTART_FLAGS,

@@ -4,6 +4,7 @@ import {
   decodeProvisioningLogs,
   decodeProvisionResponse,
   decodeSynchronizationJob,
+  type JobAction,
   type LimiterSnapshot,
   type LimiterStore,
   LogDecodeError,
@@ -29,7 +30,7 @@ import { type CredentialOptions, resolveCredential } from './credentials/resolve
 import { CachingCredential } from './credentials/token-credential.js';
 import { AUDIT_LOG_GRANT, errorForAnswer } from './error-for-answer.js';
 import { GraphRequestError, OutcomeUnknownError, RequestValidationError } from './errors.js';
-import { jobPath } from './graph-paths.js';
+import { jobActionPath, jobPath } from './graph-paths.js';
 import {
   type AppRoleAssignment,
   appRoleAssignmentSchema,
@@ -109,6 +110,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** This call's Graph version, when it differs from the client's. */
   apiVersion?: ApiVersion;
+}
+
+/** A job action's options: through an ondemand proxy, a held action is followed until it runs. */
+export interface JobActionOptions extends CallOptions {
+  /** Called when the proxy answers 202 (held for approval), and again as its state changes. */
+  onPending?: (approval: PendingApproval) => void;
 }
 
 export interface ProvisionOptions extends CallOptions {
@@ -316,12 +323,12 @@ export class GraphClient {
   }
 
   /** `POST …/start`: a paused, never-run or quarantined job runs its cycle now. */
-  startJob(servicePrincipalId: string, jobId: string, options: CallOptions = {}): Promise<void> {
+  startJob(servicePrincipalId: string, jobId: string, options: JobActionOptions = {}): Promise<void> {
     return this.#jobAction(servicePrincipalId, jobId, 'start', undefined, options);
   }
 
   /** `POST …/pause`: no more cycles until started; nothing provisioned is undone. */
-  pauseJob(servicePrincipalId: string, jobId: string, options: CallOptions = {}): Promise<void> {
+  pauseJob(servicePrincipalId: string, jobId: string, options: JobActionOptions = {}): Promise<void> {
     return this.#jobAction(servicePrincipalId, jobId, 'pause', undefined, options);
   }
 
@@ -333,7 +340,7 @@ export class GraphClient {
     servicePrincipalId: string,
     jobId: string,
     resetScope: string | undefined,
-    options: CallOptions = {},
+    options: JobActionOptions = {},
   ): Promise<void> {
     const body = resetScope === undefined ? {} : { criteria: { resetScope } };
     return this.#jobAction(servicePrincipalId, jobId, 'restart', body, options);
@@ -343,7 +350,7 @@ export class GraphClient {
   validateJobCredentials(
     servicePrincipalId: string,
     jobId: string,
-    options: CallOptions = {},
+    options: JobActionOptions = {},
   ): Promise<void> {
     return this.#jobAction(
       servicePrincipalId,
@@ -630,27 +637,70 @@ export class GraphClient {
   async #jobAction(
     servicePrincipalId: string,
     jobId: string,
-    action: 'start' | 'pause' | 'restart' | 'validateCredentials',
+    action: JobAction,
     body: unknown,
-    options: CallOptions,
+    options: JobActionOptions,
   ): Promise<void> {
-    const url = `${this.#jobUrl(servicePrincipalId, jobId, options.apiVersion)}/${action}`;
-    const answer = await this.#exchange.run({
-      method: 'POST',
-      url,
-      body: body ?? {},
-      signal: options.signal,
-      // A restart runs a cycle and clears state: like provisionOnDemand, it is never sent twice
-      // unless Graph said it did not run. Start, pause and a credential test may go again.
-      resendable: action !== 'restart',
-    });
+    const request = this.#jobActionCall(servicePrincipalId, jobId, action, body ?? {}, options);
+    const answer = await this.#exchange.run(request);
+    // An ondemand proxy held it for a second person's approval: it runs (once) when approved.
+    if (answer.status === 202 && this.#viaProxy) {
+      const approval = await followApproval(
+        answer,
+        async (url, headers) => {
+          const read = await this.#read(url, { ...options, headers });
+          return read.status === 304 ? read : this.#ok(read, `GET ${pathOf(url)}`);
+        },
+        options.onPending,
+      );
+      const status = approval.result?.status;
+      if (approval.state === 'completed' && status !== undefined && status < 300) return;
+      throw new HeldRequestNotRunError(approval, {
+        status: status ?? 403,
+        clientRequestId: answer.clientRequestId,
+        graphBody: approval.result?.body,
+      });
+    }
     if (action === 'restart' && OUTCOME_UNKNOWN_STATUSES.has(answer.status))
       throw new OutcomeUnknownError(
         'gateway',
         `a gateway in front of Graph answered ${answer.status} after the restart was sent`,
         this.#details(answer),
       );
-    this.#ok(answer, `POST ${pathOf(url)}`);
+    this.#ok(answer, `POST ${pathOf(request.url)}`);
+  }
+
+  /**
+   * Sends a job action's body as it is (the caller has checked it) and brings back Graph's answer as
+   * Graph gave it, whatever its status: what a proxy passes on. A restart is never sent twice on its own.
+   */
+  forwardJobAction(
+    servicePrincipalId: string,
+    jobId: string,
+    action: JobAction,
+    body: unknown,
+    options: Omit<JobActionOptions, 'onPending'> & Pick<ProvisionOptions, 'beforeAttempt'> = {},
+  ): Promise<GraphAnswer> {
+    return this.#exchange.run(this.#jobActionCall(servicePrincipalId, jobId, action, body, options));
+  }
+
+  #jobActionCall(
+    servicePrincipalId: string,
+    jobId: string,
+    action: JobAction,
+    body: unknown,
+    options: CallOptions & Pick<ProvisionOptions, 'beforeAttempt'>,
+  ): ExchangeRequest {
+    return {
+      method: 'POST',
+      url: `${this.#root}${jobActionPath(servicePrincipalId, jobId, action, options.apiVersion ?? this.#apiVersion)}`,
+      body,
+      signal: options.signal,
+      // A restart runs a cycle and clears state: like provisionOnDemand, it is never sent twice
+      // unless Graph said it did not run. Start, pause and a credential test may go again.
+      resendable: action !== 'restart',
+      beforeAttempt: options.beforeAttempt,
+    };
   }
 
   /** Graph's reports limit for provisioning logs: its own window, shared by every page of this client. */

@@ -1,4 +1,4 @@
-import type { ApiVersion } from '@ondemand/core';
+import type { ApiVersion, JobAction } from '@ondemand/core';
 
 /**
  * A job's path under Graph's root, exactly as it is sent: ids encoded, never validated as GUIDs
@@ -15,4 +15,14 @@ export function provisionOnDemandPath(
   apiVersion: ApiVersion = 'v1.0',
 ): string {
   return `${jobPath(servicePrincipalId, jobId, apiVersion)}/provisionOnDemand`;
+}
+
+/** A job action's path (`…/jobs/{id}/restart`), as it is sent. */
+export function jobActionPath(
+  servicePrincipalId: string,
+  jobId: string,
+  action: JobAction,
+  apiVersion: ApiVersion = 'v1.0',
+): string {
+  return `${jobPath(servicePrincipalId, jobId, apiVersion)}/${action}`;
 }

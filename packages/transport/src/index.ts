@@ -31,12 +31,13 @@ export {
 export type {
   CallOptions,
   GraphClientOptions,
+  JobActionOptions,
   ProvisionOptions,
   ProvisionResult,
   RateLimitScope,
 } from './graph-client.js';
 export { createGraphClient, GraphClient } from './graph-client.js';
-export { jobPath, provisionOnDemandPath } from './graph-paths.js';
+export { jobActionPath, jobPath, provisionOnDemandPath } from './graph-paths.js';
 export type {
   AppRoleAssignment,
   DirectoryGroup,

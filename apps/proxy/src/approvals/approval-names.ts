@@ -1,4 +1,4 @@
-import type { ApiVersion, ProvisionOnDemandRequest } from '@ondemand/core';
+import type { ApiVersion, JobAction, ProvisionOnDemandRequest } from '@ondemand/core';
 import { collect, type GraphClient } from '@ondemand/transport';
 import type { ProxyRead } from '../graph/subject-check.js';
 import type { DirectoryEntry } from '../graph/subject-directory.js';
@@ -15,17 +15,18 @@ export async function namesForApprovers(
   target: {
     servicePrincipalId: string;
     jobId: string;
-    body: ProvisionOnDemandRequest;
     apiVersion: ApiVersion;
-  },
+  } & ({ action?: undefined; body: ProvisionOnDemandRequest } | { action: JobAction }),
   objects: Map<string, DirectoryEntry>,
 ): Promise<{ names: ApprovalNames; reads: ProxyRead[] }> {
   const options = { apiVersion: target.apiVersion };
   const sp = `/servicePrincipals/${target.servicePrincipalId}`;
+  const parameters = target.action ? [] : target.body.parameters;
   const calls = [
     `GET ${sp}`,
     `GET ${sp}/synchronization/jobs`,
-    `GET ${sp}/synchronization/jobs/${target.jobId}/schema`,
+    // The rules' names, when there are rules (a job action has none).
+    ...(parameters.length > 0 ? [`GET ${sp}/synchronization/jobs/${target.jobId}/schema`] : []),
   ];
   const failed = new Set<string>();
   const read = <T>(call: string, work: Promise<T>, otherwise: T): Promise<T> =>
@@ -48,11 +49,13 @@ export async function namesForApprovers(
       ),
       null,
     ),
-    read(
-      calls[2]!,
-      graph.getSynchronizationSchema(target.servicePrincipalId, target.jobId, options),
-      undefined,
-    ),
+    calls[2]
+      ? read(
+          calls[2],
+          graph.getSynchronizationSchema(target.servicePrincipalId, target.jobId, options),
+          undefined,
+        )
+      : undefined,
   ]);
   const reads: ProxyRead[] = calls.map((call) => ({
     call,
@@ -60,7 +63,7 @@ export async function namesForApprovers(
     ...(failed.has(call) ? { failed: true as const } : {}),
   }));
   const rules = Object.fromEntries(
-    target.body.parameters.map(({ ruleId }) => [
+    parameters.map(({ ruleId }) => [
       ruleId,
       schema?.synchronizationRules.find((rule) => rule.id === ruleId)?.name ?? null,
     ]),

@@ -3,6 +3,8 @@ import {
   type ApiVersion,
   type Clock,
   isFinalApprovalState,
+  type JobAction,
+  type JobActionBody,
   type ProvisionOnDemandRequest,
   systemClock,
 } from '@ondemand/core';
@@ -45,7 +47,10 @@ export interface ApprovalRequest {
   apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
-  body: ProvisionOnDemandRequest;
+  /** A job action (`restart`); absent for a provisionOnDemand. */
+  action?: JobAction;
+  /** What runs: a provisionOnDemand's body, or the action's (a restart's criteria). */
+  body: ProvisionOnDemandRequest | JobActionBody;
   rule: string;
   approvals: NonNullable<PolicyRule['approvals']>;
   /** Display names for the approvers. */
@@ -94,6 +99,7 @@ export class ApprovalService {
       apiVersion: request.apiVersion,
       servicePrincipalId: request.servicePrincipalId,
       jobId: request.jobId,
+      ...(request.action ? { action: request.action } : {}),
       body,
       bodyHash: createHash('sha256').update(body).digest('hex'),
       rule: request.rule,
@@ -121,6 +127,7 @@ export class ApprovalService {
         record.apiVersion === request.apiVersion &&
         record.servicePrincipalId === request.servicePrincipalId &&
         record.jobId === request.jobId &&
+        record.action === request.action &&
         record.body === body &&
         record.expiresAt > now,
     );

@@ -1,5 +1,5 @@
 import { type ApprovalView, approvalPath, approvalResultPath } from '@ondemand/core';
-import { provisionOnDemandPath } from '@ondemand/transport';
+import { jobActionPath, provisionOnDemandPath } from '@ondemand/transport';
 import type { Principal } from '../auth/api-keys.js';
 import { type ApprovalRecord, applyReview, applyWithdraw } from './approval.js';
 
@@ -26,7 +26,9 @@ export function approvalView(
     expiresAt: record.expiresAt,
     request: {
       method: 'POST',
-      path: provisionOnDemandPath(record.servicePrincipalId, record.jobId, record.apiVersion),
+      path: record.action
+        ? jobActionPath(record.servicePrincipalId, record.jobId, record.action, record.apiVersion)
+        : provisionOnDemandPath(record.servicePrincipalId, record.jobId, record.apiVersion),
       body: JSON.parse(record.body),
       bodySha256: record.bodyHash,
     },

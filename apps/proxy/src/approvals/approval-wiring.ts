@@ -1,3 +1,4 @@
+import { describeJobAction } from '@ondemand/core';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
@@ -14,8 +15,9 @@ export function runThrough(forwarder: GraphForwarder): Executor {
       apiVersion: record.apiVersion,
       servicePrincipalId: record.servicePrincipalId,
       jobId: record.jobId,
-      subject: describeSubjects(body),
+      subject: record.action ? describeJobAction(record.action, body) : describeSubjects(body),
       body,
+      ...(record.action ? { action: record.action } : {}),
       approval: record.id,
       beforeFirstAttempt,
     });

@@ -1,4 +1,4 @@
-import type { ApiVersion, ApprovalRefusal, ApprovalState } from '@ondemand/core';
+import type { ApiVersion, ApprovalRefusal, ApprovalState, JobAction } from '@ondemand/core';
 import type { Role } from '../auth/roles.js';
 
 export type { ApprovalState };
@@ -21,6 +21,8 @@ export interface ApprovalRecord {
   apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
+  /** The job action it runs (`restart`); absent for a provisionOnDemand (and records from before). */
+  action?: JobAction;
   body: string;
   bodyHash: string;
   rule: string;

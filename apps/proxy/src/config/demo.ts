@@ -55,6 +55,18 @@ export function demoConfig(
             match: { objectType: ['User', 'Worker'], maxSubjects: 1 },
             decision: 'allow',
           },
+          {
+            // A restart can re-evaluate everyone or lift a quarantine: a second person looks first.
+            name: 'job restarts need an approver',
+            match: { action: ['restart'] },
+            decision: 'require_approval',
+            approvals: { count: 1, roles: ['approver'], expiresInMinutes: 60 },
+          },
+          {
+            name: 'start, pause and credential tests',
+            match: { action: ['start', 'pause', 'validateCredentials'] },
+            decision: 'allow',
+          },
         ],
         otherwise: 'deny',
       },

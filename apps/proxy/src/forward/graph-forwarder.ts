@@ -1,23 +1,32 @@
 import {
   type ApiVersion,
+  type JobAction,
   OUTCOME_UNKNOWN_STATUSES,
   PROVISION_ON_DEMAND_LIMIT,
   readHeader,
   tryDecodeProvisionResponse,
   tryJson,
 } from '@ondemand/core';
-import { type GraphAnswer, type GraphClient, OutcomeUnknownError, TransportError } from '@ondemand/transport';
+import {
+  type Attempt,
+  type GraphAnswer,
+  type GraphClient,
+  OutcomeUnknownError,
+  TransportError,
+} from '@ondemand/transport';
 import { type AuditContext, type AuditLog, AuditUnavailable } from '../audit/audit-log.js';
 import { asGraphGaveIt, type GraphShapedAnswer, mayHaveRun, notSent } from '../http/graph-shaped-answer.js';
 import type { Metrics } from '../metrics.js';
 
-/** One provisionOnDemand on its way to Graph: a caller's allowed call, or an approved run. */
+/** One provisionOnDemand or job action on its way to Graph: a caller's allowed call, or an approved run. */
 export interface ForwardCall {
   who: AuditContext;
   apiVersion: ApiVersion;
   servicePrincipalId: string;
   jobId: string;
   subject: string;
+  /** The job action (`restart`); absent for a provisionOnDemand. */
+  action?: JobAction;
   body: unknown;
   /** The approval this runs, if it is one. */
   approval?: string;
@@ -114,30 +123,39 @@ export class GraphForwarder {
     const started = performance.now();
     let attempts = 0;
     try {
-      const answer = await this.options.graph.forwardProvisionOnDemand(
-        call.servicePrincipalId,
-        call.jobId,
-        call.body,
-        {
-          apiVersion: call.apiVersion,
-          beforeAttempt: async (attempt) => {
-            if (attempt.number === 1) await call.beforeFirstAttempt?.();
-            // No entry, no attempt: a write that fails stops the call here (503, nothing more sent).
-            await audit.append([
-              audit.entry('forward', call.who, {
-                ...where,
-                detail: {
-                  attempt: attempt.number,
-                  clientRequestId: attempt.clientRequestId,
-                  replica: this.options.replica,
-                  ...(call.approval ? { approval: call.approval } : {}),
-                },
-              }),
-            ]);
-            attempts = attempt.number;
-          },
+      const send = {
+        apiVersion: call.apiVersion,
+        beforeAttempt: async (attempt: Attempt) => {
+          if (attempt.number === 1) await call.beforeFirstAttempt?.();
+          // No entry, no attempt: a write that fails stops the call here (503, nothing more sent).
+          await audit.append([
+            audit.entry('forward', call.who, {
+              ...where,
+              detail: {
+                attempt: attempt.number,
+                clientRequestId: attempt.clientRequestId,
+                replica: this.options.replica,
+                ...(call.approval ? { approval: call.approval } : {}),
+              },
+            }),
+          ]);
+          attempts = attempt.number;
         },
-      );
+      };
+      const answer = call.action
+        ? await this.options.graph.forwardJobAction(
+            call.servicePrincipalId,
+            call.jobId,
+            call.action,
+            call.body,
+            send,
+          )
+        : await this.options.graph.forwardProvisionOnDemand(
+            call.servicePrincipalId,
+            call.jobId,
+            call.body,
+            send,
+          );
       metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
       const graphRequestId = readHeader(answer.headers, 'request-id') ?? null;
       if (OUTCOME_UNKNOWN_STATUSES.has(answer.status)) {
@@ -151,7 +169,10 @@ export class GraphForwarder {
           answer: mayHaveRun(`a gateway in front of Graph answered ${answer.status} after the call was sent`),
         };
       }
-      await outcome({ status: answer.status, sent: 'yes', attempts, ...summary(answer) }, graphRequestId);
+      await outcome(
+        { status: answer.status, sent: 'yes', attempts, ...summary(answer, call.action) },
+        graphRequestId,
+      );
       return { sent: 'yes', answer: asGraphGaveIt(answer, graphRequestId), graphRequestId };
     } catch (error) {
       metrics.upstreamSeconds.observe((performance.now() - started) / 1000);
@@ -186,8 +207,10 @@ export class GraphForwarder {
 }
 
 /** What the audit keeps of Graph's answer: the status, and what the decoder could read of it. */
-function summary(answer: GraphAnswer): Record<string, unknown> {
+function summary(answer: GraphAnswer, action: JobAction | undefined): Record<string, unknown> {
   if (answer.error) return { error: answer.error.code };
+  // A job action's success is its status (204): there is nothing more to read.
+  if (action) return { action };
   const decoded = tryDecodeProvisionResponse(tryJson(answer.text));
   // A shape the decoder does not know yet still reaches the caller as Graph sent it.
   if (!decoded.ok)

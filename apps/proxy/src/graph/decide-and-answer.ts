@@ -1,3 +1,4 @@
+import { describeJobAction } from '@ondemand/core';
 import { auditContext, ids, type ProxyContext, type ProxyRequest } from '../app/context.js';
 import { namesForApprovers } from '../approvals/approval-names.js';
 import { answerHeld } from '../approvals/held-request.js';
@@ -6,26 +7,36 @@ import { ProxyError } from '../http/proxy-error.js';
 import type { SettleOutcome } from '../idempotency/idempotency.js';
 import { decide } from '../policy/policy.js';
 import { describeSubjects } from '../policy/subjects.js';
+import type { JobActionTarget } from './job-action-target.js';
 import type { Target } from './provision-target.js';
 import { graphAnswerText } from './public-links.js';
 import type { ProxyRead } from './subject-check.js';
 import type { DirectoryEntry } from './subject-directory.js';
 
-/** The policy's decision on a request, audited, and its answer: refused, held, or Graph's. */
+/**
+ * The policy's decision on a request (a provisionOnDemand or a job action), audited, and its answer:
+ * refused, held, or Graph's.
+ */
 export async function decideAndAnswer(
   ctx: ProxyContext,
   c: ProxyRequest,
-  target: Target,
+  target: Target | JobActionTarget,
   checked: { directory: Map<string, DirectoryEntry>; reads: ProxyRead[] },
   reason: string | null,
 ): Promise<{ response: Response; settle: SettleOutcome }> {
   const { directory, reads } = checked;
   const { audit, approvals, metrics } = ctx;
   const { servicePrincipalId, jobId, body, apiVersion } = target;
-  const subject = describeSubjects(body);
+  const action = 'action' in target ? target.action : undefined;
+  const subject = action ? describeJobAction(action, body) : describeSubjects(target.body as Target['body']);
   const where = { servicePrincipalId, jobId, subject };
   const caller = c.get('principal');
-  const verdict = decide(ctx.config.policy, { servicePrincipalId, jobId, body, caller });
+  const verdict = decide(
+    ctx.config.policy,
+    action
+      ? { servicePrincipalId, jobId, action, caller }
+      : { servicePrincipalId, jobId, body: target.body as Target['body'], caller },
+  );
   metrics.decisions.inc({ decision: verdict.decision });
   const who = auditContext(c);
   const held =
@@ -36,6 +47,7 @@ export async function decideAndAnswer(
           apiVersion,
           servicePrincipalId,
           jobId,
+          ...(action ? { action } : {}),
           body,
           rule: verdict.rule,
           approvals: verdict.approvals,
@@ -62,7 +74,10 @@ export async function decideAndAnswer(
       ...where,
       detail: {
         apiVersion,
-        ruleIds: body.parameters.map((parameter) => parameter.ruleId),
+        // A job action with its criteria (a restart's scope); a provisioning call by its rules.
+        ...(action
+          ? { action, body }
+          : { ruleIds: (target.body as Target['body']).parameters.map((parameter) => parameter.ruleId) }),
         // The names the directory gave for the subjects (looked up for the type check anyway), so an
         // auditor reads who, not only an id, for direct calls as for held ones.
         ...(named(directory) ? { names: named(directory) } : {}),
@@ -110,6 +125,7 @@ export async function decideAndAnswer(
     jobId,
     subject,
     body,
+    ...(action ? { action } : {}),
   });
   const answer = { ...forwarded.answer, text: graphAnswerText(ctx, forwarded.answer.text, ctx.urls.of(c)) };
   return {

@@ -87,9 +87,9 @@ export function respond(
   answer: GraphShapedAnswer,
   headers: Record<string, string> = {},
 ): Response {
-  // Graph's status may be any number; Hono types the status of c.body() as one it knows.
-  return c.body(answer.text, answer.status as ContentfulStatusCode, {
-    ...answer.headers,
-    ...headers,
-  });
+  // Graph's status may be any number; Hono types the status of c.body() as one it knows. A 204 (a
+  // job action's success) or 304 has no body: a Response with one, even empty, is refused.
+  const all = { ...answer.headers, ...headers };
+  if (answer.status === 204 || answer.status === 304) return c.body(null, answer.status, all);
+  return c.body(answer.text, answer.status as ContentfulStatusCode, all);
 }

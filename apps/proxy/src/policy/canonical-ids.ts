@@ -12,6 +12,42 @@ export function canonicalGuid(text: string): string | undefined {
   return isObjectId(text) ? text.toLowerCase() : undefined;
 }
 
+/** The app and job a call names, in the one spelling the policy judges. */
+export interface JobIds {
+  servicePrincipalId: string;
+  jobId: string;
+}
+
+/** The app's id as a lower-case GUID and the job's as given, or what is wrong with them. */
+export function canonicalJobIds(
+  ids: JobIds,
+): { ok: true; value: JobIds } | { ok: false; issues: InputIssue[] } {
+  const issues = jobIdIssues(ids);
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    value: { servicePrincipalId: canonicalGuid(ids.servicePrincipalId)!, jobId: ids.jobId },
+  };
+}
+
+/** A service principal that is not a GUID, a job id holding control characters or spaces at its ends. */
+function jobIdIssues(ids: JobIds): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (!canonicalGuid(ids.servicePrincipalId))
+    issues.push({
+      path: 'servicePrincipals/{id}',
+      message: `${JSON.stringify(ids.servicePrincipalId)} is not a service principal id: give the app's object id as Graph lists it, 8-4-4-4-12 hex digits`,
+    });
+  const jobProblem =
+    unsafeCharacter(ids.jobId) ?? (ids.jobId.trim() !== ids.jobId ? 'spaces at either end' : undefined);
+  if (jobProblem || ids.jobId === '')
+    issues.push({
+      path: 'jobs/{id}',
+      message: `the job id ${JSON.stringify(ids.jobId)} holds ${jobProblem ?? 'nothing'}: give it as the job list shows it`,
+    });
+  return issues;
+}
+
 export interface ProvisionTarget {
   servicePrincipalId: string;
   jobId: string;
@@ -27,21 +63,8 @@ export interface ProvisionTarget {
 export function canonicalTarget(
   target: ProvisionTarget,
 ): { ok: true; value: ProvisionTarget } | { ok: false; issues: InputIssue[] } {
-  const issues: InputIssue[] = [];
+  const issues = jobIdIssues(target);
   const servicePrincipalId = canonicalGuid(target.servicePrincipalId);
-  if (!servicePrincipalId)
-    issues.push({
-      path: 'servicePrincipals/{id}',
-      message: `${JSON.stringify(target.servicePrincipalId)} is not a service principal id: give the app's object id as Graph lists it, 8-4-4-4-12 hex digits`,
-    });
-  const jobProblem =
-    unsafeCharacter(target.jobId) ??
-    (target.jobId.trim() !== target.jobId ? 'spaces at either end' : undefined);
-  if (jobProblem || target.jobId === '')
-    issues.push({
-      path: 'jobs/{id}',
-      message: `the job id ${JSON.stringify(target.jobId)} holds ${jobProblem ?? 'nothing'}: give it as the job list shows it`,
-    });
   const canonical = new Map<string, string>();
   for (const object of namedObjects(target.body)) {
     if (!isEntraObject(object)) continue;

@@ -1,7 +1,10 @@
-import { OBJECT_TYPE_NAMES } from '@ondemand/core';
+import { JOB_OPERATIONS, OBJECT_TYPE_NAMES } from '@ondemand/core';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.js';
 import { canonicalGuid } from './canonical-ids.js';
+
+/** What a rule can ask of a provisionOnDemand's subjects (a job action has none). */
+const SUBJECT_CRITERIA = ['ruleId', 'objectType', 'minSubjects', 'maxSubjects'] as const;
 
 /** The policy as the config holds it: rules in order, the first that matches decides. */
 const list = z.array(z.string().min(1)).optional();
@@ -24,6 +27,12 @@ export const policyRuleSchema = z
           )
           .optional(),
         job: list,
+        /**
+         * The calls it decides: `provisionOnDemand` (when absent: a rule written before job actions
+         * passed through never lets a restart by) and the job actions `start`, `pause`, `restart`,
+         * `validateCredentials`.
+         */
+        action: z.array(z.enum(JOB_OPERATIONS)).min(1).optional(),
         ruleId: list,
         /** `User`, `user`, `Group`, `Worker`: the request matches when any subject has one of these. */
         objectType: z.array(z.enum(OBJECT_TYPE_NAMES)).optional(),
@@ -46,6 +55,15 @@ export const policyRuleSchema = z
       })
       .optional(),
   })
+  .refine(
+    (rule) =>
+      !rule.match.action?.some((action) => action !== 'provisionOnDemand') ||
+      SUBJECT_CRITERIA.every((criterion) => rule.match[criterion] === undefined),
+    {
+      message: `a job action (start, pause, restart, validateCredentials) provisions no subjects: ${'ruleId, objectType, minSubjects and maxSubjects'} match only provisionOnDemand; write a rule of its own for the job actions`,
+      path: ['match', 'action'],
+    },
+  )
   .refine((rule) => rule.decision !== 'require_approval' || rule.approvals !== undefined, {
     message:
       'a require_approval rule needs "approvals": { "count": N, "roles": [...], "expiresInMinutes": M }',

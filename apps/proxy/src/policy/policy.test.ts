@@ -209,3 +209,55 @@ describe('decide', () => {
     });
   });
 });
+
+describe('job actions in the policy', () => {
+  const sp = 'c1c1c1c1-0000-4000-8000-00000000c10d';
+  const jobs = policySchema.parse({
+    rules: [
+      { name: 'everything on this app', match: { servicePrincipal: [sp] }, decision: 'allow' },
+      {
+        name: 'restarts',
+        match: { action: ['restart'] },
+        decision: 'require_approval',
+        approvals: { count: 1 },
+      },
+      { name: 'pause and start', match: { action: ['pause', 'start'], caller: ['ops'] }, decision: 'allow' },
+    ],
+  });
+
+  it('matches a job action only with a rule that names it: a rule written for provisioning never lets a restart by', () => {
+    expect(decide(jobs, { servicePrincipalId: sp, jobId: 'j', action: 'restart', caller })).toMatchObject({
+      decision: 'require_approval',
+      rule: 'restarts',
+    });
+    expect(decide(jobs, { servicePrincipalId: sp, jobId: 'j', action: 'pause', caller })).toMatchObject({
+      decision: 'deny',
+      rule: '(otherwise)',
+    });
+    expect(
+      decide(jobs, {
+        servicePrincipalId: sp,
+        jobId: 'j',
+        action: 'pause',
+        caller: { principal: 'ops', roles: ['requester'] },
+      }),
+    ).toMatchObject({ decision: 'allow', rule: 'pause and start' });
+    expect(
+      decide(jobs, {
+        servicePrincipalId: sp,
+        jobId: 'j',
+        body: userRequest({ ruleId: 'r', userId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }),
+        caller,
+      }),
+    ).toMatchObject({ decision: 'allow', rule: 'everything on this app' });
+  });
+
+  it('refuses a rule that asks a job action about subjects it does not have, naming the fix', () => {
+    const parsed = policySchema.safeParse({
+      rules: [{ name: 'odd', match: { action: ['restart'], objectType: ['Group'] }, decision: 'allow' }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/provisions no subjects.*write a rule of its own/);
+    expect(parsed.error?.issues[0]?.path).toEqual(['rules', 0, 'match', 'action']);
+  });
+});

@@ -1,15 +1,18 @@
-import type { ProvisionOnDemandRequest } from '@ondemand/core';
+import type { JobAction, JobOperation, ProvisionOnDemandRequest } from '@ondemand/core';
 import type { Role } from '../auth/roles.js';
 import type { Policy, PolicyRule } from './policy-schema.js';
 import { namedObjects } from './subjects.js';
 
 /** What a request is, as far as the policy looks at it. */
-export interface PolicyRequest {
+export type PolicyRequest = {
   servicePrincipalId: string;
   jobId: string;
-  body: ProvisionOnDemandRequest;
   caller: { principal: string; roles: Role[] };
-}
+} & (
+  | { action?: undefined; body: ProvisionOnDemandRequest }
+  /** A job action: it provisions no subjects, so only rules naming its action match it. */
+  | { action: JobAction; body?: undefined }
+);
 
 export type PolicyDecision =
   | { decision: 'allow'; rule: string }
@@ -22,14 +25,16 @@ export type PolicyDecision =
  * spelling cannot be slipped past with another.
  */
 export function decide(policy: Policy, request: PolicyRequest): PolicyDecision {
-  const ruleIds = request.body.parameters.map((parameter) => parameter.ruleId);
+  const operation: JobOperation = request.action ?? 'provisionOnDemand';
+  const ruleIds = request.body?.parameters.map((parameter) => parameter.ruleId) ?? [];
   // Every object the request provisions counts: subjects and what they link (members, managers,
   // owners), so a "single user" rule is not passed with a user carrying two managers and a group.
-  const objects = namedObjects(request.body);
+  const objects = request.body ? namedObjects(request.body) : [];
   const subjectCount = objects.length;
   for (const rule of policy.rules) {
     const match = rule.match;
     const matches =
+      (match.action ?? ['provisionOnDemand']).includes(operation) &&
       within(match.servicePrincipal, request.servicePrincipalId, true) &&
       within(match.job, request.jobId, true) &&
       (!match.ruleId || ruleIds.some((ruleId) => within(match.ruleId, ruleId, true))) &&

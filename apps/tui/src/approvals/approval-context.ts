@@ -1,4 +1,9 @@
-import type { ApprovalView, ProvisioningLogEntry, SynchronizationJobView } from '@ondemand/core';
+import {
+  type ApprovalView,
+  jobCallOfPath,
+  type ProvisioningLogEntry,
+  type SynchronizationJobView,
+} from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
 
 /** What an approver reads next to a held request: the job's health and its subjects' recent log entries. */
@@ -13,19 +18,6 @@ export interface ApprovalContext {
 /** At most this many subjects' entries are read (one reports call each), newest first, this many each. */
 const SUBJECTS = 6;
 const ENTRIES = 3;
-
-/** The app and job ids of a held provisionOnDemand, from its path as sent. */
-function targetOf(view: ApprovalView): { servicePrincipalId: string; jobId: string } | undefined {
-  const match = /\/servicePrincipals\/([^/]+)\/synchronization\/jobs\/([^/]+)\/provisionOnDemand$/.exec(
-    view.request.path,
-  );
-  if (!match) return undefined;
-  try {
-    return { servicePrincipalId: decodeURIComponent(match[1]!), jobId: decodeURIComponent(match[2]!) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** The objects a held body provisions: its subjects and the members linked to them. */
 function objectIdsOf(body: unknown): string[] {
@@ -55,7 +47,8 @@ export async function readApprovalContext(
   graph: GraphClient,
   view: ApprovalView,
 ): Promise<ApprovalContext | undefined> {
-  const target = targetOf(view);
+  // A held job action (a restart) has the job's health to show, and no subjects.
+  const target = jobCallOfPath(view.request.path);
   if (!target) return undefined;
   const failed = (error: unknown) => ({ error: (error as Error).message ?? String(error) });
   const job = await graph

@@ -2,6 +2,7 @@ import { APPROVAL_STATES, type ApprovalView, terminalSafe } from '@ondemand/core
 import type { ProxyClient } from '@ondemand/transport';
 import { z } from 'zod';
 import { readApprovalContext } from '../approvals/approval-context.js';
+import { stoppedWaiting } from '../approvals/held-wait.js';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';
 import { badInput, ExitCode, exitCodeForEnd, exitCodesOf } from '../exit-codes.js';
@@ -209,9 +210,4 @@ async function waitFor(proxy: ProxyClient, id: string, io: CliIo, json: boolean)
   } finally {
     release();
   }
-}
-
-/** What Ctrl-C while waiting for approval says: nothing was cancelled. */
-export function stoppedWaiting(id: string): string {
-  return `stopped waiting: approval ${id} stays pending (ondemand approvals withdraw ${id} withdraws it)\n`;
 }

@@ -1,5 +1,7 @@
 import { terminalSafe } from '@ondemand/core';
+import type { JobActionOptions } from '@ondemand/transport';
 import { z } from 'zod';
+import { runWaitingIfHeld } from '../approvals/held-wait.js';
 import { styleFor } from '../colour.js';
 import { confirmOnTerminal } from '../confirm.js';
 import { connectionOptions, connectionUsage } from '../connection.js';
@@ -115,28 +117,34 @@ export async function jobActionCommand(action: JobActionName, argv: string[], io
       io.stderr.write('Nothing was done.\n');
       return ExitCode.notProvisioned;
     }
+    // Through a proxy, its policy may hold the action for an approver: it runs once approved.
+    const run = (call: (options: JobActionOptions) => Promise<void>) =>
+      runWaitingIfHeld(io, (options) => call(options));
+    let ran: Awaited<ReturnType<typeof run>>;
     switch (action) {
       case 'start':
-        await graph.startJob(sp, jobId);
+        ran = await run((options) => graph.startJob(sp, jobId, options));
         break;
       case 'pause':
-        await graph.pauseJob(sp, jobId);
+        ran = await run((options) => graph.pauseJob(sp, jobId, options));
         break;
       case 'restart':
-        await graph.restartJob(sp, jobId, restart!.scope);
+        ran = await run((options) => graph.restartJob(sp, jobId, restart!.scope, options));
         break;
       case 'test':
         try {
-          await graph.validateJobCredentials(sp, jobId);
+          ran = await run((options) => graph.validateJobCredentials(sp, jobId, options));
         } catch (error) {
           const status = (error as { status?: number }).status;
           if (status !== 400) throw error;
           io.stdout.write(`${style.red(`The app refused the credentials: ${(error as Error).message}`)}\n`);
           return ExitCode.notProvisioned;
         }
+        if ('interrupted' in ran) return ran.interrupted;
         io.stdout.write(`${style.green(`${appName} accepts the saved credentials.`)}\n`);
         return ExitCode.success;
     }
+    if ('interrupted' in ran) return ran.interrupted;
     io.stdout.write(`\n${DONE[action as Exclude<JobActionName, 'test'>]}. Now:\n`);
     io.stdout.write(renderJobText(await graph.getSynchronizationJob(sp, jobId), { style, width, appName }));
     return ExitCode.success;

@@ -8,18 +8,16 @@ import {
   userRequest,
 } from '@ondemand/core';
 import { z } from 'zod';
+import { runWaitingIfHeld } from '../approvals/held-wait.js';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage, requireJobTarget } from '../connection.js';
 import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { flagSet } from '../flag-set.js';
-import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { jobReadiness } from '../jobs/job-readiness.js';
 import { parseArgs } from '../parse-args.js';
-import { stillNeeded } from '../render/approval-text.js';
 import { renderReportText } from '../render/report-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { stoppedWaiting } from './approvals.js';
 import { pickRule } from './pick-rule.js';
 import { withConnection } from './with-connection.js';
 
@@ -143,35 +141,9 @@ export async function provisionCommand(argv: string[], io: CliIo): Promise<numbe
       if (error instanceof RequestBuildError) throw badInput(error.message, { cause: error });
       throw error;
     }
-    let held: { id: string; state: string; line: string } | undefined;
-    const { signal, release } = interruptSignal(io);
-    let result: Awaited<ReturnType<typeof graph.provisionOnDemand>>;
-    try {
-      result = await graph.provisionOnDemand(sp, job, body, {
-        signal,
-        // Through the proxy a request may be held for a second person's approval: say so, and wait.
-        onPending: (approval) => {
-          // A line for each change: its state, or what it still needs as approvals come in.
-          const line =
-            approval.state === 'pending'
-              ? `waiting for approval: ${approval.url} (needs ${stillNeeded(approval)}; Ctrl-C stops waiting, the request stays pending)\n`
-              : `${approval.state}: ${approval.url}\n`;
-          if (line === held?.line) return;
-          held = { id: approval.id, state: approval.state, line };
-          io.stderr.write(line);
-        },
-      });
-    } catch (error) {
-      if (!signal.aborted) throw error;
-      // Nothing was cancelled: a held request stays pending; a call already sent runs to its end.
-      if (held?.state === 'pending') {
-        io.stderr.write(stoppedWaiting(held.id));
-        return ExitCode.interrupted;
-      }
-      throw error;
-    } finally {
-      release();
-    }
+    const ran = await runWaitingIfHeld(io, (options) => graph.provisionOnDemand(sp, job, body, options));
+    if ('interrupted' in ran) return ran.interrupted;
+    const result = ran.value;
     if (args.values.json) {
       const { result: outcome, details, report, reports, requestId, clientRequestId } = result;
       io.stdout.write(

@@ -1,7 +1,12 @@
 import {
   type ApprovalView,
   approvalEnding,
+  describeJobAction,
+  jobCallOfPath,
+  parseRestartScope,
   provisionOnDemandRequestSchema,
+  RESTART_SCOPE_MEANINGS,
+  restartEffects,
   summarizeOutcome,
   tryDecodeProvisionResponse,
 } from '@ondemand/core';
@@ -15,12 +20,10 @@ export function approvalTarget(view: ApprovalView): {
   appName: string | null;
   jobName: string | null;
 } {
-  const match = /\/servicePrincipals\/([^/]+)\/synchronization\/jobs\/([^/]+)\/provisionOnDemand$/.exec(
-    view.request.path,
-  );
+  const call = jobCallOfPath(view.request.path);
   return {
-    servicePrincipal: decodeURIComponent(match?.[1] ?? '?'),
-    job: decodeURIComponent(match?.[2] ?? '?'),
+    servicePrincipal: call?.servicePrincipalId ?? '?',
+    job: call?.jobId ?? '?',
     appName: view.names?.servicePrincipal ?? null,
     jobName: view.names?.job ?? null,
   };
@@ -59,6 +62,10 @@ export function heldSubjects(view: ApprovalView): HeldSubject[] {
 
 /** `Group Sales + 2 members`, `User Adele Vance`: a held request's subjects in a few words. */
 export function subjectSummary(view: ApprovalView): string {
+  // A job action has no subjects: it is said with its criteria (`restart Watermark`).
+  const operation = jobCallOfPath(view.request.path)?.operation;
+  if (operation && operation !== 'provisionOnDemand')
+    return `Job: ${describeJobAction(operation, view.request.body)}`;
   const subjects = heldSubjects(view);
   if (subjects.length === 0) return '?';
   return subjects
@@ -91,6 +98,7 @@ export function approvalOutcome(view: ApprovalView): string | null {
     case 'completed':
     case 'failed': {
       const decoded = tryDecodeProvisionResponse(view.result?.body);
+      // A job action's answer is its status (204, no body); a provisionOnDemand's is its result.
       const outcome = decoded.ok ? summarizeOutcome(decoded.value) : `Graph answered ${view.result?.status}`;
       return `${view.state === 'completed' ? 'ran' : 'ran and failed'}: ${outcome}`;
     }
@@ -141,6 +149,7 @@ export function approvalDetails(view: ApprovalView, now: number, style: Style): 
     ),
     field('App', named(target.appName, target.servicePrincipal)),
     field('Job', named(target.jobName, target.job)),
+    ...jobActionLines(view),
   ];
   for (const subject of heldSubjects(view)) {
     lines.push(field('Rule', named(subject.ruleName, subject.ruleId)));
@@ -171,6 +180,20 @@ export function approvalDetails(view: ApprovalView, now: number, style: Style): 
   const outcome = approvalOutcome(view);
   if (outcome) lines.push(field('Outcome', outcome));
   return `${lines.join('\n')}\n`;
+}
+
+/** A held job action in words: `restart Escrows`, then what each flag of its scope does. */
+function jobActionLines(view: ApprovalView): string[] {
+  const operation = jobCallOfPath(view.request.path)?.operation;
+  if (!operation || operation === 'provisionOnDemand') return [];
+  const lines = [field('Action', describeJobAction(operation, view.request.body))];
+  if (operation !== 'restart') return lines;
+  const scope = parseRestartScope(
+    (view.request.body as { criteria?: { resetScope?: string } } | null)?.criteria?.resetScope,
+  );
+  if (!scope.ok) return lines;
+  for (const flag of restartEffects(scope)) lines.push(field('', `${flag}: ${RESTART_SCOPE_MEANINGS[flag]}`));
+  return lines;
 }
 
 function field(label: string, value: string): string {
