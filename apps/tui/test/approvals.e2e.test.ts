@@ -47,6 +47,9 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
     for (const line of inbox.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     approver.keys('Enter');
     await approver.waitFor(/Held by\s+the rule "groups need an approver"/);
+    // Under the request, for whoever may decide it: the job's health and the subjects' logs.
+    approver.keys('End');
+    await approver.waitFor(/Before you decide[\s\S]*(Logs of|no entry in this app yet)/);
     approver.keys('a');
     await approver.waitFor(/Why \(it goes into the audit log\):/);
     approver.type('ticket CHG-1234');

@@ -18,6 +18,7 @@ import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { useBindings } from './ScreenFrame.js';
 import { ScrollView } from './ScrollView.js';
 import { TextField } from './TextField.js';
+import { useApprovalContext } from './use-approval-context.js';
 import { useCursor } from './use-cursor.js';
 import { useKeys } from './use-keys.js';
 
@@ -88,6 +89,12 @@ export function ApprovalsInbox(
     mode.name === 'detail' || mode.name === 'reason'
       ? (list.find((view) => view.id === mode.id) ?? selected)
       : selected;
+
+  // Under a request this approver may decide: the job's health and its subjects' newest log entries.
+  const context = useApprovalContext(props.graph, mode.name === 'detail' ? shown : undefined, {
+    style: theme.style,
+    width: props.width,
+  });
 
   const act = (view: ApprovalView | undefined, decision: Decision | 'withdraw', from: 'list' | 'detail') => {
     if (!view) return;
@@ -214,7 +221,7 @@ export function ApprovalsInbox(
     case 'detail': {
       body = shown ? (
         <ScrollView
-          lines={approvalDetails(shown, now, theme.style).trimEnd().split('\n')}
+          lines={[...approvalDetails(shown, now, theme.style).trimEnd().split('\n'), ...context]}
           height={bodyHeightWith(help)}
           theme={theme}
         />

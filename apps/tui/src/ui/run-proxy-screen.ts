@@ -1,4 +1,4 @@
-import type { ProxyClient } from '@ondemand/transport';
+import type { GraphClient, ProxyClient } from '@ondemand/transport';
 import { render } from 'ink';
 import { type ComponentType, createElement } from 'react';
 import { type Theme, themeFor } from '../colour.js';
@@ -11,6 +11,8 @@ import { useTerminalSize } from './use-terminal-size.js';
 /** What a screen of the proxy's own API gets: the client, the terminal's size, and how to leave. */
 export interface ProxyScreenProps {
   proxy: ProxyClient;
+  /** Graph's reads through the same proxy with the same key (a held request's job and logs). */
+  graph?: GraphClient;
   theme: Theme;
   env: Record<string, string | undefined>;
   width: number;
@@ -29,6 +31,7 @@ export async function runProxyScreen<Extra extends object>(
   extra: Extra,
 ): Promise<number> {
   const proxy = await connectProxy(values, io);
+  const graph = proxy.graphReads();
   const stdout = io.stdout as NodeJS.WriteStream;
   try {
     const app = render(
@@ -40,6 +43,7 @@ export async function runProxyScreen<Extra extends object>(
           props: {
             ...extra,
             proxy,
+            graph,
             theme: themeFor(io.env),
             env: io.env,
             onExit: () => app.unmount(),
@@ -51,6 +55,7 @@ export async function runProxyScreen<Extra extends object>(
     await app.waitUntilExit();
     return ExitCode.success;
   } finally {
+    await graph.close();
     await proxy.close();
   }
 }

@@ -213,6 +213,7 @@ export function screenBody(screen: Screen, deps: ScreenDeps): ScreenBody {
       return shown(
         <ProxyScreen
           proxy={connection.proxy}
+          graph={connection.graph}
           theme={theme}
           env={deps.env}
           width={deps.width}
