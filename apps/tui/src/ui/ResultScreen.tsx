@@ -35,6 +35,8 @@ export function ResultScreen(props: {
   onApps: () => void;
   /** Why the user is, or is not, in the app (users only). */
   onWhy?: (() => void) | undefined;
+  /** The job's health and its newest provisioning-log entries. */
+  onJob?: (() => void) | undefined;
 }) {
   const { entry, theme, nav } = props;
   const [raw, setRaw] = useState(false);
@@ -55,6 +57,7 @@ export function ResultScreen(props: {
     ...(raw ? [] : [bind('d', details ? 'fewer details' : 'all details', () => setDetails(!details))]),
     bind('s', 'save', save),
     ...(props.onWhy ? [bind('w', 'why', props.onWhy)] : []),
+    ...(props.onJob ? [bind('l', 'job & logs', props.onJob)] : []),
     bind('h', 'history', props.onHistory),
     bind('a', 'apps', props.onApps),
     ...proxyBindings(nav),

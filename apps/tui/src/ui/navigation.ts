@@ -1,5 +1,6 @@
 import type { DeviceCodePrompt, PendingApproval } from '@ondemand/transport';
 import type { AppChoice } from './AppsScreen.js';
+import type { JobTarget } from './JobScreen.js';
 import type { HistoryEntry, ProvisionTarget, SubjectKind } from './model.js';
 import type { WhyTarget } from './WhyScreen.js';
 
@@ -29,6 +30,7 @@ export type Screen =
   | { name: 'result'; entry: HistoryEntry }
   | { name: 'history' }
   | { name: 'why'; target: WhyTarget }
+  | { name: 'job'; target: JobTarget }
   | { name: 'inbox'; back: Screen }
   | { name: 'audit'; back: Screen }
   | { name: 'error'; message: string; back: Screen };
@@ -62,6 +64,7 @@ const PLACES = new Set<Screen['name']>([
   'result',
   'history',
   'why',
+  'job',
 ]);
 
 /** The UI's navigation as a pure function: tested without a terminal. */

@@ -7,6 +7,7 @@ import { AuditScreen } from './AuditScreen.js';
 import { ConnectingScreen } from './ConnectingScreen.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { ErrorScreen } from './ErrorScreen.js';
+import { JobScreen } from './JobScreen.js';
 import type { Navigation } from './key-bindings.js';
 import { ListScreen } from './ListScreen.js';
 import { describeTarget, type ProvisionTarget } from './model.js';
@@ -172,9 +173,26 @@ export function screenBody(screen: Screen, deps: ScreenDeps): ScreenBody {
                   })
               : undefined
           }
+          onJob={() =>
+            navigator.go({ name: 'job', target: { app: entry.target.sp, jobId: entry.target.job.id } })
+          }
         />,
       );
     }
+    case 'job':
+      return shown(
+        connection ? (
+          <JobScreen
+            graph={connection.graph}
+            target={screen.target}
+            theme={theme}
+            nav={nav}
+            width={deps.width}
+            height={deps.bodyHeight}
+          />
+        ) : null,
+        false,
+      );
     case 'why':
       return shown(
         connection ? (
