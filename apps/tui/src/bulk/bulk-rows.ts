@@ -27,6 +27,9 @@ export const bulkRowSchema = z
       )
       .default([]),
     ruleId: z.string().trim().min(1).optional(),
+    /** The app and job of this row, when the file names several (else `--sp` and `--job`). */
+    servicePrincipalId: z.string().trim().min(1).optional(),
+    jobId: z.string().trim().min(1).optional(),
   })
   // What core's subjectRequest would refuse at send time, said for every row before anything is sent.
   .superRefine((row, context) => {
@@ -59,8 +62,9 @@ export interface RowProblem {
 }
 
 /**
- * Reads a bulk file: CSV with a header (`objectId,objectTypeName,members,ruleId`; members separated
- * by `;`) or NDJSON (one `{ objectId, objectTypeName?, members?, ruleId? }` per line). Every row is
+ * Reads a bulk file: CSV with a header (`objectId,objectTypeName,members,ruleId`, and
+ * `servicePrincipalId,jobId` when it names several apps; members separated by `;`) or NDJSON (one
+ * `{ objectId, objectTypeName?, members?, ruleId?, servicePrincipalId?, jobId? }` per line). Every row is
  * checked before anything is sent; all problems come back at once, by line.
  */
 export function parseBulkRows(
@@ -108,7 +112,7 @@ function csvCandidates(text: string): Candidates {
     const line = (error as { lines?: number }).lines ?? 1;
     return { values: [], problems: [{ line, message: `not valid CSV: ${(error as Error).message}` }] };
   }
-  const known = new Set(['objectId', 'objectTypeName', 'members', 'ruleId']);
+  const known = new Set(['objectId', 'objectTypeName', 'members', 'ruleId', 'servicePrincipalId', 'jobId']);
   // `id` (a lookup's column) is the objectId.
   if (records[0] && 'id' in records[0] && !('objectId' in records[0]))
     records = records.map(({ id, ...rest }) => ({ objectId: id ?? '', ...rest }));
@@ -120,7 +124,7 @@ function csvCandidates(text: string): Candidates {
       problems: [
         {
           line: 1,
-          message: `unknown column ${unknown.map((name) => `"${name}"`).join(', ')}: the columns are objectId, objectTypeName, members, ruleId`,
+          message: `unknown column ${unknown.map((name) => `"${name}"`).join(', ')}: the columns are objectId, objectTypeName, members, ruleId, servicePrincipalId, jobId`,
         },
       ],
     };

@@ -203,3 +203,63 @@ describe('ondemand bulk, run again', () => {
     expect(later.err()).not.toMatch(/waiting .* for the last run's calls/);
   });
 });
+
+describe('ondemand bulk with a file that names several apps', () => {
+  it('provisions each row into its own app, paces each app in its own window side by side, and never meets a 429', async () => {
+    const dir = tempDir('ondemand-bulk-apps-');
+    // Fabrikam's users are assigned through its group.
+    const fabrikam = [...ids.groupMembers];
+    const contoso = assigned().slice(0, 12);
+    expect(contoso.length).toBe(12);
+    // Contoso's twelve rows come first: at 5 per window, seven wait for its next windows. In one
+    // queue for all apps, Fabrikam's two would wait behind them.
+    const rows = [
+      ...contoso.map((id) => `${id},${ids.saasServicePrincipal},${ids.saasJob}`),
+      ...fabrikam.map((id) => `${id},${ids.groupServicePrincipal},${ids.groupJob}`),
+    ];
+    writeFileSync(join(dir, 'rows.csv'), `objectId,servicePrincipalId,jobId\n${rows.join('\n')}\n`);
+    const start = sim.context.requestLog.length;
+    const run = memoryIo({ cwd: dir, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+    const throttledBefore = sim.context.stats.snapshot().throttled;
+    expect(await runCli(['bulk', 'rows.csv', '--rate-limit', '5/500', ...simulatorFlags(sim)], run.io)).toBe(
+      0,
+    );
+    expect(sim.context.stats.snapshot().throttled).toBe(throttledBefore);
+
+    const calls = sim.context.requestLog
+      .slice(start)
+      .map((entry) => entry.path)
+      .filter((path) => path.endsWith('/provisionOnDemand'));
+    const toContoso = calls.flatMap((path, index) =>
+      path.includes(ids.saasServicePrincipal) ? [index] : [],
+    );
+    const toFabrikam = calls.flatMap((path, index) =>
+      path.includes(ids.groupServicePrincipal) ? [index] : [],
+    );
+    expect([toContoso.length, toFabrikam.length]).toEqual([12, 2]);
+    // Fabrikam's rows did not wait behind Contoso's window: both went before Contoso's sixth call.
+    expect(Math.max(...toFabrikam)).toBeLessThan(toContoso[5]!);
+    const byLine = new Map(
+      results(dir)
+        .filter((line) => line.result)
+        .map((line) => [line.line, line]),
+    );
+    expect([...byLine.values()].every((line) => line.result === 'Success' || line.result === 'Skipped')).toBe(
+      true,
+    );
+    expect(byLine.size).toBe(14);
+  });
+
+  it('names the rows that have no app or job when neither the row nor --sp and --job give one', async () => {
+    const dir = tempDir('ondemand-bulk-apps-');
+    writeFileSync(
+      join(dir, 'rows.csv'),
+      `objectId,servicePrincipalId,jobId\n${assigned()[0]},${ids.saasServicePrincipal},${ids.saasJob}\n${assigned()[1]},,\n`,
+    );
+    const run = memoryIo({ cwd: dir, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+    expect(await runCli(['bulk', 'rows.csv', ...simulatorFlags(sim)], run.io)).toBe(2);
+    expect(run.errors()).toMatch(
+      /1 row of rows\.csv name no app or job \(lines 3\): give them servicePrincipalId and jobId, or --sp and --job for all/,
+    );
+  });
+});

@@ -43,15 +43,18 @@ const bulkFlags = flagSet({
   },
 });
 
-export const bulkUsage = `Usage: ondemand bulk FILE --sp ID --job ID [--rule ID] [--out FILE] [--retry-skipped]
+export const bulkUsage = `Usage: ondemand bulk FILE [--sp ID --job ID] [--rule ID] [--out FILE] [--retry-skipped]
 
 Provisions every subject in FILE at the pace Graph's limit allows (5 per 10 s per app), with a
 progress bar, ETA and counts by outcome; writes one decoded result per line (NDJSON) as it goes.
+A file may name each row's app and job (servicePrincipalId, jobId; --sp and --job for rows that do
+not): each app is paced in its own window, the apps side by side.
 Every row is checked first: if any is bad, all bad rows are listed and nothing is sent.
 Run the same command again to resume: rows already in the results file are not sent again.
 
-FILE is CSV with a header (objectId,objectTypeName,members,ruleId; members separated by ";";
-objectTypeName defaults to User) or NDJSON ({"objectId":…,"objectTypeName":…,"members":[…]} per line).
+FILE is CSV with a header (objectId,objectTypeName,members,ruleId,servicePrincipalId,jobId; members
+separated by ";"; objectTypeName defaults to User) or NDJSON ({"objectId":…,"objectTypeName":…,
+"members":[…]} per line).
 "id" is read as objectId, so what "ondemand users --json" and "groups --json" print can be fed back.
 
 Options:
@@ -87,7 +90,10 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const file = args.positionals[0];
   if (!file) throw badInput(`give the FILE of subjects\n\n${bulkUsage}`);
-  const { sp, job } = requireJobTarget(args.values, bulkUsage);
+  const defaults = {
+    sp: args.values.sp as string | undefined,
+    job: args.values.job as string | undefined,
+  };
   const rule = args.values.rule as string | undefined;
 
   let text: string;
@@ -109,6 +115,25 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     if (problems.length > 200) io.stderr.write(`  … and ${problems.length - 200} more\n`);
     return ExitCode.badInput;
   }
+  // Each row's app and job: its own columns, else --sp and --job.
+  const targetless = rows.filter(
+    (row) => !(row.servicePrincipalId ?? defaults.sp) || !(row.jobId ?? defaults.job),
+  );
+  if (targetless.length > 0) {
+    if (targetless.length === rows.length) requireJobTarget(defaults, bulkUsage);
+    throw badInput(
+      `${rowCount(targetless.length)} of ${file} name no app or job (lines ${targetless
+        .slice(0, 10)
+        .map((row) => row.line)
+        .join(
+          ', ',
+        )}${targetless.length > 10 ? ', …' : ''}): give them servicePrincipalId and jobId, or --sp and --job for all`,
+    );
+  }
+  const targetOf = (row: BulkRow) => ({
+    sp: row.servicePrincipalId ?? defaults.sp!,
+    job: row.jobId ?? defaults.job!,
+  });
   const outPath = resolve(io.cwd, (args.values.out as string | undefined) ?? `${file}.results.ndjson`);
   let journal: ResultsJournal;
   try {
@@ -129,14 +154,24 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     );
 
   return withConnection(args.values, io, async ({ graph }) => {
-    // Every row's rule, chosen and checked against the job's schema before anything is sent.
-    const schemaRules = (await graph.getSynchronizationSchema(sp, job)).synchronizationRules;
+    // The rows by app and job: each app is paced in its own window (Graph's limit is per app), side by side.
+    const groups = groupByTarget(pending, targetOf);
+    // Every row's rule, chosen and checked against its job's schema before anything is sent.
     const ruleOfLine = new Map<number, string>();
-    const ruleProblems: Array<{ line: number; objectId: string; problem: string }> = [];
-    for (const row of pending) {
-      const choice = chooseRule(schemaRules, row.objectTypeName, row.ruleId ?? rule);
-      if (choice.ok) ruleOfLine.set(row.line, choice.ruleId);
-      else ruleProblems.push({ line: row.line, objectId: row.objectId, problem: choice.problem });
+    const ruleProblems: Array<{ line: number; objectId: string; problem: string; rules: SchemaRules }> = [];
+    for (const group of groups) {
+      const schemaRules = (await graph.getSynchronizationSchema(group.sp, group.job)).synchronizationRules;
+      for (const row of group.rows) {
+        const choice = chooseRule(schemaRules, row.objectTypeName, row.ruleId ?? rule);
+        if (choice.ok) ruleOfLine.set(row.line, choice.ruleId);
+        else
+          ruleProblems.push({
+            line: row.line,
+            objectId: row.objectId,
+            problem: choice.problem,
+            rules: schemaRules,
+          });
+      }
     }
     if (ruleProblems.length > 0) {
       io.stderr.write(
@@ -145,11 +180,12 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       for (const { line, objectId, problem } of ruleProblems.slice(0, 200))
         io.stderr.write(`  line ${line} (${objectId}): ${problem}\n`);
       if (ruleProblems.length > 200) io.stderr.write(`  … and ${ruleProblems.length - 200} more\n`);
-      io.stderr.write(`${listRules(schemaRules)}\n`);
+      io.stderr.write(`${listRules(ruleProblems[0]!.rules)}\n`);
       return ExitCode.badInput;
     }
     const ruleFor = (row: BulkRow) => ruleOfLine.get(row.line)!;
-    const snapshot = await graph.limiterSnapshot(sp);
+    const first = groups[0] ?? { sp: defaults.sp ?? targetOf(rows[0]!).sp };
+    const snapshot = await graph.limiterSnapshot(first.sp);
     // Calls of an earlier run of this file may still count in Graph's window (those in flight at a
     // kill are not in the file): wait out what is left of one window since its last call, if anything.
     const lastCall = journal.lastCallAt();
@@ -160,10 +196,13 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       );
       await sleep(wait);
     }
+    // Apps side by side, each in its own window: the pace adds up (one window when it counts the tenant).
+    const apps = new Set(groups.map((group) => group.sp.toLowerCase())).size;
+    const windows = args.values['rate-limit-scope'] === 'tenant' ? 1 : Math.max(1, apps);
     const progress = new BulkProgress(
       rows.length,
       kept.length,
-      snapshot ? snapshot.limit / snapshot.windowMs : Number.POSITIVE_INFINITY,
+      snapshot ? (windows * snapshot.limit) / snapshot.windowMs : Number.POSITIVE_INFINITY,
     );
     // The totals cover the whole file: what earlier runs finished counts too.
     for (const line of kept) {
@@ -182,17 +221,28 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write('\nstopping: the rows in flight finish, the rest are not sent…\n');
     });
     try {
-      // As many workers as the window allows at once: the limiter, not the workers, sets the pace.
-      await runPool(
-        pending,
-        snapshot?.limit ?? 5,
-        async (row) => {
-          const outcome = await provisionRow(graph, { sp, job, ruleId: ruleFor(row) }, row, journal, signal);
-          if (outcome === 'not sent') return;
-          progress.count(outcome);
-          show(false);
-        },
-        () => interrupted.value,
+      // Per app and job, as many workers as its window allows at once, the apps side by side: each
+      // app's limiter, not the workers, sets its pace, and no app waits behind another's window.
+      await Promise.all(
+        groups.map((group) =>
+          runPool(
+            group.rows,
+            snapshot?.limit ?? 5,
+            async (row) => {
+              const outcome = await provisionRow(
+                graph,
+                { sp: group.sp, job: group.job, ruleId: ruleFor(row) },
+                row,
+                journal,
+                signal,
+              );
+              if (outcome === 'not sent') return;
+              progress.count(outcome);
+              show(false);
+            },
+            () => interrupted.value,
+          ),
+        ),
       );
     } finally {
       clearInterval(ticking);
@@ -227,6 +277,24 @@ export async function bulkCommand(argv: string[], io: CliIo): Promise<number> {
     if (interrupted.value) return ExitCode.interrupted;
     return unsettled.length > 0 ? ExitCode.notProvisioned : ExitCode.success;
   });
+}
+
+type SchemaRules = Parameters<typeof listRules>[0];
+
+/** Rows by app and job, in the file's order (ids compared without case, as Graph does). */
+function groupByTarget(
+  rows: readonly BulkRow[],
+  targetOf: (row: BulkRow) => { sp: string; job: string },
+): Array<{ key: string; sp: string; job: string; rows: BulkRow[] }> {
+  const groups = new Map<string, { key: string; sp: string; job: string; rows: BulkRow[] }>();
+  for (const row of rows) {
+    const { sp, job } = targetOf(row);
+    const key = `${sp.toLowerCase()}\n${job.toLowerCase()}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { key, sp, job, rows: [] }));
+    group.rows.push(row);
+  }
+  return [...groups.values()];
 }
 
 /** `1 row`, `3 rows`. */
