@@ -1,7 +1,7 @@
 import { documentedIds as ids } from '@ondemand/simulator';
 import { until } from '@ondemand/test-utils';
 import { describe, expect, it } from 'vitest';
-import { entries, sim, simPaths, start, useSimulator } from './harness.js';
+import { entries, simPaths, start, useSimulator } from './harness.js';
 
 useSimulator();
 

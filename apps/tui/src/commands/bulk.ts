@@ -291,7 +291,10 @@ function groupByTarget(
     const { sp, job } = targetOf(row);
     const key = `${sp.toLowerCase()}\n${job.toLowerCase()}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, sp, job, rows: [] }));
+    if (!group) {
+      group = { key, sp, job, rows: [] };
+      groups.set(key, group);
+    }
     group.rows.push(row);
   }
   return [...groups.values()];
