@@ -57,3 +57,4 @@ export type {
   ProxyClientOptions,
 } from './proxy-client.js';
 export { createProxyClient, ProxyClient, ProxyRefusedError } from './proxy-client.js';
+export { signWebhookBody, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js';

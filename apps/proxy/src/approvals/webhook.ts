@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signWebhookBody, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '@ondemand/transport';
 import type { ApprovalRecord } from './approval.js';
 
 export type ApprovalEvent = 'approval.created' | 'approval.decided';
@@ -32,13 +32,11 @@ export class ApprovalWebhook {
         reviews: approval.reviews,
       },
     });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
     return fetch(this.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-ondemand-signature': `t=${timestamp},sha256=${signature}`,
+        [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(this.secret, body),
       },
       body,
       signal: AbortSignal.timeout(5_000),
@@ -50,21 +48,5 @@ export class ApprovalWebhook {
   }
 }
 
-/**
- * Checks a webhook's signature as a receiver would: the MAC over `t.body`, compared in constant time,
- * and a timestamp within `toleranceSeconds` of now (5 minutes by default), so a delivery captured
- * once cannot be replayed later.
- */
-export function verifyWebhookSignature(
-  secret: string,
-  header: string,
-  body: string,
-  options: { toleranceSeconds?: number; now?: number } = {},
-): boolean {
-  const match = /^t=(\d+),sha256=([0-9a-f]{64})$/.exec(header);
-  if (!match) return false;
-  const nowSeconds = (options.now ?? Date.now()) / 1000;
-  if (Math.abs(nowSeconds - Number(match[1])) > (options.toleranceSeconds ?? 300)) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
-}
+/** Re-exported where receivers of the proxy's webhook have always found it. */
+export { verifyWebhookSignature };

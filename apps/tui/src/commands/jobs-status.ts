@@ -8,6 +8,7 @@ import { badInput, ExitCode, exitCodesOf } from '../exit-codes.js';
 import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
+import { postJobChange } from '../jobs/change-webhook.js';
 import { type AppJobHealth, healthChanges, readJobHealth } from '../jobs/job-health-list.js';
 import { parseArgs } from '../parse-args.js';
 import { renderJobText } from '../render/provisioning-text.js';
@@ -32,6 +33,14 @@ const statusFlags = flagSet({
       'watch: how often to look (default 60; the service writes status as cycles end)',
     ],
   },
+  webhook: {
+    type: 'string',
+    schema: z.url({ protocol: /^https?$/, error: '--webhook must be an http(s) URL' }),
+    usage: [
+      '--webhook URL',
+      'watch: POST each change as JSON to URL (a "text" line for chat webhooks; signed with\nONDEMAND_WEBHOOK_SECRET when it is set)',
+    ],
+  },
   exec: {
     type: 'string',
     schema: z.string(),
@@ -43,13 +52,14 @@ const statusFlags = flagSet({
 });
 
 export const jobsStatusUsage = `Usage: ondemand jobs status [--sp ID] [--json]
-       ondemand jobs watch  [--sp ID] [--every SECONDS] [--exec CMD] [--json]
+       ondemand jobs watch  [--sp ID] [--every SECONDS] [--exec CMD] [--webhook URL] [--json]
 
 status: the health of every job of an app, or of every app: active, paused, in quarantine (with its
 reason and next attempt), never run or not configured; the last cycle's counts and error; the steady
 state. watch: reads it again every --every seconds and reports each change as it happens (a job
 going into quarantine, out of it, a cycle ending with errors) until Ctrl-C; --exec runs a command on
-each, e.g. to page someone or send mail.
+each, e.g. to page someone or send mail; --webhook posts each to a chat channel or an alerting
+system (a receiver that is down is said, and the watch goes on).
 
 Options:
 ${statusFlags.usageLines(2, 17)}
@@ -60,6 +70,7 @@ ${connectionUsage}
 Examples:
   ondemand jobs status --simulate
   ondemand jobs watch --sp SP --every 300 --exec 'mail -s "provisioning job changed" ops@example.com'
+  ONDEMAND_WEBHOOK_SECRET=… ondemand jobs watch --webhook https://hooks.example.com/provisioning
 ${exitCodesOf(
   [ExitCode.success, 'status: every job is active'],
   [ExitCode.notProvisioned, 'status: a job is paused, in quarantine, never run or not configured'],
@@ -82,13 +93,21 @@ export async function jobsStatusCommand(
     io.stdout.write(`${wrapHelp(jobsStatusUsage, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
     return ExitCode.success;
   }
+  // This command's own flags, checked by their schemas (a --webhook that is not http(s), say).
+  const own = statusFlags.schema.safeParse(
+    Object.fromEntries(Object.keys(statusFlags.options).map((name) => [name, args.values[name]])),
+  );
+  if (!own.success) throw badInput(own.error.issues.map((issue) => issue.message).join('; '));
   const sp = args.values.sp as string | undefined;
   const json = args.values.json === true;
   const everySeconds = Number(args.values.every ?? 60);
   if (!Number.isFinite(everySeconds) || everySeconds < 1)
     throw badInput(`--every must be a number of seconds, 1 or more (not "${args.values.every}")`);
-  if (mode === 'status' && (args.values.every !== undefined || args.values.exec !== undefined))
-    throw badInput('--every and --exec are for jobs watch');
+  if (
+    mode === 'status' &&
+    (args.values.every !== undefined || args.values.exec !== undefined || args.values.webhook !== undefined)
+  )
+    throw badInput('--every, --exec and --webhook are for jobs watch');
   const style = styleFor(io);
   const width = io.stdout.isTTY ? io.stdout.columns : undefined;
   return withConnection(args.values, io, async ({ graph }) => {
@@ -108,7 +127,12 @@ export async function jobsStatusCommand(
     }
     return watch(
       io,
-      { json, everyMs: everySeconds * 1000, exec: args.values.exec as string | undefined },
+      {
+        json,
+        everyMs: everySeconds * 1000,
+        exec: args.values.exec as string | undefined,
+        webhook: args.values.webhook as string | undefined,
+      },
       (signal) => readJobHealth(graph, sp, signal),
     );
   });
@@ -117,7 +141,7 @@ export async function jobsStatusCommand(
 /** Reads, compares, reports; until Ctrl-C. The first reading is reported whole, later ones as changes. */
 async function watch(
   io: CliIo,
-  options: { json: boolean; everyMs: number; exec: string | undefined },
+  options: { json: boolean; everyMs: number; exec: string | undefined; webhook: string | undefined },
   read: (signal: AbortSignal) => Promise<AppJobHealth[]>,
 ): Promise<number> {
   const { signal, release } = interruptSignal(io);
@@ -147,6 +171,10 @@ async function watch(
               `${style.dim(event.at)} ${terminalSafe(`${job.appName ?? job.servicePrincipalId} · job ${job.id}: ${changes.join('; ')}`)}\n`,
         );
         if (options.exec && !first) await runOnChange(options.exec, event, io);
+        if (options.webhook && !first) {
+          const problem = await postJobChange(options.webhook, event, io.env.ONDEMAND_WEBHOOK_SECRET);
+          if (problem) io.stderr.write(`${problem}\n`);
+        }
       }
       first = false;
       await sleep(options.everyMs, undefined, { signal }).catch(() => {});

@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { documentedIds as ids, type RunningSimulator, startSimulator } from '@ondemand/simulator';
 import { memoryIo, until } from '@ondemand/test-utils';
 import { tempDir } from '@ondemand/test-utils/temp-dir';
+import { verifyWebhookSignature } from '@ondemand/transport';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ondemandAgainst, simulatorFlags } from '../../test/simulator-flags.js';
 import { runCli } from '../run-cli.js';
@@ -115,6 +118,77 @@ describe('ondemand jobs watch', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(event).toMatchObject({ jobId: ids.saasJob, health: 'quarantined' });
+  });
+});
+
+describe('ondemand jobs watch --webhook', () => {
+  it('posts each change as signed JSON with a text line for chat, and goes on when the receiver fails', async () => {
+    const deliveries: Array<{ body: string; signature: string | undefined }> = [];
+    let failNext = true;
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        deliveries.push({ body, signature: request.headers['x-ondemand-signature'] as string | undefined });
+        // The first delivery fails: said on standard error, and the watch goes on.
+        response.statusCode = failNext ? 500 : 204;
+        failNext = false;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      const secret = 'webhook-secret-for-the-test';
+      const run = memoryIo({
+        env: { AZURE_CLIENT_SECRET: sim.clientSecret, ONDEMAND_WEBHOOK_SECRET: secret },
+      });
+      const done = runCli(
+        [
+          'jobs',
+          'watch',
+          '--sp',
+          ids.saasServicePrincipal,
+          '--every',
+          '1',
+          '--webhook',
+          url,
+          ...simulatorFlags(sim),
+        ],
+        run.io,
+      );
+      await until('the first reading', () => run.output().includes(': active'));
+      expect(deliveries).toEqual([]);
+      quarantineSaasJob();
+      await until('the change was posted', () => deliveries.length === 1);
+      await until('the failure is said', () => run.errors().includes('--webhook answered 500'));
+      // Out of quarantine again: a second change, delivered.
+      sim.context.service.steering(saasJob()).credentialsExpired = false;
+      await ondemand(['jobs', 'restart', ...target(), '--preset', 'clear-quarantine', '--yes']);
+      await until('the second change was posted', () => deliveries.length === 2);
+      run.interrupt();
+      expect(await done).toBe(130);
+      const first = JSON.parse(deliveries[0]!.body);
+      expect(first).toMatchObject({ jobId: ids.saasJob, health: 'quarantined' });
+      expect(first.text).toMatch(/job 3f7565a3.*: .*quarantine/);
+      expect(verifyWebhookSignature(secret, deliveries[0]!.signature!, deliveries[0]!.body)).toBe(true);
+      expect(verifyWebhookSignature('another secret', deliveries[1]!.signature!, deliveries[1]!.body)).toBe(
+        false,
+      );
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('is refused for jobs status, and a URL that is not http(s) is named', async () => {
+    const status = await ondemand(['jobs', 'status', '--webhook', 'https://hooks.example.com/x']);
+    expect(status.code).toBe(2);
+    expect(status.err).toMatch(/--every, --exec and --webhook are for jobs watch/);
+    const file = await ondemand(['jobs', 'watch', '--webhook', 'file:///etc/passwd']);
+    expect(file.code).toBe(2);
+    expect(file.err).toMatch(/--webhook must be an http\(s\) URL/);
   });
 });
 
