@@ -2,11 +2,18 @@ import { PassThrough } from 'node:stream';
 
 /** Streams for running a command in-process: give it standard input, read what it wrote. */
 export function memoryIo(
-  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    isTTY?: boolean;
+    /** Standard error as a terminal's (progress lines drawn in place). */
+    stderrIsTTY?: boolean;
+  } = {},
 ) {
   const stdin = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false });
   const stdout = Object.assign(new PassThrough(), { isTTY: false, columns: 100 });
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
   const written = { stdout: '', stderr: '' };
   stdout.on('data', (chunk) => {
     written.stdout += String(chunk);

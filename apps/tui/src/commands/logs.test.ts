@@ -110,3 +110,71 @@ describe('ondemand logs', () => {
     }
   });
 });
+
+describe('ondemand logs --follow and its progress', () => {
+  it('prints new entries as Graph writes them, each once, until Ctrl-C (exit 130)', async () => {
+    const { memoryIo, until } = await import('@ondemand/test-utils');
+    const { runCli } = await import('../run-cli.js');
+    const { simulatorFlags } = await import('../../test/simulator-flags.js');
+    provision(ids.saasUser);
+    const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+    const done = runCli(
+      [
+        'logs',
+        '--sp',
+        ids.saasServicePrincipal,
+        '--json',
+        '--follow',
+        '--every',
+        '1',
+        ...simulatorFlags(sim),
+      ],
+      run.io,
+    );
+    const lines = () =>
+      run
+        .output()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    await until('the first reading', () => lines().length === 1);
+    const other = [...sim.context.tenant.servicePrincipals.get(ids.saasServicePrincipal)!.assignedTo].find(
+      (id) => id !== ids.saasUser && sim.context.tenant.users.has(id),
+    )!;
+    provision(other);
+    await until('the new entry is printed', () => lines().length === 2);
+    expect(lines()[1].sourceIdentity.id).toBe(other);
+    // Another look finds nothing new: nothing printed twice.
+    const looks = sim.context.requestLog.filter((entry) =>
+      entry.path.includes('/auditLogs/provisioning'),
+    ).length;
+    await until(
+      'it looked again',
+      () =>
+        sim.context.requestLog.filter((entry) => entry.path.includes('/auditLogs/provisioning')).length >
+        looks,
+    );
+    expect(lines().length).toBe(2);
+    expect(run.interrupt()).toBe(true);
+    expect(await done).toBe(130);
+  });
+
+  it('draws how many entries it has read on a terminal, and clears the line before the entries', async () => {
+    const { memoryIo } = await import('@ondemand/test-utils');
+    const { runCli } = await import('../run-cli.js');
+    const { simulatorFlags } = await import('../../test/simulator-flags.js');
+    for (let index = 0; index < 220; index++) provision(ids.saasUser);
+    const run = memoryIo({ env: { AZURE_CLIENT_SECRET: sim.clientSecret }, stderrIsTTY: true });
+    expect(await runCli(['logs', '--max', '220', '--json', ...simulatorFlags(sim)], run.io)).toBe(0);
+    // After the connection's own line: the count, drawn in place, then cleared.
+    expect(run.errors()).toMatch(/\n\r100 entries read…\r200 entries read…\r\u001b\[K$/);
+    expect(run.output().trim().split('\n')).toHaveLength(220);
+  });
+
+  it('takes --every only with --follow', async () => {
+    const { code, err } = await ondemand(['logs', '--every', '5']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--every is for --follow/);
+  });
+});

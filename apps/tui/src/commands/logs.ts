@@ -47,6 +47,11 @@ const logsFlags = flagSet({
     schema: z.boolean(),
     usage: ['--follow', 'then new entries as Graph writes them, until Ctrl-C'],
   },
+  every: {
+    type: 'string',
+    schema: z.string(),
+    usage: ['--every SECONDS', '--follow: how often to look (default 30; each look is a reports call)'],
+  },
   json: {
     type: 'boolean',
     schema: z.boolean(),
@@ -98,6 +103,10 @@ const filtersSchema = z.object({
     .min(1, '--max takes 1 or more')
     .max(10_000, '--max takes at most 10000: narrow the query with --since or --user')
     .default(50),
+  every: z.coerce
+    .number({ error: '--every takes a number of seconds' })
+    .min(1, '--every takes 1 second or more')
+    .optional(),
 });
 
 /** `ondemand logs`: provisioning-log entries by user, app, job, status, action and time. */
@@ -117,6 +126,7 @@ export async function logsCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.values.json && args.values.csv !== undefined) throw badInput('give --json or --csv, not both');
   if (args.values.follow && args.values.csv !== undefined)
     throw badInput('--csv writes files once: leave out --follow');
+  if (filters.every !== undefined && !args.values.follow) throw badInput('--every is for --follow');
   const style = styleFor(io);
   const width = io.stdout.isTTY ? io.stdout.columns : undefined;
 
@@ -154,6 +164,7 @@ export async function logsCommand(argv: string[], io: CliIo): Promise<number> {
         style,
         width,
         signal,
+        everyMs: (filters.every ?? 30) * 1000,
       });
     } catch (error) {
       if (signal.aborted) return ExitCode.interrupted;
@@ -185,7 +196,7 @@ async function readEntries(
   return entries;
 }
 
-/** New entries as Graph writes them: asks again every 30 s (6 requests a minute, in the reports budget). */
+/** New entries as Graph writes them: asks again every `everyMs` (30 s: 2 requests a minute, in the reports budget). */
 async function follow(
   graph: Graph,
   query: ProvisioningLogQuery,
@@ -196,11 +207,12 @@ async function follow(
     style: ReturnType<typeof styleFor>;
     width: number | undefined;
     signal: AbortSignal;
+    everyMs: number;
   },
 ): Promise<number> {
   const known = new Set(seen.map((entry) => entry.id));
   while (!options.signal.aborted) {
-    await sleep(30_000, undefined, { signal: options.signal }).catch(() => {});
+    await sleep(options.everyMs, undefined, { signal: options.signal }).catch(() => {});
     if (options.signal.aborted) break;
     // Entries appear minutes after the work, not in order of activity: look back a while each time.
     const since = new Date(Date.now() - 15 * 60_000);
