@@ -32,7 +32,7 @@ describe('the interactive ondemand in a real 80×24 terminal', { tags: ['e2e'] }
     for (const line of created.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     // Every key of the result is listed, none cut off at 80 columns: the help bar takes two lines.
     expect(created).toMatch(/p provision again · n new subject · ↑↓ scroll · j answer · d all details\n/);
-    expect(created).toMatch(/s save · w why · h history · a apps · Esc back · q quit/);
+    expect(created).toMatch(/s save · w why · l job & logs · h history · a apps · Esc back · q quit/);
 
     terminal.keys('p');
     const skipped = await terminal.waitFor(/Skipped: RedundantExport/);

@@ -15,35 +15,46 @@ export type Verdict = 'applied' | 'alreadyInSync' | 'notProvisioned' | 'failed' 
 /** Codes that say the target already matched: the only skips that are not "not provisioned". */
 const IN_SYNC = new Set(['redundantexport']);
 
+function inSync(code: string | null | undefined): boolean {
+  return !!code && IN_SYNC.has(code.toLowerCase());
+}
+
+type VerdictAndRetry = Readonly<{ verdict: Verdict; retry: Retry }>;
+
+// The six answers there are, made once: a decoder asks for one per log entry, thousands a page.
+const APPLIED: VerdictAndRetry = Object.freeze({ verdict: 'applied', retry: 'none' });
+const IN_SYNC_ANSWER: VerdictAndRetry = Object.freeze({ verdict: 'alreadyInSync', retry: 'none' });
+const NOT_PROVISIONED: VerdictAndRetry = Object.freeze({ verdict: 'notProvisioned', retry: 'needsAction' });
+const FAILED_RETRIES: VerdictAndRetry = Object.freeze({ verdict: 'failed', retry: 'automatic' });
+const FAILED: VerdictAndRetry = Object.freeze({ verdict: 'failed', retry: 'needsAction' });
+const UNKNOWN: VerdictAndRetry = Object.freeze({ verdict: 'unknown', retry: 'needsAction' });
+
 /** The verdict and whether it retries by itself, from a status and the codes that explain it. */
 export function verdictOf(outcome: {
   status: OutcomeStatus;
   errorCode?: string | null;
   skipReason?: string | null;
-}): { verdict: Verdict; retry: Retry } {
-  const codes = [outcome.errorCode, outcome.skipReason].filter((code): code is string => !!code);
+}): VerdictAndRetry {
+  const { errorCode, skipReason } = outcome;
   switch (outcome.status) {
     case 'success':
     case 'warning':
-      return { verdict: 'applied', retry: 'none' };
+      return APPLIED;
     case 'skipped':
-      if (codes.some((code) => IN_SYNC.has(code.toLowerCase())))
-        return { verdict: 'alreadyInSync', retry: 'none' };
-      return { verdict: 'notProvisioned', retry: 'needsAction' };
+      return inSync(errorCode) || inSync(skipReason) ? IN_SYNC_ANSWER : NOT_PROVISIONED;
     case 'failure': {
       // What the documentation says of the first code it knows; a code it does not know needs a look.
-      const remedy = codes.map(remedyFor).find((known) => known !== undefined);
-      return { verdict: 'failed', retry: remedy?.retry === 'automatic' ? 'automatic' : 'needsAction' };
+      const remedy = remedyFor(errorCode) ?? remedyFor(skipReason);
+      return remedy?.retry === 'automatic' ? FAILED_RETRIES : FAILED;
     }
     default:
-      return { verdict: 'unknown', retry: 'needsAction' };
+      return UNKNOWN;
   }
 }
 
 /** The verdict of a provisionOnDemand answer (its `key`'s result and details). */
-export function onDemandVerdict(decoded: Pick<DecodedProvisionResponse, 'result' | 'details'>): {
-  verdict: Verdict;
-  retry: Retry;
-} {
+export function onDemandVerdict(
+  decoded: Pick<DecodedProvisionResponse, 'result' | 'details'>,
+): VerdictAndRetry {
   return verdictOf({ status: outcomeStatus(decoded.result), errorCode: decoded.details.errorCode ?? null });
 }

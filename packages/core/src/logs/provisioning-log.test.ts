@@ -191,3 +191,42 @@ describe('enums in any case or number, unknown ones kept as unknown', () => {
     );
   });
 });
+
+describe('the decoder’s two ways of reading a field agree', () => {
+  /** Every key at every depth re-spelled as the loose reader takes it: as written, Pascal case, lower case. */
+  function respell(value: unknown, spelling: () => number): unknown {
+    if (Array.isArray(value)) return value.map((item) => respell(item, spelling));
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => {
+        const choice = spelling();
+        const spelled =
+          choice === 0 ? key : choice === 1 ? key.charAt(0).toUpperCase() + key.slice(1) : key.toLowerCase();
+        return [spelled, respell(item, spelling)];
+      }),
+    );
+  }
+  /** What a decoded entry says, without the steps' details (kept as given, so spelled as given). */
+  const said = (entries: ReturnType<typeof decodeProvisioningLogs>) =>
+    entries.map(({ steps, ...rest }) => ({ ...rest, steps: steps.map(({ details: _, ...step }) => step) }));
+
+  it('reads an entry re-spelled in any mix of cases as it reads Graph’s own spelling (the fast path is only faster)', () => {
+    const documented = [
+      ...decodeProvisioningLogsInput('v1-page-failure.json'),
+      ...decodeProvisioningLogsInput('v1-entry-success.json'),
+    ];
+    const expected = said(decodeProvisioningLogs(documented));
+    fc.assert(
+      fc.property(fc.infiniteStream(fc.integer({ min: 0, max: 2 })), (choices) => {
+        const spelling = () => choices.next().value as number;
+        expect(said(decodeProvisioningLogs(respell(documented, spelling)))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  function decodeProvisioningLogsInput(name: string): unknown[] {
+    const input = fixture(name) as { value?: unknown[] };
+    return input.value ?? [input];
+  }
+});

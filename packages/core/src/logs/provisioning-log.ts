@@ -1,9 +1,11 @@
 import {
+  asWritten,
   field,
   isObject,
   type Loose,
   listField,
   numberField,
+  objectAsWritten,
   objectField,
   textField,
 } from './loose-fields.js';
@@ -74,8 +76,13 @@ const ACTION_NUMBERS: readonly LogAction[] = [
   'stagedDelete',
 ];
 
+// The spellings Graph writes, looked up before any case folding.
+const ACTION_AS_WRITTEN = new Map<unknown, LogAction>(ACTIONS.map((action) => [action, action]));
+
 /** An action from Graph's text (any case) or an export's number. */
 export function logAction(value: unknown): LogAction {
+  const written = ACTION_AS_WRITTEN.get(value);
+  if (written) return written;
   if (typeof value === 'number') return ACTION_NUMBERS[value] ?? 'unknown';
   const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (/^\d+$/.test(text)) return ACTION_NUMBERS[Number(text)] ?? 'unknown';
@@ -100,12 +107,28 @@ export function listOf(input: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
+/** An entry's own fields: a diagnostic-settings record keeps them under `properties`. */
+function recordOf(item: unknown): unknown {
+  // Both spellings read statically first (see loose-fields.ts): most items have neither.
+  if (!isObject(item) || (item.properties === undefined && item.Properties === undefined)) return item;
+  return objectField(item, 'properties') ?? item;
+}
+
 /** Whether an object looks like a provisioning-log entry of any dialect. */
 export function isLogEntry(value: unknown): boolean {
-  const record = objectField(value, 'properties') ?? value;
-  if (!isObject(record) || field(record, 'cycleId', 'changeId', 'jobId', 'activityDateTime') === undefined)
+  return isEntryRecord(recordOf(value));
+}
+
+function isEntryRecord(record: unknown): boolean {
+  if (!isObject(record)) return false;
+  // As Graph writes them first (see loose-fields.ts), then every spelling.
+  if (
+    record.cycleId === undefined &&
+    field(record, 'cycleId', 'changeId', 'jobId', 'activityDateTime') === undefined
+  )
     return false;
   return (
+    record.provisioningSteps !== undefined ||
     field(record, 'provisioningSteps', 'provisioningStatusInfo', 'provisioningAction', 'statusInfo') !==
       undefined ||
     // ondemand's own, read back: its steps and its verdict.
@@ -123,85 +146,130 @@ export function isLogEntry(value: unknown): boolean {
  */
 export function decodeProvisioningLogs(input: unknown): ProvisioningLogEntry[] {
   const items = listOf(input) ?? [input];
-  // A diagnostic-settings export may mix categories: records of another category are not ours to read.
-  const ours = items.filter((item) => {
-    const category = isObject(item) ? field(item, 'category') : undefined;
-    return typeof category !== 'string' || /^ProvisioningLogs$/i.test(category);
-  });
-  const isEntry = ours.map(isLogEntry);
-  const entries = ours.filter((_, index) => isEntry[index]);
+  // One pass: a page holds thousands of items, and each list made here was one more walk over them.
+  const entries: unknown[] = [];
+  let stray = -1;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    // A diagnostic-settings export may mix categories: records of another category are not ours to read.
+    // Both of its spellings, read statically (see loose-fields.ts).
+    const category = isObject(item) ? (item.category ?? item.Category) : undefined;
+    if (typeof category === 'string' && !/^ProvisioningLogs$/i.test(category)) continue;
+    const record = recordOf(item);
+    if (isEntryRecord(record)) entries.push(record);
+    else if (stray < 0) stray = index;
+  }
   if (entries.length === 0 && items.length > 0)
     throw new LogDecodeError(
       'no provisioning-log entry found: expected objects with provisioningSteps or provisioningStatusInfo (or statusInfo) and a jobId, cycleId or changeId',
     );
   // Nothing dropped quietly: an item that is not an entry among entries is named.
-  const stray = isEntry.indexOf(false);
   if (stray >= 0)
     throw new LogDecodeError(
-      `item ${items.indexOf(ours[stray])} is not a provisioning-log entry (no provisioningSteps or status, or no jobId, cycleId or changeId): remove it or save the entries whole`,
+      `item ${stray} is not a provisioning-log entry (no provisioningSteps or status, or no jobId, cycleId or changeId): remove it or save the entries whole`,
     );
-  return entries.map(decodeLogEntry);
+  return entries.map(decodeRecord);
 }
 
 /** One entry of any dialect. */
 export function decodeLogEntry(input: unknown): ProvisioningLogEntry {
-  const entry = objectField(input, 'properties') ?? (input as Loose);
+  return decodeRecord(recordOf(input));
+}
+
+function decodeRecord(record: unknown): ProvisioningLogEntry {
+  const entry = record as Loose;
+  // Each field as Graph writes it first (`asWritten`), then the loose way: see loose-fields.ts.
   // v1.0: provisioningStatusInfo { status, errorInformation {…} }; beta: statusInfo { status, errorCode, … }.
-  const statusInfo = objectField(entry, 'provisioningStatusInfo', 'statusInfo');
+  const statusInfo =
+    objectAsWritten(entry.provisioningStatusInfo) ??
+    objectField(entry, 'provisioningStatusInfo', 'statusInfo');
   // ondemand's own entries (`logs --json`, `explain --json`) carry the error's fields beside the rest.
-  const error = objectField(statusInfo, 'errorInformation') ?? statusInfo ?? entry;
-  const steps = listField(entry, 'provisioningSteps', 'steps').map(stepModel);
-  const status = outcomeStatus(field(statusInfo, 'status') ?? field(entry, 'status'));
-  const errorCode = textField(error, 'errorCode');
+  const error =
+    objectAsWritten(statusInfo?.errorInformation) ??
+    objectField(statusInfo, 'errorInformation') ??
+    statusInfo ??
+    entry;
+  const steps = (
+    Array.isArray(entry.provisioningSteps)
+      ? entry.provisioningSteps
+      : listField(entry, 'provisioningSteps', 'steps')
+  ).map(stepModel);
+  const status = outcomeStatus(
+    asWritten(statusInfo?.status) ?? field(statusInfo, 'status') ?? field(entry, 'status'),
+  );
+  const errorCode = asWritten(error.errorCode) ?? textField(error, 'errorCode');
   const skipReason = skipReasonOfSteps(steps);
   const servicePrincipal = servicePrincipalOf(entry);
+  // Taken apart rather than spread into the literal below: a spread makes V8 build the entry
+  // property by property, and a decoder builds thousands.
+  const { verdict, retry } = verdictOf({ status, errorCode, skipReason });
+  const initiatedBy = objectAsWritten(entry.initiatedBy) ?? objectField(entry, 'initiatedBy');
   return {
-    id: textField(entry, 'id'),
-    activityDateTime: textField(entry, 'activityDateTime'),
-    jobId: textField(entry, 'jobId'),
-    cycleId: textField(entry, 'cycleId'),
-    changeId: textField(entry, 'changeId'),
-    action: logAction(field(entry, 'provisioningAction', 'action')),
+    id: asWritten(entry.id) ?? textField(entry, 'id'),
+    activityDateTime: asWritten(entry.activityDateTime) ?? textField(entry, 'activityDateTime'),
+    jobId: asWritten(entry.jobId) ?? textField(entry, 'jobId'),
+    cycleId: asWritten(entry.cycleId) ?? textField(entry, 'cycleId'),
+    changeId: asWritten(entry.changeId) ?? textField(entry, 'changeId'),
+    action: logAction(entry.provisioningAction ?? field(entry, 'provisioningAction', 'action')),
     status,
     errorCode,
-    reason: textField(error, 'reason'),
+    reason: asWritten(error.reason) ?? textField(error, 'reason'),
     skipReason,
-    sourceIdentity: identityOf(objectField(entry, 'sourceIdentity')),
-    targetIdentity: identityOf(objectField(entry, 'targetIdentity')),
+    sourceIdentity: identityOf(objectAsWritten(entry.sourceIdentity) ?? objectField(entry, 'sourceIdentity')),
+    targetIdentity: identityOf(objectAsWritten(entry.targetIdentity) ?? objectField(entry, 'targetIdentity')),
     steps,
-    modifiedProperties: listField(entry, 'modifiedProperties').map((property) => ({
-      name: textField(property, 'displayName', 'name'),
-      oldValue: textField(property, 'oldValue'),
-      newValue: textField(property, 'newValue'),
-    })),
-    ...verdictOf({ status, errorCode, skipReason }),
+    modifiedProperties: (Array.isArray(entry.modifiedProperties)
+      ? entry.modifiedProperties
+      : listField(entry, 'modifiedProperties')
+    ).map(modifiedProperty),
+    verdict,
+    retry,
     servicePrincipal,
-    durationInMilliseconds: numberField(entry, 'durationInMilliseconds', 'durationMs'),
-    errorCategory: textField(error, 'errorCategory'),
-    recommendedAction: textField(error, 'recommendedAction'),
-    additionalDetails: textField(error, 'additionalDetails'),
+    durationInMilliseconds:
+      typeof entry.durationInMilliseconds === 'number' && Number.isFinite(entry.durationInMilliseconds)
+        ? entry.durationInMilliseconds
+        : numberField(entry, 'durationInMilliseconds', 'durationMs'),
+    errorCategory: asWritten(error.errorCategory) ?? textField(error, 'errorCategory'),
+    recommendedAction: asWritten(error.recommendedAction) ?? textField(error, 'recommendedAction'),
+    additionalDetails: asWritten(error.additionalDetails) ?? textField(error, 'additionalDetails'),
     // An initiator object (Graph), or its name already (ondemand's own entries).
     initiatedBy:
-      textField(objectField(entry, 'initiatedBy'), 'displayName', 'name') ?? textField(entry, 'initiatedBy'),
+      asWritten(initiatedBy?.displayName) ??
+      textField(initiatedBy, 'displayName', 'name') ??
+      textField(entry, 'initiatedBy'),
     // A skip reason says more than the generic code it comes with (`EntrySynchronizationSkipped`).
     advice: remedyFor(skipReason) ?? remedyFor(errorCode) ?? null,
     scopeClauses: scopeClausesOfSteps(steps),
   };
 }
 
+function modifiedProperty(property: unknown): ProvisioningLogEntry['modifiedProperties'][number] {
+  const written = objectAsWritten(property);
+  return {
+    name: asWritten(written?.displayName) ?? textField(property, 'displayName', 'name'),
+    oldValue: asWritten(written?.oldValue) ?? textField(property, 'oldValue'),
+    newValue: asWritten(written?.newValue) ?? textField(property, 'newValue'),
+  };
+}
+
 function identityOf(identity: Loose | undefined): LogIdentity | null {
   if (!identity) return null;
   return {
-    id: textField(identity, 'id'),
-    displayName: textField(identity, 'displayName', 'name'),
-    identityType: textField(identity, 'identityType', 'type'),
+    id: asWritten(identity.id) ?? textField(identity, 'id'),
+    displayName: asWritten(identity.displayName) ?? textField(identity, 'displayName', 'name'),
+    identityType: asWritten(identity.identityType) ?? textField(identity, 'identityType', 'type'),
   };
 }
 
 /** The app: v1.0 documents a collection and its examples show an object; exports write `Id`/`Name`. */
 function servicePrincipalOf(entry: Loose): ProvisioningLogEntry['servicePrincipal'] {
-  const value = field(entry, 'servicePrincipal');
-  const first = Array.isArray(value) ? value[0] : (objectField(entry, 'servicePrincipal') ?? value);
+  const value = entry.servicePrincipal ?? field(entry, 'servicePrincipal');
+  const first = Array.isArray(value)
+    ? value[0]
+    : (objectAsWritten(value) ?? objectField(entry, 'servicePrincipal') ?? value);
   if (!isObject(first)) return null;
-  return { id: textField(first, 'id'), displayName: textField(first, 'displayName', 'name') };
+  return {
+    id: asWritten(first.id) ?? textField(first, 'id'),
+    displayName: asWritten(first.displayName) ?? textField(first, 'displayName', 'name'),
+  };
 }

@@ -345,15 +345,22 @@ const bySuffix = [...REMEDIATION_CATALOG].sort((a, b) => b.code.length - a.code.
  */
 export function remedyFor(code: string | null | undefined): Remedy | undefined {
   if (!code) return undefined;
+  // Logs repeat a few codes thousands of times, as written: those are answered before any folding.
+  if (foundAsWritten.has(code)) return foundAsWritten.get(code);
   const wanted = code.trim().toLowerCase();
-  if (found.has(wanted)) return found.get(wanted);
+  if (found.has(wanted)) return remember(code, found.get(wanted));
   const remedy =
     byCode.get(wanted) ??
     // A vendor prefix: the longest documented code the given one ends with, after a capital.
     bySuffix.find((each) => wanted.endsWith(each.code.toLowerCase()) && wanted.length > each.code.length);
-  // Logs repeat a few codes thousands of times: each is looked up once (a bounded memo).
+  // Each code is looked up once (a bounded memo).
   if (found.size < 10_000) found.set(wanted, remedy);
-  return remedy;
+  return remember(code, remedy);
 }
 
 const found = new Map<string, Remedy | undefined>();
+const foundAsWritten = new Map<string, Remedy | undefined>();
+function remember(code: string, remedy: Remedy | undefined): Remedy | undefined {
+  if (foundAsWritten.size < 10_000) foundAsWritten.set(code, remedy);
+  return remedy;
+}

@@ -54,5 +54,8 @@ export function scopeEvaluation(step: Pick<StepModel, 'details'>): ScopeClause[]
 
 /** The clauses evaluated in the scoping steps of a provisioning. */
 export function scopeClausesOfSteps(steps: StepModel[]): ScopeClause[] {
-  return steps.filter((step) => step.type === 'scoping').flatMap(scopeEvaluation);
+  // A loop, not filter and flatMap: a decoder calls this for every entry, most without a scoping step.
+  const clauses: ScopeClause[] = [];
+  for (const step of steps) if (step.type === 'scoping') clauses.push(...scopeEvaluation(step));
+  return clauses;
 }

@@ -1,4 +1,4 @@
-import { field, type Loose, objectField, textField } from './loose-fields.js';
+import { asWritten, field, type Loose, objectAsWritten, objectField, textField } from './loose-fields.js';
 
 /** A provisioning step's kind, in lower case whatever case or number the input used. */
 export type StepKind =
@@ -33,8 +33,19 @@ const STEP_KINDS: readonly StepKind[] = [
 ];
 const STATUSES: readonly OutcomeStatus[] = ['success', 'failure', 'skipped', 'warning'];
 
+// The spellings Graph writes, looked up before any case folding: most values are these, as written.
+const KIND_AS_WRITTEN = new Map<unknown, StepKind>(STEP_KINDS.map((kind) => [kind, kind]));
+const STATUS_AS_WRITTEN = new Map<unknown, OutcomeStatus>(
+  STATUSES.flatMap((status) => [
+    [status, status],
+    [status.charAt(0).toUpperCase() + status.slice(1), status],
+  ]),
+);
+
 /** A step kind from Graph's text (any case) or an export's number; `unknown` for anything else. */
 export function stepKind(value: unknown): StepKind {
+  const written = KIND_AS_WRITTEN.get(value);
+  if (written) return written;
   if (typeof value === 'number') return STEP_KINDS[value] ?? 'unknown';
   const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (/^\d+$/.test(text)) return STEP_KINDS[Number(text)] ?? 'unknown';
@@ -43,6 +54,8 @@ export function stepKind(value: unknown): StepKind {
 
 /** A status from Graph's text (any case; `failed` too) or an export's number; `unknown` otherwise. */
 export function outcomeStatus(value: unknown): OutcomeStatus {
+  const written = STATUS_AS_WRITTEN.get(value);
+  if (written) return written;
   if (typeof value === 'number') return STATUSES[value] ?? 'unknown';
   const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (/^\d+$/.test(text)) return STATUSES[Number(text)] ?? 'unknown';
@@ -55,12 +68,14 @@ export function outcomeStatus(value: unknown): OutcomeStatus {
  * (`provisioningStepType`), an export's (numbers, Pascal case).
  */
 export function stepModel(step: unknown): StepModel {
+  // Each field as Graph writes it first, then the loose way (see loose-fields.ts).
+  const written = objectAsWritten(step);
   return {
-    name: textField(step, 'name'),
-    type: stepKind(field(step, 'provisioningStepType', 'type')),
-    status: outcomeStatus(field(step, 'status')),
-    description: textField(step, 'description'),
-    details: objectField(step, 'details') ?? {},
+    name: asWritten(written?.name) ?? textField(step, 'name'),
+    type: stepKind(written?.provisioningStepType ?? field(step, 'provisioningStepType', 'type')),
+    status: outcomeStatus(written?.status ?? field(step, 'status')),
+    description: asWritten(written?.description) ?? textField(step, 'description'),
+    details: objectAsWritten(written?.details) ?? objectField(step, 'details') ?? {},
   };
 }
 
@@ -72,8 +87,13 @@ export function skipReasonOf(step: StepModel): string | null {
 
 /** The skip reason of the steps that failed or skipped, else of any step that names one. */
 export function skipReasonOfSteps(steps: StepModel[]): string | null {
-  const telling = steps.filter((step) => step.status === 'failure' || step.status === 'skipped');
-  for (const step of [...telling, ...steps]) {
+  // Two passes rather than a list of the telling steps: a decoder calls this for every entry.
+  for (const step of steps) {
+    if (step.status !== 'failure' && step.status !== 'skipped') continue;
+    const reason = skipReasonOf(step);
+    if (reason) return reason;
+  }
+  for (const step of steps) {
     const reason = skipReasonOf(step);
     if (reason) return reason;
   }
