@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { RunningProxy } from '@ondemand/proxy';
 import { documentedIds as ids } from '@ondemand/simulator';
+import { until } from '@ondemand/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoProxy, startDemoProxy } from './demo-proxy.js';
 import { Terminal } from './terminal.js';
@@ -48,8 +49,11 @@ describe('approvals end to end in real 80×24 terminals', { tags: ['e2e'] }, () 
     approver.keys('Enter');
     await approver.waitFor(/Held by\s+the rule "groups need an approver"/);
     // Under the request, for whoever may decide it: the job's health and the subjects' logs.
-    approver.keys('End');
-    await approver.waitFor(/Before you decide[\s\S]*(Logs of|no entry in this app yet)/);
+    // It is read after the request shows: End again until it is there.
+    await until('the job and the logs are under the request', () => {
+      approver.keys('End');
+      return /Before you decide[\s\S]*(Logs of|no entry in this app yet)/.test(approver.screen());
+    });
     approver.keys('a');
     await approver.waitFor(/Why \(it goes into the audit log\):/);
     approver.type('ticket CHG-1234');

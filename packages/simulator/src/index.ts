@@ -7,6 +7,7 @@ export { SimulatorContext } from './http/simulator-context.js';
 export { DELEGATED_SCOPES, DIRECTORY_ROLES } from './http/token-service.js';
 export type { StatsSnapshot } from './http/traffic-stats.js';
 export {
+  CONSOLE_CLIENT_ID,
   DEMO_CLIENT_ID,
   DEMO_TENANT_ID,
   defaultSeed,

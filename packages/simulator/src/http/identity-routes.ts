@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import { authorizeRoutes, pkceMatches } from './authorize-routes.js';
 import type { SimulatorContext } from './simulator-context.js';
 import { TokenError } from './token-service.js';
 
 /**
  * Entra ID's endpoints as MSAL uses them: OpenID metadata, keys, the v2.0 token endpoint (client
- * credentials with a secret or a certificate assertion, device code, refresh token) and device code.
+ * credentials with a secret or a certificate assertion, device code, refresh token, authorization
+ * code with PKCE), device code, and the authorization endpoint a web app signs people in with.
  * Errors carry Entra's shape and AADSTS codes.
  */
 export function identityRoutes(sim: SimulatorContext): Hono {
@@ -46,6 +48,9 @@ export function identityRoutes(sim: SimulatorContext): Hono {
   });
 
   app.get('/:tenant/discovery/v2.0/keys', async (c) => c.json(await sim.tokens.jwks()));
+
+  // The code flow's authorization endpoint (the console's sign-in).
+  app.route('/', authorizeRoutes(sim));
 
   app.post('/:tenant/oauth2/v2.0/devicecode', async (c) => {
     const form = await c.req.parseBody();
@@ -162,6 +167,53 @@ export function identityRoutes(sim: SimulatorContext): Hono {
         );
       sim.deviceCodes.delete(String(form.device_code));
       return userTokens(c, client.clientId, pending.userId);
+    }
+
+    if (grantType === 'authorization_code') {
+      // A web app is a confidential client: its secret first, then the code, once, as it was given.
+      if (!client.secret || form.client_secret !== client.secret)
+        return oauthError(
+          c,
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        );
+      const code = String(form.code ?? '');
+      const given = sim.authorizationCodes.get(code);
+      sim.authorizationCodes.delete(code);
+      if (!given || given.clientId !== clientId || Date.now() > given.expiresAt)
+        return oauthError(
+          c,
+          400,
+          'invalid_grant',
+          70008,
+          'The provided authorization code or refresh token has expired due to inactivity or was already redeemed. Send a new interactive authorization request for this user and resource.',
+        );
+      if (given.redirectUri !== String(form.redirect_uri ?? ''))
+        return oauthError(
+          c,
+          400,
+          'invalid_grant',
+          50148,
+          'The redirect_uri does not match the one the authorization code was requested with.',
+        );
+      if (!pkceMatches(given.codeChallenge, String(form.code_verifier ?? '')))
+        return oauthError(
+          c,
+          400,
+          'invalid_grant',
+          50148,
+          'The code_verifier does not match the code_challenge supplied in the authorization request.',
+        );
+      const user = sim.tenant.users.get(given.userId)!;
+      return tokenAnswer(c, {
+        access_token: await sim.tokens.userToken(tenantId(), client, user),
+        id_token: await sim.tokens.idToken(tenantId(), client, user, `${origin(c)}/${tenantId()}/v2.0`, {
+          nonce: given.nonce,
+        }),
+        scope: 'openid profile',
+      });
     }
 
     if (grantType === 'refresh_token') {

@@ -57,6 +57,18 @@ export class SimulatorContext {
     { userCode: string; clientId: string; expiresAt: number; userId?: string; denied?: boolean }
   >();
   readonly refreshTokens = new Map<string, { clientId: string; userId: string }>();
+  /** Codes the authorization endpoint gave, until the token endpoint takes them (once, within 10 min). */
+  readonly authorizationCodes = new Map<
+    string,
+    {
+      clientId: string;
+      redirectUri: string;
+      userId: string;
+      codeChallenge: string;
+      nonce: string | undefined;
+      expiresAt: number;
+    }
+  >();
 
   private constructor(
     options: SimulatorOptions,
@@ -105,6 +117,7 @@ export class SimulatorContext {
     this.requestLog = [];
     this.deviceCodes.clear();
     this.refreshTokens.clear();
+    this.authorizationCodes.clear();
   }
 
   log(entry: RequestLogEntry): void {

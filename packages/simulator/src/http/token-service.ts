@@ -120,13 +120,23 @@ export class TokenService {
   }
 
   /** The id token MSAL reads to build its account (no access is granted by it). */
-  async idToken(tenantId: string, client: SeedClient, user: SeedUser, issuer: string): Promise<string> {
+  async idToken(
+    tenantId: string,
+    client: SeedClient,
+    user: SeedUser,
+    issuer: string,
+    signIn: { nonce?: string | undefined } = {},
+  ): Promise<string> {
+    // The app roles the user holds in this app, as Entra puts them in an ID token (absent when none).
+    const roles = client.appRoles[user.id];
     return new SignJWT({
       tid: tenantId,
       oid: user.id,
       preferred_username: user.userPrincipalName,
       name: user.displayName,
       ver: '2.0',
+      ...(roles && roles.length > 0 ? { roles } : {}),
+      ...(signIn.nonce ? { nonce: signIn.nonce } : {}),
     })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
       .setIssuer(issuer)

@@ -11,6 +11,7 @@ import type { SeedInput } from './seed-schema.js';
  */
 
 export {
+  CONSOLE_CLIENT_ID,
   DEMO_CLIENT_ID,
   DEMO_TENANT_ID,
   documentedIds,
@@ -19,6 +20,7 @@ export {
 } from './seed-ids.js';
 
 import {
+  CONSOLE_CLIENT_ID,
   DEMO_CLIENT_ID,
   DEMO_TENANT_ID,
   documentedIds,
@@ -83,7 +85,7 @@ const saasMappings = [
 ];
 
 /** The demo tenant; `clientSecret` is made fresh unless given, so no secret lives in the code. */
-export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput {
+export function defaultSeed(options: { clientSecret?: string; consoleSecret?: string } = {}): SeedInput {
   const tenantDomain = 'contoso.onmicrosoft.com';
   const users: NonNullable<SeedInput['users']> = [];
   const named = (index: number) => {
@@ -199,6 +201,27 @@ export function defaultSeed(options: { clientSecret?: string } = {}): SeedInput 
         displayName: 'owned-by provisioner',
         secret: newSecret(),
         permissions: ['Application.ReadWrite.OwnedBy'],
+      },
+      {
+        // The console's web app: a confidential client that signs people in with a code and PKCE,
+        // its app roles the proxy's (the demo people below hold one each; Ada Admin is an admin).
+        clientId: CONSOLE_CLIENT_ID,
+        displayName: 'ondemand console',
+        secret: options.consoleSecret ?? newSecret(),
+        allowDeviceCode: false,
+        // Loopback reply URLs match on any port, as Entra ID matches them.
+        redirectUris: [
+          'https://127.0.0.1/console/callback',
+          'https://localhost/console/callback',
+          'http://localhost/console/callback',
+        ],
+        appRoles: {
+          [userId(0)]: ['requester'],
+          [userId(1)]: ['approver'],
+          [userId(2)]: ['approver'],
+          [userId(3)]: ['auditor'],
+          [stableGuid('admin')]: ['admin'],
+        },
       },
     ],
     users,

@@ -6,6 +6,8 @@ export const DEMO_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const DEMO_CLIENT_ID = 'a6f2e1c0-5d3b-4b8e-9f6a-0d1c2b3a4e5f';
 export const READER_CLIENT_ID = 'b7a3f2d1-6e4c-4c9f-8a7b-1e2d3c4b5a6f';
 export const OWNED_BY_CLIENT_ID = 'c8b4a3e2-7f5d-4dae-9b8c-2f3e4d5c6b7a';
+/** The ondemand console's app registration: a web app whose app roles are the proxy's roles. */
+export const CONSOLE_CLIENT_ID = 'd9c5b4f3-8a6e-4ebf-ac9d-3a4f5e6d7c8b';
 
 export const documentedIds = {
   saasServicePrincipal: 'c8c95753-f628-48e1-9fab-76c2d4cf624c',

@@ -55,6 +55,10 @@ export const seedClientSchema = z.strictObject({
   permissions: z.array(z.string()).default([]),
   /** Whether this is a public client that may sign users in with a device code. */
   allowDeviceCode: z.boolean().default(true),
+  /** Where the authorization endpoint may send a signed-in user back (a web app's reply URLs). */
+  redirectUris: z.array(z.string()).default([]),
+  /** The app roles each user is assigned in this app (by user id): the ID token's `roles` claim. */
+  appRoles: z.record(z.string(), z.array(z.string())).default({}),
 });
 
 export const scopingClauseSchema = z.strictObject({
