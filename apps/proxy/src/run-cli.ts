@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OfflineVerifyError, verifyOffline } from '@ondemand/audit-log';
 import { type ChainVerdict, describeVerdict } from '@ondemand/core';
+import { CONSOLE_CLIENT_ID } from '@ondemand/simulator/seed-ids';
 import { startProxy } from './app/server.js';
 import { AuditLogBehindWitness } from './audit/witness-guard.js';
 import { ConfigFileError, loadConfigFile, parseConfig, withEnvironment } from './config/load-config.js';
@@ -161,16 +162,32 @@ async function simulate(
         ...demo.config,
         port: port ?? 0,
         audit: { signingKeyFile, witnessFile: auditWitness, checkpointEvery: { entries: 100, seconds: 10 } },
+        // The console signs people in with the simulator's Entra ID (its demo people and their roles).
+        console: {
+          oidc: {
+            authority: `${sim.url}/${sim.tenantId}/v2.0`,
+            clientId: CONSOLE_CLIENT_ID,
+            ...(sim.caFile ? { caFile: sim.caFile } : {}),
+          },
+        },
       },
       io.env,
     ),
     'the demo config',
   );
-  const proxy = await startProxy({ config, ca: sim.caPem!, env: { AZURE_CLIENT_SECRET: sim.clientSecret } });
+  const consoleSecret = sim.context.tenant.seed.clients.find(
+    (client) => client.clientId === CONSOLE_CLIENT_ID,
+  )?.secret;
+  const proxy = await startProxy({
+    config,
+    ca: sim.caPem!,
+    env: { AZURE_CLIENT_SECRET: sim.clientSecret, ONDEMAND_CONSOLE_SECRET: consoleSecret },
+  });
   const stopped = io.untilStopped();
   io.stdout.write(
     `${JSON.stringify({
       url: proxy.url,
+      console: `${proxy.url}/console/`,
       caFile,
       database: proxy.database,
       keys: demo.keys,

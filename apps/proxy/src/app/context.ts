@@ -7,6 +7,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/api-keys.js';
 import type { RecordBudget } from '../auth/record-budget.js';
 import type { ProxyConfig } from '../config/config.js';
+import type { OidcSignIn } from '../console/oidc-sign-in.js';
 import type { GraphForwarder } from '../forward/graph-forwarder.js';
 import type { SubjectDirectory } from '../graph/subject-directory.js';
 import type { PublicUrls } from '../http/public-url.js';
@@ -41,6 +42,8 @@ export interface ProxyContext {
   answerSpool: AnswerSpool;
   /** How many calls without a valid key are recorded one by one (the rest are counted). */
   unauthenticated: RecordBudget;
+  /** The console's sign-in with the identity provider, when the console is turned on. */
+  consoleSignIn?: OidcSignIn | undefined;
   /** Checks an Entra ID-issued JWT when the config accepts them. */
   verifyJwt?: ((token: string) => Promise<Principal | undefined>) | undefined;
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { approvalRoutes } from '../approvals/approval-routes.js';
 import { auditRoutes } from '../audit/audit-routes.js';
 import { authentication } from '../auth/authentication.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { graphRoutes } from '../graph/graph-routes.js';
 import { ProxyError } from '../http/proxy-error.js';
 import type { ProxyContext, ProxyEnv } from './context.js';
@@ -38,6 +39,8 @@ export function createProxyApp(ctx: ProxyContext): Hono<ProxyEnv> {
   );
   app.use('*', bodyLimit(ctx.config.maxBodyBytes));
   app.route('/', healthRoutes(ctx));
+  // The console signs people in with its own session cookie: before the API's authentication.
+  app.route('/', consoleRoutes(ctx, ctx.consoleSignIn) as unknown as Hono<ProxyEnv>);
   const authenticate = authentication(ctx);
   app.use('*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
   app.route('/', graphRoutes(ctx));

@@ -24,6 +24,7 @@ import { jwtAuthenticator } from '../auth/jwt-authenticator.js';
 import { RecordBudget } from '../auth/record-budget.js';
 import type { ProxyConfig } from '../config/config.js';
 import { readNamedFile, readServerCertificate } from '../config/startup-inputs.js';
+import { consoleSignInFor } from '../console/console-sign-in-for.js';
 import { GraphForwarder } from '../forward/graph-forwarder.js';
 import { graphClientFor } from '../graph/graph-client-for.js';
 import { openLimiterStore } from '../graph/limiter-store.js';
@@ -222,6 +223,9 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`));
     void audit.flushSpool();
     void flushAnswerSpool({ store, answerSpool, answersBeingKept, log });
+    void store
+      .deleteExpiredConsoleRecords(now().toISOString())
+      .catch((error: Error) => say('warn', `console sessions: ${error.message}`));
   }, options.approvalSweepMs ?? 5_000);
   sweeper.unref();
   const verifyJwt = config.jwt
@@ -230,8 +234,10 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
         ca: config.jwt.caFile ? await readFile(config.jwt.caFile, 'utf8') : ca,
       })
     : undefined;
+  const consoleSignIn = config.console ? await consoleSignInFor(config.console, env) : undefined;
   const app = createProxyApp({
     config,
+    consoleSignIn,
     replica,
     urls,
     store,
@@ -266,6 +272,7 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     close: async () => {
       clearInterval(sweeper);
       await approvals.drain();
+      await consoleSignIn?.close();
       await checkpointer?.stop();
       await graph.close();
       await store.close();

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { approvalListQuerySchema, reviewSchema } from '@ondemand/core';
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
-import type { Principal } from '../auth/api-keys.js';
-import { holdsRole, requireRole } from '../auth/authentication.js';
+import type { ProxyContext, ProxyEnv, ProxyRequest } from '../app/context.js';
+import { requireRole } from '../auth/authentication.js';
 import { preferredWait } from '../http/prefer-wait.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { REVIEW_BODY_BYTES, readBodyText, readJsonBody } from '../http/request-body.js';
 import { SharedReads } from '../http/shared-reads.js';
 import { type ApprovalRecord, ReviewRefused } from './approval.js';
+import { mayRead, refusedAsAudited, seesAll } from './approval-access.js';
 import { approvalTag, approvalView } from './approval-view.js';
 import { answerHeld } from './held-request.js';
 
@@ -157,38 +157,6 @@ export function approvalRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
   return app;
 }
 
-/** Runs a review or a withdrawal; a refusal is audited (with why) and answered 403, 404 or 409. */
-async function refusedAsAudited(
-  ctx: ProxyContext,
-  c: ProxyRequest,
-  id: string,
-  decision: 'approve' | 'deny' | 'withdraw',
-  act: () => Promise<Response>,
-): Promise<Response> {
-  try {
-    return await act();
-  } catch (error) {
-    if (!(error instanceof ReviewRefused)) throw error;
-    await ctx.audit.append([
-      ctx.audit.entry(decision === 'withdraw' ? 'withdrawn' : 'review', auditContext(c), {
-        detail: { approval: id, refused: error.reason, decision },
-      }),
-    ]);
-    const status =
-      error.reason === 'not_found'
-        ? 404
-        : ['self_review', 'role', 'not_requester'].includes(error.reason)
-          ? 403
-          : 409;
-    throw new ProxyError(
-      status,
-      status === 409 ? 'Conflict' : status === 404 ? 'NotFound' : 'Authorization_RequestDenied',
-      error.message,
-      { audited: true, refusal: error.reason },
-    );
-  }
-}
-
 function badQuery(error: z.ZodError): ProxyError {
   return new ProxyError(
     400,
@@ -201,13 +169,4 @@ function badQuery(error: z.ZodError): ProxyError {
       )
       .join('; '),
   );
-}
-
-function seesAll(principal: Principal): boolean {
-  return holdsRole(principal, ['approver', 'auditor']);
-}
-
-/** Requesters see their own approvals; approvers, auditors and admins see all. */
-function mayRead(principal: Principal, record: ApprovalRecord): boolean {
-  return record.requester === principal.principal || seesAll(principal);
 }

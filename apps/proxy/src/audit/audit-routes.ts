@@ -1,6 +1,6 @@
 import { toEntry, verifyChain } from '@ondemand/audit-log';
 import { auditQuerySchema } from '@ondemand/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ProxyContext, ProxyEnv } from '../app/context.js';
 import { requireRole } from '../auth/authentication.js';
 import { ProxyError } from '../http/proxy-error.js';
@@ -40,34 +40,9 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     return c.json({ value: entries, ...(next ? { '@odata.nextLink': next } : {}) });
   });
 
-  // Streamed from one snapshot, a batch at a time, so a log of millions never sits in memory.
   app.get('/export', async (c) => {
     await requireRole(ctx, c, ['auditor'], 'Exporting the audit log');
-    const chain = await audit.openChain();
-    const batches = chain.rows()[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = await batches.next();
-          if (next.done) {
-            await chain.close();
-            controller.close();
-            return;
-          }
-          controller.enqueue(
-            encoder.encode(next.value.map((row) => `${JSON.stringify(toEntry(row))}\n`).join('')),
-          );
-        } catch (error) {
-          await chain.close();
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await chain.close();
-      },
-    });
-    return c.body(body, 200, { 'content-type': 'application/x-ndjson' });
+    return auditExport(ctx, c);
   });
 
   app.get('/verify', async (c) => {
@@ -80,4 +55,36 @@ export function auditRoutes(ctx: ProxyContext): Hono<ProxyEnv> {
     }
   });
   return app;
+}
+
+/** The whole log as NDJSON, streamed from one snapshot a batch at a time (a log of millions never sits in memory). */
+export async function auditExport(ctx: ProxyContext, c: Context): Promise<Response> {
+  const chain = await ctx.audit.openChain();
+  const batches = chain.rows()[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await batches.next();
+        if (next.done) {
+          await chain.close();
+          controller.close();
+          return;
+        }
+        controller.enqueue(
+          encoder.encode(next.value.map((row) => `${JSON.stringify(toEntry(row))}\n`).join('')),
+        );
+      } catch (error) {
+        await chain.close();
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chain.close();
+    },
+  });
+  return c.body(body, 200, {
+    'content-type': 'application/x-ndjson',
+    'content-disposition': 'attachment; filename="ondemand-audit.ndjson"',
+  });
 }

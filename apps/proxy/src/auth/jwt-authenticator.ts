@@ -45,23 +45,7 @@ export function jwtAuthenticator(
       // A token that lives for years is nearly as good as one without an expiry: bounded too.
       const issued = payload.iat ?? Math.floor(Date.now() / 1000);
       if (payload.exp! - issued > (options.maxTokenLifetimeMinutes ?? 24 * 60) * 60) return undefined;
-      const claimed = payload[options.rolesClaim];
-      const values = Array.isArray(claimed)
-        ? claimed.map(String)
-        : typeof claimed === 'string'
-          ? claimed.split(' ')
-          : [];
-      const roles = [
-        ...new Set(
-          values
-            .map(
-              (value) =>
-                options.roleMap[value] ??
-                ((ROLES as readonly string[]).includes(value) ? (value as Role) : undefined),
-            )
-            .filter((role): role is Role => !!role),
-        ),
-      ];
+      const roles = rolesOf(payload[options.rolesClaim], options.roleMap);
       const principal = String(payload[options.principalClaim] ?? payload.sub ?? '');
       return principal ? { principal, roles } : undefined;
     } catch {
@@ -73,4 +57,26 @@ export function jwtAuthenticator(
 /** Whether a bearer credential is shaped like a JWT (three base64url parts) rather than an API key. */
 export function looksLikeJwt(token: string): boolean {
   return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
+}
+
+/**
+ * The proxy's roles a token's claim names (app roles as a list, or scopes in one string): mapped by
+ * `roleMap`, the proxy's own role names as themselves, anything else ignored.
+ */
+export function rolesOf(claimed: unknown, roleMap: Record<string, Role>): Role[] {
+  const values = Array.isArray(claimed)
+    ? claimed.map(String)
+    : typeof claimed === 'string'
+      ? claimed.split(' ')
+      : [];
+  return [
+    ...new Set(
+      values
+        .map(
+          (value) =>
+            roleMap[value] ?? ((ROLES as readonly string[]).includes(value) ? (value as Role) : undefined),
+        )
+        .filter((role): role is Role => !!role),
+    ),
+  ];
 }

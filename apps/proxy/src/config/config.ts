@@ -2,6 +2,7 @@ import { POSTGRES_SCHEMA_NAME } from '@ondemand/audit-log/postgres';
 import { z } from 'zod';
 import { apiKeySchema, ROLES } from '../auth/roles.js';
 import { policySchema } from '../policy/policy-schema.js';
+import { consoleConfigSchema } from './console-config.js';
 
 export const proxyConfigSchema = z
   .strictObject({
@@ -137,6 +138,8 @@ export const proxyConfigSchema = z
       })
       .optional(),
     policy: policySchema,
+    /** Optional: the web console for people who never open a terminal (see the README). */
+    console: consoleConfigSchema.optional(),
     /** Optional: POSTs new and decided approvals, signed with an HMAC of the secret in `secretEnv`. */
     webhook: z
       .strictObject({ url: z.url(), secretEnv: z.string().default('ONDEMAND_WEBHOOK_SECRET') })

@@ -11,12 +11,18 @@ export function requesterReason(c: ProxyRequest): string | null {
   const raw = c.req.header('x-ondemand-reason');
   if (raw === undefined) return null;
   const reason = Buffer.from(raw, 'latin1').toString('utf8');
-  const problem = reason.includes('\ufffd') ? 'text that is not UTF-8' : unsafeCharacter(reason);
-  if (problem || reason.length > 1_000)
+  const problem = reasonProblem(reason);
+  if (problem)
     throw new ProxyError(
       400,
       'BadRequest',
-      `The X-Ondemand-Reason header holds ${problem ?? 'more than 1 000 characters'}: send a reason of plain text.`,
+      `The X-Ondemand-Reason header holds ${problem}: send a reason of plain text.`,
     );
   return reason;
+}
+
+/** What is wrong with a requester's reason, if anything: not UTF-8, a control character, too long. */
+export function reasonProblem(reason: string): string | undefined {
+  if (reason.includes('\ufffd')) return 'text that is not UTF-8';
+  return unsafeCharacter(reason) ?? (reason.length > 1_000 ? 'more than 1 000 characters' : undefined);
 }

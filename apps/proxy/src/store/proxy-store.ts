@@ -1,6 +1,7 @@
 import type { ApprovalStore, ReplicaStore } from '../approvals/approval-store.js';
 import type { ApprovalRecords, ApprovalTransitions } from '../approvals/approval-transitions.js';
 import type { AuditStore } from '../audit/audit-store.js';
+import type { ConsoleSessionStore } from '../console/console-session-store.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
 
 /** The store cannot be reached or written right now (a database restarting, a full disk): try again later. */
@@ -17,7 +18,12 @@ export interface StoreLifecycle {
  * Where the proxy keeps its audit log, approvals, `Idempotency-Key`s and replicas: the concepts'
  * ports together, each service taking only its own. SQLite by default; PostgreSQL for replicas.
  */
-export type ProxyStore = AuditStore & ApprovalStore & IdempotencyStore & ReplicaStore & StoreLifecycle;
+export type ProxyStore = AuditStore &
+  ApprovalStore &
+  IdempotencyStore &
+  ReplicaStore &
+  ConsoleSessionStore &
+  StoreLifecycle;
 
 /** A backend's concept stores, each owning its own tables. */
 export interface ConceptStores {
@@ -26,6 +32,7 @@ export interface ConceptStores {
   transitions: ApprovalTransitions;
   idempotency: IdempotencyStore;
   replicas: ReplicaStore;
+  consoleSessions: ConsoleSessionStore;
 }
 
 /**
@@ -105,6 +112,19 @@ export abstract class ComposedStore implements ProxyStore {
   }
   unansweredIdempotencyKeys(...args: Parameters<IdempotencyStore['unansweredIdempotencyKeys']>) {
     return this.parts.idempotency.unansweredIdempotencyKeys(...args);
+  }
+
+  putConsoleRecord(...args: Parameters<ConsoleSessionStore['putConsoleRecord']>) {
+    return this.parts.consoleSessions.putConsoleRecord(...args);
+  }
+  getConsoleRecord(...args: Parameters<ConsoleSessionStore['getConsoleRecord']>) {
+    return this.parts.consoleSessions.getConsoleRecord(...args);
+  }
+  deleteConsoleRecord(...args: Parameters<ConsoleSessionStore['deleteConsoleRecord']>) {
+    return this.parts.consoleSessions.deleteConsoleRecord(...args);
+  }
+  deleteExpiredConsoleRecords(...args: Parameters<ConsoleSessionStore['deleteExpiredConsoleRecords']>) {
+    return this.parts.consoleSessions.deleteExpiredConsoleRecords(...args);
   }
 
   heartbeat(...args: Parameters<ReplicaStore['heartbeat']>) {

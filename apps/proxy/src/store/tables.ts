@@ -73,3 +73,11 @@ export const IDEMPOTENCY_TABLE_DDL = `CREATE TABLE idempotency_keys (
   answer TEXT,
   PRIMARY KEY (principal, key)
 );`;
+
+/** The console's sessions and sign-ins under way, by the hash of their cookie's token. */
+export const CONSOLE_SESSIONS_TABLE_DDL = `CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  record TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);`;

@@ -10,6 +10,7 @@ import { redactUrl } from '@ondemand/core';
 import pg from 'pg';
 import { StoreUnavailable } from '../proxy-store.js';
 import {
+  CONSOLE_SESSIONS_TABLE_DDL,
   fromLegacyRow,
   IDEMPOTENCY_TABLE_DDL,
   type LegacyAuditRow,
@@ -47,6 +48,7 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
     await client.query(`${CHECKPOINT_TABLE_DDL}\n${READINESS_TABLE_DDL}`);
   },
   IDEMPOTENCY_TABLE_DDL,
+  CONSOLE_SESSIONS_TABLE_DDL,
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */

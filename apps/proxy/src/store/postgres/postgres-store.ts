@@ -2,6 +2,7 @@ import { ApprovalTransitions } from '../../approvals/approval-transitions.js';
 import { ComposedStore } from '../proxy-store.js';
 import { PostgresApprovalRecords } from './postgres-approval-records.js';
 import { PostgresAuditStore } from './postgres-audit-store.js';
+import { PostgresConsoleSessions } from './postgres-console-sessions.js';
 import { PostgresDatabase, type PostgresStoreOptions } from './postgres-database.js';
 import { PostgresIdempotencyStore } from './postgres-idempotency-store.js';
 import { PostgresReplicaStore } from './postgres-replica-store.js';
@@ -21,6 +22,7 @@ export class PostgresStore extends ComposedStore {
       transitions: new ApprovalTransitions(approvals),
       idempotency: new PostgresIdempotencyStore(db),
       replicas: new PostgresReplicaStore(db),
+      consoleSessions: new PostgresConsoleSessions(db),
     });
     this.#db = db;
   }

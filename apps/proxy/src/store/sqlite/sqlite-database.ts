@@ -9,6 +9,7 @@ import {
 import Database from 'better-sqlite3';
 import { StoreUnavailable } from '../proxy-store.js';
 import {
+  CONSOLE_SESSIONS_TABLE_DDL,
   fromLegacyRow,
   IDEMPOTENCY_TABLE_DDL,
   type LegacyAuditRow,
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)
       db.prepare('INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, ?)').run(GENESIS_HASH);
   },
   (db) => db.exec(IDEMPOTENCY_TABLE_DDL),
+  (db) => db.exec(CONSOLE_SESSIONS_TABLE_DDL),
 ];
 
 /**

@@ -2,6 +2,7 @@ import { ApprovalTransitions } from '../../approvals/approval-transitions.js';
 import { ComposedStore } from '../proxy-store.js';
 import { SqliteApprovalRecords } from './sqlite-approval-records.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
+import { SqliteConsoleSessions } from './sqlite-console-sessions.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteIdempotencyStore } from './sqlite-idempotency-store.js';
 import { SqliteReplicaStore } from './sqlite-replica-store.js';
@@ -20,6 +21,7 @@ export class SqliteStore extends ComposedStore {
       transitions: new ApprovalTransitions(approvals),
       idempotency: new SqliteIdempotencyStore(db),
       replicas: new SqliteReplicaStore(db),
+      consoleSessions: new SqliteConsoleSessions(db),
     });
     this.#db = db;
   }

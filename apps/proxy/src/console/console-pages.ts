@@ -1,0 +1,265 @@
+import { type ApprovalView, approvalEnding } from '@ondemand/core';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Principal } from '../auth/api-keys.js';
+
+/**
+ * The console's pages, server-rendered with Hono's `html` template: every value put into a page is
+ * escaped by it (names from the directory, requesters' reasons and ids are text, never markup), and
+ * no page has an inline script or style (the Content-Security-Policy allows neither).
+ */
+type Page = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** Who is signed in, and the token their forms carry. */
+export interface Viewer extends Principal {
+  name: string | null;
+  csrf: string;
+}
+
+export function layout(title: string, viewer: Viewer | undefined, body: Page, scripts: string[] = []): Page {
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title} · ondemand</title>
+    <link rel="stylesheet" href="/console/assets/console.css" />
+    ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
+  </head>
+  <body>
+    <header>
+      <a class="brand" href="/console/">ondemand</a>
+      ${
+        viewer
+          ? html`<nav aria-label="Main">
+              <a href="/console/">Inbox</a>
+              ${viewer.roles.includes('requester') ? html`<a href="/console/request">Request</a>` : ''}
+              ${viewer.roles.includes('auditor') || viewer.roles.includes('admin') ? html`<a href="/console/audit">Audit log</a>` : ''}
+            </nav>
+            <form method="post" action="/console/sign-out" class="who">
+              <span>${viewer.name ?? viewer.principal} (${viewer.roles.join(', ') || 'no role'})</span>
+              <input type="hidden" name="csrf" value="${viewer.csrf}" />
+              <button type="submit">Sign out</button>
+            </form>`
+          : ''
+      }
+    </header>
+    <main id="main">${body}</main>
+  </body>
+</html>`;
+}
+
+/** A page that says what went wrong in plain words, and where to go. */
+export function problemPage(viewer: Viewer | undefined, title: string, message: string): Page {
+  return layout(
+    title,
+    viewer,
+    html`<h1>${title}</h1>
+      <p class="problem" role="alert">${message}</p>
+      <p><a href="/console/">Back to the inbox</a></p>`,
+  );
+}
+
+/** The subject of a held request in a few words: `Group 8213… + 2 members`, or the job action. */
+export function subjectOf(view: ApprovalView): string {
+  const action = /\/jobs\/[^/]+\/([A-Za-z]+)$/.exec(view.request.path)?.[1];
+  if (action && action !== 'provisionOnDemand') return `Job: ${action}`;
+  const body = view.request.body as {
+    parameters?: Array<{
+      subjects?: Array<{ objectId?: string; objectTypeName?: string; links?: { members?: unknown[] } }>;
+    }>;
+  };
+  const subjects = (body.parameters ?? []).flatMap((parameter) => parameter.subjects ?? []);
+  return subjects
+    .map((subject) => {
+      const name =
+        (subject.objectId && view.names?.objects[subject.objectId]?.displayName) || subject.objectId;
+      const members = subject.links?.members?.length ?? 0;
+      return `${subject.objectTypeName ?? '?'} ${name}${members > 0 ? ` + ${members} member${members === 1 ? '' : 's'}` : ''}`;
+    })
+    .join(', ');
+}
+
+function approvalRows(views: ApprovalView[], empty: string): Page {
+  if (views.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<table>
+    <thead><tr><th scope="col">Request</th><th scope="col">App</th><th scope="col">Asked by</th><th scope="col">State</th><th scope="col">Asked</th></tr></thead>
+    <tbody>
+      ${views.map(
+        (view) => html`<tr>
+          <td><a href="/console/approvals/${encodeURIComponent(view.id)}">${subjectOf(view)}</a></td>
+          <td>${view.names?.servicePrincipal ?? '(app)'}</td>
+          <td>${view.requester}</td>
+          <td><span class="state state-${view.state}">${view.state}</span></td>
+          <td><time datetime="${view.createdAt}">${view.createdAt.replace('T', ' ').slice(0, 19)} UTC</time></td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The inbox's lists: what waits for this person's decision, and their own requests. */
+export function inboxLists(waiting: ApprovalView[], mine: ApprovalView[] | undefined): Page {
+  return html`<section aria-labelledby="waiting-heading">
+      <h2 id="waiting-heading">Waiting for your decision (${waiting.length})</h2>
+      ${approvalRows(waiting, 'Nothing waits for you.')}
+    </section>
+    ${
+      mine
+        ? html`<section aria-labelledby="mine-heading">
+            <h2 id="mine-heading">Your requests</h2>
+            ${approvalRows(mine, 'You have asked for nothing yet.')}
+          </section>`
+        : ''
+    }`;
+}
+
+export function inboxPage(viewer: Viewer, lists: Page, tag: string): Page {
+  return layout(
+    'Inbox',
+    viewer,
+    html`<h1>Approvals</h1>
+      <p class="live" id="live-status" role="status" aria-live="polite">Live: this page updates as requests arrive and are decided.</p>
+      <div id="inbox-lists" data-tag="${tag}">${lists}</div>`,
+    ['/console/assets/inbox.js'],
+  );
+}
+
+/** One approval: the request as the terminal shows it, what came of it, and what this person may do. */
+export function approvalPage(viewer: Viewer, view: ApprovalView, notice?: string): Page {
+  const ending = approvalEnding(view);
+  const may = view.youMay;
+  return layout(
+    `Approval ${view.id}`,
+    viewer,
+    html`<h1>${subjectOf(view)}</h1>
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+      <dl>
+        <dt>State</dt><dd><span class="state state-${view.state}">${view.state}</span></dd>
+        <dt>Asked by</dt><dd>${view.requester}, ${view.createdAt}</dd>
+        ${view.reason ? html`<dt>Reason</dt><dd>${view.reason}</dd>` : ''}
+        <dt>Held by</dt><dd>the rule "${view.rule}": ${view.required.count} ${view.required.roles.join(' or ')} approval${view.required.count === 1 ? '' : 's'}</dd>
+        <dt>App</dt><dd>${view.names?.servicePrincipal ?? ''} <code>${/servicePrincipals\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
+        <dt>Job</dt><dd>${view.names?.job ?? ''} <code>${/jobs\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
+        ${Object.entries(view.names?.objects ?? {}).map(
+          ([id, object]) =>
+            html`<dt>${object.type}</dt><dd>${object.displayName ?? ''} <code>${id}</code></dd>`,
+        )}
+        <dt>Request</dt><dd><code class="path">${view.request.method} ${view.request.path}</code></dd>
+        <dt>Body</dt><dd>sha256 <code class="hash">${view.request.bodySha256}</code><pre>${JSON.stringify(view.request.body, null, 2)}</pre></dd>
+        <dt>Reviews</dt><dd>${
+          view.reviews.length === 0
+            ? 'none yet'
+            : html`<ul>${view.reviews.map(
+                (review) =>
+                  html`<li>${review.principal} ${review.decision === 'approve' ? 'approved' : 'denied'} at ${review.at}: ${review.reason}</li>`,
+              )}</ul>`
+        }</dd>
+        ${ending ? html`<dt>Outcome</dt><dd>${ending}</dd>` : ''}
+        ${view.result ? html`<dt>Graph answered</dt><dd>${view.result.status}<pre>${JSON.stringify(view.result.body, null, 2)}</pre></dd>` : ''}
+      </dl>
+      ${
+        may?.review.allowed
+          ? html`<form method="post" action="/console/approvals/${encodeURIComponent(view.id)}/review" class="decide">
+              <input type="hidden" name="csrf" value="${viewer.csrf}" />
+              <label for="reason">Why (it goes into the audit log; a requester who is denied is told)</label>
+              <textarea id="reason" name="reason" required maxlength="2000" rows="3"></textarea>
+              <div class="buttons">
+                <button type="submit" name="decision" value="approve">Approve</button>
+                <button type="submit" name="decision" value="deny" class="deny">Deny</button>
+              </div>
+            </form>`
+          : may?.review.why && view.state === 'pending'
+            ? html`<p class="why-not">You cannot approve or deny this: ${may.review.why}.</p>`
+            : ''
+      }
+      ${
+        may?.withdraw.allowed
+          ? html`<form method="post" action="/console/approvals/${encodeURIComponent(view.id)}/withdraw">
+              <input type="hidden" name="csrf" value="${viewer.csrf}" />
+              <button type="submit">Withdraw my request</button>
+            </form>`
+          : ''
+      }`,
+  );
+}
+
+/** The requester's form: a user, or a group and its members, for one app's job and rule. */
+export function requestPage(viewer: Viewer, notice?: string): Page {
+  return layout(
+    'Request provisioning',
+    viewer,
+    html`<h1>Request provisioning</h1>
+      ${notice ? html`<p class="problem" role="alert">${notice}</p>` : ''}
+      <p>It goes through the proxy's policy as any API call does: allowed, held for an approver, or refused.</p>
+      <form method="post" action="/console/request">
+        <input type="hidden" name="csrf" value="${viewer.csrf}" />
+        <label for="servicePrincipalId">App (service principal object id)</label>
+        <input id="servicePrincipalId" name="servicePrincipalId" required autocomplete="off" />
+        <label for="jobId">Job id</label>
+        <input id="jobId" name="jobId" required autocomplete="off" />
+        <label for="ruleId">Rule id</label>
+        <input id="ruleId" name="ruleId" required autocomplete="off" />
+        <fieldset>
+          <legend>Who</legend>
+          <label><input type="radio" name="objectTypeName" value="User" checked /> a user</label>
+          <label><input type="radio" name="objectTypeName" value="Group" /> a group</label>
+        </fieldset>
+        <label for="objectId">Object id</label>
+        <input id="objectId" name="objectId" required autocomplete="off" />
+        <label for="members">Members (a group's, object ids, one per line, at most 5)</label>
+        <textarea id="members" name="members" rows="3"></textarea>
+        <label for="reason">Why (the approver reads it)</label>
+        <input id="reason" name="reason" maxlength="500" />
+        <button type="submit">Request</button>
+      </form>`,
+  );
+}
+
+/** The audit log: the chain's verdict, entries with filters, and a page on. */
+export function auditPage(
+  viewer: Viewer,
+  verdict: { valid: boolean; summary: string; checked: string[]; notChecked: string[] },
+  entries: Array<{
+    seq: number;
+    at: string;
+    action: string;
+    principal: string | null;
+    subject: string | null;
+    detail: unknown;
+  }>,
+  filters: Record<string, string>,
+  next: string | undefined,
+): Page {
+  return layout(
+    'Audit log',
+    viewer,
+    html`<h1>Audit log</h1>
+      <section aria-labelledby="verdict-heading" class="verdict ${verdict.valid ? 'valid' : 'broken'}">
+        <h2 id="verdict-heading">${verdict.valid ? '✓ The chain verifies' : '✗ The chain does not verify'}</h2>
+        <p>${verdict.summary}</p>
+        ${verdict.checked.length ? html`<p>Checked: ${verdict.checked.join('; ')}</p>` : ''}
+        ${verdict.notChecked.length ? html`<p>Not checked: ${verdict.notChecked.join('; ')}</p>` : ''}
+      </section>
+      <form method="get" action="/console/audit" class="filters">
+        <label for="f-action">Action</label><input id="f-action" name="action" value="${filters.action ?? ''}" />
+        <label for="f-principal">Principal</label><input id="f-principal" name="principal" value="${filters.principal ?? ''}" />
+        <label for="f-subject">Subject contains</label><input id="f-subject" name="subject" value="${filters.subject ?? ''}" />
+        <button type="submit">Filter</button>
+        <a href="/console/audit/export" download>Export (NDJSON)</a>
+      </form>
+      <table>
+        <thead><tr><th scope="col">#</th><th scope="col">At</th><th scope="col">Action</th><th scope="col">Principal</th><th scope="col">Subject</th><th scope="col">Detail</th></tr></thead>
+        <tbody>
+          ${entries.map(
+            (entry) => html`<tr>
+              <td>${entry.seq}</td><td>${entry.at}</td><td>${entry.action}</td><td>${entry.principal ?? ''}</td>
+              <td>${entry.subject ?? ''}</td>
+              <td><details><summary>detail</summary><pre>${JSON.stringify(entry.detail, null, 2)}</pre></details></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${next ? html`<p><a href="${next}">Older entries</a></p>` : ''}`,
+  );
+}
