@@ -184,6 +184,12 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     const table = await auditor.page.locator('table').textContent();
     expect(table).toMatch(/review/);
     await auditor.page.screenshot({ path: join(shots, 'console-audit.png'), fullPage: true });
+    // Job health across apps, in words.
+    await auditor.page.getByRole('link', { name: 'Jobs' }).click();
+    const jobs = (await auditor.page.locator('table').textContent()) ?? '';
+    expect(jobs).toMatch(/Contoso Expenses \(SCIM\)/);
+    expect(jobs).toMatch(/active/);
+    await auditor.page.screenshot({ path: join(shots, 'console-jobs.png'), fullPage: true });
     const exported = await auditor.page.evaluate(async () => {
       const answer = await fetch('/console/audit/export');
       return { status: answer.status, text: await answer.text() };
@@ -209,7 +215,7 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
 
   it('has no serious accessibility violation on any page, and stays usable at 320 px', async () => {
     const person = await signedIn('requester', { bypassCSP: true });
-    for (const path of ['', 'request', approvalUrl.split('/console/')[1]!]) {
+    for (const path of ['', 'request', 'jobs', approvalUrl.split('/console/')[1]!]) {
       await person.page.goto(`${ready.console}${path}`);
       expect(await seriousViolations(person.page), path || 'inbox').toEqual([]);
     }

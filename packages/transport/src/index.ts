@@ -50,6 +50,7 @@ export type {
 } from './graph-schemas.js';
 export type { Attempt, GraphAnswer } from './http/graph-exchange.js';
 export type { RetryOptions } from './http/retry-policy.js';
+export { type AppJobHealth, readJobHealth } from './job-health.js';
 export type {
   ApprovalFilters,
   AuditFilters,

@@ -33,8 +33,8 @@ button { cursor: pointer; background: var(--accent); color: var(--bg); border-co
 button.deny { background: var(--bad); border-color: var(--bad); }
 .buttons { display: flex; gap: .5rem; flex-wrap: wrap; }
 .state { border: 1px solid currentColor; border-radius: 3px; padding: 0 .3rem; font-size: .9em; }
-.state-completed, .valid h2 { color: var(--ok); }
-.state-denied, .state-failed, .state-interrupted, .broken h2, .problem { color: var(--bad); }
+.state-completed, .health-active, .valid h2 { color: var(--ok); }
+.state-denied, .state-failed, .state-interrupted, .health-quarantined, .broken h2, .problem { color: var(--bad); }
 .empty, .live, .why-not { color: var(--muted); }
 fieldset { border: 1px solid var(--line); }
 `;

@@ -1,4 +1,5 @@
 import { type ApprovalView, approvalEnding } from '@ondemand/core';
+import type { AppJobHealth } from '@ondemand/transport';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Principal } from '../auth/api-keys.js';
@@ -33,6 +34,7 @@ export function layout(title: string, viewer: Viewer | undefined, body: Page, sc
         viewer
           ? html`<nav aria-label="Main">
               <a href="/console/">Inbox</a>
+              <a href="/console/jobs">Jobs</a>
               ${viewer.roles.includes('requester') ? html`<a href="/console/request">Request</a>` : ''}
               ${viewer.roles.includes('auditor') || viewer.roles.includes('admin') ? html`<a href="/console/audit">Audit log</a>` : ''}
             </nav>
@@ -261,5 +263,51 @@ export function auditPage(
         </tbody>
       </table>
       ${next ? html`<p><a href="${next}">Older entries</a></p>` : ''}`,
+  );
+}
+
+/** How a job is, in words (never colour alone). */
+const HEALTH_WORDS: Record<string, string> = {
+  active: 'active',
+  paused: 'paused',
+  quarantined: 'in quarantine',
+  notConfigured: 'not configured',
+  notRun: 'never run',
+};
+
+/** Every app's provisioning jobs at a glance, as `ondemand jobs status` shows them. */
+export function jobsPage(viewer: Viewer, jobs: AppJobHealth[] | { error: string }): Page {
+  return layout(
+    'Jobs',
+    viewer,
+    html`<h1>Provisioning jobs</h1>
+      ${
+        'error' in jobs
+          ? html`<p class="problem" role="alert">The jobs could not be read: ${jobs.error}</p>`
+          : jobs.length === 0
+            ? html`<p class="empty">No app has a provisioning job.</p>`
+            : html`<table>
+                <thead><tr><th scope="col">App</th><th scope="col">Job</th><th scope="col">Health</th><th scope="col">Quarantine</th><th scope="col">Last cycle</th></tr></thead>
+                <tbody>
+                  ${jobs.map(
+                    (job) => html`<tr>
+                      <td>${job.appName ?? job.servicePrincipalId}</td>
+                      <td>${job.templateId ?? ''} <code>${job.id ?? ''}</code></td>
+                      <td><span class="state health-${job.health}">${HEALTH_WORDS[job.health] ?? job.health}</span></td>
+                      <td>${
+                        job.quarantine
+                          ? html`${job.quarantine.reason ?? 'reason not given'}${job.quarantine.nextAttempt ? html`; next attempt ${job.quarantine.nextAttempt}` : ''}${job.quarantine.error?.message ? html`<br />${job.quarantine.error.message}` : ''}`
+                          : 'none'
+                      }</td>
+                      <td>${
+                        job.lastExecution
+                          ? html`${job.lastExecution.state ?? 'ended'} ${job.lastExecution.ended ?? ''}: imported ${job.lastExecution.countImported ?? 0}, exported ${job.lastExecution.countExported ?? 0}, escrowed ${job.lastExecution.countEscrowed ?? 0}${job.lastExecution.error?.code ? html`; ${job.lastExecution.error.code}` : ''}`
+                          : 'none yet'
+                      }</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>`
+      }`,
   );
 }

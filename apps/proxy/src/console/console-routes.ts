@@ -1,10 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { verifyChain } from '@ondemand/audit-log';
 import { type ApprovalView, subjectRequest, terminalSafe, validateProvisionRequest } from '@ondemand/core';
+import { readJobHealth } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import type { ProxyContext, ProxyEnv, ProxyRequest } from '../app/context.js';
+import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
 import { mayRead, refusedAsAudited, seesAll } from '../approvals/approval-access.js';
 import { approvalView } from '../approvals/approval-view.js';
 import { auditExport } from '../audit/audit-routes.js';
@@ -21,6 +22,7 @@ import {
   auditPage,
   inboxLists,
   inboxPage,
+  jobsPage,
   layout,
   problemPage,
   requestPage,
@@ -328,6 +330,20 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
         'Withdrawn: it will not run.',
       ),
     );
+  });
+
+  // Job health across apps, read with the proxy's own Graph permissions (audited as a read).
+  app.get('/console/jobs', async (c) => {
+    await ctx.audit.append([
+      ctx.audit.entry('read', auditContext(base(c)), {
+        detail: { path: '/console/jobs', reads: 'every app’s synchronization jobs and their status' },
+      }),
+    ]);
+    const jobs = await readJobHealth(ctx.graph, undefined).then(
+      (found) => terminalSafe(found),
+      (error: Error) => ({ error: terminalSafe(error.message) }),
+    );
+    return c.html(jobsPage(c.get('viewer'), jobs));
   });
 
   app.get('/console/request', async (c) => {

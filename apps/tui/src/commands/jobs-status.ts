@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jobIsHealthy, terminalSafe } from '@ondemand/core';
+import { type AppJobHealth, readJobHealth } from '@ondemand/transport';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage } from '../connection.js';
@@ -9,7 +10,7 @@ import { flagSet } from '../flag-set.js';
 import { interruptSignal } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { postJobChange } from '../jobs/change-webhook.js';
-import { type AppJobHealth, healthChanges, readJobHealth } from '../jobs/job-health-list.js';
+import { healthChanges } from '../jobs/job-health-list.js';
 import { parseArgs } from '../parse-args.js';
 import { renderJobText } from '../render/provisioning-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
