@@ -27,7 +27,8 @@ beforeAll(async () => {
   const database = join(tempDir('ondemand-console-'), 'proxy.sqlite');
   // The real command, as people run it: ./bin/ondemand-proxy --simulate.
   child = spawn(process.execPath, [cli, '--simulate', '--database', database], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its access log is not the test's output.
+    stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, TMPDIR: dirname(database) },
   });
   ready = JSON.parse(
@@ -68,6 +69,18 @@ async function signedIn(role: string, options: { bypassCSP?: boolean; nth?: numb
   return { context, page };
 }
 
+/** The request form filled for the demo's group and one member, with `reason`, and sent. */
+async function requestGroup(form: Page, reason: string) {
+  await form.getByLabel('App (service principal object id)').fill(ids.groupServicePrincipal);
+  await form.getByLabel('Job id', { exact: true }).fill(ids.groupJob);
+  await form.getByLabel('Rule id', { exact: true }).fill(ids.groupRule);
+  await form.getByRole('radio', { name: 'a group' }).check();
+  await form.getByLabel('Object id', { exact: true }).fill(ids.group);
+  await form.getByLabel(/Members/).fill(ids.groupMembers[0]);
+  await form.getByLabel(/Why/).fill(reason);
+  await form.getByRole('button', { name: 'Request' }).click();
+}
+
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as {
@@ -90,26 +103,12 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     requester = await signedIn('requester');
     await requester.page.getByRole('link', { name: 'Request' }).click();
     const form = requester.page;
-    await form.getByLabel('App (service principal object id)').fill(ids.groupServicePrincipal);
-    await form.getByLabel('Job id', { exact: true }).fill(ids.groupJob);
-    await form.getByLabel('Rule id', { exact: true }).fill(ids.groupRule);
-    await form.getByRole('radio', { name: 'a group' }).check();
-    await form.getByLabel('Object id', { exact: true }).fill(ids.group);
-    await form.getByLabel(/Members/).fill(ids.groupMembers[0]);
     // A reason holding an escape sequence is refused, said in plain words; nothing is recorded.
-    await form.getByLabel(/Why/).fill(hostile.slice(0, 400));
-    await form.getByRole('button', { name: 'Request' }).click();
+    await requestGroup(form, hostile.slice(0, 400));
     await form
       .getByText(/Why holds a control character \(U\+001B\) at position \d+: write plain text\./)
       .waitFor();
-    await form.getByLabel('App (service principal object id)').fill(ids.groupServicePrincipal);
-    await form.getByLabel('Job id', { exact: true }).fill(ids.groupJob);
-    await form.getByLabel('Rule id', { exact: true }).fill(ids.groupRule);
-    await form.getByRole('radio', { name: 'a group' }).check();
-    await form.getByLabel('Object id', { exact: true }).fill(ids.group);
-    await form.getByLabel(/Members/).fill(ids.groupMembers[0]);
-    await form.getByLabel(/Why/).fill(readable);
-    await form.getByRole('button', { name: 'Request' }).click();
+    await requestGroup(form, readable);
     await form.getByText('the rule "groups need an approver"').waitFor();
     approvalUrl = form.url();
     expect(approvalUrl).toMatch(/\/console\/approvals\/[0-9a-f-]{36}$/);
@@ -190,6 +189,16 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     expect(jobs).toMatch(/Contoso Expenses \(SCIM\)/);
     expect(jobs).toMatch(/active/);
     await auditor.page.screenshot({ path: join(shots, 'console-jobs.png'), fullPage: true });
+    // Helpdesk's why, for a user by sign-in name: each of their apps with a verdict and what to do.
+    await auditor.page.getByRole('link', { name: 'Why' }).click();
+    await auditor.page
+      .getByLabel(/User \(object id or sign-in name\)/)
+      .fill('bill.bob@contoso.onmicrosoft.com');
+    await auditor.page.getByRole('button', { name: 'Ask' }).click();
+    const why = (await auditor.page.locator('table').textContent()) ?? '';
+    expect(why).toMatch(/Contoso Expenses \(SCIM\)/);
+    expect(why).toMatch(/yes \(directly, Sales\)/);
+    await auditor.page.screenshot({ path: join(shots, 'console-why.png'), fullPage: true });
     const exported = await auditor.page.evaluate(async () => {
       const answer = await fetch('/console/audit/export');
       return { status: answer.status, text: await answer.text() };
@@ -215,7 +224,13 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
 
   it('has no serious accessibility violation on any page, and stays usable at 320 px', async () => {
     const person = await signedIn('requester', { bypassCSP: true });
-    for (const path of ['', 'request', 'jobs', approvalUrl.split('/console/')[1]!]) {
+    for (const path of [
+      '',
+      'request',
+      'jobs',
+      'why?user=bill.bob%40contoso.onmicrosoft.com',
+      approvalUrl.split('/console/')[1]!,
+    ]) {
       await person.page.goto(`${ready.console}${path}`);
       expect(await seriousViolations(person.page), path || 'inbox').toEqual([]);
     }

@@ -21,7 +21,7 @@ export class Terminal {
       .join(' ');
     // The shell stays after the command so its exit code can be read from the screen. CI is unset:
     // Ink draws only its last frame when it believes it runs in CI, and this is a terminal.
-    execFileSync('tmux', [
+    const args = [
       'new-session',
       '-d',
       '-s',
@@ -31,7 +31,15 @@ export class Terminal {
       '-y',
       String(options.height ?? 24),
       `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${command}; echo "[exited $?]"; sleep 60`,
-    ]);
+    ];
+    try {
+      execFileSync('tmux', args, { stdio: 'pipe' });
+    } catch (error) {
+      // tmux's server exits with its last session; a new session asked for at that moment is told
+      // "server exited unexpectedly" and nothing was started: asking again starts a new server.
+      if (!String((error as { stderr?: unknown }).stderr).includes('server exited unexpectedly')) throw error;
+      execFileSync('tmux', args, { stdio: 'pipe' });
+    }
     return new Terminal(name);
   }
 

@@ -1,5 +1,14 @@
 export type { ApiVersion } from '@ondemand/core';
 export { collect } from '@ondemand/core';
+export { assignmentsOf } from './answers/assignments.js';
+export {
+  type FoundUser,
+  isWell,
+  provisionWhereNeeded,
+  type WhyApp,
+  type WhyReport,
+  whyUser,
+} from './answers/why-user.js';
 export type { PendingApproval } from './approval-follow-up.js';
 export { HeldRequestNotRunError } from './approval-follow-up.js';
 export type { CloudEndpoints, CloudName, ResolvedEndpoints } from './clouds.js';

@@ -16,7 +16,7 @@ header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center;
 header .brand { font-weight: 700; color: var(--fg); text-decoration: none; }
 nav { display: flex; gap: 1rem; flex-wrap: wrap; }
 .who { margin-left: auto; display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
-main { padding: 1rem; max-width: 72rem; margin: 0 auto; overflow-wrap: anywhere; }
+main { padding: 1rem; max-width: 72rem; margin: 0 auto; overflow-wrap: break-word; }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible {
   outline: 3px solid var(--accent); outline-offset: 2px; }
@@ -32,7 +32,7 @@ input, textarea, button { font: inherit; padding: .35rem .5rem; color: var(--fg)
 button { cursor: pointer; background: var(--accent); color: var(--bg); border-color: var(--accent); }
 button.deny { background: var(--bad); border-color: var(--bad); }
 .buttons { display: flex; gap: .5rem; flex-wrap: wrap; }
-.state { border: 1px solid currentColor; border-radius: 3px; padding: 0 .3rem; font-size: .9em; }
+.state { border: 1px solid currentColor; border-radius: 3px; padding: 0 .3rem; font-size: .9em; white-space: nowrap; }
 .state-completed, .health-active, .valid h2 { color: var(--ok); }
 .state-denied, .state-failed, .state-interrupted, .health-quarantined, .broken h2, .problem { color: var(--bad); }
 .empty, .live, .why-not { color: var(--muted); }
@@ -68,3 +68,7 @@ export const INBOX_JS = `
   follow();
 })();
 `;
+
+/** The tab's icon, served here so the browser asks nobody else (and not the API) for one. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5cad"/><path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/></svg>';

@@ -1,5 +1,5 @@
 import { type ApprovalView, approvalEnding } from '@ondemand/core';
-import type { AppJobHealth } from '@ondemand/transport';
+import type { AppJobHealth, WhyReport } from '@ondemand/transport';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Principal } from '../auth/api-keys.js';
@@ -25,6 +25,7 @@ export function layout(title: string, viewer: Viewer | undefined, body: Page, sc
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title} · ondemand</title>
     <link rel="stylesheet" href="/console/assets/console.css" />
+    <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml" />
     ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
   </head>
   <body>
@@ -35,6 +36,7 @@ export function layout(title: string, viewer: Viewer | undefined, body: Page, sc
           ? html`<nav aria-label="Main">
               <a href="/console/">Inbox</a>
               <a href="/console/jobs">Jobs</a>
+              <a href="/console/why">Why</a>
               ${viewer.roles.includes('requester') ? html`<a href="/console/request">Request</a>` : ''}
               ${viewer.roles.includes('auditor') || viewer.roles.includes('admin') ? html`<a href="/console/audit">Audit log</a>` : ''}
             </nav>
@@ -308,6 +310,61 @@ export function jobsPage(viewer: Viewer, jobs: AppJobHealth[] | { error: string 
                   )}
                 </tbody>
               </table>`
+      }`,
+  );
+}
+
+const VERDICT_WORDS: Record<string, string> = {
+  applied: 'in the app',
+  alreadyInSync: 'in the app (already in sync)',
+  notProvisioned: 'not provisioned',
+  failed: 'failed',
+  unknown: 'not known yet',
+};
+
+/**
+ * "Why isn't this person in that app?" for helpdesk, as `ondemand why` answers it: per app, the
+ * assignment, the scoping filter, the job's health, the newest log entry, one verdict and what to do,
+ * and what could not be read (said, never guessed).
+ */
+export function whyPage(
+  viewer: Viewer,
+  asked: string,
+  report: WhyReport | { error: string } | undefined,
+): Page {
+  return layout(
+    'Why',
+    viewer,
+    html`<h1>Why is someone not in an app?</h1>
+      <form method="get" action="/console/why" class="filters">
+        <label for="why-user">User (object id or sign-in name)</label>
+        <input id="why-user" name="user" value="${asked}" required autocomplete="off" />
+        <button type="submit">Ask</button>
+      </form>
+      ${
+        report === undefined
+          ? ''
+          : 'error' in report
+            ? html`<p class="problem" role="alert">${report.error}</p>`
+            : report.apps.length === 0
+              ? html`<p class="empty">${report.subject.displayName ?? report.subject.id} is assigned to no app with a provisioning job: assign them (or a group of theirs) to the app first.</p>`
+              : html`<h2>${report.subject.displayName ?? report.subject.id} <code>${report.subject.userPrincipalName ?? report.subject.id}</code></h2>
+                  <table>
+                    <thead><tr><th scope="col">App</th><th scope="col">Verdict</th><th scope="col">Assigned</th><th scope="col">Scoping filter</th><th scope="col">Job</th><th scope="col">Newest log entry</th><th scope="col">What to do</th></tr></thead>
+                    <tbody>
+                      ${report.apps.map(
+                        (app) => html`<tr>
+                          <td>${app.appName ?? app.servicePrincipalId}</td>
+                          <td><span class="state verdict-${app.verdict}">${VERDICT_WORDS[app.verdict] ?? app.verdict}</span></td>
+                          <td>${app.assigned === null ? 'could not be read' : app.assigned ? `yes (${app.assignedThrough.join(', ') || 'directly'})` : 'no'}</td>
+                          <td>${app.inScope === null ? 'could not be evaluated' : app.inScope ? 'in scope' : 'out of scope'}</td>
+                          <td>${app.jobHealth ?? 'could not be read'}</td>
+                          <td>${app.latestLog ? `${app.latestLog.activityDateTime ?? ''} ${app.latestLog.status}${app.latestLog.errorCode ? ` (${app.latestLog.errorCode})` : ''}${app.latestLog.reason ? `: ${app.latestLog.reason}` : ''}` : 'none yet (Graph writes entries minutes after the work)'}</td>
+                          <td>${app.whatToDo}${app.evidenceMissing.length ? html`<br /><small>Not read: ${app.evidenceMissing.join('; ')}</small>` : ''}</td>
+                        </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
       }`,
   );
 }

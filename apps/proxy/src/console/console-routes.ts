@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { verifyChain } from '@ondemand/audit-log';
 import { type ApprovalView, subjectRequest, terminalSafe, validateProvisionRequest } from '@ondemand/core';
-import { readJobHealth } from '@ondemand/transport';
+import { readJobHealth, whyUser } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
@@ -16,7 +16,7 @@ import { reasonProblem } from '../graph/requester-reason.js';
 import { subjectTypes } from '../graph/subject-check.js';
 import { ProxyError } from '../http/proxy-error.js';
 import { canonicalTarget } from '../policy/canonical-ids.js';
-import { CONSOLE_CSS, INBOX_JS } from './console-assets.js';
+import { CONSOLE_CSS, FAVICON_SVG, INBOX_JS } from './console-assets.js';
 import {
   approvalPage,
   auditPage,
@@ -27,6 +27,7 @@ import {
   problemPage,
   requestPage,
   type Viewer,
+  whyPage,
 } from './console-pages.js';
 import { newSignIn, type OidcSignIn, SignInRefused } from './oidc-sign-in.js';
 
@@ -96,6 +97,9 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
 
   app.get('/console/assets/console.css', (c) =>
     c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  );
+  app.get('/console/assets/favicon.svg', (c) =>
+    c.body(FAVICON_SVG, 200, { 'content-type': 'image/svg+xml' }),
   );
   app.get('/console/assets/inbox.js', (c) =>
     c.body(INBOX_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
@@ -344,6 +348,32 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
       (error: Error) => ({ error: terminalSafe(error.message) }),
     );
     return c.html(jobsPage(c.get('viewer'), jobs));
+  });
+
+  // Helpdesk's "why": the same answer as `ondemand why`, read with the proxy's own Graph permissions
+  // (audited as a read, the user named), the provisioning logs in the shared reports limit.
+  app.get('/console/why', async (c) => {
+    const asked = (c.req.query('user') ?? '').trim();
+    if (!asked) return c.html(whyPage(c.get('viewer'), '', undefined));
+    await ctx.audit.append([
+      ctx.audit.entry('read', auditContext(base(c)), {
+        detail: { path: '/console/why', reads: `why for the user ${asked}` },
+      }),
+    ]);
+    const report = await (async () => {
+      const user = await ctx.graph.getUser(asked);
+      if (!user) return { error: `No user has the object id or sign-in name "${asked}".` };
+      return whyUser(
+        ctx.graph,
+        {
+          id: user.id,
+          displayName: user.displayName ?? null,
+          userPrincipalName: user.userPrincipalName ?? null,
+        },
+        undefined,
+      );
+    })().catch((error: Error) => ({ error: `It could not be read: ${error.message}` }));
+    return c.html(whyPage(c.get('viewer'), terminalSafe(asked), terminalSafe(report)));
   });
 
   app.get('/console/request', async (c) => {

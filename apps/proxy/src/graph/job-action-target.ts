@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import type { ProxyRequest } from '../app/context.js';
 import { invalidInput, ProxyError } from '../http/proxy-error.js';
-import { readBodyText } from '../http/request-body.js';
+import { readBodyText, requireJsonContentType } from '../http/request-body.js';
 import { canonicalJobIds } from '../policy/canonical-ids.js';
 
 /** A job action as the policy judges it: canonical ids, the action, its body in one spelling. */
@@ -37,13 +37,7 @@ export async function jobActionTarget(c: ProxyRequest, maxBodyBytes: number): Pr
   const text = await readBodyText(c, maxBodyBytes);
   let body: unknown;
   if (text.trim() !== '') {
-    const contentType = c.req.header('content-type') ?? '';
-    if (!/^application\/json\b/i.test(contentType))
-      throw new ProxyError(
-        415,
-        'UnsupportedMediaType',
-        `The content type '${contentType || '(none)'}' is not supported: send the body as application/json.`,
-      );
+    requireJsonContentType(c);
     try {
       body = JSON.parse(text);
     } catch {

@@ -1,8 +1,8 @@
 import { API_VERSIONS, type ApiVersion, validateProvisionRequest } from '@ondemand/core';
 import { z } from 'zod';
 import type { ProxyRequest } from '../app/context.js';
-import { invalidInput, ProxyError } from '../http/proxy-error.js';
-import { readJsonBody } from '../http/request-body.js';
+import { invalidInput } from '../http/proxy-error.js';
+import { readJsonBody, requireJsonContentType } from '../http/request-body.js';
 import { canonicalTarget, type ProvisionTarget } from '../policy/canonical-ids.js';
 
 /** A provisionOnDemand as the policy judges it: canonical ids, the checked body, the API version. */
@@ -17,13 +17,7 @@ const provisionParams = z.object({ version: z.enum(API_VERSIONS), sp: z.string()
  */
 export async function provisionTarget(c: ProxyRequest, maxBodyBytes: number): Promise<Target> {
   const { version, sp, job } = provisionParams.parse(c.req.param());
-  const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(contentType))
-    throw new ProxyError(
-      415,
-      'UnsupportedMediaType',
-      `The content type '${contentType || '(none)'}' is not supported: send the body as application/json.`,
-    );
+  requireJsonContentType(c);
   const checked = validateProvisionRequest(
     await readJsonBody(c, maxBodyBytes, '{ "parameters": [ { "ruleId", "subjects" } ] }'),
   );

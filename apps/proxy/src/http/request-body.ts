@@ -56,3 +56,14 @@ function depthOver(value: unknown, limit: number): boolean {
   }
   return false;
 }
+
+/** A body's content type must be JSON (415 otherwise, naming the one given). */
+export function requireJsonContentType(c: ProxyRequest): void {
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(contentType))
+    throw new ProxyError(
+      415,
+      'UnsupportedMediaType',
+      `The content type '${contentType || '(none)'}' is not supported: send the body as application/json.`,
+    );
+}

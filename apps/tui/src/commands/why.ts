@@ -1,3 +1,4 @@
+import { isWell, provisionWhereNeeded, whyUser } from '@ondemand/transport';
 import { z } from 'zod';
 import { styleFor } from '../colour.js';
 import { connectionOptions, connectionUsage } from '../connection.js';
@@ -9,7 +10,6 @@ import type { CliIo } from '../io.js';
 import { parseArgs } from '../parse-args.js';
 import { renderWhyText } from '../render/why-text.js';
 import { wrapHelp } from '../render/wrap-help.js';
-import { isWell, provisionWhereNeeded, whyUser } from '../why/why-user.js';
 import { withConnection } from './with-connection.js';
 
 const whyFlags = flagSet({

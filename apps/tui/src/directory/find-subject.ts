@@ -1,13 +1,7 @@
 import { collect, terminalSafe } from '@ondemand/core';
-import type { GraphClient } from '@ondemand/transport';
-import { badInput } from '../exit-codes.js';
+import type { FoundUser, GraphClient } from '@ondemand/transport';
 
-/** A user as the operator named them, found in the directory. */
-export interface FoundUser {
-  id: string;
-  displayName: string | null;
-  userPrincipalName: string | null;
-}
+import { badInput } from '../exit-codes.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -7,10 +7,8 @@ import {
   userRequest,
   type Verdict,
 } from '@ondemand/core';
-import type { GraphClient } from '@ondemand/transport';
+import { assignmentsOf, type FoundUser, type GraphClient } from '@ondemand/transport';
 import { chooseRule } from '../commands/pick-rule.js';
-import { assignmentsOf } from '../directory/assignments.js';
-import type { FoundUser } from '../directory/find-subject.js';
 import { jobReadiness } from '../jobs/job-readiness.js';
 
 /** What onboarding did in one app. */

@@ -1,6 +1,6 @@
 import { terminalSafe } from '@ondemand/core';
+import type { WhyApp, WhyReport } from '@ondemand/transport';
 import type { Style } from '../colour.js';
-import type { WhyApp, WhyReport } from '../why/why-user.js';
 import { VERDICT_WORDS } from './provisioning-text.js';
 import { wrapText } from './text.js';
 

@@ -1,9 +1,9 @@
 import type { GraphClient } from '@ondemand/transport';
+import { type WhyReport, whyUser } from '@ondemand/transport';
 import { Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { renderWhyText } from '../render/why-text.js';
-import { type WhyReport, whyUser } from '../why/why-user.js';
 import { helpLines } from './HelpBar.js';
 import { bind, helpKeys, type KeyBinding, type Navigation, quitBindings, shown } from './key-bindings.js';
 import { ScreenFrame } from './ScreenFrame.js';

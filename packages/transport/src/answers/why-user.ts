@@ -12,9 +12,16 @@ import {
   userRequest,
   type Verdict,
 } from '@ondemand/core';
-import type { GraphClient, SynchronizationSchema } from '@ondemand/transport';
-import { assignmentsOf } from '../directory/assignments.js';
-import type { FoundUser } from '../directory/find-subject.js';
+import type { GraphClient } from '../graph-client.js';
+import type { SynchronizationSchema } from '../graph-schemas.js';
+import { assignmentsOf } from './assignments.js';
+
+/** A user as a lookup found them: the id, and the names shown. */
+export interface FoundUser {
+  id: string;
+  displayName: string | null;
+  userPrincipalName: string | null;
+}
 
 /** Why a user is, or is not, in one app: each piece of evidence, one verdict, what to do. */
 export interface WhyApp {

@@ -1,5 +1,5 @@
 import { collect } from '@ondemand/core';
-import type { GraphClient } from '@ondemand/transport';
+import type { GraphClient } from '../graph-client.js';
 
 /** An app a user is assigned to, and how. */
 export interface Assignment {
