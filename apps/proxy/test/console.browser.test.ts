@@ -178,9 +178,16 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     const auditor = await signedIn('auditor');
     await auditor.page.getByRole('link', { name: 'Audit log' }).click();
     await auditor.page.getByRole('heading', { name: '✓ The chain verifies' }).waitFor();
+    expect(await auditor.page.locator('.verdict').textContent()).toMatch(
+      /the audit log is intact: \d+ entries/,
+    );
     await auditor.page.getByLabel('Action').fill('review');
     await auditor.page.getByRole('button', { name: 'Filter' }).click();
     const table = await auditor.page.locator('table').textContent();
+    await auditor.page.getByLabel('Action').fill('sign_in');
+    await auditor.page.getByRole('button', { name: 'Filter' }).click();
+    // Every sign-in is recorded, with the roles it gave.
+    expect(await auditor.page.locator('table').textContent()).toMatch(/sign_in.*(requester|approver)/s);
     expect(table).toMatch(/review/);
     await auditor.page.screenshot({ path: join(shots, 'console-audit.png'), fullPage: true });
     // Job health across apps, in words.

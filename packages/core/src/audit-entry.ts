@@ -5,7 +5,8 @@ import { z } from 'zod';
  * the `ondemand audit` command and the README show them.
  */
 export const AUDIT_ACTION_MEANINGS = {
-  request: 'a provisionOnDemand arrived and passed validation (who, which app, job and subjects)',
+  request:
+    'a provisionOnDemand or a job action arrived and passed validation (who, which app, job and subjects, or the action and its criteria)',
   decision: "the policy's decision on it: allow, deny (with the reason) or require_approval (the rule)",
   review: 'an approver approved or denied a held request, with the reason (or a review refused, with why)',
   withdrawn:
@@ -19,6 +20,8 @@ export const AUDIT_ACTION_MEANINGS = {
   rejected: 'a call refused before the policy: a bad body, too large, a wrong path (status and code)',
   auth_failure: 'a call without a valid API key or token',
   forbidden: 'a call whose principal lacks the role it needs',
+  sign_in: 'a person signed in to the console (their name and roles), or a sign-in refused (why)',
+  sign_out: 'a person signed out of the console',
 } as const;
 
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_MEANINGS) as Array<keyof typeof AUDIT_ACTION_MEANINGS>;

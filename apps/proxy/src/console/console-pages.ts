@@ -223,7 +223,7 @@ export function requestPage(viewer: Viewer, notice?: string): Page {
 /** The audit log: the chain's verdict, entries with filters, and a page on. */
 export function auditPage(
   viewer: Viewer,
-  verdict: { valid: boolean; summary: string; checked: string[]; notChecked: string[] },
+  verdict: { valid: boolean; lines: string[]; notChecked: string[] },
   entries: Array<{
     seq: number;
     at: string;
@@ -241,8 +241,7 @@ export function auditPage(
     html`<h1>Audit log</h1>
       <section aria-labelledby="verdict-heading" class="verdict ${verdict.valid ? 'valid' : 'broken'}">
         <h2 id="verdict-heading">${verdict.valid ? '✓ The chain verifies' : '✗ The chain does not verify'}</h2>
-        <p>${verdict.summary}</p>
-        ${verdict.checked.length ? html`<p>Checked: ${verdict.checked.join('; ')}</p>` : ''}
+        ${verdict.lines.map((line) => html`<p>${line.replace(/^\s*- /, '')}</p>`)}
         ${verdict.notChecked.length ? html`<p>Not checked: ${verdict.notChecked.join('; ')}</p>` : ''}
       </section>
       <form method="get" action="/console/audit" class="filters">

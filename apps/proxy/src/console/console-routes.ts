@@ -1,6 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { verifyChain } from '@ondemand/audit-log';
-import { type ApprovalView, subjectRequest, terminalSafe, validateProvisionRequest } from '@ondemand/core';
+import {
+  type ApprovalView,
+  type ChainVerdict,
+  describeVerdict,
+  subjectRequest,
+  terminalSafe,
+  validateProvisionRequest,
+} from '@ondemand/core';
 import { readJobHealth, whyUser } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -161,11 +168,22 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
     try {
       who = await signIn.redeem(c.req.query('code') ?? '', record, redirectUri(c));
     } catch (error) {
-      if (error instanceof SignInRefused) return again(`Sign-in refused: ${error.message}.`);
-      throw error;
+      if (!(error instanceof SignInRefused)) throw error;
+      await ctx.audit.append([
+        ctx.audit.entry('sign_in', auditContext(base(c)), { detail: { refused: error.message } }),
+      ]);
+      return again(`Sign-in refused: ${error.message}.`);
     }
     const session = randomBytes(32).toString('base64url');
     const minutes = config.sessionMinutes;
+    // Who signed in, with the roles their token gave, before the session exists: no unrecorded sign-in.
+    await ctx.audit.append([
+      ctx.audit.entry(
+        'sign_in',
+        { principal: who.principal, requestId: c.get('requestId') },
+        { detail: { name: who.name, roles: who.roles, sessionMinutes: minutes } },
+      ),
+    ]);
     await ctx.store.putConsoleRecord(
       keyOf(session),
       {
@@ -233,6 +251,7 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
 
   app.post('/console/sign-out', async (c) => {
     await ctx.store.deleteConsoleRecord(c.get('sessionKey'));
+    await ctx.audit.append([ctx.audit.entry('sign_out', auditContext(base(c)), { detail: {} })]);
     deleteCookie(c, SESSION_COOKIE, { prefix: 'host', secure: true, path: '/' });
     return c.html(layout('Signed out', undefined, htmlSignedOut()));
   });
@@ -487,32 +506,13 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
   return app;
 }
 
-/** The verdict in a few sentences: whether it verifies, and what it could and could not check. */
-function summaryOf(verdict: unknown): {
-  valid: boolean;
-  summary: string;
-  checked: string[];
-  notChecked: string[];
-} {
-  const shown = verdict as {
-    valid?: boolean;
-    entries?: number;
-    problems?: Array<{ message?: string }>;
-    steps?: Array<{ name?: string; ok?: boolean; note?: string }>;
-  };
-  const steps = shown.steps ?? [];
-  return {
-    valid: shown.valid === true,
-    summary:
-      shown.valid === true
-        ? `${shown.entries ?? 'All'} entries, each hashed into the next.`
-        : (shown.problems ?? []).map((problem) => problem.message ?? '').join(' ') ||
-          'See the problems below.',
-    checked: steps.filter((step) => step.ok).map((step) => step.name ?? ''),
-    notChecked: steps
-      .filter((step) => !step.ok)
-      .map((step) => `${step.name ?? ''}${step.note ? `: ${step.note}` : ''}`),
-  };
+/** The verdict as core says it in sentences, and what it could not check, for the page. */
+function summaryOf(verdict: ChainVerdict): { valid: boolean; lines: string[]; notChecked: string[] } {
+  const lines = describeVerdict(verdict)
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('not checked: '));
+  return { valid: verdict.valid, lines, notChecked: verdict.unchecked };
 }
 
 /** The console's request as the proxy's services take it (its extra variables are the console's own). */

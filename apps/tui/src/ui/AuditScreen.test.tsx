@@ -56,7 +56,7 @@ describe('the Audit screen', () => {
     // a lists the actions with what each means; Enter filters on one, and the list follows once the
     // proxy has answered for it: only requests, no decision.
     const actions = await pressUntil(screen.stdin, screen.lastFrame, 'a', /❯ every action/);
-    expect(actions).toMatch(/request\s+a provisionOnDemand arrived/);
+    expect(actions).toMatch(/request\s+a provisionOnDemand or a job action arrived/);
     await pressUntil(screen.stdin, screen.lastFrame, '\u001B[B', /❯ request/);
     await pressUntil(
       screen.stdin,
