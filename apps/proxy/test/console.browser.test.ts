@@ -144,10 +144,20 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     await row.waitFor({ timeout: 10_000 });
     await approver.page.screenshot({ path: join(shots, 'console-inbox.png'), fullPage: true });
     await row.click();
-    await approver.page
-      .getByLabel(/Why \(it goes into the audit log/)
-      .fill('Falcon needs its workspace, CHG-42');
-    await approver.page.getByRole('button', { name: 'Approve' }).click();
+    // Beside the request: the job's health and the subjects' newest log entries.
+    await approver.page.getByRole('heading', { name: 'Before you decide' }).waitFor();
+    expect(await approver.page.locator('.context').textContent()).toMatch(/The job is\s+active/);
+    await approver.page.screenshot({ path: join(shots, 'console-approval-approver.png'), fullPage: true });
+    // Keyboard only: Tab to the reason, type it, Tab to Approve, Enter.
+    for (let presses = 0; presses < 60; presses++) {
+      if ((await approver.page.evaluate('document.activeElement && document.activeElement.id')) === 'reason')
+        break;
+      await approver.page.keyboard.press('Tab');
+    }
+    await approver.page.keyboard.type('Falcon needs its workspace, CHG-42');
+    await approver.page.keyboard.press('Tab');
+    expect(await approver.page.evaluate('document.activeElement.textContent')).toBe('Approve');
+    await approver.page.keyboard.press('Enter');
     await approver.page.getByText('Approved: it runs now.').waitFor();
 
     // The requester's page shows what the run did once it has run.
@@ -160,8 +170,13 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     expect(await requester.page.locator('.state').first().textContent()).toBe('completed');
   }, 60_000);
 
-  it('refuses a form without its CSRF token', async () => {
+  it('lets a requester withdraw their own request, and refuses a form without its CSRF token', async () => {
     const page = requester.page;
+    await page.getByRole('link', { name: 'Request' }).click();
+    await requestGroup(page, 'second thoughts');
+    await page.getByRole('button', { name: 'Withdraw my request' }).click();
+    await page.getByText('Withdrawn: it will not run.').waitFor();
+    expect(await page.locator('.state').first().textContent()).toBe('withdrawn');
     await page.goto(approvalUrl);
     const noToken = await page.evaluate(async (url) => {
       const answer = await fetch(`${url}/review`, {

@@ -1,5 +1,6 @@
 export type { ApiVersion } from '@ondemand/core';
 export { collect } from '@ondemand/core';
+export { type ApprovalContext, readApprovalContext } from './answers/approval-context.js';
 export { assignmentsOf } from './answers/assignments.js';
 export {
   type FoundUser,

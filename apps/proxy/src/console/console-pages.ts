@@ -1,5 +1,5 @@
 import { type ApprovalView, approvalEnding } from '@ondemand/core';
-import type { AppJobHealth, WhyReport } from '@ondemand/transport';
+import type { AppJobHealth, ApprovalContext, WhyReport } from '@ondemand/transport';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Principal } from '../auth/api-keys.js';
@@ -130,7 +130,12 @@ export function inboxPage(viewer: Viewer, lists: Page, tag: string): Page {
 }
 
 /** One approval: the request as the terminal shows it, what came of it, and what this person may do. */
-export function approvalPage(viewer: Viewer, view: ApprovalView, notice?: string): Page {
+export function approvalPage(
+  viewer: Viewer,
+  view: ApprovalView,
+  notice?: string,
+  context?: ApprovalContext,
+): Page {
   const ending = approvalEnding(view);
   const may = view.youMay;
   return layout(
@@ -145,10 +150,13 @@ export function approvalPage(viewer: Viewer, view: ApprovalView, notice?: string
         <dt>Held by</dt><dd>the rule "${view.rule}": ${view.required.count} ${view.required.roles.join(' or ')} approval${view.required.count === 1 ? '' : 's'}</dd>
         <dt>App</dt><dd>${view.names?.servicePrincipal ?? ''} <code>${/servicePrincipals\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
         <dt>Job</dt><dd>${view.names?.job ?? ''} <code>${/jobs\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
-        ${Object.entries(view.names?.objects ?? {}).map(
-          ([id, object]) =>
-            html`<dt>${object.type}</dt><dd>${object.displayName ?? ''} <code>${id}</code></dd>`,
-        )}
+        ${Object.entries(view.names?.objects ?? {})
+          // The app is named above; the rest are the subjects and their members.
+          .filter(([, object]) => object.type !== 'servicePrincipal')
+          .map(
+            ([id, object]) =>
+              html`<dt>${object.type}</dt><dd>${object.displayName ?? ''} <code>${id}</code></dd>`,
+          )}
         <dt>Request</dt><dd><code class="path">${view.request.method} ${view.request.path}</code></dd>
         <dt>Body</dt><dd>sha256 <code class="hash">${view.request.bodySha256}</code><pre>${JSON.stringify(view.request.body, null, 2)}</pre></dd>
         <dt>Reviews</dt><dd>${
@@ -162,6 +170,7 @@ export function approvalPage(viewer: Viewer, view: ApprovalView, notice?: string
         ${ending ? html`<dt>Outcome</dt><dd>${ending}</dd>` : ''}
         ${view.result ? html`<dt>Graph answered</dt><dd>${view.result.status}<pre>${JSON.stringify(view.result.body, null, 2)}</pre></dd>` : ''}
       </dl>
+      ${context ? beforeYouDecide(context) : ''}
       ${
         may?.review.allowed
           ? html`<form method="post" action="/console/approvals/${encodeURIComponent(view.id)}/review" class="decide">
@@ -366,4 +375,30 @@ export function whyPage(
                   </table>`
       }`,
   );
+}
+
+/** Next to a request an approver may decide: the job's health and the subjects' newest log entries. */
+function beforeYouDecide(context: ApprovalContext): Page {
+  const job = 'view' in context.job ? context.job.view : undefined;
+  return html`<section aria-labelledby="context-heading" class="context">
+    <h2 id="context-heading">Before you decide</h2>
+    <p>${
+      job
+        ? html`The job is <span class="state health-${job.health}">${HEALTH_WORDS[job.health] ?? job.health}</span>${job.quarantine ? html`: ${job.quarantine.reason ?? 'in quarantine'}${job.quarantine.nextAttempt ? html`, next attempt ${job.quarantine.nextAttempt}` : ''}` : ''}${job.lastExecution ? html`; its last cycle ${job.lastExecution.state ?? 'ended'} ${job.lastExecution.ended ?? ''}${job.lastExecution.error?.code ? html` (${job.lastExecution.error.code})` : ''}` : ''}.`
+        : html`The job's health could not be read: ${'error' in context.job ? context.job.error : ''}`
+    }</p>
+    ${context.subjects.map(
+      (subject) => html`<h3>${subject.name ?? subject.id}</h3>
+        ${
+          'error' in subject
+            ? html`<p>Its provisioning logs could not be read: ${subject.error}</p>`
+            : subject.entries.length === 0
+              ? html`<p class="empty">No log entry in this app yet (Graph writes them minutes after the work).</p>`
+              : html`<ul>${subject.entries.map(
+                  (entry) =>
+                    html`<li>${entry.activityDateTime ?? ''}: ${entry.action} ${entry.status}${entry.errorCode ? ` (${entry.errorCode})` : ''}${entry.reason ? ` — ${entry.reason}` : ''}</li>`,
+                )}</ul>`
+        }`,
+    )}
+  </section>`;
 }

@@ -8,7 +8,7 @@ import {
   terminalSafe,
   validateProvisionRequest,
 } from '@ondemand/core';
-import { readJobHealth, whyUser } from '@ondemand/transport';
+import { readApprovalContext, readJobHealth, whyUser } from '@ondemand/transport';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
@@ -304,7 +304,23 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
     return terminalSafe(approvalView(stored, ctx.urls.of(base(c)), { principal, now: new Date() }));
   };
 
-  app.get('/console/approvals/:id', async (c) => c.html(approvalPage(c.get('viewer'), await readable(c))));
+  app.get('/console/approvals/:id', async (c) => {
+    const view = await readable(c);
+    // For whoever may decide it: the job's health and its subjects' newest log entries, read with
+    // the proxy's own permissions (audited as a read), the logs in the shared reports limit.
+    if (view.state !== 'pending' || !view.youMay?.review.allowed)
+      return c.html(approvalPage(c.get('viewer'), view));
+    await ctx.audit.append([
+      ctx.audit.entry('read', auditContext(base(c)), {
+        detail: {
+          path: `/console/approvals/${view.id}`,
+          reads: 'the job and its subjects’ provisioning logs',
+        },
+      }),
+    ]);
+    const context = await readApprovalContext(ctx.graph, view).catch(() => undefined);
+    return c.html(approvalPage(c.get('viewer'), view, undefined, context && terminalSafe(context)));
+  });
 
   app.post('/console/approvals/:id/review', async (c) => {
     const form = formOf(c);

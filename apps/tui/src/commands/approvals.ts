@@ -1,7 +1,7 @@
 import { APPROVAL_STATES, type ApprovalView, terminalSafe } from '@ondemand/core';
 import type { ProxyClient } from '@ondemand/transport';
+import { readApprovalContext } from '@ondemand/transport';
 import { z } from 'zod';
-import { readApprovalContext } from '../approvals/approval-context.js';
 import { stoppedWaiting } from '../approvals/held-wait.js';
 import { styleFor } from '../colour.js';
 import { connectProxy, proxyConnectionOptions, proxyConnectionUsage } from '../connection.js';

@@ -6,7 +6,7 @@ import {
   terminalSafe,
   type Verdict,
 } from '@ondemand/core';
-import type { ApprovalContext } from '../approvals/approval-context.js';
+import type { ApprovalContext } from '@ondemand/transport';
 import type { Style } from '../colour.js';
 import { MARKS } from './report-text.js';
 import { wrapText } from './text.js';

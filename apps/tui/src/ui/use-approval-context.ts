@@ -1,7 +1,7 @@
 import type { ApprovalView } from '@ondemand/core';
 import type { GraphClient } from '@ondemand/transport';
+import { readApprovalContext } from '@ondemand/transport';
 import { useEffect, useState } from 'react';
-import { readApprovalContext } from '../approvals/approval-context.js';
 import type { Style } from '../colour.js';
 import { renderApprovalContext } from '../render/provisioning-text.js';
 

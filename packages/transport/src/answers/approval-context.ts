@@ -4,7 +4,7 @@ import {
   type ProvisioningLogEntry,
   type SynchronizationJobView,
 } from '@ondemand/core';
-import type { GraphClient } from '@ondemand/transport';
+import type { GraphClient } from '../graph-client.js';
 
 /** What an approver reads next to a held request: the job's health and its subjects' recent log entries. */
 export interface ApprovalContext {
