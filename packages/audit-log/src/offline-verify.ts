@@ -78,6 +78,7 @@ async function readWitnesses(files: string[]): Promise<NonNullable<ChainTrust['w
   return {
     checkpoints: read.flatMap((each) => each.checkpoints),
     unreadable: read.flatMap((each) => each.unreadable),
+    incomplete: read.find((each) => each.incomplete)?.incomplete,
   };
 }
 

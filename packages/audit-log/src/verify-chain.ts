@@ -18,7 +18,7 @@ export interface ChainTrust {
   /** The key audit checkpoints are signed with (its public half). */
   publicKey?: KeyObject | undefined;
   /** Checkpoints from the witness file, and its lines that could not be read. */
-  witness?: { checkpoints: Checkpoint[]; unreadable: number[] } | undefined;
+  witness?: { checkpoints: Checkpoint[]; unreadable: number[]; incomplete?: number | undefined } | undefined;
 }
 
 export type { ChainProblem, ChainProblemKind, ChainVerdict };
@@ -218,6 +218,10 @@ function uncheckedParts(trust: ChainTrust, newest: Checkpoint | undefined, last:
   if (!trust.witness)
     unchecked.push(
       'the witness file (none given): had someone removed the newest entries together with the head and the checkpoints, or put back an older copy of the database, this verdict would not show it',
+    );
+  if (trust.witness?.incomplete)
+    unchecked.push(
+      `line ${trust.witness.incomplete} of the witness file, not yet ended by a newline (being written, or cut short by a stop)`,
     );
   if (last.seq > (newest?.seq ?? 0))
     unchecked.push(

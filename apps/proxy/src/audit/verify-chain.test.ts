@@ -393,3 +393,28 @@ describe('the audit hash chain', () => {
     expect(await verdictOf(path)).toMatchObject({ valid: true, entries: 3 });
   });
 });
+
+describe('a witness line being written while the log is verified', () => {
+  it('is not read as tampering: it is said to be unchecked, and the next checkpoint starts a line of its own', async () => {
+    const { path, witness } = await storeWith(4, [2]);
+    // A checkpoint's line half appended (as a verify sees it during the append, or after a stop).
+    const { appendFileSync, readFileSync } = await import('node:fs');
+    appendFileSync(witness, '{"seq":4,"hash":"ab');
+    const during = await verdictOf(path, { key: true, witness });
+    expect(during.valid).toBe(true);
+    expect(during.unchecked.join('\n')).toMatch(/line 2 of the witness file, not yet ended by a newline/);
+    // The next checkpoint ends the cut line first: the cut line is then unreadable (said), the new one read.
+    await appendToWitness(
+      witness,
+      signer.sign(
+        { seq: 2, hash: (await readWitness(witness)).checkpoints[0]!.hash },
+        '2026-11-28T10:02:00Z',
+      ),
+    );
+    const text = readFileSync(witness, 'utf8');
+    expect(text.split('\n').at(-2)).toMatch(/^\{"seq":2/);
+    const after = await readWitness(witness);
+    expect(after.unreadable).toEqual([2]);
+    expect(after.incomplete).toBeUndefined();
+  });
+});

@@ -180,33 +180,19 @@ export function screenBody(screen: Screen, deps: ScreenDeps): ScreenBody {
       );
     }
     case 'job':
+    case 'why': {
+      if (!connection) return shown(null, false);
+      // Both read a piece of the tenant and show it scrollable, with r to read again.
+      const sized = { graph: connection.graph, theme, nav, width: deps.width, height: deps.bodyHeight };
       return shown(
-        connection ? (
-          <JobScreen
-            graph={connection.graph}
-            target={screen.target}
-            theme={theme}
-            nav={nav}
-            width={deps.width}
-            height={deps.bodyHeight}
-          />
-        ) : null,
+        screen.name === 'job' ? (
+          <JobScreen {...sized} target={screen.target} />
+        ) : (
+          <WhyScreen {...sized} target={screen.target} />
+        ),
         false,
       );
-    case 'why':
-      return shown(
-        connection ? (
-          <WhyScreen
-            graph={connection.graph}
-            target={screen.target}
-            theme={theme}
-            nav={nav}
-            width={deps.width}
-            height={deps.bodyHeight}
-          />
-        ) : null,
-        false,
-      );
+    }
     case 'history':
       return shown(
         <ListScreen
