@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { documentedIds as ids } from '@ondemand/simulator';
 import Database from 'better-sqlite3';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './demo-proxy.js';
 
@@ -16,7 +17,14 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const shots = process.env.CONSOLE_SCREENSHOTS ?? join(tempDir('ondemand-console-shots-'), 'shots');
 
 let child: ChildProcess;
-let ready: { url: string; console: string; database: string };
+let ready: {
+  url: string;
+  console: string;
+  database: string;
+  simulator: string;
+  simulatorCaFile: string;
+  simulatorControlToken: string;
+};
 let browser: Browser;
 const hostile = `Ticket <script>alert(1)</script> \u001b]0;owned\u0007 \u202eevil\u202c ${'x'.repeat(300)}`;
 /** What a requester may write: markup, a bidi override, a very long word; no control character. */
@@ -79,6 +87,16 @@ async function requestGroup(form: Page, reason: string) {
   await form.getByLabel(/Members/).fill(ids.groupMembers[0]);
   await form.getByLabel(/Why/).fill(reason);
   await form.getByRole('button', { name: 'Request' }).click();
+}
+
+/** How many provisionOnDemand calls the proxy's simulator has received (its control API). */
+async function receivedByGraph(): Promise<number> {
+  const answer = await request(`${ready.simulator}/_sim/stats`, {
+    dispatcher: new Agent({ connect: { ca: readFileSync(ready.simulatorCaFile, 'utf8') } }),
+    headers: { authorization: `Bearer ${ready.simulatorControlToken}` },
+  });
+  return ((await answer.body.json()) as { provisionOnDemand: { received: number } }).provisionOnDemand
+    .received;
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -187,6 +205,26 @@ describe('the console in a real browser', { tags: ['e2e'] }, () => {
     }, approvalUrl);
     expect(noToken.status).toBe(403);
     expect(noToken.text).toMatch(/did not come from this console/);
+  });
+
+  it('runs a request form sent twice (a double click, a reload) once: the second is answered from the first', async () => {
+    const page = requester.page;
+    await page.goto(`${ready.console}request`);
+    await page.getByLabel('App (service principal object id)').fill(ids.saasServicePrincipal);
+    await page.getByLabel('Job id', { exact: true }).fill(ids.saasJob);
+    await page.getByLabel('Rule id', { exact: true }).fill(ids.saasRule);
+    await page.getByLabel('Object id', { exact: true }).fill(ids.saasUser);
+    const before = await receivedByGraph();
+    const answers = (await page.evaluate(`(async () => {
+      const form = document.querySelector('form[action="/console/request"]');
+      const send = () => fetch('/console/request', { method: 'POST', body: new URLSearchParams(new FormData(form)) })
+        .then(async (answer) => ({ status: answer.status, text: await answer.text() }));
+      return [await send(), await send()];
+    })()`)) as Array<{ status: number; text: string }>;
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    for (const answer of answers)
+      expect(answer.text).toMatch(/Allowed by the policy and sent: Graph answered 200/);
+    expect(await receivedByGraph()).toBe(before + 1);
   });
 
   it('an auditor finds both in the audit log, with the chain verified', async () => {

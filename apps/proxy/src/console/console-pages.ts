@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type ApprovalView, approvalEnding } from '@ondemand/core';
 import type { AppJobHealth, ApprovalContext, WhyReport } from '@ondemand/transport';
 import { html } from 'hono/html';
@@ -197,7 +198,10 @@ export function approvalPage(
   );
 }
 
-/** The requester's form: a user, or a group and its members, for one app's job and rule. */
+/**
+ * The requester's form: a user, or a group and its members, for one app's job and rule. Each form
+ * carries an `Idempotency-Key` of its own: sent twice (a double click, a reload), it runs once.
+ */
 export function requestPage(viewer: Viewer, notice?: string): Page {
   return layout(
     'Request provisioning',
@@ -207,6 +211,7 @@ export function requestPage(viewer: Viewer, notice?: string): Page {
       <p>It goes through the proxy's policy as any API call does: allowed, held for an approver, or refused.</p>
       <form method="post" action="/console/request">
         <input type="hidden" name="csrf" value="${viewer.csrf}" />
+        <input type="hidden" name="idempotencyKey" value="${randomUUID()}" />
         <label for="servicePrincipalId">App (service principal object id)</label>
         <input id="servicePrincipalId" name="servicePrincipalId" required autocomplete="off" />
         <label for="jobId">Job id</label>

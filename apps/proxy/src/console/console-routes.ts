@@ -15,6 +15,7 @@ import { html, raw } from 'hono/html';
 import { auditContext, type ProxyContext, type ProxyEnv, type ProxyRequest } from '../app/context.js';
 import { mayRead, refusedAsAudited, seesAll } from '../approvals/approval-access.js';
 import { approvalView } from '../approvals/approval-view.js';
+import { answerHeld } from '../approvals/held-request.js';
 import { auditExport } from '../audit/audit-routes.js';
 import { holdsRole, requireRole } from '../auth/authentication.js';
 import type { Role } from '../auth/roles.js';
@@ -22,6 +23,7 @@ import { decideAndAnswer } from '../graph/decide-and-answer.js';
 import { reasonProblem } from '../graph/requester-reason.js';
 import { subjectTypes } from '../graph/subject-check.js';
 import { ProxyError } from '../http/proxy-error.js';
+import { answerOnce } from '../idempotency/idempotency.js';
 import { canonicalTarget } from '../policy/canonical-ids.js';
 import { CONSOLE_CSS, FAVICON_SVG, INBOX_JS } from './console-assets.js';
 import {
@@ -452,8 +454,19 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
     if (reasonRefused)
       return c.html(requestPage(viewer, `Why holds ${reasonRefused}: write plain text.`), 400);
     const target = { ...canonical.value, apiVersion: 'v1.0' as const };
-    const answered = await decideAndAnswer(ctx, base(c), target, await subjectTypes(ctx, target), reason);
-    const answer = answered.response;
+    // Sent twice with the same form (a double click, a reload), it is answered once: the key is the form's.
+    const key = text('idempotencyKey') || undefined;
+    const checkedSubjects = await subjectTypes(ctx, target);
+    const answer = await answerOnce(
+      ctx,
+      base(c),
+      target,
+      {
+        replayApproval: async (id) => answerHeld(ctx, base(c), (await ctx.approvals.get(id))!),
+        decide: () => decideAndAnswer(ctx, base(c), target, checkedSubjects, reason),
+      },
+      key,
+    );
     const json = (await answer
       .clone()
       .json()

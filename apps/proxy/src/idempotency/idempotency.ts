@@ -21,8 +21,9 @@ export interface IdempotencyScope {
 export function idempotencyScope(
   c: ProxyRequest,
   request: { apiVersion: string; servicePrincipalId: string; jobId: string; body: unknown },
+  /** The key, when it does not come in the header (the console's forms carry one each). */
+  key = c.req.header('idempotency-key'),
 ): IdempotencyScope | undefined {
-  const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
   if (key.length === 0 || key.length > 255 || unsafeCharacter(key))
     throw new ProxyError(
@@ -219,8 +220,9 @@ export async function answerOnce(
     replayApproval: (id: string) => Promise<Response>;
     decide: () => Promise<{ response: Response; settle: SettleOutcome }>;
   },
+  key?: string,
 ): Promise<Response> {
-  const scope = idempotencyScope(c, request);
+  const scope = key === undefined ? idempotencyScope(c, request) : idempotencyScope(c, request, key);
   if (scope) {
     const replay = await claimIdempotency(ctx, c, scope, steps.replayApproval);
     if (replay) return replay;
