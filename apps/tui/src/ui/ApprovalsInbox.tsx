@@ -12,7 +12,7 @@ import {
   approvalTimes,
   subjectSummary,
 } from '../render/approval-text.js';
-import { HelpBar, helpLines } from './HelpBar.js';
+import { HelpBar, rowsUnderTitle } from './HelpBar.js';
 import { bind, helpKeys, type KeyBinding, shown as listedKey, quitBindings } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
 import { useBindings } from './ScreenFrame.js';
@@ -201,8 +201,7 @@ export function ApprovalsInbox(
   const help = helpKeys(bindings);
 
   // The body's rows: what the screen's lines and its help bar (one or two lines) leave.
-  const bodyHeightWith = (keys: Array<[string, string]>) =>
-    Math.max(4, props.height - 4 - helpLines(keys, props.width).length);
+  const bodyHeightWith = (keys: Array<[string, string]>) => rowsUnderTitle(props.height, keys, props.width);
   let body: React.ReactNode;
   switch (mode.name) {
     case 'list': {

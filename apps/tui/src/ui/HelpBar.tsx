@@ -2,6 +2,18 @@ import { Box, Text, useStdout } from 'ink';
 import type { Theme } from '../colour.js';
 
 /**
+ * The rows a screen's body has under a title line: the height less the title, two margins, the help
+ * bar (one or two lines at this width) and one row spare.
+ */
+export function rowsUnderTitle(
+  height: number,
+  keys: ReadonlyArray<readonly [key: string, action: string]>,
+  width: number,
+): number {
+  return Math.max(4, height - 4 - helpLines(keys, width).length);
+}
+
+/**
  * The help bar's lines at a width: whole `key action` items, as many to a line as fit, so no key is
  * cut off (a screen with many keys takes two lines at 80 columns rather than hiding the last ones).
  */

@@ -4,7 +4,7 @@ import { Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
 import { renderWhyText } from '../render/why-text.js';
-import { helpLines } from './HelpBar.js';
+import { rowsUnderTitle } from './HelpBar.js';
 import { bind, helpKeys, type KeyBinding, type Navigation, quitBindings, shown } from './key-bindings.js';
 import { ScreenFrame } from './ScreenFrame.js';
 import { ScrollView } from './ScrollView.js';
@@ -51,8 +51,7 @@ export function WhyScreen(props: {
         target={target}
         theme={theme}
         width={props.width}
-        // The title, two margins, the help bar, one row spare.
-        height={Math.max(4, props.height - 4 - helpLines(helpKeys(bindings), props.width).length)}
+        height={rowsUnderTitle(props.height, helpKeys(bindings), props.width)}
       />
     </ScreenFrame>
   );
