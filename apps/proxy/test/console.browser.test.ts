@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +31,11 @@ const hostile = `Ticket <script>alert(1)</script> \u001b]0;owned\u0007 \u202eevi
 const readable = `Ticket <script>alert(1)</script> "quoted" & \u202eevil\u202c ${'x'.repeat(300)}`;
 
 beforeAll(async () => {
+  // Missing, it fails loudly with what to do (never skips): CI installs it.
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error(
+      "the console's browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install -y chromium (bash .ci/run does it)",
+    );
   mkdirSync(shots, { recursive: true });
   const database = join(tempDir('ondemand-console-'), 'proxy.sqlite');
   // The real command, as people run it: ./bin/ondemand-proxy --simulate.
