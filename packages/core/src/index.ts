@@ -41,6 +41,7 @@ export {
   statusErrorCode,
 } from './graph-error.js';
 export { graphErrorBody } from './graph-error-body.js';
+export { type HeldSubject, heldSubjects, subjectSummary } from './held-subjects.js';
 export { invisibleCharacter } from './invisible-character.js';
 export type { InputIssue } from './issue-path.js';
 export { formatIssuePath } from './issue-path.js';

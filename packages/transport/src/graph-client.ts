@@ -536,9 +536,12 @@ export class GraphClient {
     };
   }
 
-  /** Follows a request the proxy holds for approval until it is decided, then decodes what ran. */
-  async #awaitApproval(held: GraphAnswer, options: ProvisionOptions): Promise<ProvisionResult> {
-    const approval = await followApproval(
+  /** Follows a request the proxy holds for approval (its 202) until it is decided and has run. */
+  #followHeld(
+    held: GraphAnswer,
+    options: CallOptions & { onPending?: ((approval: PendingApproval) => void) | undefined },
+  ): Promise<PendingApproval> {
+    return followApproval(
       held,
       async (url, headers) => {
         const answer = await this.#read(url, { ...options, headers });
@@ -547,6 +550,11 @@ export class GraphClient {
       },
       options.onPending,
     );
+  }
+
+  /** Follows a request the proxy holds for approval until it is decided, then decodes what ran. */
+  async #awaitApproval(held: GraphAnswer, options: ProvisionOptions): Promise<ProvisionResult> {
+    const approval = await this.#followHeld(held, options);
     if (approval.state === 'completed' && approval.result) {
       return this.#decoded({
         ...held,
@@ -645,14 +653,7 @@ export class GraphClient {
     const answer = await this.#exchange.run(request);
     // An ondemand proxy held it for a second person's approval: it runs (once) when approved.
     if (answer.status === 202 && this.#viaProxy) {
-      const approval = await followApproval(
-        answer,
-        async (url, headers) => {
-          const read = await this.#read(url, { ...options, headers });
-          return read.status === 304 ? read : this.#ok(read, `GET ${pathOf(url)}`);
-        },
-        options.onPending,
-      );
+      const approval = await this.#followHeld(answer, options);
       const status = approval.result?.status;
       if (approval.state === 'completed' && status !== undefined && status < 300) return;
       throw new HeldRequestNotRunError(approval, {

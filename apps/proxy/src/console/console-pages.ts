@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ApprovalView, approvalEnding } from '@ondemand/core';
+import { type ApprovalView, approvalEnding, jobCallOfPath, subjectSummary } from '@ondemand/core';
 import type { AppJobHealth, ApprovalContext, WhyReport } from '@ondemand/transport';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -65,26 +65,6 @@ export function problemPage(viewer: Viewer | undefined, title: string, message: 
   );
 }
 
-/** The subject of a held request in a few words: `Group 8213… + 2 members`, or the job action. */
-export function subjectOf(view: ApprovalView): string {
-  const action = /\/jobs\/[^/]+\/([A-Za-z]+)$/.exec(view.request.path)?.[1];
-  if (action && action !== 'provisionOnDemand') return `Job: ${action}`;
-  const body = view.request.body as {
-    parameters?: Array<{
-      subjects?: Array<{ objectId?: string; objectTypeName?: string; links?: { members?: unknown[] } }>;
-    }>;
-  };
-  const subjects = (body.parameters ?? []).flatMap((parameter) => parameter.subjects ?? []);
-  return subjects
-    .map((subject) => {
-      const name =
-        (subject.objectId && view.names?.objects[subject.objectId]?.displayName) || subject.objectId;
-      const members = subject.links?.members?.length ?? 0;
-      return `${subject.objectTypeName ?? '?'} ${name}${members > 0 ? ` + ${members} member${members === 1 ? '' : 's'}` : ''}`;
-    })
-    .join(', ');
-}
-
 function approvalRows(views: ApprovalView[], empty: string): Page {
   if (views.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<table>
@@ -92,7 +72,7 @@ function approvalRows(views: ApprovalView[], empty: string): Page {
     <tbody>
       ${views.map(
         (view) => html`<tr>
-          <td><a href="/console/approvals/${encodeURIComponent(view.id)}">${subjectOf(view)}</a></td>
+          <td><a href="/console/approvals/${encodeURIComponent(view.id)}">${subjectSummary(view)}</a></td>
           <td>${view.names?.servicePrincipal ?? '(app)'}</td>
           <td>${view.requester}</td>
           <td><span class="state state-${view.state}">${view.state}</span></td>
@@ -139,18 +119,19 @@ export function approvalPage(
 ): Page {
   const ending = approvalEnding(view);
   const may = view.youMay;
+  const call = jobCallOfPath(view.request.path);
   return layout(
     `Approval ${view.id}`,
     viewer,
-    html`<h1>${subjectOf(view)}</h1>
+    html`<h1>${subjectSummary(view)}</h1>
       ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
       <dl>
         <dt>State</dt><dd><span class="state state-${view.state}">${view.state}</span></dd>
         <dt>Asked by</dt><dd>${view.requester}, ${view.createdAt}</dd>
         ${view.reason ? html`<dt>Reason</dt><dd>${view.reason}</dd>` : ''}
         <dt>Held by</dt><dd>the rule "${view.rule}": ${view.required.count} ${view.required.roles.join(' or ')} approval${view.required.count === 1 ? '' : 's'}</dd>
-        <dt>App</dt><dd>${view.names?.servicePrincipal ?? ''} <code>${/servicePrincipals\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
-        <dt>Job</dt><dd>${view.names?.job ?? ''} <code>${/jobs\/([^/]+)/.exec(view.request.path)?.[1] ?? ''}</code></dd>
+        <dt>App</dt><dd>${view.names?.servicePrincipal ?? ''} <code>${call?.servicePrincipalId ?? ''}</code></dd>
+        <dt>Job</dt><dd>${view.names?.job ?? ''} <code>${call?.jobId ?? ''}</code></dd>
         ${Object.entries(view.names?.objects ?? {})
           // The app is named above; the rest are the subjects and their members.
           .filter(([, object]) => object.type !== 'servicePrincipal')

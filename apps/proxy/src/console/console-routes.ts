@@ -97,6 +97,11 @@ export function consoleRoutes(ctx: ProxyContext, signIn: OidcSignIn | undefined)
     const viewer = c.get('viewer') as Viewer | undefined;
     if (error instanceof ProxyError)
       return c.html(problemPage(viewer, 'That did not work', error.message), error.status as 400);
+    if (error instanceof SignInRefused)
+      return c.html(
+        problemPage(viewer, 'Sign-in is not available', `${error.message}. Try again shortly.`),
+        503,
+      );
     ctx.log({ level: 'error', msg: 'console page failed', cause: (error as Error).message });
     return c.html(
       problemPage(viewer, 'Something went wrong', 'The proxy could not answer this page; try again shortly.'),

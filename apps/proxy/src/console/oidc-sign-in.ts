@@ -147,16 +147,26 @@ export class OidcSignIn {
   async #readKeys(jwksUri: string) {
     if (this.#keys && Date.now() - this.#keys.at < 600_000) return this.#keys.keys;
     const answer = await this.#fetch(jwksUri, {});
+    if (!answer.ok)
+      throw new SignInRefused(`the identity provider's keys (${jwksUri}) answered ${answer.status}`);
     const keys = createLocalJWKSet((await answer.json()) as JSONWebKeySet);
     this.#keys = { at: Date.now(), keys };
     return keys;
   }
 
-  #fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) {
-    return undiciFetch(url, {
-      ...init,
-      signal: AbortSignal.timeout(10_000),
-      ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
-    });
+  /** One request to the identity provider; not reaching it is said as a refused sign-in, in words. */
+  async #fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) {
+    try {
+      return await undiciFetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(10_000),
+        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new SignInRefused(
+        `the identity provider (${new URL(url).origin}) could not be reached: ${cause}`,
+      );
+    }
   }
 }

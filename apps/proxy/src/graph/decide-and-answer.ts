@@ -27,15 +27,17 @@ export async function decideAndAnswer(
   const { directory, reads } = checked;
   const { audit, approvals, metrics } = ctx;
   const { servicePrincipalId, jobId, body, apiVersion } = target;
+  // One or the other: a job action (with its criteria) or a provisionOnDemand (with its subjects).
   const action = 'action' in target ? target.action : undefined;
-  const subject = action ? describeJobAction(action, body) : describeSubjects(target.body as Target['body']);
+  const provision = 'action' in target ? undefined : target.body;
+  const subject = provision ? describeSubjects(provision) : describeJobAction(action!, body);
   const where = { servicePrincipalId, jobId, subject };
   const caller = c.get('principal');
   const verdict = decide(
     ctx.config.policy,
-    action
-      ? { servicePrincipalId, jobId, action, caller }
-      : { servicePrincipalId, jobId, body: target.body as Target['body'], caller },
+    provision
+      ? { servicePrincipalId, jobId, body: provision, caller }
+      : { servicePrincipalId, jobId, action: action!, caller },
   );
   metrics.decisions.inc({ decision: verdict.decision });
   const who = auditContext(c);
@@ -77,7 +79,7 @@ export async function decideAndAnswer(
         // A job action with its criteria (a restart's scope); a provisioning call by its rules.
         ...(action
           ? { action, body }
-          : { ruleIds: (target.body as Target['body']).parameters.map((parameter) => parameter.ruleId) }),
+          : { ruleIds: provision!.parameters.map((parameter) => parameter.ruleId) }),
         // The names the directory gave for the subjects (looked up for the type check anyway), so an
         // auditor reads who, not only an id, for direct calls as for held ones.
         ...(named(directory) ? { names: named(directory) } : {}),

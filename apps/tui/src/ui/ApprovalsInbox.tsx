@@ -1,17 +1,11 @@
 import type { ApprovalView } from '@ondemand/core';
-import { terminalSafe } from '@ondemand/core';
+import { subjectSummary, terminalSafe } from '@ondemand/core';
 import type { ApprovalFilters } from '@ondemand/transport';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
 import type { Theme } from '../colour.js';
-import {
-  approvalDetails,
-  approvalOutcome,
-  approvalTarget,
-  approvalTimes,
-  subjectSummary,
-} from '../render/approval-text.js';
+import { approvalDetails, approvalOutcome, approvalTarget, approvalTimes } from '../render/approval-text.js';
 import { HelpBar, rowsUnderTitle } from './HelpBar.js';
 import { bind, helpKeys, type KeyBinding, shown as listedKey, quitBindings } from './key-bindings.js';
 import type { ProxyScreenProps } from './run-proxy-screen.js';
