@@ -223,9 +223,11 @@ export async function assembleProxy(options: StartProxyOptions): Promise<Assembl
     void approvals.sweep().catch((error: Error) => say('warn', `approval sweep: ${error.message}`));
     void audit.flushSpool();
     void flushAnswerSpool({ store, answerSpool, answersBeingKept, log });
-    void store
-      .deleteExpiredConsoleRecords(now().toISOString())
-      .catch((error: Error) => say('warn', `console sessions: ${error.message}`));
+    // Only where there is a console: no sweep of an empty table every few seconds otherwise.
+    if (config.console)
+      void store
+        .deleteExpiredConsoleRecords(now().toISOString())
+        .catch((error: Error) => say('warn', `console sessions: ${error.message}`));
   }, options.approvalSweepMs ?? 5_000);
   sweeper.unref();
   const verifyJwt = config.jwt
